@@ -1,0 +1,15 @@
+package com.snapasset;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Image bytes could not be decoded: corrupt, truncated, of an unsupported format, or over the
+ * configured pixel or byte limit (refused from the header, before any pixel is allocated).
+ */
+public final class ImageDecodeException extends ImageProcessingException {
+  private static final long serialVersionUID = 1L;
+
+  public ImageDecodeException(String message, @Nullable Throwable cause) {
+    super(message, cause);
+  }
+}

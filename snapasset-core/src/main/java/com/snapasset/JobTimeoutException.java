@@ -1,0 +1,12 @@
+package com.snapasset;
+
+import java.time.Duration;
+
+/** A job attempt ran past its timeout and was cancelled. Counts as a failed, retryable attempt. */
+public final class JobTimeoutException extends SnapAssetException {
+  private static final long serialVersionUID = 1L;
+
+  public JobTimeoutException(Duration timeout) {
+    super("job attempt timed out after " + timeout.toMillis() + " ms", null, true);
+  }
+}

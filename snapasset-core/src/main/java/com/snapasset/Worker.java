@@ -1,0 +1,25 @@
+package com.snapasset;
+
+/**
+ * Processes jobs from the queue with a set concurrency until closed. Obtained from {@link
+ * AssetGenerator#startWorker(WorkerOptions)}; thread-safe.
+ *
+ * <p>{@link #close()} is graceful: the worker stops claiming, lets active jobs finish within {@link
+ * WorkerOptions#shutdownGrace()}, and releases the rest back to the queue so another worker takes
+ * them.
+ */
+public interface Worker extends AutoCloseable {
+
+  /** This worker's name, unique per generator; it appears in logs and lock tokens. */
+  String name();
+
+  /** Jobs this worker is processing now. */
+  int activeJobs();
+
+  /** Whether the worker still claims jobs. */
+  boolean isRunning();
+
+  /** Stops gracefully, as described above. Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,122 @@
+package com.snapasset;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a {@link Worker} runs. Defaults: 2 concurrent jobs (the guide's "start with 2-3"), a 30 s lock
+ * renewed every 10 s, a stalled-job sweep every 30 s, a job stalled more than once fails, 30 s of
+ * grace on shutdown, no rate limit.
+ *
+ * @param concurrency jobs processed at once, 1–{@value #MAX_CONCURRENCY}
+ * @param lockDuration how long a claim lasts unless renewed; a worker that dies loses its jobs after
+ *     this
+ * @param lockRenewInterval how often a running job's lock is renewed; less than lockDuration
+ * @param stalledCheckInterval how often expired locks are swept
+ * @param maxStalledCount a job that stalls more often than this fails
+ * @param shutdownGrace how long {@link Worker#close()} waits for active jobs
+ * @param rateLimit jobs started per window across all workers of the queue, or null for none
+ */
+public record WorkerOptions(
+    int concurrency,
+    Duration lockDuration,
+    Duration lockRenewInterval,
+    Duration stalledCheckInterval,
+    int maxStalledCount,
+    Duration shutdownGrace,
+    @Nullable RateLimit rateLimit) {
+
+  public static final int MAX_CONCURRENCY = 256;
+
+  public WorkerOptions {
+    if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+      throw new IllegalArgumentException(
+          "concurrency " + concurrency + " is out of range: use 1-" + MAX_CONCURRENCY);
+    }
+    requirePositive("lockDuration", lockDuration);
+    requirePositive("lockRenewInterval", lockRenewInterval);
+    requirePositive("stalledCheckInterval", stalledCheckInterval);
+    if (lockRenewInterval.compareTo(lockDuration) >= 0) {
+      throw new IllegalArgumentException(
+          "lockRenewInterval " + lockRenewInterval + " must be shorter than lockDuration " + lockDuration);
+    }
+    if (maxStalledCount < 0) {
+      throw new IllegalArgumentException("maxStalledCount must be >= 0, was " + maxStalledCount);
+    }
+    Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    if (shutdownGrace.isNegative()) {
+      throw new IllegalArgumentException("shutdownGrace must not be negative");
+    }
+  }
+
+  public static WorkerOptions defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private static void requirePositive(String name, Duration d) {
+    Objects.requireNonNull(d, name);
+    if (d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException(name + " must be positive, was " + d);
+    }
+  }
+
+  /** Builds {@link WorkerOptions}. */
+  public static final class Builder {
+    private int concurrency = 2;
+    private Duration lockDuration = Duration.ofSeconds(30);
+    private @Nullable Duration lockRenewInterval;
+    private Duration stalledCheckInterval = Duration.ofSeconds(30);
+    private int maxStalledCount = 1;
+    private Duration shutdownGrace = Duration.ofSeconds(30);
+    private @Nullable RateLimit rateLimit;
+
+    private Builder() {}
+
+    public Builder concurrency(int concurrency) {
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    /** Also sets the renew interval to a third of it, unless one was set explicitly. */
+    public Builder lockDuration(Duration lockDuration) {
+      this.lockDuration = Objects.requireNonNull(lockDuration, "lockDuration");
+      return this;
+    }
+
+    public Builder lockRenewInterval(Duration lockRenewInterval) {
+      this.lockRenewInterval = Objects.requireNonNull(lockRenewInterval, "lockRenewInterval");
+      return this;
+    }
+
+    public Builder stalledCheckInterval(Duration stalledCheckInterval) {
+      this.stalledCheckInterval = Objects.requireNonNull(stalledCheckInterval, "stalledCheckInterval");
+      return this;
+    }
+
+    public Builder maxStalledCount(int maxStalledCount) {
+      this.maxStalledCount = maxStalledCount;
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration shutdownGrace) {
+      this.shutdownGrace = Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+      return this;
+    }
+
+    public Builder rateLimit(@Nullable RateLimit rateLimit) {
+      this.rateLimit = rateLimit;
+      return this;
+    }
+
+    public WorkerOptions build() {
+      Duration renew = lockRenewInterval != null ? lockRenewInterval : lockDuration.dividedBy(3);
+      return new WorkerOptions(
+          concurrency, lockDuration, renew, stalledCheckInterval, maxStalledCount, shutdownGrace, rateLimit);
+    }
+  }
+}

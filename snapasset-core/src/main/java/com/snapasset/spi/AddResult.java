@@ -1,0 +1,15 @@
+package com.snapasset.spi;
+
+import java.util.Objects;
+
+/**
+ * What {@link JobQueue#add} did.
+ *
+ * @param job the job as stored: the new one, or the existing one of the same id
+ * @param created false when a job of the same id existed
+ */
+public record AddResult(QueuedJob job, boolean created) {
+  public AddResult {
+    Objects.requireNonNull(job, "job");
+  }
+}

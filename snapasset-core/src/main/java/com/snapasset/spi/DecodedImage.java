@@ -1,0 +1,11 @@
+package com.snapasset.spi;
+
+/**
+ * A decoded source image, made by an {@link ImageProcessor}. Immutable once made; safe to render
+ * from many threads.
+ */
+public interface DecodedImage {
+  int width();
+
+  int height();
+}

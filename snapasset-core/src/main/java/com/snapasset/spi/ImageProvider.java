@@ -1,0 +1,32 @@
+package com.snapasset.spi;
+
+import com.snapasset.ImageOptions;
+import com.snapasset.InvalidRequestException;
+import com.snapasset.ProviderException;
+
+/**
+ * Turns a text prompt into a base image: the slowest and costliest step of every job.
+ *
+ * <p>Implementations are thread-safe. They throw {@link ProviderException}, which says whether a
+ * retry can help; they do not retry themselves (the job engine does, with backoff).
+ */
+public interface ImageProvider {
+
+  /**
+   * Generates one image.
+   *
+   * @throws ProviderException when no image could be made
+   */
+  ProviderImage generate(ImagePrompt prompt);
+
+  /** A short name for logs and results, e.g. {@code openai} or {@code placeholder}. */
+  String name();
+
+  /**
+   * Refuses options this provider cannot serve, before anything is paid for. Called when a request
+   * is submitted. The default accepts everything.
+   *
+   * @throws InvalidRequestException listing what is not supported and what is
+   */
+  default void validate(ImageOptions options) {}
+}

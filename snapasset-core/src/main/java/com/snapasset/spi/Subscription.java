@@ -1,0 +1,7 @@
+package com.snapasset.spi;
+
+/** A registration that ends when closed. Closing twice is harmless. */
+public interface Subscription extends AutoCloseable {
+  @Override
+  void close();
+}

@@ -1,0 +1,28 @@
+package com.snapasset.spi;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Makes an {@link ImageProvider} from the environment, found through {@link
+ * java.util.ServiceLoader}: with an adapter on the class path and its settings in the environment
+ * (e.g. {@code OPENAI_API_KEY}), {@code AssetGenerator.builder().build()} uses it instead of the
+ * offline placeholder.
+ *
+ * <p>Register an implementation in {@code
+ * META-INF/services/com.snapasset.spi.ImageProviderFactory}.
+ */
+public interface ImageProviderFactory {
+
+  /**
+   * A provider configured from {@code environment}, or empty when the settings it needs are absent.
+   *
+   * @throws com.snapasset.InvalidRequestException when settings are present but invalid
+   */
+  Optional<ImageProvider> fromEnvironment(Map<String, String> environment);
+
+  /** Among several factories that answer, the highest priority wins. */
+  default int priority() {
+    return 0;
+  }
+}

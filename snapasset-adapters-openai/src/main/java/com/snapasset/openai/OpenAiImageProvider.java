@@ -326,9 +326,9 @@ public final class OpenAiImageProvider implements ImageProvider, AutoCloseable {
       return this;
     }
 
-    /** The limit for one generation call, 1 s to 30 min; default 120 s (gpt-image-1 high is slow). */
+    /** The limit for one generation call, up to 30 min; default 120 s (gpt-image-1 high is slow). */
     public Builder timeout(Duration timeout) {
-      this.timeout = checkDuration("timeout", timeout, Duration.ofSeconds(1), Duration.ofMinutes(30));
+      this.timeout = checkDuration("timeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(30));
       return this;
     }
 

@@ -203,6 +203,9 @@ public final class OpenAiImageProvider implements ImageProvider, AutoCloseable {
         + ", timeout=" + timeout + ", maxImageBytes=" + maxImageBytes + ", apiKey=(hidden)]";
   }
 
+  // style and response_format are deprecated in the SDK because the gpt-image models refuse them;
+  // the DALL·E models still need them, and OpenAiModel decides which model gets which field.
+  @SuppressWarnings("deprecation")
   private static ImageGenerateParams params(OpenAiModel model, ImagePrompt prompt) {
     ImageOptions o = prompt.options();
     ImageGenerateParams.Builder p =

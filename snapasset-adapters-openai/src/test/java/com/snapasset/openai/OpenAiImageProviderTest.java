@@ -301,9 +301,9 @@ class OpenAiImageProviderTest {
   @Test
   void aSlowDownloadTimesOutAsRetryable() {
     provider.close();
-    provider = builder().downloadTimeout(Duration.ofMillis(300)).build();
+    provider = builder().downloadTimeout(Duration.ofMillis(200)).build();
     server.enqueue(urlJson(server.url("/files/slow.png").toString(), null));
-    server.enqueue(new MockResponse().setBody(new Buffer().write(png)).setHeadersDelay(5, TimeUnit.SECONDS));
+    server.enqueue(new MockResponse().setBody(new Buffer().write(png)).setHeadersDelay(1500, TimeUnit.MILLISECONDS));
 
     ProviderException e =
         watch.thrown(ProviderException.class, () -> provider.generate(prompt("x", ImageOptions.defaults())));

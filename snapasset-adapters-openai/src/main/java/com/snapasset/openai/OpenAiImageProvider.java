@@ -161,6 +161,11 @@ public final class OpenAiImageProvider implements ImageProvider, AutoCloseable {
       ProviderException translated = errors.translate(e);
       log.debug("OpenAI {} {} failed: {}", model.id, options.size(), translated.getMessage());
       throw translated;
+    } catch (RuntimeException e) {
+      // Anything undocumented from the SDK still must not escape as a driver type.
+      throw ProviderException.permanent(
+          "OpenAI client failed: " + e.getClass().getSimpleName() + ": " + errors.scrub(e.getMessage()),
+          null);
     }
     Image image =
         response.data().flatMap(images -> images.stream().findFirst())

@@ -1,10 +1,12 @@
 package com.snapasset.openai;
 
 import java.math.BigDecimal;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What one generated image costs, in US dollars, per model, quality and size: the one place the
@@ -82,7 +84,7 @@ public final class OpenAiPrices {
 
   @Override
   public String toString() {
-    return "OpenAiPrices" + new java.util.TreeMap<>(usdPerImage);
+    return "OpenAiPrices" + new TreeMap<>(usdPerImage);
   }
 
   private static String key(String model, String quality, String size) {
@@ -97,7 +99,7 @@ public final class OpenAiPrices {
     put(table, "gpt-image-1", "low", "0.011", "0.016", "0.016");
     put(table, "gpt-image-1", "medium", "0.042", "0.063", "0.063");
     put(table, "gpt-image-1", "high", "0.167", "0.25", "0.25");
-    Set<String> expected = new java.util.HashSet<>();
+    Set<String> expected = new HashSet<>();
     for (OpenAiModel m : OpenAiModel.values()) {
       expected.addAll(m.priceKeys());
     }

@@ -439,6 +439,15 @@ class OpenAiImageProviderTest {
     assertThat(e).hasMessageContaining("without an image");
   }
 
+  @Test
+  void anAnswerThatIsNotJsonIsRetryable() {
+    server.enqueue(new MockResponse().setBody("<html>502 from a proxy</html>").setHeader("Content-Type", "text/html"));
+
+    ProviderException e = generateFails();
+
+    assertThat(e.isRetryable()).isTrue();
+  }
+
   // ---- the key stays secret
 
   @Test

@@ -471,7 +471,13 @@ public final class AssetGenerator implements AutoCloseable {
 
     public AssetGenerator build() {
       List<AutoCloseable> owned = new ArrayList<>();
-      ImageProvider p = provider != null ? provider : providerFromEnvironment();
+      ImageProvider p = provider;
+      if (p == null) {
+        p = providerFromEnvironment();
+        if (p instanceof AutoCloseable closeable) {
+          owned.add(closeable);
+        }
+      }
       JobQueue q = queue;
       if (q == null) {
         q = InMemoryJobQueue.create(clock);

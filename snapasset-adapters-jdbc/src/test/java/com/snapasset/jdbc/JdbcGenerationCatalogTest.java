@@ -7,15 +7,15 @@ import org.junit.jupiter.api.BeforeAll;
 
 /** The contract suite against a real PostgreSQL, through the pool the builder makes. */
 class JdbcGenerationCatalogTest extends GenerationCatalogContract {
-  private static TestPostgres postgres;
+  private static TestPostgres.Database db;
   private static JdbcGenerationCatalog catalog;
 
   @BeforeAll
-  static void startDatabase() {
-    postgres = TestPostgres.start();
+  static void startCatalog() {
+    db = TestPostgres.newDatabase();
     catalog =
         JdbcGenerationCatalog.builder()
-            .jdbcUrl(postgres.jdbcUrl())
+            .jdbcUrl(db.jdbcUrl())
             .username("postgres")
             .password("postgres")
             .maximumPoolSize(4)
@@ -23,18 +23,13 @@ class JdbcGenerationCatalogTest extends GenerationCatalogContract {
   }
 
   @AfterAll
-  static void stopDatabase() {
-    if (catalog != null) {
-      catalog.close();
-    }
-    if (postgres != null) {
-      postgres.close();
-    }
+  static void closeCatalog() {
+    catalog.close();
   }
 
   @Override
   protected GenerationCatalog newCatalog() {
-    postgres.execute("TRUNCATE generated_images, generations");
+    db.execute("TRUNCATE generated_images, generations");
     return catalog;
   }
 }

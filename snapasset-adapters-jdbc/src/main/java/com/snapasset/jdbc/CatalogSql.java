@@ -39,19 +39,29 @@ final class CatalogSql {
       "INSERT INTO generated_images (generation_id, position, platform_id, platform_name, width,"
           + " height, format, byte_size, storage_key, url) VALUES (?,?,?,?,?,?,?,?,?,?)";
   static final String FIND =
-      "SELECT " + COLUMNS + " FROM generations g"
+      "SELECT "
+          + COLUMNS
+          + " FROM generations g"
           + " LEFT JOIN generated_images i ON i.generation_id = g.id"
           + " WHERE g.id = ? ORDER BY i.position";
+
   /** A user's newest generations; parameters: user id, limit. */
   static final String LATEST = latest("");
+
   /** The page after a cursor; parameters: user id, cursor time, cursor id, limit. */
   static final String LATEST_AFTER = latest(" AND (created_at, id) < (?, ?)");
+
   /** The oldest generations before a cutoff; parameters: cutoff, limit. */
   static final String OLDEST_BEFORE =
-      "SELECT " + COLUMNS + " FROM (SELECT " + GENERATION_COLUMNS + " FROM generations"
+      "SELECT "
+          + COLUMNS
+          + " FROM (SELECT "
+          + GENERATION_COLUMNS
+          + " FROM generations"
           + " WHERE created_at < ? ORDER BY created_at, id FETCH FIRST ? ROWS ONLY) g"
           + " LEFT JOIN generated_images i ON i.generation_id = g.id"
           + " ORDER BY g.created_at, g.id, i.position";
+
   static final String DELETE = "DELETE FROM generations WHERE id = ?";
   static final String EXISTS = "SELECT 1 FROM generations WHERE id = ?";
 
@@ -60,8 +70,13 @@ final class CatalogSql {
   private static String latest(String keyset) {
     // The row comparison matches the index (user_id, created_at DESC, id DESC), so PostgreSQL
     // starts the scan at the cursor instead of skipping the rows of earlier pages.
-    return "SELECT " + COLUMNS + " FROM (SELECT " + GENERATION_COLUMNS + " FROM generations"
-        + " WHERE user_id = ?" + keyset
+    return "SELECT "
+        + COLUMNS
+        + " FROM (SELECT "
+        + GENERATION_COLUMNS
+        + " FROM generations"
+        + " WHERE user_id = ?"
+        + keyset
         + " ORDER BY created_at DESC, id DESC FETCH FIRST ? ROWS ONLY) g"
         + " LEFT JOIN generated_images i ON i.generation_id = g.id"
         + " ORDER BY g.created_at DESC, g.id DESC, i.position";

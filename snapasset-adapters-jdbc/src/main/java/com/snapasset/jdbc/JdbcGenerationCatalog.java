@@ -23,9 +23,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A {@link GenerationCatalog} in PostgreSQL (or another JDBC database with the same schema): the
  * {@code generations} and {@code generated_images} tables, indexed on {@code (user_id, created_at
- * DESC)}. A generation and its images are written in one transaction, the images as one JDBC
- * batch; reads are one statement each. SQL errors surface as {@link StorageException}, retryable
- * for lost connections, serialization failures and deadlocks.
+ * DESC)}. A generation and its images are written in one transaction, the images as one JDBC batch;
+ * reads are one statement each. SQL errors surface as {@link StorageException}, retryable for lost
+ * connections, serialization failures and deadlocks.
  *
  * <pre>{@code
  * JdbcGenerationCatalog catalog = JdbcGenerationCatalog.builder()
@@ -52,8 +52,8 @@ public final class JdbcGenerationCatalog implements GenerationCatalog, AutoClose
 
   /**
    * Applies the schema migrations ({@code classpath:db/snapasset}, history in table {@code
-   * snapasset_schema_history}) that are not applied yet, and returns how many ran. Safe to call
-   * any number of times and from several processes at once.
+   * snapasset_schema_history}) that are not applied yet, and returns how many ran. Safe to call any
+   * number of times and from several processes at once.
    */
   public static int migrate(DataSource dataSource) {
     return Migrations.apply(dataSource);
@@ -91,8 +91,8 @@ public final class JdbcGenerationCatalog implements GenerationCatalog, AutoClose
 
   @Override
   public Optional<GenerationRecord> find(String generationId) {
-    List<GenerationRecord> found = query("finding generation " + generationId, CatalogSql.FIND,
-        generationId);
+    List<GenerationRecord> found =
+        query("finding generation " + generationId, CatalogSql.FIND, generationId);
     return found.stream().findFirst();
   }
 
@@ -108,8 +108,14 @@ public final class JdbcGenerationCatalog implements GenerationCatalog, AutoClose
       rows = query(action, CatalogSql.LATEST, userId, limit + 1);
     } else {
       Cursor after = Cursor.decode(cursor);
-      rows = query(action, CatalogSql.LATEST_AFTER, userId, CatalogSql.timestamp(after.createdAt()),
-          after.id(), limit + 1);
+      rows =
+          query(
+              action,
+              CatalogSql.LATEST_AFTER,
+              userId,
+              CatalogSql.timestamp(after.createdAt()),
+              after.id(),
+              limit + 1);
     }
     if (rows.size() <= limit) {
       return new CatalogPage(rows, null);
@@ -158,7 +164,9 @@ public final class JdbcGenerationCatalog implements GenerationCatalog, AutoClose
     }
   }
 
-  /** Closes the connection pool made by {@link Builder#jdbcUrl}; a caller's data source stays open. */
+  /**
+   * Closes the connection pool made by {@link Builder#jdbcUrl}; a caller's data source stays open.
+   */
   @Override
   public void close() {
     if (ownPool != null) {
@@ -169,8 +177,9 @@ public final class JdbcGenerationCatalog implements GenerationCatalog, AutoClose
   @Override
   public String toString() {
     // Never the JDBC URL: it may carry a password.
-    return "JdbcGenerationCatalog[" + (ownPool != null ? "pool " + ownPool.getPoolName()
-        : "caller's data source") + "]";
+    return "JdbcGenerationCatalog["
+        + (ownPool != null ? "pool " + ownPool.getPoolName() : "caller's data source")
+        + "]";
   }
 
   private List<GenerationRecord> query(String action, String sql, Object... params) {
@@ -283,7 +292,9 @@ public final class JdbcGenerationCatalog implements GenerationCatalog, AutoClose
       return this;
     }
 
-    /** How long a connection beyond {@link #minimumIdle} may stay idle; default 30 s, at least 10 s. */
+    /**
+     * How long a connection beyond {@link #minimumIdle} may stay idle; default 30 s, at least 10 s.
+     */
     public Builder idleTimeout(Duration idleTimeout) {
       if (idleTimeout == null || idleTimeout.compareTo(Duration.ofSeconds(10)) < 0) {
         throw new IllegalArgumentException("idleTimeout must be at least 10 s, was " + idleTimeout);
@@ -292,7 +303,9 @@ public final class JdbcGenerationCatalog implements GenerationCatalog, AutoClose
       return this;
     }
 
-    /** How long to wait for a connection before failing (retryable); default 2 s, at least 250 ms. */
+    /**
+     * How long to wait for a connection before failing (retryable); default 2 s, at least 250 ms.
+     */
     public Builder connectionTimeout(Duration connectionTimeout) {
       if (connectionTimeout == null || connectionTimeout.compareTo(Duration.ofMillis(250)) < 0) {
         throw new IllegalArgumentException(

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * 10 000 generations (two images each) across 100 users: the "latest 20" query must come off the
- * index {@code (user_id, created_at DESC, id DESC)} and return exactly the newest 20 in order.
- * The plans are printed to the test output for the record.
+ * index {@code (user_id, created_at DESC, id DESC)} and return exactly the newest 20 in order. The
+ * plans are printed to the test output for the record.
  */
 class LatestQueryPlanTest {
   private static final int GENERATIONS = 10_000;
@@ -40,10 +40,14 @@ class LatestQueryPlanTest {
     db.execute(
         "INSERT INTO generations (id, job_id, user_id, prompt, model, quality, style, image_size,"
             + " provider, cost_usd, created_at)"
-            + " SELECT 'gen-' || n, 'job-' || n, 'user-' || (n % " + USERS + "),"
+            + " SELECT 'gen-' || n, 'job-' || n, 'user-' || (n % "
+            + USERS
+            + "),"
             + " 'prompt ' || n, 'dall-e-3', 'standard', 'vivid', '1024x1024', 'openai', 0.04,"
             + " TIMESTAMPTZ '2026-01-01 00:00:00+00' + ((n * 7919) % 10007) * INTERVAL '1 second'"
-            + " FROM generate_series(0, " + (GENERATIONS - 1) + ") AS n",
+            + " FROM generate_series(0, "
+            + (GENERATIONS - 1)
+            + ") AS n",
         "INSERT INTO generated_images (generation_id, position, platform_id, platform_name, width,"
             + " height, format, byte_size, storage_key, url)"
             + " SELECT g.id, p.pos, p.pid, p.pname, p.w, p.h, 'JPEG', 100000, g.id || '/' || p.pid,"
@@ -73,8 +77,7 @@ class LatestQueryPlanTest {
   void theGuidesLatestTwentyQueryReadsTheIndexWithoutSorting() throws SQLException {
     String plan =
         explain(
-            "SELECT * FROM generations WHERE user_id = ? ORDER BY created_at DESC LIMIT 20",
-            USER);
+            "SELECT * FROM generations WHERE user_id = ? ORDER BY created_at DESC LIMIT 20", USER);
     System.out.println("guide query plan:\n" + plan);
 
     assertThat(plan).contains("Index Scan using idx_generations_user_created on generations");
@@ -92,10 +95,12 @@ class LatestQueryPlanTest {
 
     CatalogPage page = catalog.latest(USER, 20, null);
     List<String> expected = expectedNewestFirst();
-    assertThat(page.items()).extracting(GenerationRecord::generationId)
+    assertThat(page.items())
+        .extracting(GenerationRecord::generationId)
         .containsExactlyElementsOf(expected.subList(0, 20));
     assertThat(page.items()).allSatisfy(g -> assertThat(g.assets()).hasSize(2));
-    assertThat(page.items()).extracting(GenerationRecord::createdAt)
+    assertThat(page.items())
+        .extracting(GenerationRecord::createdAt)
         .isSortedAccordingTo(Comparator.reverseOrder());
     assertThat(page.nextCursor()).isNotNull();
   }
@@ -106,8 +111,12 @@ class LatestQueryPlanTest {
     Cursor cursor = Cursor.decode(first.nextCursor());
 
     String plan =
-        explain(CatalogSql.LATEST_AFTER, USER, CatalogSql.timestamp(cursor.createdAt()),
-            cursor.id(), 21);
+        explain(
+            CatalogSql.LATEST_AFTER,
+            USER,
+            CatalogSql.timestamp(cursor.createdAt()),
+            cursor.id(),
+            21);
     System.out.println("catalog next-page plan:\n" + plan);
 
     assertThat(plan).contains("Index Scan using idx_generations_user_created on generations");

@@ -22,10 +22,12 @@ class MigrationsAndBuilderTest {
     // Someone runs the script by hand on top: IF NOT EXISTS keeps it a no-op.
     db.execute(script("db/snapasset/V1__generations.sql"));
 
-    assertThat(db.count("SELECT count(*) FROM snapasset_schema_history WHERE success"))
+    assertThat(db.count("SELECT count(*) FROM snapasset_schema_history WHERE success")).isOne();
+    assertThat(
+            db.count(
+                "SELECT count(*) FROM pg_indexes WHERE tablename = 'generations'"
+                    + " AND indexname = 'idx_generations_user_created'"))
         .isOne();
-    assertThat(db.count("SELECT count(*) FROM pg_indexes WHERE tablename = 'generations'"
-        + " AND indexname = 'idx_generations_user_created'")).isOne();
   }
 
   @Test
@@ -33,8 +35,8 @@ class MigrationsAndBuilderTest {
     TestPostgres.Database db = TestPostgres.newDatabase();
     db.execute("CREATE TABLE users (id TEXT PRIMARY KEY)", "INSERT INTO users VALUES ('alice')");
 
-    JdbcGenerationCatalog catalog = JdbcGenerationCatalog.builder().dataSource(db.dataSource())
-        .build();
+    JdbcGenerationCatalog catalog =
+        JdbcGenerationCatalog.builder().dataSource(db.dataSource()).build();
 
     assertThat(catalog.latest("alice", 20, null).items()).isEmpty();
     assertThat(db.count("SELECT count(*) FROM users")).isOne();
@@ -43,8 +45,8 @@ class MigrationsAndBuilderTest {
   @Test
   void withoutMigrationTheMissingTableIsAPermanentError() {
     TestPostgres.Database db = TestPostgres.newDatabase();
-    JdbcGenerationCatalog catalog = JdbcGenerationCatalog.builder().dataSource(db.dataSource())
-        .migrateOnStart(false).build();
+    JdbcGenerationCatalog catalog =
+        JdbcGenerationCatalog.builder().dataSource(db.dataSource()).migrateOnStart(false).build();
 
     assertThatThrownBy(() -> catalog.find("g1"))
         .isInstanceOf(StorageException.class)
@@ -60,9 +62,14 @@ class MigrationsAndBuilderTest {
     }
     String url = "jdbc:postgresql://127.0.0.1:" + closedPort + "/snapasset";
 
-    JdbcGenerationCatalog lazy = JdbcGenerationCatalog.builder().jdbcUrl(url)
-        .username("app").password("s3cret-pw").connectionTimeout(Duration.ofMillis(500))
-        .migrateOnStart(false).build();
+    JdbcGenerationCatalog lazy =
+        JdbcGenerationCatalog.builder()
+            .jdbcUrl(url)
+            .username("app")
+            .password("s3cret-pw")
+            .connectionTimeout(Duration.ofMillis(500))
+            .migrateOnStart(false)
+            .build();
     try {
       assertThat(lazy.toString()).doesNotContain("s3cret-pw").doesNotContain(url);
       assertThatThrownBy(() -> lazy.find("g1"))
@@ -73,8 +80,14 @@ class MigrationsAndBuilderTest {
       lazy.close();
     }
 
-    assertThatThrownBy(() -> JdbcGenerationCatalog.builder().jdbcUrl(url).username("app")
-        .password("s3cret-pw").connectionTimeout(Duration.ofMillis(500)).build())
+    assertThatThrownBy(
+            () ->
+                JdbcGenerationCatalog.builder()
+                    .jdbcUrl(url)
+                    .username("app")
+                    .password("s3cret-pw")
+                    .connectionTimeout(Duration.ofMillis(500))
+                    .build())
         .isInstanceOf(StorageException.class)
         .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isTrue())
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret-pw"));
@@ -91,15 +104,17 @@ class MigrationsAndBuilderTest {
         .hasMessageContaining("idleTimeout");
     assertThatThrownBy(() -> b.connectionTimeout(Duration.ofMillis(10)))
         .hasMessageContaining("connectionTimeout");
-    assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("exactly one of jdbcUrl and dataSource");
-    b.jdbcUrl("jdbc:postgresql://127.0.0.1/app").dataSource(new org.postgresql.ds.PGSimpleDataSource());
+    b.jdbcUrl("jdbc:postgresql://127.0.0.1/app")
+        .dataSource(new org.postgresql.ds.PGSimpleDataSource());
     assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class);
   }
 
   private static String script(String resource) throws IOException {
-    try (InputStream in = MigrationsAndBuilderTest.class.getClassLoader()
-        .getResourceAsStream(resource)) {
+    try (InputStream in =
+        MigrationsAndBuilderTest.class.getClassLoader().getResourceAsStream(resource)) {
       assertThat(in).as(resource).isNotNull();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }

@@ -51,7 +51,8 @@ final class TestPostgres {
 
   /** Runs statements with autocommit, for set-up and checks. */
   static void execute(DataSource dataSource, String... sql) {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
       for (String statement : sql) {
         s.execute(statement);
       }

@@ -26,8 +26,10 @@ class InMemoryGenerationCatalogTest extends GenerationCatalogContract {
     assertThat(small.find("g0")).isEmpty();
     assertThat(small.find("g1")).isEmpty();
     assertThat(small.latest("alice", 10, null).items()).hasSize(2);
-    assertThat(small.latest("bob", 10, null).items()).singleElement()
-        .extracting(r -> r.generationId()).isEqualTo("g4");
+    assertThat(small.latest("bob", 10, null).items())
+        .singleElement()
+        .extracting(r -> r.generationId())
+        .isEqualTo("g4");
   }
 
   @Test

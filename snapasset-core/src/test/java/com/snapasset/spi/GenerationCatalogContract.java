@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
  *   <li>Recording an id that is already recorded keeps the first record and does not fail.
  *   <li>{@link GenerationCatalog#latest} orders by {@code createdAt} descending, then by {@code
  *       generationId} descending among equal times; its cursor is a keyset position, so records
- *       added after the first page neither repeat nor shift later pages. A limit outside 1–100 or
- *       a cursor the catalog did not issue is an {@link InvalidRequestException}.
+ *       added after the first page neither repeat nor shift later pages. A limit outside 1–100 or a
+ *       cursor the catalog did not issue is an {@link InvalidRequestException}.
  *   <li>{@link GenerationCatalog#deleteOlderThan} deletes strictly older records, oldest first, and
  *       returns them with their assets; a limit below 1 is an {@link InvalidRequestException}.
  *   <li>Times are kept to the microsecond at least (what SQL timestamps hold); the suite uses

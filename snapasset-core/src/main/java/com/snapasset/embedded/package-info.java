@@ -1,7 +1,8 @@
 /**
- * Adapters that need nothing installed: they keep their state in this JVM (or on its local disk),
- * which makes them the defaults of {@code AssetGenerator} and the reference implementations that
- * pass each port's contract suite.
+ * Adapters that need nothing installed: an in-memory job queue, result cache, asset storage and
+ * catalog, a file-system asset storage and an offline placeholder image provider. They are what
+ * {@code AssetGenerator.builder().build()} uses when nothing else is configured, and they pass the
+ * same contract suites as the Redis, S3 and JDBC adapters.
  */
 @NullMarked
 package com.snapasset.embedded;

@@ -28,7 +28,7 @@ class JdbcGenerationCatalogTest extends GenerationCatalogContract {
   }
 
   @Override
-  protected GenerationCatalog newCatalog() {
+  protected GenerationCatalog createCatalog() {
     db.execute("TRUNCATE generated_images, generations");
     return catalog;
   }

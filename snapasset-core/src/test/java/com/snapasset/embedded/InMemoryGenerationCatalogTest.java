@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class InMemoryGenerationCatalogTest extends GenerationCatalogContract {
 
   @Override
-  protected GenerationCatalog newCatalog() {
+  protected GenerationCatalog createCatalog() {
     return InMemoryGenerationCatalog.create();
   }
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The behaviour every {@link GenerationCatalog} must show. An implementation's test extends this
- * class and returns a fresh, empty catalog from {@link #newCatalog()}.
+ * class and returns a fresh, empty catalog from {@link #createCatalog()}.
  *
  * <p>What the port's Javadoc leaves open is fixed here:
  *
@@ -49,11 +49,11 @@ public abstract class GenerationCatalogContract {
   private GenerationCatalog catalog;
 
   /** A new, empty catalog. Called before every test. */
-  protected abstract GenerationCatalog newCatalog();
+  protected abstract GenerationCatalog createCatalog();
 
   @BeforeEach
-  void createCatalog() {
-    catalog = newCatalog();
+  void setUpCatalog() {
+    catalog = createCatalog();
   }
 
   /** The catalog under test. */

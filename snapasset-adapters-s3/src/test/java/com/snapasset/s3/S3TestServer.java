@@ -1,12 +1,19 @@
 package com.snapasset.s3;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 
 /**
@@ -89,6 +96,21 @@ final class S3TestServer implements AutoCloseable {
         .endpoint(endpoint())
         .pathStyle(true)
         .credentials(ACCESS_KEY, SECRET_KEY);
+  }
+
+  /** An SDK client for this server with {@code interceptors}, which can act mid-request. */
+  S3Client client(int maxAttempts, ExecutionInterceptor... interceptors) {
+    return S3Client.builder()
+        .region(Region.US_EAST_1)
+        .endpointOverride(endpoint())
+        .forcePathStyle(true)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .overrideConfiguration(
+            o -> o.executionInterceptors(List.of(interceptors))
+                .retryStrategy(
+                    AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(maxAttempts).build()))
+        .build();
   }
 
   void stop() {

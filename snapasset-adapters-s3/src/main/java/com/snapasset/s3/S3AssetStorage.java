@@ -25,15 +25,12 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.S3ServiceClientConfiguration;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * {@link AssetStorage} on any S3-compatible object store — AWS S3, Supabase Storage, MinIO,
@@ -75,11 +72,9 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
 
   private final S3Client client;
   private final boolean ownsClient;
-  private final @Nullable S3Presigner presigner;
+  private final ObjectUrls urls;
   private final String bucket;
   private final String keyPrefix;
-  private final @Nullable URI publicBaseUrl;
-  private final @Nullable Duration presignLifetime;
   private final long multipartThreshold;
   private final long partSize;
   private final int deleteBatch;
@@ -89,33 +84,20 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
     this.ownsClient = ownsClient;
     this.bucket = bucket;
     this.keyPrefix = b.keyPrefix;
-    this.presignLifetime = b.presignLifetime;
-    this.presigner = b.presignLifetime == null ? null : presigner(client, b.pathStyle);
     URI base = b.publicBaseUrl;
     if (base == null && b.presignLifetime == null && b.supabaseProject != null) {
       base = URI.create(b.supabaseProject + "/storage/v1/object/public/" + bucket + "/");
     }
-    this.publicBaseUrl = base;
+    Duration lifetime = b.presignLifetime;
+    this.urls =
+        base != null
+            ? ObjectUrls.publicBase(client, bucket, base)
+            : lifetime != null
+                ? ObjectUrls.presigned(client, bucket, b.pathStyle, lifetime)
+                : ObjectUrls.plain(client, bucket);
     this.multipartThreshold = b.multipartThreshold;
     this.partSize = Math.min(b.multipartThreshold, MAX_PART_SIZE);
     this.deleteBatch = b.deleteBatch;
-  }
-
-  /**
-   * A presigner that signs as {@code client} would. {@code S3Presigner.builder().s3Client(..)}
-   * copies neither region, credentials nor endpoint, and the client does not expose its path
-   * style, so that comes from the builder.
-   */
-  private static S3Presigner presigner(S3Client client, boolean pathStyle) {
-    S3ServiceClientConfiguration config = client.serviceClientConfiguration();
-    S3Presigner.Builder presigner =
-        S3Presigner.builder()
-            .region(config.region())
-            .credentialsProvider(config.credentialsProvider())
-            .serviceConfiguration(
-                S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
-    config.endpointOverride().ifPresent(presigner::endpointOverride);
-    return presigner.build();
   }
 
   /** A builder with no bucket set, region {@code us-east-1} and the SDK's default credentials. */
@@ -263,19 +245,8 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
   @Override
   public URI url(String key) {
     String objectKey = keyPrefix + AssetStorage.checkKey(key);
-    if (publicBaseUrl != null) {
-      return publicBaseUrl.resolve(objectKey);
-    }
     try {
-      if (presigner != null && presignLifetime != null) {
-        Duration lifetime = presignLifetime;
-        return presigner
-            .presignGetObject(
-                p -> p.signatureDuration(lifetime).getObjectRequest(r -> r.bucket(bucket).key(objectKey)))
-            .url()
-            .toURI();
-      }
-      return client.utilities().getUrl(r -> r.bucket(bucket).key(objectKey)).toURI();
+      return urls.of(objectKey);
     } catch (SdkException e) {
       throw S3Errors.translate("url", bucket, objectKey, e);
     } catch (URISyntaxException e) {
@@ -291,9 +262,7 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
 
   @Override
   public void close() {
-    if (presigner != null) {
-      presigner.close();
-    }
+    urls.close();
     if (ownsClient) {
       client.close();
     }

@@ -142,6 +142,27 @@ class S3AssetStorageTest {
   }
 
   @Test
+  void withoutAnEndpointUrlsAreAwsVirtualHostedObjectUrls() {
+    // Computing a URL makes no request, so no AWS account is needed here.
+    try (S3AssetStorage storage =
+        S3AssetStorage.builder().bucket("my-assets").region("eu-west-1").keyPrefix("prod").build()) {
+      assertThat(storage.url("u/g/a.png"))
+          .isEqualTo(URI.create("https://my-assets.s3.eu-west-1.amazonaws.com/prod/u/g/a.png"));
+    }
+  }
+
+  @Test
+  void theSupabasePresetPointsAtTheProjectsPublicObjectPath() {
+    try (S3AssetStorage storage =
+        S3AssetStorage.supabase("https://abcdefgh.supabase.co/", "eu-central-1", "id", "secret")
+            .bucket("images")
+            .build()) {
+      assertThat(storage.url("u/1.png"))
+          .isEqualTo(URI.create("https://abcdefgh.supabase.co/storage/v1/object/public/images/u/1.png"));
+    }
+  }
+
+  @Test
   void listFindsObjectsByPrefixInsideTheKeyPrefixOnly() {
     try (S3AssetStorage prod = server.storage(bucket).keyPrefix("prod").build();
         S3AssetStorage test = server.storage(bucket).keyPrefix("test").build()) {

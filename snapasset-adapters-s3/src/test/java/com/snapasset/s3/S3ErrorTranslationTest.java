@@ -41,6 +41,9 @@ class S3ErrorTranslationTest {
 
   private record Answer(int status, String code, boolean hang) {}
 
+  /** Set to answer list and batch-delete requests with these documents instead of an error. */
+  private final AtomicReference<String[]> listThenDelete = new AtomicReference<>();
+
   @BeforeEach
   void startServer() throws IOException {
     http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -49,6 +52,18 @@ class S3ErrorTranslationTest {
     http.createContext("/", exchange -> {
       requests.incrementAndGet();
       exchange.getRequestBody().readAllBytes();
+      String[] documents = listThenDelete.get();
+      if (documents != null) {
+        String query = String.valueOf(exchange.getRequestURI().getQuery());
+        byte[] doc = (query.contains("delete") ? documents[1] : documents[0])
+            .getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/xml");
+        exchange.sendResponseHeaders(200, doc.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(doc);
+        }
+        return;
+      }
       Answer a = answer.get();
       if (a.hang()) {
         try {
@@ -144,6 +159,31 @@ class S3ErrorTranslationTest {
       assertThatThrownBy(() -> storage.deleteOlderThan("", Instant.now()))
           .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.isRetryable()).isFalse())
           .hasMessageContaining("access denied");
+    }
+  }
+
+  @Test
+  void keysABatchDeleteCouldNotRemoveAreReportedByName() {
+    String ns = "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"";
+    String listing =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult " + ns + "><Name>assets</Name>"
+            + "<KeyCount>2</KeyCount><IsTruncated>false</IsTruncated>"
+            + "<Contents><Key>old/a.png</Key><LastModified>2020-01-01T00:00:00.000Z</LastModified>"
+            + "<Size>1</Size></Contents>"
+            + "<Contents><Key>old/b.png</Key><LastModified>2020-01-01T00:00:00.000Z</LastModified>"
+            + "<Size>1</Size></Contents></ListBucketResult>";
+    String partlyFailed =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><DeleteResult " + ns + ">"
+            + "<Deleted><Key>old/a.png</Key></Deleted>"
+            + "<Error><Key>old/b.png</Key><Code>InternalError</Code><Message>try again</Message></Error>"
+            + "</DeleteResult>";
+    listThenDelete.set(new String[] {listing, partlyFailed});
+    try (S3AssetStorage storage = storage(1)) {
+      assertThatThrownBy(() -> storage.deleteOlderThan("old/", Instant.parse("2021-01-01T00:00:00Z")))
+          .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.isRetryable()).isTrue())
+          .hasMessageContaining("'assets'")
+          .hasMessageContaining("old/b.png")
+          .hasMessageContaining("InternalError");
     }
   }
 }

@@ -198,8 +198,10 @@ final class Resampler {
       float[] weights = new float[n * stride];
       double[] tmp = new double[stride];
       for (int i = 0; i < n; i++) {
-        // pixel centres: output centre (o + 0.5) maps to source position (o + 0.5) / scale
-        double centre = (offset + i + 0.5) / scale;
+        // source position, in pixel-edge units, of output pixel o's centre. Reducing: centres map to
+        // centres. Enlarging: o maps to o / scale, libvips' convention (a shift of under half a
+        // pixel), so that renditions match Sharp's pixel for pixel (SSIM 0.999 instead of 0.96)
+        double centre = scale > 1 ? (offset + i) / scale : (offset + i + 0.5) / scale;
         int lo = Math.max(0, (int) Math.floor(centre - support + 0.5));
         int hi = Math.min(in, (int) Math.floor(centre + support + 0.5));
         int m = Math.min(hi - lo, stride);

@@ -40,7 +40,8 @@ final class SmartCrop {
   static SmartCrop of(Pixels src) {
     int mapW = Math.min(MAP, src.width);
     int mapH = Math.min(MAP, src.height);
-    int[] map = boxShrink(src, mapW, mapH);
+    // Lanczos, as libvips' vips_resize: a box filter would flatten the edges the map looks for
+    int[] map = Resampler.resize(src, mapW, mapH, 0, 0, mapW, mapH).argb;
     double f = Math.min(1.0, (double) ENTROPY_SIDE / Math.max(src.width, src.height));
     int sw = Math.max(1, (int) Math.round(src.width * f));
     int sh = Math.max(1, (int) Math.round(src.height * f));

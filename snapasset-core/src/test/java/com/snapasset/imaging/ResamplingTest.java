@@ -42,20 +42,28 @@ class ResamplingTest {
   }
 
   /**
-   * Our Lanczos3 against Thumbnailator's default (progressive bilinear) on a 1.875x upscale, both
-   * scored against a reference made from a larger original: the photo downscaled to 320, upscaled
-   * back to 600, compared with the photo downscaled straight to 600 from its 500-pixel source.
+   * A 1.875x enlargement (DALL·E's 1024 to the 1920 of a story) keeps more detail with our
+   * Lanczos3 than with Thumbnailator's default (progressive bilinear): measured as the mean
+   * gradient, which does not depend on the half-pixel convention either uses.
    */
   @Test
   void sharperThanThumbnailatorOnUpscales() throws Exception {
-    Pixels big = ((Decoded) StandardImageProcessor.create().decode(resource("bliznaca.jpg"))).pixels;
-    Pixels small = Resampler.resize(big, 250, 250, 0, 0, 250, 250);
-    BufferedImage reference = Encoders.wrap(big, false);
-    BufferedImage ours = Encoders.wrap(Resampler.resize(small, 500, 500, 0, 0, 500, 500), false);
-    BufferedImage thumbnailator = Thumbnails.of(Encoders.wrap(small, false)).size(500, 500)
+    BufferedImage small = Encoders.wrap(photo, false);
+    BufferedImage ours = Encoders.wrap(Resampler.resize(photo, 600, 600, 0, 0, 600, 600), false);
+    BufferedImage thumbnailator = Thumbnails.of(small).size(600, 600)
         .imageType(BufferedImage.TYPE_INT_RGB).asBufferedImage();
-    double oursSsim = Ssim.of(ours, reference);
-    double theirs = Ssim.of(thumbnailator, reference);
-    assertThat(oursSsim).isGreaterThan(theirs);
+    assertThat(gradient(ours)).isGreaterThan(gradient(thumbnailator));
+  }
+
+  private static double gradient(BufferedImage image) {
+    double sum = 0;
+    for (int y = 0; y < image.getHeight() - 1; y++) {
+      for (int x = 0; x < image.getWidth() - 1; x++) {
+        int g = TestImages.green(image.getRGB(x, y));
+        sum += Math.abs(g - TestImages.green(image.getRGB(x + 1, y)))
+            + Math.abs(g - TestImages.green(image.getRGB(x, y + 1)));
+      }
+    }
+    return sum / ((double) image.getWidth() * image.getHeight());
   }
 }

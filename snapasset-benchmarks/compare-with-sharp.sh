@@ -2,6 +2,7 @@
 # Side-by-side: the nine presets rendered from one 1024 x 1024 photograph by SnapAsset (Java) and by
 # Sharp (libvips), in the same run; prints time, bytes and SSIM ratios per format.
 # Usage: snapasset-benchmarks/compare-with-sharp.sh [ITERATIONS]   (default 3; needs Java 17, Maven, Node 20, npm)
+#        POSITION=centre snapasset-benchmarks/compare-with-sharp.sh   (crop position; default attention)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 iterations="${1:-3}"

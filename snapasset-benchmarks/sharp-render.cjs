@@ -8,6 +8,7 @@ const sharp = require(path.resolve(__dirname, '.scratch/node_modules/sharp'));
 
 const [input, outDir, iterationsArg] = process.argv.slice(2);
 const iterations = Number(iterationsArg || 3);
+const position = process.env.POSITION || 'attention';
 const presets = [
   ['instagram-post', 1080, 1080], ['instagram-story', 1080, 1920], ['twitter-post', 1200, 675],
   ['twitter-header', 1500, 500], ['facebook-post', 1200, 630], ['facebook-cover', 820, 312],
@@ -33,14 +34,14 @@ function median(values) {
 async function main() {
   const buffer = fs.readFileSync(input);
   sharp.cache(false); // every job brings a new image: no result caching between iterations
-  const report = { sharp: sharp.versions.sharp, vips: sharp.versions.vips, iterations, formats: {} };
+  const report = { sharp: sharp.versions.sharp, vips: sharp.versions.vips, iterations, position, formats: {} };
   for (const format of Object.keys(formats)) {
-    for (let i = 0; i < 1; i++) await renderAll(buffer, format, 'attention');
+    for (let i = 0; i < 1; i++) await renderAll(buffer, format, position);
     const times = [];
     let outputs;
     for (let i = 0; i < iterations; i++) {
       const t0 = process.hrtime.bigint();
-      outputs = await renderAll(buffer, format, 'attention');
+      outputs = await renderAll(buffer, format, position);
       times.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
     const dir = path.join(outDir, 'sharp', format);

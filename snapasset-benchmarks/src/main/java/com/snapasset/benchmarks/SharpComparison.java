@@ -43,6 +43,7 @@ public final class SharpComparison {
     Path out = Path.of(args[1]);
     int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     JsonNode sharp = new ObjectMapper().readTree(out.resolve("sharp.json").toFile());
+    CropPosition position = CropPosition.parse(sharp.path("position").asText("attention")).orElseThrow();
     ImageProcessor processor = StandardImageProcessor.create();
     int threads = Runtime.getRuntime().availableProcessors();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -53,7 +54,7 @@ public final class SharpComparison {
     try {
       for (String name : FORMATS) {
         OutputFormat format = OutputFormat.parse(name).orElseThrow();
-        OutputOptions options = BenchmarkImages.options(format).withPosition(CropPosition.ATTENTION);
+        OutputOptions options = BenchmarkImages.options(format).withPosition(position);
         for (int i = 0; i < 1; i++) {
           ImagingBenchmark.renderAll(processor, input, options, pool);
         }
@@ -94,7 +95,7 @@ public final class SharpComparison {
         args[0], input.length, iterations, threads, sharp.path("sharp").asText(), sharp.path("vips").asText());
     System.out.print(table);
     System.out.println("time and bytes are Java / Sharp (below 1.00: Java is faster / smaller);"
-        + " SSIM of Java's file against Sharp's, cover + attention, over the 9 presets");
+        + " SSIM of Java's file against Sharp's, cover + " + position + ", over the 9 presets");
   }
 
   /** Resampling alone: centre crops to PNG, ours and Thumbnailator's default, against Sharp's. */

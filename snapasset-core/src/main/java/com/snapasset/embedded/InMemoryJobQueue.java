@@ -1,0 +1,588 @@
+package com.snapasset.embedded;
+
+import com.snapasset.JobId;
+import com.snapasset.JobState;
+import com.snapasset.QueueStats;
+import com.snapasset.RateLimit;
+import com.snapasset.spi.AddResult;
+import com.snapasset.spi.Claim;
+import com.snapasset.spi.ClaimRequest;
+import com.snapasset.spi.JobQueue;
+import com.snapasset.spi.LockStatus;
+import com.snapasset.spi.NewJob;
+import com.snapasset.spi.QueueEvent;
+import com.snapasset.spi.QueueEventListener;
+import com.snapasset.spi.QueuedJob;
+import com.snapasset.spi.Subscription;
+import com.snapasset.spi.SweepResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link JobQueue} in this JVM's memory: for one process, tests, and as the reference
+ * implementation of the queue contract. Jobs do not survive the JVM.
+ *
+ * <p>One lock guards all state; claims take O(log n) from priority-ordered sets. Events are
+ * delivered on the thread that made the change, after the lock is released.
+ */
+public final class InMemoryJobQueue implements JobQueue {
+  private static final Logger log = LoggerFactory.getLogger(InMemoryJobQueue.class);
+
+  private static final Comparator<Entry> CLAIM_ORDER =
+      Comparator.comparingInt((Entry e) -> e.priority).thenComparingLong(e -> e.seq);
+  private static final Comparator<Entry> DUE_ORDER =
+      Comparator.comparing((Entry e) -> Objects.requireNonNull(e.delayedUntil)).thenComparingLong(e -> e.seq);
+
+  private final Clock clock;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition workChanged = lock.newCondition();
+  private final Map<JobId, Entry> jobs = new HashMap<>();
+  private final TreeSet<Entry> waiting = new TreeSet<>(CLAIM_ORDER);
+  private final TreeSet<Entry> delayed = new TreeSet<>(DUE_ORDER);
+  private final Map<JobId, Entry> active = new HashMap<>();
+  private final LinkedHashSet<Entry> completed = new LinkedHashSet<>();
+  private final LinkedHashSet<Entry> failed = new LinkedHashSet<>();
+  private final List<QueueEventListener> listeners = new CopyOnWriteArrayList<>();
+  private long nextSeq;
+  private boolean paused;
+  private long windowStart = Long.MIN_VALUE;
+  private int startedInWindow;
+
+  private InMemoryJobQueue(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** A queue on the system clock. */
+  public static InMemoryJobQueue create() {
+    return new InMemoryJobQueue(Clock.systemUTC());
+  }
+
+  /** A queue reading time from {@code clock} (tests move it by hand). */
+  public static InMemoryJobQueue create(Clock clock) {
+    return new InMemoryJobQueue(Objects.requireNonNull(clock, "clock"));
+  }
+
+  @Override
+  public AddResult add(NewJob job) {
+    List<QueueEvent> events = new ArrayList<>(1);
+    AddResult result;
+    lock.lock();
+    try {
+      Entry existing = jobs.get(job.id());
+      if (existing != null) {
+        return new AddResult(existing.snapshot(), false);
+      }
+      Entry e = new Entry(job, nextSeq++, clock.instant());
+      jobs.put(e.id, e);
+      waiting.add(e);
+      workChanged.signalAll();
+      events.add(new QueueEvent(QueueEvent.Type.ADDED, e.id, 0, null));
+      result = new AddResult(e.snapshot(), true);
+    } finally {
+      lock.unlock();
+    }
+    publish(events);
+    return result;
+  }
+
+  @Override
+  public Claim claim(ClaimRequest request) {
+    List<QueueEvent> events = new ArrayList<>(1);
+    Claim claim;
+    lock.lock();
+    try {
+      Instant now = clock.instant();
+      promoteDue(now);
+      if (paused || waiting.isEmpty()) {
+        return Claim.none();
+      }
+      RateLimit limit = request.rateLimit();
+      if (limit != null) {
+        long nowMs = now.toEpochMilli();
+        long windowMs = limit.window().toMillis();
+        if (windowStart == Long.MIN_VALUE || nowMs - windowStart >= windowMs) {
+          windowStart = nowMs;
+          startedInWindow = 0;
+        }
+        if (startedInWindow >= limit.max()) {
+          return Claim.rateLimited(Duration.ofMillis(windowStart + windowMs - nowMs));
+        }
+        startedInWindow++;
+      }
+      Entry e = waiting.pollFirst();
+      e.state = JobState.ACTIVE;
+      e.token = request.token();
+      e.lockUntil = now.plus(request.lockDuration());
+      e.cancelled = false;
+      e.processedAt = now;
+      e.progress = 0;
+      active.put(e.id, e);
+      events.add(new QueueEvent(QueueEvent.Type.ACTIVE, e.id, e.attemptsMade + 1, null));
+      claim = Claim.of(e.snapshot());
+    } finally {
+      lock.unlock();
+    }
+    publish(events);
+    return claim;
+  }
+
+  @Override
+  public void awaitWork(Duration maxWait) throws InterruptedException {
+    lock.lock();
+    try {
+      long nanos = maxWait.toNanos();
+      if (!paused && !waiting.isEmpty()) {
+        return;
+      }
+      if (!paused && !delayed.isEmpty()) {
+        Duration untilDue = Duration.between(clock.instant(), delayed.first().delayedUntil);
+        nanos = Math.min(nanos, Math.max(0, untilDue.toNanos()));
+      }
+      if (nanos > 0) {
+        workChanged.awaitNanos(nanos);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public LockStatus renewLock(JobId id, String token, Duration lockDuration) {
+    lock.lock();
+    try {
+      Entry e = held(id, token);
+      if (e == null) {
+        return LockStatus.LOST;
+      }
+      e.lockUntil = clock.instant().plus(lockDuration);
+      return e.cancelled ? LockStatus.CANCELLED : LockStatus.HELD;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean progress(JobId id, String token, int progress) {
+    if (progress < 0 || progress > 100) {
+      throw new IllegalArgumentException("progress must be 0-100, was " + progress);
+    }
+    lock.lock();
+    try {
+      Entry e = held(id, token);
+      if (e == null) {
+        return false;
+      }
+      e.progress = progress;
+    } finally {
+      lock.unlock();
+    }
+    publish(List.of(new QueueEvent(QueueEvent.Type.PROGRESS, id, progress, null)));
+    return true;
+  }
+
+  @Override
+  public boolean complete(JobId id, String token, String result) {
+    lock.lock();
+    try {
+      Entry e = held(id, token);
+      if (e == null) {
+        return false;
+      }
+      active.remove(id);
+      e.state = JobState.COMPLETED;
+      e.result = result;
+      e.progress = 100;
+      e.attemptsMade++;
+      e.finishedAt = clock.instant();
+      e.token = null;
+      completed.add(e);
+      trim(completed, e.keepCompleted);
+    } finally {
+      lock.unlock();
+    }
+    publish(List.of(new QueueEvent(QueueEvent.Type.COMPLETED, id, 0, result)));
+    return true;
+  }
+
+  @Override
+  public boolean fail(JobId id, String token, String reason, @Nullable Instant retryAt) {
+    QueueEvent event;
+    lock.lock();
+    try {
+      Entry e = held(id, token);
+      if (e == null) {
+        return false;
+      }
+      active.remove(id);
+      e.token = null;
+      e.attemptsMade++;
+      e.failedReason = reason;
+      if (retryAt != null) {
+        e.state = JobState.DELAYED;
+        e.delayedUntil = retryAt;
+        delayed.add(e);
+        workChanged.signalAll();
+        event = new QueueEvent(QueueEvent.Type.RETRYING, id, 0, reason);
+      } else {
+        finishFailed(e);
+        event = new QueueEvent(QueueEvent.Type.FAILED, id, 0, reason);
+      }
+    } finally {
+      lock.unlock();
+    }
+    publish(List.of(event));
+    return true;
+  }
+
+  @Override
+  public boolean release(JobId id, String token) {
+    lock.lock();
+    try {
+      Entry e = held(id, token);
+      if (e == null) {
+        return false;
+      }
+      active.remove(id);
+      e.token = null;
+      e.state = JobState.WAITING;
+      waiting.add(e);
+      workChanged.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    publish(List.of(new QueueEvent(QueueEvent.Type.ADDED, id, 0, null)));
+    return true;
+  }
+
+  @Override
+  public SweepResult sweepStalled(int maxStalledCount) {
+    List<JobId> recovered = new ArrayList<>();
+    List<JobId> failedIds = new ArrayList<>();
+    List<QueueEvent> events = new ArrayList<>();
+    lock.lock();
+    try {
+      Instant now = clock.instant();
+      for (Iterator<Entry> it = active.values().iterator(); it.hasNext(); ) {
+        Entry e = it.next();
+        if (e.lockUntil == null || e.lockUntil.isAfter(now)) {
+          continue;
+        }
+        it.remove();
+        e.token = null;
+        e.stalledCount++;
+        events.add(new QueueEvent(QueueEvent.Type.STALLED, e.id, 0, null));
+        if (e.stalledCount > maxStalledCount) {
+          String reason = "job stalled more than " + maxStalledCount + " time(s): its worker stopped renewing the lock";
+          e.attemptsMade++;
+          e.failedReason = reason;
+          finishFailed(e);
+          failedIds.add(e.id);
+          events.add(new QueueEvent(QueueEvent.Type.FAILED, e.id, 0, reason));
+        } else {
+          e.state = JobState.WAITING;
+          waiting.add(e);
+          recovered.add(e.id);
+        }
+      }
+      if (!recovered.isEmpty()) {
+        workChanged.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+    publish(events);
+    return new SweepResult(recovered, failedIds);
+  }
+
+  @Override
+  public Optional<QueuedJob> find(JobId id) {
+    lock.lock();
+    try {
+      Entry e = jobs.get(id);
+      return e == null ? Optional.empty() : Optional.of(e.snapshot());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public List<QueuedJob> list(JobState state, int offset, int limit) {
+    if (offset < 0 || limit < 0) {
+      throw new IllegalArgumentException("offset and limit must not be negative");
+    }
+    lock.lock();
+    try {
+      promoteDue(clock.instant());
+      List<Entry> source = switch (state) {
+        case WAITING -> new ArrayList<>(waiting);
+        case DELAYED -> new ArrayList<>(delayed);
+        case ACTIVE -> new ArrayList<>(active.values());
+        case COMPLETED -> newestFirst(completed);
+        case FAILED -> newestFirst(failed);
+      };
+      List<QueuedJob> out = new ArrayList<>();
+      for (int i = offset; i < source.size() && out.size() < limit; i++) {
+        out.add(source.get(i).snapshot());
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public QueueStats stats() {
+    lock.lock();
+    try {
+      return new QueueStats(waiting.size(), active.size(), completed.size(), failed.size(), delayed.size(), paused);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void pause() {
+    lock.lock();
+    try {
+      paused = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void resume() {
+    lock.lock();
+    try {
+      paused = false;
+      workChanged.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean isPaused() {
+    lock.lock();
+    try {
+      return paused;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public int clean(JobState state, Duration grace, int limit) {
+    if (!state.isFinished()) {
+      throw new IllegalArgumentException("only COMPLETED or FAILED jobs can be cleaned, not " + state);
+    }
+    List<QueueEvent> events = new ArrayList<>();
+    lock.lock();
+    try {
+      Instant cutoff = clock.instant().minus(grace);
+      LinkedHashSet<Entry> set = state == JobState.COMPLETED ? completed : failed;
+      for (Iterator<Entry> it = set.iterator(); it.hasNext() && events.size() < limit; ) {
+        Entry e = it.next();
+        if (e.finishedAt != null && e.finishedAt.isBefore(cutoff)) {
+          it.remove();
+          jobs.remove(e.id);
+          events.add(new QueueEvent(QueueEvent.Type.REMOVED, e.id, 0, null));
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    publish(events);
+    return events.size();
+  }
+
+  @Override
+  public boolean remove(JobId id) {
+    lock.lock();
+    try {
+      Entry e = jobs.get(id);
+      if (e == null || e.state == JobState.ACTIVE) {
+        return false;
+      }
+      detach(e);
+      jobs.remove(id);
+    } finally {
+      lock.unlock();
+    }
+    publish(List.of(new QueueEvent(QueueEvent.Type.REMOVED, id, 0, null)));
+    return true;
+  }
+
+  @Override
+  public boolean cancel(JobId id) {
+    lock.lock();
+    try {
+      Entry e = active.get(id);
+      if (e == null) {
+        return false;
+      }
+      e.cancelled = true;
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean retry(JobId id) {
+    lock.lock();
+    try {
+      Entry e = jobs.get(id);
+      if (e == null || e.state != JobState.FAILED) {
+        return false;
+      }
+      failed.remove(e);
+      e.state = JobState.WAITING;
+      e.attemptsMade = 0;
+      e.stalledCount = 0;
+      e.finishedAt = null;
+      e.progress = 0;
+      waiting.add(e);
+      workChanged.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    publish(List.of(new QueueEvent(QueueEvent.Type.ADDED, id, 0, null)));
+    return true;
+  }
+
+  @Override
+  public Subscription subscribe(QueueEventListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      workChanged.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void promoteDue(Instant now) {
+    while (!delayed.isEmpty() && !delayed.first().delayedUntil.isAfter(now)) {
+      Entry e = delayed.pollFirst();
+      e.state = JobState.WAITING;
+      e.delayedUntil = null;
+      waiting.add(e);
+    }
+  }
+
+  private @Nullable Entry held(JobId id, String token) {
+    Entry e = active.get(id);
+    return e != null && token.equals(e.token) ? e : null;
+  }
+
+  private void finishFailed(Entry e) {
+    e.state = JobState.FAILED;
+    e.finishedAt = clock.instant();
+    failed.add(e);
+    trim(failed, e.keepFailed);
+  }
+
+  private void trim(LinkedHashSet<Entry> set, int keep) {
+    if (keep < 0) {
+      return;
+    }
+    for (Iterator<Entry> it = set.iterator(); set.size() > keep && it.hasNext(); ) {
+      Entry oldest = it.next();
+      it.remove();
+      jobs.remove(oldest.id);
+    }
+  }
+
+  private void detach(Entry e) {
+    switch (e.state) {
+      case WAITING -> waiting.remove(e);
+      case DELAYED -> delayed.remove(e);
+      case ACTIVE -> active.remove(e.id);
+      case COMPLETED -> completed.remove(e);
+      case FAILED -> failed.remove(e);
+    }
+  }
+
+  private static List<Entry> newestFirst(LinkedHashSet<Entry> set) {
+    List<Entry> list = new ArrayList<>(set);
+    java.util.Collections.reverse(list);
+    return list;
+  }
+
+  private void publish(List<QueueEvent> events) {
+    for (QueueEvent event : events) {
+      for (QueueEventListener l : listeners) {
+        try {
+          l.onEvent(event);
+        } catch (RuntimeException ex) {
+          log.warn("queue event listener {} failed on {}", l, event, ex);
+        }
+      }
+    }
+  }
+
+  /** Mutable job state, only touched under the lock. Identity-equal, as the sets require. */
+  private static final class Entry {
+    final JobId id;
+    final String payload;
+    final int priority;
+    final int maxAttempts;
+    final int keepCompleted;
+    final int keepFailed;
+    final long seq;
+    final Instant createdAt;
+    JobState state = JobState.WAITING;
+    int progress;
+    int attemptsMade;
+    int stalledCount;
+    @Nullable Instant processedAt;
+    @Nullable Instant finishedAt;
+    @Nullable Instant delayedUntil;
+    @Nullable Instant lockUntil;
+    @Nullable String token;
+    boolean cancelled;
+    @Nullable String result;
+    @Nullable String failedReason;
+
+    Entry(NewJob job, long seq, Instant now) {
+      this.id = job.id();
+      this.payload = job.payload();
+      this.priority = job.priority();
+      this.maxAttempts = job.maxAttempts();
+      this.keepCompleted = job.keepCompleted();
+      this.keepFailed = job.keepFailed();
+      this.seq = seq;
+      this.createdAt = now;
+    }
+
+    QueuedJob snapshot() {
+      return new QueuedJob(id, payload, state, priority, progress, attemptsMade, maxAttempts, stalledCount,
+          createdAt, processedAt, finishedAt, delayedUntil, result, failedReason);
+    }
+  }
+}

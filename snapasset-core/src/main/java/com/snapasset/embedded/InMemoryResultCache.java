@@ -1,0 +1,81 @@
+package com.snapasset.embedded;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.snapasset.spi.ResultCache;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A {@link ResultCache} in this JVM's memory (Caffeine): a time-to-live per entry and a bound on the
+ * total bytes held, past which the least useful entries are evicted.
+ */
+public final class InMemoryResultCache implements ResultCache {
+  /** 256 MiB: about 170 base images of 1.5 MB. */
+  public static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
+
+  private final Cache<String, Entry> cache;
+
+  private InMemoryResultCache(long maxBytes) {
+    this.cache =
+        Caffeine.newBuilder()
+            .executor(Runnable::run) // evict on the writing thread: the bound holds when put returns
+            .maximumWeight(maxBytes)
+            .weigher((String k, Entry v) -> (int) Math.min(Integer.MAX_VALUE, v.value.length + 2L * k.length() + 64))
+            .expireAfter(new Expiry<String, Entry>() {
+              @Override
+              public long expireAfterCreate(String key, Entry e, long currentTime) {
+                return e.ttlNanos;
+              }
+
+              @Override
+              public long expireAfterUpdate(String key, Entry e, long currentTime, long currentDuration) {
+                return e.ttlNanos;
+              }
+
+              @Override
+              public long expireAfterRead(String key, Entry e, long currentTime, long currentDuration) {
+                return currentDuration;
+              }
+            })
+            .build();
+  }
+
+  /** A cache holding at most {@link #DEFAULT_MAX_BYTES}. */
+  public static InMemoryResultCache create() {
+    return new InMemoryResultCache(DEFAULT_MAX_BYTES);
+  }
+
+  /** A cache holding at most {@code maxBytes} of values. */
+  public static InMemoryResultCache withMaxBytes(long maxBytes) {
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("maxBytes must be >= 1, was " + maxBytes);
+    }
+    return new InMemoryResultCache(maxBytes);
+  }
+
+  @Override
+  public Optional<byte[]> get(String key) {
+    Entry e = cache.getIfPresent(key);
+    return e == null ? Optional.empty() : Optional.of(e.value);
+  }
+
+  @Override
+  public void put(String key, byte[] value, Duration ttl) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    if (ttl.isNegative() || ttl.isZero()) {
+      throw new IllegalArgumentException("ttl must be positive, was " + ttl);
+    }
+    cache.put(key, new Entry(value, ttl.toNanos()));
+  }
+
+  @Override
+  public void invalidate(String key) {
+    cache.invalidate(key);
+  }
+
+  private record Entry(byte[] value, long ttlNanos) {}
+}

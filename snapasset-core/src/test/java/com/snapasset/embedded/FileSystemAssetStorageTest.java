@@ -1,0 +1,48 @@
+package com.snapasset.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.snapasset.spi.AssetStorage;
+import com.snapasset.spi.AssetStorageContract;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileSystemAssetStorageTest extends AssetStorageContract {
+  @TempDir Path root;
+
+  @Override
+  protected AssetStorage createStorage() {
+    return FileSystemAssetStorage.create(root);
+  }
+
+  @Test
+  void filesLandUnderTheRootWithNoTemporaryFilesLeft() throws IOException {
+    FileSystemAssetStorage s = FileSystemAssetStorage.create(root.resolve("out"));
+    s.put("u1/g1/instagram-post.png", new byte[] {1, 2, 3}, PNG, CACHE);
+
+    Path file = root.resolve("out/u1/g1/instagram-post.png");
+    assertThat(file).exists().hasBinaryContent(new byte[] {1, 2, 3});
+    try (Stream<Path> all = Files.walk(root)) {
+      assertThat(all.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".upload-"));
+    }
+  }
+
+  @Test
+  void urlsUseThePublicBaseWhenGiven() {
+    FileSystemAssetStorage s = FileSystemAssetStorage.create(root, "http://localhost:8080/files");
+
+    assertThat(s.url("u/g/a.png")).hasToString("http://localhost:8080/files/u/g/a.png");
+  }
+
+  @Test
+  void fileUrlsPointAtTheFile() {
+    FileSystemAssetStorage s = FileSystemAssetStorage.create(root);
+    s.put("x/y.png", new byte[] {9}, PNG, CACHE);
+
+    assertThat(Path.of(s.url("x/y.png"))).exists().hasBinaryContent(new byte[] {9});
+  }
+}

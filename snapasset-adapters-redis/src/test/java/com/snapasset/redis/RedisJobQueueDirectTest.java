@@ -8,6 +8,7 @@ import com.snapasset.JobState;
 import com.snapasset.QueueException;
 import com.snapasset.RateLimit;
 import com.snapasset.spi.Claim;
+import com.snapasset.testing.MutableClock;
 import com.snapasset.spi.ClaimRequest;
 import com.snapasset.spi.LockStatus;
 import com.snapasset.spi.NewJob;

@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.snapasset.StorageException;
+import com.snapasset.spi.ResultCache;
+import com.snapasset.spi.ResultCacheContract;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@link RedisResultCache} against a real redis-server. */
-class RedisResultCacheTest {
+/** {@link RedisResultCache} against a real redis-server: the contract, and what is Redis-specific. */
+class RedisResultCacheTest extends ResultCacheContract {
   private static RedisTestServer server;
   private static RedisResultCache cache;
 
@@ -28,6 +28,11 @@ class RedisResultCacheTest {
     server.close();
   }
 
+  @Override
+  protected ResultCache createCache() {
+    return cache;
+  }
+
   @Test
   void storesEveryByteValue() {
     byte[] all = new byte[512];
@@ -36,23 +41,6 @@ class RedisResultCacheTest {
     }
     cache.put("bin", all, Duration.ofMinutes(1));
     assertThat(cache.get("bin")).hasValueSatisfying(v -> assertThat(v).isEqualTo(all));
-  }
-
-  @Test
-  void expiresAfterItsTtl() {
-    cache.put("short", new byte[] {1}, Duration.ofMillis(50));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (cache.get("short").isPresent() && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // poll with a deadline
-    }
-    assertThat(cache.get("short")).isEmpty();
-  }
-
-  @Test
-  void invalidateRemoves() {
-    cache.put("k", new byte[] {1, 2}, Duration.ofMinutes(1));
-    cache.invalidate("k");
-    assertThat(cache.get("k")).isEmpty();
   }
 
   @Test

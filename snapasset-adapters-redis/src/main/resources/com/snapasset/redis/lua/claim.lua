@@ -17,15 +17,19 @@ end
 if redis.call('ZCARD', K_WAIT) == 0 then
   return {0}
 end
+-- The limiter is a fixed window on the callers' clock: {count, resetAt}, shared by every claimer.
 local rateMax = tonumber(ARGV[4])
 if rateMax > 0 then
-  local used = tonumber(redis.call('GET', K_LIMITER) or '0')
-  if used >= rateMax then
-    local ttl = redis.call('PTTL', K_LIMITER)
-    if ttl > 0 then
-      return {2, ttl}
+  local used, resetAt = unpack(redis.call('HMGET', K_LIMITER, 'count', 'resetAt'))
+  if resetAt and now < tonumber(resetAt) then
+    if tonumber(used) >= rateMax then
+      return {2, tonumber(resetAt) - now}
     end
-    redis.call('DEL', K_LIMITER)
+  else
+    local window = tonumber(ARGV[5])
+    redis.call('HSET', K_LIMITER, 'count', 0, 'resetAt', now + window)
+    -- Only to tidy up an idle queue; the window itself is resetAt.
+    redis.call('PEXPIRE', K_LIMITER, window * 2 + 60000)
   end
 end
 while true do
@@ -39,8 +43,8 @@ while true do
     redis.call('HSET', jk, 'state', 'active', 'token', token, 'processedAt', now)
     redis.call('HDEL', jk, 'cancel')
     redis.call('ZADD', K_ACTIVE, now + tonumber(ARGV[3]), id)
-    if rateMax > 0 and redis.call('INCR', K_LIMITER) == 1 then
-      redis.call('PEXPIRE', K_LIMITER, ARGV[5])
+    if rateMax > 0 then
+      redis.call('HINCRBY', K_LIMITER, 'count', 1)
     end
     -- Chain: the next blocked worker wakes while ready jobs remain.
     if redis.call('ZCARD', K_WAIT) > 0 and redis.call('LLEN', K_WAKE) == 0 then

@@ -7,7 +7,7 @@ if not holds(jk, id, ARGV[2], now) then
 end
 leaveActive(jk, id)
 redis.call('HINCRBY', jk, 'attempts', 1)
-redis.call('HSET', jk, 'state', 'completed', 'result', ARGV[4], 'finishedAt', now)
+redis.call('HSET', jk, 'state', 'completed', 'result', ARGV[4], 'finishedAt', now, 'progress', 100)
 redis.call('ZADD', K_COMPLETED, now, id)
 publish('COMPLETED', id, 0, ARGV[4])
 trim(K_COMPLETED, redis.call('HGET', jk, 'keepCompleted'))

@@ -116,6 +116,5 @@ const pkg = JSON.parse(await (await import('node:fs/promises')).readFile(
 console.error(`bullmq ${pkg.version}, node ${process.version}`);
 await run(WARM_UP);
 const results = await run(w);
-console.error(JSON.stringify(results));
 console.log(JSON.stringify(results));
 process.exit(0);

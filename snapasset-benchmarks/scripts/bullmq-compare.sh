@@ -7,13 +7,15 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 SCRATCH="$ROOT/.scratch/bullmq"
 BULLMQ_VERSION="${BULLMQ_VERSION:-6.7.0}"
+IOREDIS_VERSION="${IOREDIS_VERSION:-5}" # BullMQ's optional peer dependency: its Redis client
 
 mkdir -p "$SCRATCH"
 if [ ! -f "$SCRATCH/node_modules/bullmq/package.json" ] \
-    || ! grep -q "\"version\": \"$BULLMQ_VERSION\"" "$SCRATCH/node_modules/bullmq/package.json"; then
-  echo "installing bullmq@$BULLMQ_VERSION into $SCRATCH" >&2
+    || ! grep -q "\"version\": \"$BULLMQ_VERSION\"" "$SCRATCH/node_modules/bullmq/package.json" \
+    || [ ! -f "$SCRATCH/node_modules/ioredis/package.json" ]; then
+  echo "installing bullmq@$BULLMQ_VERSION and ioredis@$IOREDIS_VERSION into $SCRATCH" >&2
   (cd "$SCRATCH" && { [ -f package.json ] || npm init -y >/dev/null; } \
-    && npm install --no-audit --no-fund --silent "bullmq@$BULLMQ_VERSION")
+    && npm install --no-audit --no-fund --silent "bullmq@$BULLMQ_VERSION" "ioredis@$IOREDIS_VERSION")
 fi
 cp "$ROOT/snapasset-benchmarks/scripts/bullmq-bench.mjs" "$SCRATCH/"
 

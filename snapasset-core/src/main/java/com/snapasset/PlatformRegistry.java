@@ -65,11 +65,6 @@ public final class PlatformRegistry {
     return Optional.empty();
   }
 
-  /** Whether {@code value} looks like a custom size, in range or not. */
-  static boolean isCustomSize(String value) {
-    return CUSTOM.matcher(value).matches();
-  }
-
   /** Every registered platform, presets first, in registration order. */
   public List<Platform> all() {
     return List.copyOf(byId.values());

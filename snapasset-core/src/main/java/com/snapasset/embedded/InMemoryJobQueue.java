@@ -27,7 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -41,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * implementation of the queue contract. Jobs do not survive the JVM.
  *
  * <p>One lock guards all state; claims take O(log n) from priority-ordered sets. Events are
- * delivered on the thread that made the change, after the lock is released.
+ * delivered in the order of the changes, outside the lock, on a thread that made a change.
  */
 public final class InMemoryJobQueue implements JobQueue {
   private static final Logger log = LoggerFactory.getLogger(InMemoryJobQueue.class);
@@ -61,6 +64,8 @@ public final class InMemoryJobQueue implements JobQueue {
   private final LinkedHashSet<Entry> completed = new LinkedHashSet<>();
   private final LinkedHashSet<Entry> failed = new LinkedHashSet<>();
   private final List<QueueEventListener> listeners = new CopyOnWriteArrayList<>();
+  private final Queue<QueueEvent> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean draining = new AtomicBoolean();
   private long nextSeq;
   private boolean paused;
   private long windowStart = Long.MIN_VALUE;
@@ -82,7 +87,6 @@ public final class InMemoryJobQueue implements JobQueue {
 
   @Override
   public AddResult add(NewJob job) {
-    List<QueueEvent> events = new ArrayList<>(1);
     AddResult result;
     lock.lock();
     try {
@@ -94,18 +98,17 @@ public final class InMemoryJobQueue implements JobQueue {
       jobs.put(e.id, e);
       waiting.add(e);
       workChanged.signalAll();
-      events.add(new QueueEvent(QueueEvent.Type.ADDED, e.id, 0, null));
+      emit(new QueueEvent(QueueEvent.Type.ADDED, e.id, 0, null));
       result = new AddResult(e.snapshot(), true);
     } finally {
       lock.unlock();
     }
-    publish(events);
+    drain();
     return result;
   }
 
   @Override
   public Claim claim(ClaimRequest request) {
-    List<QueueEvent> events = new ArrayList<>(1);
     Claim claim;
     lock.lock();
     try {
@@ -135,12 +138,12 @@ public final class InMemoryJobQueue implements JobQueue {
       e.processedAt = now;
       e.progress = 0;
       active.put(e.id, e);
-      events.add(new QueueEvent(QueueEvent.Type.ACTIVE, e.id, e.attemptsMade + 1, null));
+      emit(new QueueEvent(QueueEvent.Type.ACTIVE, e.id, e.attemptsMade + 1, null));
       claim = Claim.of(e.snapshot());
     } finally {
       lock.unlock();
     }
-    publish(events);
+    drain();
     return claim;
   }
 
@@ -191,10 +194,11 @@ public final class InMemoryJobQueue implements JobQueue {
         return false;
       }
       e.progress = progress;
+      emit(new QueueEvent(QueueEvent.Type.PROGRESS, id, progress, null));
     } finally {
       lock.unlock();
     }
-    publish(List.of(new QueueEvent(QueueEvent.Type.PROGRESS, id, progress, null)));
+    drain();
     return true;
   }
 
@@ -215,16 +219,16 @@ public final class InMemoryJobQueue implements JobQueue {
       e.token = null;
       completed.add(e);
       trim(completed, e.keepCompleted);
+      emit(new QueueEvent(QueueEvent.Type.COMPLETED, id, 0, result));
     } finally {
       lock.unlock();
     }
-    publish(List.of(new QueueEvent(QueueEvent.Type.COMPLETED, id, 0, result)));
+    drain();
     return true;
   }
 
   @Override
   public boolean fail(JobId id, String token, String reason, @Nullable Instant retryAt) {
-    QueueEvent event;
     lock.lock();
     try {
       Entry e = held(id, token);
@@ -240,15 +244,15 @@ public final class InMemoryJobQueue implements JobQueue {
         e.delayedUntil = retryAt;
         delayed.add(e);
         workChanged.signalAll();
-        event = new QueueEvent(QueueEvent.Type.RETRYING, id, 0, reason);
+        emit(new QueueEvent(QueueEvent.Type.RETRYING, id, 0, reason));
       } else {
         finishFailed(e);
-        event = new QueueEvent(QueueEvent.Type.FAILED, id, 0, reason);
+        emit(new QueueEvent(QueueEvent.Type.FAILED, id, 0, reason));
       }
     } finally {
       lock.unlock();
     }
-    publish(List.of(event));
+    drain();
     return true;
   }
 
@@ -265,10 +269,11 @@ public final class InMemoryJobQueue implements JobQueue {
       e.state = JobState.WAITING;
       waiting.add(e);
       workChanged.signalAll();
+      emit(new QueueEvent(QueueEvent.Type.ADDED, id, 0, null));
     } finally {
       lock.unlock();
     }
-    publish(List.of(new QueueEvent(QueueEvent.Type.ADDED, id, 0, null)));
+    drain();
     return true;
   }
 
@@ -276,7 +281,6 @@ public final class InMemoryJobQueue implements JobQueue {
   public SweepResult sweepStalled(int maxStalledCount) {
     List<JobId> recovered = new ArrayList<>();
     List<JobId> failedIds = new ArrayList<>();
-    List<QueueEvent> events = new ArrayList<>();
     lock.lock();
     try {
       Instant now = clock.instant();
@@ -288,14 +292,14 @@ public final class InMemoryJobQueue implements JobQueue {
         it.remove();
         e.token = null;
         e.stalledCount++;
-        events.add(new QueueEvent(QueueEvent.Type.STALLED, e.id, 0, null));
+        emit(new QueueEvent(QueueEvent.Type.STALLED, e.id, 0, null));
         if (e.stalledCount > maxStalledCount) {
           String reason = "job stalled more than " + maxStalledCount + " time(s): its worker stopped renewing the lock";
           e.attemptsMade++;
           e.failedReason = reason;
           finishFailed(e);
           failedIds.add(e.id);
-          events.add(new QueueEvent(QueueEvent.Type.FAILED, e.id, 0, reason));
+          emit(new QueueEvent(QueueEvent.Type.FAILED, e.id, 0, reason));
         } else {
           e.state = JobState.WAITING;
           waiting.add(e);
@@ -308,7 +312,7 @@ public final class InMemoryJobQueue implements JobQueue {
     } finally {
       lock.unlock();
     }
-    publish(events);
+    drain();
     return new SweepResult(recovered, failedIds);
   }
 
@@ -394,24 +398,25 @@ public final class InMemoryJobQueue implements JobQueue {
     if (!state.isFinished()) {
       throw new IllegalArgumentException("only COMPLETED or FAILED jobs can be cleaned, not " + state);
     }
-    List<QueueEvent> events = new ArrayList<>();
+    int removed = 0;
     lock.lock();
     try {
       Instant cutoff = clock.instant().minus(grace);
       LinkedHashSet<Entry> set = state == JobState.COMPLETED ? completed : failed;
-      for (Iterator<Entry> it = set.iterator(); it.hasNext() && events.size() < limit; ) {
+      for (Iterator<Entry> it = set.iterator(); it.hasNext() && removed < limit; ) {
         Entry e = it.next();
         if (e.finishedAt != null && e.finishedAt.isBefore(cutoff)) {
           it.remove();
           jobs.remove(e.id);
-          events.add(new QueueEvent(QueueEvent.Type.REMOVED, e.id, 0, null));
+          removed++;
+          emit(new QueueEvent(QueueEvent.Type.REMOVED, e.id, 0, null));
         }
       }
     } finally {
       lock.unlock();
     }
-    publish(events);
-    return events.size();
+    drain();
+    return removed;
   }
 
   @Override
@@ -424,10 +429,11 @@ public final class InMemoryJobQueue implements JobQueue {
       }
       detach(e);
       jobs.remove(id);
+      emit(new QueueEvent(QueueEvent.Type.REMOVED, id, 0, null));
     } finally {
       lock.unlock();
     }
-    publish(List.of(new QueueEvent(QueueEvent.Type.REMOVED, id, 0, null)));
+    drain();
     return true;
   }
 
@@ -462,10 +468,11 @@ public final class InMemoryJobQueue implements JobQueue {
       e.progress = 0;
       waiting.add(e);
       workChanged.signalAll();
+      emit(new QueueEvent(QueueEvent.Type.ADDED, id, 0, null));
     } finally {
       lock.unlock();
     }
-    publish(List.of(new QueueEvent(QueueEvent.Type.ADDED, id, 0, null)));
+    drain();
     return true;
   }
 
@@ -534,14 +541,35 @@ public final class InMemoryJobQueue implements JobQueue {
     return list;
   }
 
-  private void publish(List<QueueEvent> events) {
-    for (QueueEvent event : events) {
-      for (QueueEventListener l : listeners) {
-        try {
-          l.onEvent(event);
-        } catch (RuntimeException ex) {
-          log.warn("queue event listener {} failed on {}", l, event, ex);
+  /** Queues an event; called under the lock, so events queue up in the order of the changes. */
+  private void emit(QueueEvent event) {
+    if (!listeners.isEmpty()) {
+      pending.add(event);
+    }
+  }
+
+  /**
+   * Delivers queued events in order, outside the lock, one drainer at a time: a thread that finds
+   * another draining leaves its events to it.
+   */
+  private void drain() {
+    while (!pending.isEmpty()) {
+      if (!draining.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        QueueEvent event;
+        while ((event = pending.poll()) != null) {
+          for (QueueEventListener l : listeners) {
+            try {
+              l.onEvent(event);
+            } catch (RuntimeException ex) {
+              log.warn("queue event listener {} failed on {}", l, event, ex);
+            }
+          }
         }
+      } finally {
+        draining.set(false);
       }
     }
   }

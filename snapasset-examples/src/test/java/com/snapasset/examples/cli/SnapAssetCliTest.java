@@ -1,0 +1,105 @@
+package com.snapasset.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SnapAssetCliTest {
+  @TempDir Path dir;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cl = SnapAssetCli.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  private List<Path> files() throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+
+  @Test
+  void generateWritesOneExactlySizedFilePerPlatform() throws IOException {
+    int code = run("generate", "a", "lighthouse", "at", "dusk", "--platforms", "instagram-story,twitter-header,640x480",
+        "--out", dir.toString());
+
+    assertThat(code).as(err.toString()).isZero();
+    List<Path> files = files();
+    assertThat(files).hasSize(3);
+    for (Path f : files) {
+      BufferedImage img = ImageIO.read(f.toFile());
+      String name = f.getFileName().toString();
+      if (name.startsWith("instagram-story")) {
+        assertThat(img.getWidth()).isEqualTo(1080);
+        assertThat(img.getHeight()).isEqualTo(1920);
+      } else if (name.startsWith("twitter-header")) {
+        assertThat(img.getWidth()).isEqualTo(1500);
+        assertThat(img.getHeight()).isEqualTo(500);
+      } else {
+        assertThat(name).startsWith("custom-640x480");
+        assertThat(img.getWidth()).isEqualTo(640);
+        assertThat(img.getHeight()).isEqualTo(480);
+      }
+    }
+    assertThat(out.toString()).contains("instagram-story", "1080x1920", "3 file(s)");
+    assertThat(err.toString()).contains("Provider: placeholder").contains("progress 100%");
+  }
+
+  @Test
+  void jpegIsWrittenWhenAsked() throws IOException {
+    int code = run("generate", "fox", "-p", "instagram-post", "-f", "jpeg", "-o", dir.toString());
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(files()).singleElement().satisfies(f -> assertThat(f.toString()).endsWith("instagram-post.jpg"));
+  }
+
+  @Test
+  void anUnknownPlatformIsRefusedWithTheValidIds() throws IOException {
+    int code = run("generate", "fox", "--platforms", "instagram-post,friendster-wall", "--out", dir.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("friendster-wall").contains("instagram-post").contains("youtube-thumbnail");
+    assertThat(files()).isEmpty();
+  }
+
+  @Test
+  void anEmptyPromptIsRefused() throws IOException {
+    int code = run("generate", "   ", "--out", dir.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("prompt is empty");
+    assertThat(files()).isEmpty();
+  }
+
+  @Test
+  void anUnknownFormatIsRefused() {
+    int code = run("generate", "fox", "--format", "gif", "--out", dir.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("gif").contains("png");
+  }
+
+  @Test
+  void presetsListsAllNine() {
+    int code = run("presets");
+
+    assertThat(code).isZero();
+    assertThat(out.toString()).contains("instagram-post", "1080 x 1080", "pinterest-pin", "1000 x 1500", "WIDTHxHEIGHT");
+    assertThat(out.toString().lines().filter(l -> l.matches("^[a-z]+-[a-z]+ .*"))).hasSize(9);
+  }
+}

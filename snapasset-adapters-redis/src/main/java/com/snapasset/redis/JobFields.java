@@ -41,6 +41,32 @@ final class JobFields {
         f.get("failedReason"));
   }
 
+  /**
+   * From the claim script's answer: payload, priority, progress, attempts, maxAttempts, stalled,
+   * createdAt, failedReason (missing ones are null).
+   */
+  static QueuedJob claimed(JobId id, List<?> v, long now) {
+    return new QueuedJob(
+        id,
+        v.get(0) == null ? "" : text(v.get(0)),
+        JobState.ACTIVE,
+        integer(nullable(v.get(1))),
+        integer(nullable(v.get(2))),
+        integer(nullable(v.get(3))),
+        Math.max(1, integer(nullable(v.get(4)))),
+        integer(nullable(v.get(5))),
+        Instant.ofEpochMilli(Long.parseLong(text(v.get(6)))),
+        Instant.ofEpochMilli(now),
+        null,
+        null,
+        null,
+        nullable(v.get(7)));
+  }
+
+  private static @Nullable String nullable(@Nullable Object o) {
+    return o == null ? null : text(o);
+  }
+
   static String stateName(JobState state) {
     return state.name().toLowerCase(Locale.ROOT);
   }

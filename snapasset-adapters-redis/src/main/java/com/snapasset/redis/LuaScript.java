@@ -36,12 +36,18 @@ final class LuaScript {
     return name;
   }
 
-  Object run(UnifiedJedis redis, List<String> keys, List<String> args) {
+  /** How a script call reaches Redis: directly, or through a {@link ScriptBatcher}. */
+  @FunctionalInterface
+  interface Evaluator {
+    Object evalsha(String sha, List<String> keys, List<String> args);
+  }
+
+  Object run(Evaluator evaluator, UnifiedJedis redis, List<String> keys, List<String> args) {
     try {
-      return redis.evalsha(sha, keys, args);
+      return evaluator.evalsha(sha, keys, args);
     } catch (JedisNoScriptException e) {
       redis.scriptLoad(source, keys.get(0));
-      return redis.evalsha(sha, keys, args);
+      return evaluator.evalsha(sha, keys, args);
     }
   }
 

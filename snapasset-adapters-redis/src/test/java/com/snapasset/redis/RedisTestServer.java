@@ -12,9 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 import redis.embedded.core.ExecutableProvider;
 
 /**
@@ -103,9 +105,15 @@ public final class RedisTestServer implements AutoCloseable {
     }
   }
 
+  /** Kills the server and deletes its directory. */
   @Override
   public void close() {
     kill();
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // a temporary directory left behind is harmless
+    }
   }
 
   private Process launch() throws IOException {

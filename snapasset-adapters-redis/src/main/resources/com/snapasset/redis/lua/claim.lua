@@ -1,5 +1,6 @@
 -- ARGV: token, now, lockMillis, rateMax (0 = no limit), rateWindowMillis
--- Returns {0} for nothing ready or paused, {2, waitMillis} when rate-limited, {1, fields}.
+-- Returns {0} for nothing ready or paused, {2, waitMillis} when rate-limited, or
+-- {1, id, {payload, priority, progress, attempts, maxAttempts, stalled, createdAt, failedReason}}.
 local token = ARGV[1]
 local now = tonumber(ARGV[2])
 if redis.call('EXISTS', K_PAUSED) == 1 then
@@ -14,12 +15,12 @@ if #due > 0 then
   end
   redis.call('ZREM', K_DELAYED, unpack(due))
 end
-if redis.call('ZCARD', K_WAIT) == 0 then
-  return {0}
-end
 -- The limiter is a fixed window on the callers' clock: {count, resetAt}, shared by every claimer.
 local rateMax = tonumber(ARGV[4])
 if rateMax > 0 then
+  if redis.call('ZCARD', K_WAIT) == 0 then
+    return {0}
+  end
   local used, resetAt = unpack(redis.call('HMGET', K_LIMITER, 'count', 'resetAt'))
   if resetAt and now < tonumber(resetAt) then
     if tonumber(used) >= rateMax then
@@ -32,26 +33,23 @@ if rateMax > 0 then
     redis.call('PEXPIRE', K_LIMITER, window * 2 + 60000)
   end
 end
-while true do
-  local popped = redis.call('ZPOPMIN', K_WAIT)
-  if #popped == 0 then
-    return {0}
-  end
-  local id = popped[1]
-  local jk = jobKey(id)
-  if redis.call('EXISTS', jk) == 1 then
-    redis.call('HSET', jk, 'state', 'active', 'token', token, 'processedAt', now)
-    redis.call('HDEL', jk, 'cancel')
-    redis.call('ZADD', K_ACTIVE, now + tonumber(ARGV[3]), id)
-    if rateMax > 0 then
-      redis.call('HINCRBY', K_LIMITER, 'count', 1)
-    end
-    -- Chain: the next blocked worker wakes while ready jobs remain.
-    if redis.call('ZCARD', K_WAIT) > 0 and redis.call('LLEN', K_WAKE) == 0 then
-      redis.call('LPUSH', K_WAKE, '1')
-    end
-    local attempts = redis.call('HGET', jk, 'attempts')
-    publish('ACTIVE', id, tonumber(attempts) + 1)
-    return {1, redis.call('HGETALL', jk)}
-  end
+-- Every id in the wait set has its hash: removing a job takes it out of its set in the same script.
+local popped = redis.call('ZPOPMIN', K_WAIT)
+if #popped == 0 then
+  return {0}
 end
+local id = popped[1]
+local jk = jobKey(id)
+redis.call('HSET', jk, 'state', 'active', 'token', token, 'processedAt', now)
+redis.call('ZADD', K_ACTIVE, now + tonumber(ARGV[3]), id)
+if rateMax > 0 then
+  redis.call('HINCRBY', K_LIMITER, 'count', 1)
+end
+-- Chain: the next blocked worker wakes while ready jobs remain.
+if redis.call('LLEN', K_WAKE) == 0 and redis.call('ZCARD', K_WAIT) > 0 then
+  redis.call('LPUSH', K_WAKE, '1')
+end
+local v = redis.call('HMGET', jk, 'payload', 'priority', 'progress', 'attempts', 'maxAttempts',
+  'stalled', 'createdAt', 'failedReason')
+publish('ACTIVE', id, tonumber(v[4]) + 1)
+return {1, id, v}

@@ -72,14 +72,18 @@ local function trim(setKey, keep)
   redis.call('ZREMRANGEBYRANK', setKey, 0, excess - 1)
 end
 
--- Whether `token` holds the unexpired lock of active job `id`.
-local function holds(jk, id, token, now)
-  local state, held = unpack(redis.call('HMGET', jk, 'state', 'token'))
-  if state ~= 'active' or held ~= token then
-    return false
+-- When `token` holds the unexpired lock of active job `id`: the job's values of the extra
+-- fields asked for, after state and token. Otherwise nil.
+local function held(jk, id, token, now, ...)
+  local v = redis.call('HMGET', jk, 'state', 'token', ...)
+  if v[1] ~= 'active' or v[2] ~= token then
+    return nil
   end
   local expiry = redis.call('ZSCORE', K_ACTIVE, id)
-  return expiry ~= false and tonumber(expiry) >= now
+  if not expiry or tonumber(expiry) < now then
+    return nil
+  end
+  return v
 end
 
 local function leaveActive(jk, id)

@@ -1,7 +1,7 @@
 -- ARGV: id, token, now
 local id = ARGV[1]
 local jk = jobKey(id)
-if not holds(jk, id, ARGV[2], tonumber(ARGV[3])) then
+if not held(jk, id, ARGV[2], tonumber(ARGV[3])) then
   return 0
 end
 leaveActive(jk, id)

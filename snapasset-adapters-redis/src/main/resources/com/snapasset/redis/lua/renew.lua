@@ -3,11 +3,12 @@
 local id = ARGV[1]
 local jk = jobKey(id)
 local now = tonumber(ARGV[3])
-if not holds(jk, id, ARGV[2], now) then
+local v = held(jk, id, ARGV[2], now, 'cancel')
+if not v then
   return 0
 end
 redis.call('ZADD', K_ACTIVE, 'XX', now + tonumber(ARGV[4]), id)
-if redis.call('HEXISTS', jk, 'cancel') == 1 then
+if v[3] then
   return 2
 end
 return 1

@@ -32,6 +32,7 @@ final class SnapAssetQueueRunner {
   private static final String PAYLOAD = "{}";
 
   private final String url;
+  private final String runId = Long.toString(System.currentTimeMillis(), 36);
   private final AtomicLong queueCounter = new AtomicLong();
 
   SnapAssetQueueRunner(String url) {
@@ -53,7 +54,7 @@ final class SnapAssetQueueRunner {
   }
 
   private RedisJobQueue newQueue() {
-    return RedisJobQueue.builder().url(url).queueName("bench-" + queueCounter.incrementAndGet())
+    return RedisJobQueue.builder().url(url).queueName("bench-" + runId + "-" + queueCounter.incrementAndGet())
         .maxConnections(80).build();
   }
 
@@ -106,7 +107,7 @@ final class SnapAssetQueueRunner {
       List<Thread> workers = startWorkers(q, concurrency, stop, done::countDown);
       long t0 = System.nanoTime();
       startSignal.countDown();
-      if (!done.await(5, TimeUnit.MINUTES)) {
+      if (!done.await(2, TimeUnit.MINUTES)) {
         throw new IllegalStateException("jobs left unprocessed: " + done.getCount());
       }
       long nanos = System.nanoTime() - t0;

@@ -23,7 +23,7 @@ record Workload(
   static final int[] PROCESS_CONCURRENCY = {1, 10, 50};
 
   static Workload standard() {
-    return new Workload(10_000, 20_000, 32, 20_000, 1_000, 2_000, 10);
+    return new Workload(10_000, 15_000, 32, 15_000, 1_000, 2_000, 10);
   }
 
   static Workload warmUp() {

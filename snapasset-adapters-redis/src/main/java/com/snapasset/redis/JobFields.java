@@ -3,6 +3,7 @@ package com.snapasset.redis;
 import com.snapasset.JobId;
 import com.snapasset.JobState;
 import com.snapasset.spi.QueuedJob;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -72,7 +73,7 @@ final class JobFields {
   }
 
   static String text(Object o) {
-    return o instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(o);
+    return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
   }
 
   private static JobState state(@Nullable String s) {

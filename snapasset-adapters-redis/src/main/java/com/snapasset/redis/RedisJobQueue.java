@@ -102,6 +102,7 @@ public final class RedisJobQueue implements JobQueue {
     this.evaluator = batcher != null ? batcher::evalsha : redis::evalsha;
   }
 
+  /** A builder; set {@link Builder#url} or {@link Builder#client}. */
   public static Builder builder() {
     return new Builder();
   }
@@ -447,6 +448,7 @@ public final class RedisJobQueue implements JobQueue {
       return this;
     }
 
+    /** A new queue; the builder can build more. */
     public RedisJobQueue build() {
       if (client != null) {
         return new RedisJobQueue(this, client, false);

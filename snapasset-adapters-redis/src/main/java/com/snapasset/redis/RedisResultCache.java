@@ -35,6 +35,7 @@ public final class RedisResultCache implements ResultCache, AutoCloseable {
     this.prefix = keyPrefix + ":";
   }
 
+  /** A builder; set {@link Builder#url} or {@link Builder#client}. */
   public static Builder builder() {
     return new Builder();
   }
@@ -131,6 +132,7 @@ public final class RedisResultCache implements ResultCache, AutoCloseable {
       return this;
     }
 
+    /** A new cache; the builder can build more. */
     public RedisResultCache build() {
       if (client != null) {
         return new RedisResultCache(client, false, keyPrefix);

@@ -1,6 +1,7 @@
 package com.snapasset;
 
 import com.snapasset.embedded.FileSystemAssetStorage;
+import com.snapasset.embedded.InMemoryGenerationCatalog;
 import com.snapasset.embedded.InMemoryJobQueue;
 import com.snapasset.embedded.InMemoryResultCache;
 import com.snapasset.embedded.PlaceholderImageProvider;
@@ -76,7 +77,7 @@ public final class AssetGenerator implements AutoCloseable {
   private final ImageProvider provider;
   private final JobQueue queue;
   private final AssetStorage storage;
-  private final @Nullable GenerationCatalog catalog;
+  private final GenerationCatalog catalog;
   private final PlatformRegistry platforms;
   private final Clock clock;
   private final RequestValidator validator;
@@ -96,7 +97,7 @@ public final class AssetGenerator implements AutoCloseable {
     this.provider = provider;
     this.queue = queue;
     this.storage = storage;
-    this.catalog = b.catalog;
+    this.catalog = b.catalog != null ? b.catalog : InMemoryGenerationCatalog.create();
     this.platforms = b.platforms;
     this.clock = b.clock;
     this.owned = owned;
@@ -274,9 +275,9 @@ public final class AssetGenerator implements AutoCloseable {
     return storage;
   }
 
-  /** The generation catalog in use, if any. */
-  public Optional<GenerationCatalog> catalog() {
-    return Optional.ofNullable(catalog);
+  /** The catalog where every finished generation is recorded. */
+  public GenerationCatalog catalog() {
+    return catalog;
   }
 
   /** Starts telling {@code listener} about jobs. */
@@ -395,7 +396,7 @@ public final class AssetGenerator implements AutoCloseable {
       return this;
     }
 
-    /** Where finished generations are recorded. Default: none. */
+    /** Where finished generations are recorded. Default: in memory, the newest 10 000. */
     public Builder catalog(GenerationCatalog catalog) {
       this.catalog = Objects.requireNonNull(catalog, "catalog");
       return this;

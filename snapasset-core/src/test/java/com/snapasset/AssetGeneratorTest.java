@@ -68,6 +68,10 @@ class AssetGeneratorTest {
     assertThat(storage.cacheControl(result.assets().get(0).key())).hasValue("public, max-age=31536000, immutable");
     assertThat(result.provider()).isEqualTo("scripted");
     assertThat(result.baseImageCached()).isFalse();
+    var recorded = g.catalog().find(result.generationId()).orElseThrow();
+    assertThat(recorded.jobId()).isEqualTo(id.value());
+    assertThat(recorded.assets()).isEqualTo(result.assets());
+    assertThat(g.catalog().latest("user-1", 10, null).items()).hasSize(1);
   }
 
   @Test

@@ -44,6 +44,7 @@ final class ScriptBatcher implements AutoCloseable {
     }
     Call call = new Call(sha, keys, args);
     pending.add(call);
+    boolean interrupted = false;
     while (true) {
       if (call.done && pending.isEmpty()) {
         break;
@@ -62,6 +63,11 @@ final class ScriptBatcher implements AutoCloseable {
         break; // someone else is combining and will see what is queued
       }
       LockSupport.parkNanos(this, PARK_NANOS);
+      // The call is on its way and cannot be taken back: finish it, keep the interrupt for later.
+      interrupted |= Thread.interrupted();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     return call.result();
   }

@@ -6,9 +6,9 @@ if redis.call('EXISTS', jk) == 1 then
   return {0, redis.call('HGETALL', jk)}
 end
 local seq = redis.call('INCR', K_SEQ)
-redis.call('HSET', jk, 'id', id, 'payload', ARGV[2], 'state', 'waiting', 'priority', ARGV[3], 'seq', seq,
-  'progress', 0, 'attempts', 0, 'maxAttempts', ARGV[4], 'stalled', 0, 'createdAt', ARGV[7],
-  'keepCompleted', ARGV[5], 'keepFailed', ARGV[6])
+-- progress, attempts and stalled are 0 while absent.
+redis.call('HSET', jk, 'payload', ARGV[2], 'state', 'waiting', 'priority', ARGV[3], 'seq', seq,
+  'maxAttempts', ARGV[4], 'createdAt', ARGV[7], 'keepCompleted', ARGV[5], 'keepFailed', ARGV[6])
 redis.call('ZADD', K_WAIT, waitScore(ARGV[3], seq), id)
 wakeOne()
 publish('ADDED', id, 0)

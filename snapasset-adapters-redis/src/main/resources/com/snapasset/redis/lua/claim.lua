@@ -51,5 +51,5 @@ if redis.call('LLEN', K_WAKE) == 0 and redis.call('ZCARD', K_WAIT) > 0 then
 end
 local v = redis.call('HMGET', jk, 'payload', 'priority', 'progress', 'attempts', 'maxAttempts',
   'stalled', 'createdAt', 'failedReason')
-publish('ACTIVE', id, tonumber(v[4]) + 1)
+publish('ACTIVE', id, (tonumber(v[4]) or 0) + 1)
 return {1, id, v}

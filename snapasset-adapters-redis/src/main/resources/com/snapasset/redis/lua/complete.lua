@@ -8,7 +8,7 @@ if not v then
 end
 leaveActive(jk, id)
 redis.call('HSET', jk, 'state', 'completed', 'result', ARGV[4], 'finishedAt', now, 'progress', 100,
-  'attempts', tonumber(v[3]) + 1)
+  'attempts', (tonumber(v[3]) or 0) + 1)
 redis.call('ZADD', K_COMPLETED, now, id)
 publish('COMPLETED', id, 0, ARGV[4])
 trim(K_COMPLETED, v[4])

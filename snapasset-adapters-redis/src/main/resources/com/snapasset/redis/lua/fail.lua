@@ -7,7 +7,7 @@ if not v then
   return 0
 end
 leaveActive(jk, id)
-local attempts = tonumber(v[3]) + 1
+local attempts = (tonumber(v[3]) or 0) + 1
 if ARGV[5] ~= '' then
   redis.call('HSET', jk, 'state', 'delayed', 'delayedUntil', ARGV[5], 'failedReason', ARGV[4],
     'attempts', attempts)

@@ -1,0 +1,74 @@
+package com.snapasset.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * One Lua script, called by its SHA-1. The SHA is computed here, so the script is sent to Redis only
+ * when Redis answers NOSCRIPT: on first use, and again after a restart or SCRIPT FLUSH.
+ */
+final class LuaScript {
+  private static final String COMMON = read("common");
+
+  private final String name;
+  private final String source;
+  private final String sha;
+
+  private LuaScript(String name, String source) {
+    this.name = name;
+    this.source = source;
+    this.sha = sha1(source);
+  }
+
+  /** Loads {@code lua/NAME.lua} from the class path, preceded by the shared helpers. */
+  static LuaScript load(String name) {
+    return new LuaScript(name, COMMON + "\n" + read(name));
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** How a script call reaches Redis: directly, or through a {@link ScriptBatcher}. */
+  @FunctionalInterface
+  interface Evaluator {
+    Object evalsha(String sha, List<String> keys, List<String> args);
+  }
+
+  Object run(Evaluator evaluator, UnifiedJedis redis, List<String> keys, List<String> args) {
+    try {
+      return evaluator.evalsha(sha, keys, args);
+    } catch (JedisNoScriptException e) {
+      redis.scriptLoad(source, keys.get(0));
+      return evaluator.evalsha(sha, keys, args);
+    }
+  }
+
+  private static String read(String name) {
+    String path = "lua/" + name + ".lua";
+    try (InputStream in = LuaScript.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + path);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + path, e);
+    }
+  }
+
+  private static String sha1(String text) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is not available", e);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package com.snapasset.redis;
+
+import com.snapasset.QueueException;
+import com.snapasset.StorageException;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/** The one place where Jedis exceptions become SnapAsset exceptions. */
+final class RedisErrors {
+  private RedisErrors() {}
+
+  static QueueException queue(String queueName, String operation, JedisException e) {
+    return new QueueException(
+        "Redis job queue '" + queueName + "': " + operation + " failed: " + describe(e), e);
+  }
+
+  /**
+   * Lost connections, timeouts and a busy or loading server may pass; refused credentials and
+   * wrong-type keys will not.
+   */
+  static StorageException cache(String key, String operation, JedisException e) {
+    String message = "Redis result cache: " + operation + " of key '" + key + "' failed: " + describe(e);
+    return isRetryable(e)
+        ? StorageException.retryable(message, e)
+        : StorageException.permanent(message, e);
+  }
+
+  static boolean isRetryable(JedisException e) {
+    if (e instanceof JedisAccessControlException) {
+      return false;
+    }
+    if (e instanceof JedisConnectionException) {
+      return true;
+    }
+    String m = String.valueOf(e.getMessage());
+    return m.startsWith("LOADING") || m.startsWith("BUSY") || m.startsWith("TRYAGAIN")
+        || m.startsWith("CLUSTERDOWN") || m.startsWith("MASTERDOWN") || m.startsWith("READONLY");
+  }
+
+  private static String describe(JedisException e) {
+    // Jedis messages name host and port at most, never the password of a URL.
+    return e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+}

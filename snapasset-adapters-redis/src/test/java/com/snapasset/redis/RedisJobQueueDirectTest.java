@@ -1,0 +1,404 @@
+package com.snapasset.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.snapasset.JobId;
+import com.snapasset.JobState;
+import com.snapasset.QueueException;
+import com.snapasset.RateLimit;
+import com.snapasset.spi.Claim;
+import com.snapasset.testing.MutableClock;
+import com.snapasset.spi.ClaimRequest;
+import com.snapasset.spi.LockStatus;
+import com.snapasset.spi.NewJob;
+import com.snapasset.spi.QueueEvent;
+import com.snapasset.spi.QueuedJob;
+import com.snapasset.spi.Subscription;
+import com.snapasset.spi.SweepResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/** Redis-specific behaviour of {@link RedisJobQueue}, against a real redis-server. */
+class RedisJobQueueDirectTest {
+  private static final Duration LOCK = Duration.ofSeconds(30);
+  private static RedisTestServer server;
+  private static RedisClient admin;
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+  private RedisJobQueue queue;
+
+  @BeforeAll
+  static void startRedis() {
+    server = RedisTestServer.start();
+    admin = RedisClient.create(server.url());
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    admin.close();
+    server.close();
+  }
+
+  @BeforeEach
+  void newQueue() {
+    queue = RedisJobQueue.builder().url(server.url())
+        .queueName("q-" + UUID.randomUUID()).clock(clock).build();
+  }
+
+  @AfterEach
+  void closeQueue() {
+    queue.close();
+  }
+
+  private static NewJob job(String id, int priority) {
+    return new NewJob(JobId.of(id), "{\"n\":\"" + id + "\"}", priority, 3, -1, -1);
+  }
+
+  private Claim claim(String token) {
+    return queue.claim(new ClaimRequest(token, LOCK, null));
+  }
+
+  @Test
+  void keysShareTheQueueHashTagAndTheReadmeLayout() {
+    queue.add(job("a", 5));
+    String prefix = queue.keyPrefix();
+    assertThat(prefix).isEqualTo("snapasset:{" + queue.queueName() + "}:");
+    assertThat(admin.keys(prefix.replace("{", "\\{").replace("}", "\\}") + "*"))
+        .containsExactlyInAnyOrder(prefix + "job:a", prefix + "wait", prefix + "seq", prefix + "wake");
+    assertThat(admin.hget(prefix + "job:a", "state")).isEqualTo("waiting");
+  }
+
+  @Test
+  void addDeduplicatesById() {
+    assertThat(queue.add(job("same", 5)).created()).isTrue();
+    var again = queue.add(new NewJob(JobId.of("same"), "other", 1, 1, -1, -1));
+    assertThat(again.created()).isFalse();
+    assertThat(again.job().payload()).isEqualTo("{\"n\":\"same\"}");
+    assertThat(queue.stats().waiting()).isEqualTo(1);
+  }
+
+  @Test
+  void claimsLowestPriorityFirstThenFifo() {
+    queue.add(job("p5-a", 5));
+    queue.add(job("p1", 1));
+    queue.add(job("p5-b", 5));
+    queue.add(job("p9", 9));
+    List<String> order = new ArrayList<>();
+    for (Claim c = claim("t"); c.job().isPresent(); c = claim("t")) {
+      order.add(c.job().get().id().value());
+    }
+    assertThat(order).containsExactly("p1", "p5-a", "p5-b", "p9");
+  }
+
+  @Test
+  void concurrentClaimersNeverShareAJob() throws Exception {
+    int jobs = 400;
+    for (int i = 0; i < jobs; i++) {
+      queue.add(job("j" + i, 5));
+    }
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    List<String> duplicates = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      String token = "w" + t;
+      futures.add(pool.submit(() -> {
+        for (Claim c = claim(token); c.job().isPresent(); c = claim(token)) {
+          if (!seen.add(c.job().get().id().value())) {
+            synchronized (duplicates) {
+              duplicates.add(c.job().get().id().value());
+            }
+          }
+        }
+      }));
+    }
+    for (Future<?> f : futures) {
+      f.get(30, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    assertThat(duplicates).isEmpty();
+    assertThat(seen).hasSize(jobs);
+    assertThat(queue.stats().active()).isEqualTo(jobs);
+  }
+
+  @Test
+  void workerWhoseLockExpiredCannotOverwriteTheNewHolder() {
+    queue.add(job("x", 5));
+    QueuedJob first = claim("old").job().orElseThrow();
+    clock.advance(LOCK.plusMillis(1));
+    assertThat(queue.sweepStalled(1).recovered()).containsExactly(first.id());
+    assertThat(claim("new").job()).isPresent();
+
+    assertThat(queue.renewLock(first.id(), "old", LOCK)).isEqualTo(LockStatus.LOST);
+    assertThat(queue.progress(first.id(), "old", 50)).isFalse();
+    assertThat(queue.complete(first.id(), "old", "stale")).isFalse();
+    assertThat(queue.fail(first.id(), "old", "stale", null)).isFalse();
+    assertThat(queue.complete(first.id(), "new", "fresh")).isTrue();
+    QueuedJob done = queue.find(first.id()).orElseThrow();
+    assertThat(done.state()).isEqualTo(JobState.COMPLETED);
+    assertThat(done.result()).isEqualTo("fresh");
+    assertThat(done.stalledCount()).isEqualTo(1);
+    assertThat(done.attemptsMade()).isEqualTo(1);
+  }
+
+  @Test
+  void expiredLockIsNotHeldEvenBeforeASweep() {
+    queue.add(job("x", 5));
+    QueuedJob j = claim("t").job().orElseThrow();
+    assertThat(queue.renewLock(j.id(), "t", LOCK)).isEqualTo(LockStatus.HELD);
+    clock.advance(LOCK.plusMillis(1));
+    assertThat(queue.complete(j.id(), "t", "late")).isFalse();
+  }
+
+  @Test
+  void stallingTooOftenFails() {
+    queue.add(job("x", 5));
+    for (int i = 0; i < 2; i++) {
+      claim("t" + i).job().orElseThrow();
+      clock.advance(LOCK.plusMillis(1));
+      SweepResult r = queue.sweepStalled(1);
+      if (i == 0) {
+        assertThat(r.recovered()).containsExactly(JobId.of("x"));
+      } else {
+        assertThat(r.failed()).containsExactly(JobId.of("x"));
+      }
+    }
+    QueuedJob j = queue.find(JobId.of("x")).orElseThrow();
+    assertThat(j.state()).isEqualTo(JobState.FAILED);
+    assertThat(j.failedReason()).contains("stalled");
+  }
+
+  @Test
+  void sweepGuardLetsOneSweepPerInterval() {
+    try (RedisJobQueue guarded = RedisJobQueue.builder().url(server.url())
+        .queueName(queue.queueName()).clock(clock).stalledSweepInterval(Duration.ofHours(1)).build()) {
+      queue.add(job("x", 5));
+      claim("t");
+      clock.advance(LOCK.plusMillis(1));
+      assertThat(guarded.sweepStalled(1).recovered()).containsExactly(JobId.of("x"));
+      claim("t2");
+      clock.advance(LOCK.plusMillis(1));
+      assertThat(guarded.sweepStalled(5)).isEqualTo(SweepResult.empty());
+      assertThat(queue.sweepStalled(5).recovered()).containsExactly(JobId.of("x"));
+    }
+  }
+
+  @Test
+  void failedAttemptWaitsUntilItsRetryTime() {
+    queue.add(job("x", 5));
+    QueuedJob j = claim("t").job().orElseThrow();
+    Instant retryAt = clock.instant().plusSeconds(10);
+    assertThat(queue.fail(j.id(), "t", "boom", retryAt)).isTrue();
+    QueuedJob delayed = queue.find(j.id()).orElseThrow();
+    assertThat(delayed.state()).isEqualTo(JobState.DELAYED);
+    assertThat(delayed.delayedUntil()).isEqualTo(retryAt);
+    assertThat(delayed.attemptsMade()).isEqualTo(1);
+    assertThat(claim("t2").job()).isEmpty();
+    clock.advance(Duration.ofSeconds(10));
+    QueuedJob again = claim("t2").job().orElseThrow();
+    assertThat(again.id()).isEqualTo(j.id());
+    assertThat(again.failedReason()).isEqualTo("boom");
+    assertThat(queue.fail(j.id(), "t2", "final", null)).isTrue();
+    QueuedJob failed = queue.find(j.id()).orElseThrow();
+    assertThat(failed.state()).isEqualTo(JobState.FAILED);
+    assertThat(failed.attemptsMade()).isEqualTo(2);
+    assertThat(queue.retry(j.id())).isTrue();
+    QueuedJob retried = queue.find(j.id()).orElseThrow();
+    assertThat(retried.state()).isEqualTo(JobState.WAITING);
+    assertThat(retried.attemptsMade()).isZero();
+  }
+
+  @Test
+  void awaitWorkBlocksUntilAJobIsAdded() throws Exception {
+    CountDownLatch returned = new CountDownLatch(1);
+    Thread waiter = new Thread(() -> {
+      try {
+        queue.awaitWork(Duration.ofSeconds(60));
+        returned.countDown();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    waiter.start();
+    // The waiter holds no job yet: it must still be blocked (not spinning through) after a claim.
+    assertThat(returned.await(200, TimeUnit.MILLISECONDS)).isFalse();
+    queue.add(job("x", 5));
+    assertThat(returned.await(10, TimeUnit.SECONDS)).isTrue();
+    waiter.join();
+  }
+
+  @Test
+  void awaitWorkReturnsWhenADelayedJobFallsDue() throws Exception {
+    try (RedisJobQueue real = RedisJobQueue.builder().url(server.url())
+        .queueName("real-" + UUID.randomUUID()).build()) {
+      real.add(job("x", 5));
+      QueuedJob j = real.claim(new ClaimRequest("t", LOCK, null)).job().orElseThrow();
+      real.fail(j.id(), "t", "boom", Instant.now().plusMillis(300));
+      // Wake tokens left by the add and the fail may return awaitWork early (allowed); the
+      // earliest delayed job bounds every wait, so a few rounds suffice.
+      int rounds = 0;
+      Claim c = Claim.none();
+      while (c.job().isEmpty() && rounds < 5) {
+        real.awaitWork(Duration.ofSeconds(60));
+        c = real.claim(new ClaimRequest("t2", LOCK, null));
+        rounds++;
+      }
+      assertThat(c.job()).isPresent();
+      assertThat(rounds).isLessThanOrEqualTo(4);
+    }
+  }
+
+  @Test
+  void interruptStopsAwaitWork() throws Exception {
+    LinkedBlockingQueue<Throwable> outcome = new LinkedBlockingQueue<>();
+    Thread waiter = new Thread(() -> {
+      try {
+        queue.awaitWork(Duration.ofSeconds(60));
+        outcome.add(new AssertionError("returned normally"));
+      } catch (Throwable t) {
+        outcome.add(t);
+      }
+    });
+    waiter.start();
+    waiter.interrupt();
+    assertThat(outcome.poll(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+  }
+
+  @Test
+  void eventsReachSubscribers() throws Exception {
+    LinkedBlockingQueue<QueueEvent> events = new LinkedBlockingQueue<>();
+    try (Subscription s = queue.subscribe(events::add)) {
+      queue.add(job("x", 5));
+      QueuedJob j = claim("t").job().orElseThrow();
+      queue.progress(j.id(), "t", 40);
+      queue.complete(j.id(), "t", "{\"ok\":true|x}");
+      List<QueueEvent> got = new ArrayList<>();
+      while (got.size() < 4) {
+        QueueEvent e = events.poll(10, TimeUnit.SECONDS);
+        assertThat(e).as("event %s", got.size()).isNotNull();
+        got.add(e);
+      }
+      assertThat(got).containsExactly(
+          new QueueEvent(QueueEvent.Type.ADDED, j.id(), 0, null),
+          new QueueEvent(QueueEvent.Type.ACTIVE, j.id(), 1, null),
+          new QueueEvent(QueueEvent.Type.PROGRESS, j.id(), 40, null),
+          new QueueEvent(QueueEvent.Type.COMPLETED, j.id(), 0, "{\"ok\":true|x}"));
+    }
+  }
+
+  @Test
+  void rateLimitIsSharedByAllClaimers() {
+    for (int i = 0; i < 5; i++) {
+      queue.add(job("j" + i, 5));
+    }
+    RateLimit limit = RateLimit.of(2, Duration.ofMinutes(1));
+    try (RedisJobQueue other = RedisJobQueue.builder().url(server.url())
+        .queueName(queue.queueName()).clock(clock).build()) {
+      assertThat(queue.claim(new ClaimRequest("a", LOCK, limit)).job()).isPresent();
+      assertThat(other.claim(new ClaimRequest("b", LOCK, limit)).job()).isPresent();
+      Claim limited = other.claim(new ClaimRequest("c", LOCK, limit));
+      assertThat(limited.job()).isEmpty();
+      assertThat(limited.rateLimitedFor()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(1));
+    }
+  }
+
+  @Test
+  void cancelIsSeenByTheHolderOnRenewal() {
+    queue.add(job("x", 5));
+    QueuedJob j = claim("t").job().orElseThrow();
+    assertThat(queue.cancel(j.id())).isTrue();
+    assertThat(queue.renewLock(j.id(), "t", LOCK)).isEqualTo(LockStatus.CANCELLED);
+    assertThat(queue.fail(j.id(), "t", "cancelled", null)).isTrue();
+    assertThat(queue.cancel(j.id())).isFalse();
+  }
+
+  @Test
+  void pauseStopsClaimsButNotAdds() {
+    queue.pause();
+    assertThat(queue.isPaused()).isTrue();
+    queue.add(job("x", 5));
+    assertThat(claim("t").job()).isEmpty();
+    assertThat(queue.stats().paused()).isTrue();
+    queue.resume();
+    assertThat(claim("t").job()).isPresent();
+  }
+
+  @Test
+  void releaseReturnsTheJobToTheFrontWithoutCountingAnAttempt() {
+    queue.add(job("first", 5));
+    queue.add(job("second", 5));
+    QueuedJob j = claim("t").job().orElseThrow();
+    assertThat(queue.release(j.id(), "t")).isTrue();
+    QueuedJob again = claim("t2").job().orElseThrow();
+    assertThat(again.id().value()).isEqualTo("first");
+    assertThat(again.attemptsMade()).isZero();
+  }
+
+  @Test
+  void finishedJobsAreTrimmedListedCleanedAndRemoved() {
+    for (int i = 0; i < 4; i++) {
+      queue.add(new NewJob(JobId.of("c" + i), "p", 5, 1, 3, -1));
+      QueuedJob j = claim("t").job().orElseThrow();
+      clock.advance(Duration.ofSeconds(1));
+      queue.complete(j.id(), "t", "r" + i);
+    }
+    assertThat(queue.list(JobState.COMPLETED, 0, 10)).extracting(q -> q.id().value())
+        .containsExactly("c3", "c2", "c1");
+    assertThat(queue.find(JobId.of("c0"))).isEmpty();
+    clock.advance(Duration.ofSeconds(10));
+    queue.add(job("w", 5));
+    assertThat(queue.remove(JobId.of("w"))).isTrue();
+    assertThat(queue.remove(JobId.of("w"))).isFalse();
+    assertThat(queue.clean(JobState.COMPLETED, Duration.ofSeconds(10), 2)).isEqualTo(2);
+    assertThat(queue.stats().completed()).isEqualTo(1);
+  }
+
+  @Test
+  void survivesScriptFlush() {
+    queue.add(job("a", 5));
+    admin.scriptFlush();
+    assertThat(queue.add(job("b", 5)).created()).isTrue();
+    assertThat(queue.stats().waiting()).isEqualTo(2);
+  }
+
+  @Test
+  void unreachableRedisIsAQueueException() {
+    RedisTestServer gone = RedisTestServer.start();
+    String url = gone.url();
+    gone.close();
+    try (RedisJobQueue q = RedisJobQueue.builder().url(url).build()) {
+      assertThatThrownBy(q::stats).isInstanceOf(QueueException.class)
+          .hasMessageContaining("stats").satisfies(e -> assertThat(((QueueException) e).isRetryable()).isTrue());
+    }
+  }
+
+  @Test
+  void passwordNeverAppearsInErrors() {
+    try (RedisTestServer secured = RedisTestServer.start(false, "--requirepass", "s3cret-pw");
+        RedisJobQueue ok = RedisJobQueue.builder().url("redis://:s3cret-pw@127.0.0.1:" + secured.port()).build();
+        RedisJobQueue bad = RedisJobQueue.builder().url("redis://:wrong-pw@127.0.0.1:" + secured.port()).build()) {
+      ok.add(job("x", 5));
+      assertThat(ok.stats().waiting()).isEqualTo(1);
+      assertThatThrownBy(bad::stats).isInstanceOf(QueueException.class)
+          .satisfies(e -> assertThat(e.toString()).doesNotContain("wrong-pw"));
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package com.snapasset.redis;
+
+import com.snapasset.spi.JobQueue;
+import com.snapasset.spi.JobQueueContract;
+import java.time.Clock;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** {@link RedisJobQueue} held to the {@link JobQueue} contract, against a real redis-server. */
+class RedisJobQueueTest extends JobQueueContract {
+  private static RedisTestServer server;
+
+  @BeforeAll
+  static void startRedis() {
+    server = RedisTestServer.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    server.close();
+  }
+
+  @Override
+  protected JobQueue createQueue(Clock clock) {
+    return RedisJobQueue.builder().url(server.url())
+        .queueName("contract-" + UUID.randomUUID()).clock(clock).build();
+  }
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the queue benchmark of RedisJobQueue and of BullMQ on one redis-server, in one run, and
+# prints SnapAsset / BullMQ ratios. BullMQ is installed from npm into .scratch/ (git-ignored).
+# Needs: Java 17+, Maven, Node 18+ with npm. Uses redis-server from PATH, else the bundled one.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+SCRATCH="$ROOT/.scratch/bullmq"
+BULLMQ_VERSION="${BULLMQ_VERSION:-6.7.0}"
+IOREDIS_VERSION="${IOREDIS_VERSION:-5}" # BullMQ's optional peer dependency: its Redis client
+
+mkdir -p "$SCRATCH"
+if [ ! -f "$SCRATCH/node_modules/bullmq/package.json" ] \
+    || ! grep -q "\"version\": \"$BULLMQ_VERSION\"" "$SCRATCH/node_modules/bullmq/package.json" \
+    || [ ! -f "$SCRATCH/node_modules/ioredis/package.json" ]; then
+  echo "installing bullmq@$BULLMQ_VERSION and ioredis@$IOREDIS_VERSION into $SCRATCH" >&2
+  (cd "$SCRATCH" && { [ -f package.json ] || npm init -y >/dev/null; } \
+    && npm install --no-audit --no-fund --silent "bullmq@$BULLMQ_VERSION" "ioredis@$IOREDIS_VERSION")
+fi
+cp "$ROOT/snapasset-benchmarks/scripts/bullmq-bench.mjs" "$SCRATCH/"
+
+cd "$ROOT"
+mvn -q -pl snapasset-benchmarks -am package -DskipTests \
+  dependency:build-classpath -Dmdep.outputFile="$ROOT/.scratch/benchmarks-classpath.txt"
+CP="$ROOT/snapasset-benchmarks/target/classes:$(cat "$ROOT/.scratch/benchmarks-classpath.txt")"
+
+exec java -Xms512m -Xmx512m -cp "$CP" com.snapasset.benchmarks.queue.QueueBenchmark \
+  --bullmq "$SCRATCH/bullmq-bench.mjs" --node "${NODE:-node}" "$@"

@@ -1,0 +1,212 @@
+package com.snapasset.benchmarks.queue;
+
+import com.snapasset.JobId;
+import com.snapasset.redis.RedisJobQueue;
+import com.snapasset.spi.ClaimRequest;
+import com.snapasset.spi.NewJob;
+import com.snapasset.spi.QueueEvent;
+import com.snapasset.spi.QueuedJob;
+import com.snapasset.spi.Subscription;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Runs the workload on {@link RedisJobQueue}. Processing uses a minimal worker loop over the
+ * {@code JobQueue} port (claim under a lock, complete; block in {@code awaitWork} when idle): the
+ * queue's cost per job, as BullMQ's Worker with a no-op processor measures BullMQ's.
+ */
+final class SnapAssetQueueRunner {
+  private static final Duration LOCK = Duration.ofSeconds(30);
+  private static final String PAYLOAD = "{}";
+
+  private final String url;
+  private final String runId = Long.toString(System.currentTimeMillis(), 36);
+  private final AtomicLong queueCounter = new AtomicLong();
+
+  SnapAssetQueueRunner(String url) {
+    this.url = url;
+  }
+
+  /** Measures every row; keys match the BullMQ script's output. */
+  Map<String, Double> run(Workload w) throws Exception {
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("add_sequential_per_s", addSequential(w.addSequential()));
+    out.put("add_concurrent_per_s", addConcurrent(w.addConcurrent(), w.addConcurrency()));
+    for (int c : Workload.PROCESS_CONCURRENCY) {
+      out.put("process_c" + c + "_per_s", process(w.process(), c));
+    }
+    double[] latency = latency(w.latencyJobs(), w.latencySpacingMicros(), w.latencyConcurrency());
+    out.put("latency_p50_ms", latency[0]);
+    out.put("latency_p99_ms", latency[1]);
+    return out;
+  }
+
+  private RedisJobQueue newQueue() {
+    return RedisJobQueue.builder().url(url).queueName("bench-" + runId + "-" + queueCounter.incrementAndGet())
+        .maxConnections(80).build();
+  }
+
+  private static NewJob job(int i) {
+    return new NewJob(JobId.of("j" + i), PAYLOAD, 5, 1, -1, -1);
+  }
+
+  private double addSequential(int n) {
+    try (RedisJobQueue q = newQueue()) {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        q.add(job(i));
+      }
+      return perSecond(n, System.nanoTime() - t0);
+    }
+  }
+
+  private double addConcurrent(int n, int callers) throws InterruptedException {
+    try (RedisJobQueue q = newQueue()) {
+      return perSecond(n, addAll(q, n, callers));
+    }
+  }
+
+  /** Adds jobs 0..n-1 from {@code callers} threads; returns the nanoseconds it took. */
+  private static long addAll(RedisJobQueue q, int n, int callers) throws InterruptedException {
+    AtomicInteger next = new AtomicInteger();
+    List<Thread> threads = new ArrayList<>();
+    CountDownLatch start = new CountDownLatch(1);
+    for (int t = 0; t < callers; t++) {
+      threads.add(started("bench-adder-" + t, () -> {
+        awaitQuietly(start);
+        for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+          q.add(job(i));
+        }
+      }));
+    }
+    long t0 = System.nanoTime();
+    start.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+    return System.nanoTime() - t0;
+  }
+
+  private double process(int n, int concurrency) throws InterruptedException {
+    try (RedisJobQueue q = newQueue()) {
+      addAll(q, n, 32);
+      CountDownLatch done = new CountDownLatch(n);
+      AtomicBoolean stop = new AtomicBoolean();
+      List<Thread> workers = startWorkers(q, concurrency, stop, done::countDown);
+      long t0 = System.nanoTime();
+      startSignal.countDown();
+      if (!done.await(2, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("jobs left unprocessed: " + done.getCount());
+      }
+      long nanos = System.nanoTime() - t0;
+      stopWorkers(workers, stop);
+      return perSecond(n, nanos);
+    }
+  }
+
+  private double[] latency(int n, int spacingMicros, int concurrency) throws InterruptedException {
+    try (RedisJobQueue q = newQueue()) {
+      Map<String, Long> addedAt = new ConcurrentHashMap<>();
+      long[] latencies = new long[n];
+      AtomicInteger heard = new AtomicInteger();
+      CountDownLatch done = new CountDownLatch(n);
+      Subscription sub = q.subscribe(e -> {
+        if (e.type() == QueueEvent.Type.COMPLETED) {
+          Long t = addedAt.get(e.jobId().value());
+          if (t != null) {
+            latencies[heard.getAndIncrement()] = System.nanoTime() - t;
+            done.countDown();
+          }
+        }
+      });
+      AtomicBoolean stop = new AtomicBoolean();
+      List<Thread> workers = startWorkers(q, concurrency, stop, () -> { });
+      startSignal.countDown();
+      for (int i = 0; i < n; i++) {
+        addedAt.put("j" + i, System.nanoTime());
+        q.add(job(i));
+        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(spacingMicros)); // pacing the trickle
+      }
+      if (!done.await(1, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("completions not heard: " + done.getCount());
+      }
+      sub.close();
+      stopWorkers(workers, stop);
+      Arrays.sort(latencies);
+      return new double[] {percentile(latencies, 0.50), percentile(latencies, 0.99)};
+    }
+  }
+
+  private CountDownLatch startSignal = new CountDownLatch(1);
+
+  private List<Thread> startWorkers(RedisJobQueue q, int concurrency, AtomicBoolean stop, Runnable onDone) {
+    startSignal = new CountDownLatch(1);
+    CountDownLatch go = startSignal;
+    AtomicLong tokens = new AtomicLong();
+    List<Thread> workers = new ArrayList<>();
+    for (int c = 0; c < concurrency; c++) {
+      workers.add(started("bench-worker-" + c, () -> {
+        awaitQuietly(go);
+        while (!stop.get()) {
+          String token = "t" + tokens.incrementAndGet();
+          Optional<QueuedJob> job = q.claim(new ClaimRequest(token, LOCK, null)).job();
+          if (job.isPresent()) {
+            if (q.complete(job.get().id(), token, "")) {
+              onDone.run();
+            }
+          } else {
+            try {
+              q.awaitWork(Duration.ofMillis(200));
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        }
+      }));
+    }
+    return workers;
+  }
+
+  private static void stopWorkers(List<Thread> workers, AtomicBoolean stop) throws InterruptedException {
+    stop.set(true);
+    for (Thread t : workers) {
+      t.join(5_000);
+    }
+  }
+
+  private static Thread started(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static double perSecond(int n, long nanos) {
+    return n / (nanos / 1e9);
+  }
+
+  private static double percentile(long[] sorted, double p) {
+    int i = (int) Math.ceil(p * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
+  }
+}

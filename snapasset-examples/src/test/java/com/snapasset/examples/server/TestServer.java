@@ -30,6 +30,10 @@ final class TestServer implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   TestServer(Path files, UnaryOperator<ApiServer.Builder> config) {
+    this(files, config, WorkerOptions.builder().concurrency(2).build());
+  }
+
+  TestServer(Path files, UnaryOperator<ApiServer.Builder> config, WorkerOptions workerOptions) {
     int port = freePort();
     base = "http://127.0.0.1:" + port;
     generator = AssetGenerator.builder()
@@ -39,7 +43,7 @@ final class TestServer implements AutoCloseable {
         .environment(Map.of())
         .renderThreads(2)
         .build();
-    worker = generator.startWorker(WorkerOptions.builder().concurrency(2).build());
+    worker = generator.startWorker(workerOptions);
     server = config.apply(ApiServer.builder(generator).host("127.0.0.1").port(port).localFiles(files)).build().start();
   }
 
@@ -87,7 +91,7 @@ final class TestServer implements AutoCloseable {
   /** Submits a job for {@code user} and returns its id. */
   String submit(String user, String prompt, String... headers) {
     HttpResponse<String> r = post("/api/jobs", "{\"userId\":\"" + user + "\",\"prompt\":\"" + prompt
-        + "\",\"platforms\":[\"instagram-post\",\"twitter-post\"]}", headers);
+        + "\",\"platforms\":[\"320x180\",\"200x200\"]}", headers);
     if (r.statusCode() != 201) {
       throw new AssertionError("submit answered " + r.statusCode() + ": " + r.body());
     }

@@ -96,9 +96,7 @@ public final class InMemoryJobQueue implements JobQueue {
       }
       Entry e = new Entry(job, nextSeq++, clock.instant());
       jobs.put(e.id, e);
-      waiting.add(e);
-      workChanged.signalAll();
-      emit(new QueueEvent(QueueEvent.Type.ADDED, e.id, 0, null));
+      makeWaiting(e);
       result = new AddResult(e.snapshot(), true);
     } finally {
       lock.unlock();
@@ -266,10 +264,7 @@ public final class InMemoryJobQueue implements JobQueue {
       }
       active.remove(id);
       e.token = null;
-      e.state = JobState.WAITING;
-      waiting.add(e);
-      workChanged.signalAll();
-      emit(new QueueEvent(QueueEvent.Type.ADDED, id, 0, null));
+      makeWaiting(e);
     } finally {
       lock.unlock();
     }
@@ -461,14 +456,11 @@ public final class InMemoryJobQueue implements JobQueue {
         return false;
       }
       failed.remove(e);
-      e.state = JobState.WAITING;
       e.attemptsMade = 0;
       e.stalledCount = 0;
       e.finishedAt = null;
       e.progress = 0;
-      waiting.add(e);
-      workChanged.signalAll();
-      emit(new QueueEvent(QueueEvent.Type.ADDED, id, 0, null));
+      makeWaiting(e);
     } finally {
       lock.unlock();
     }
@@ -500,6 +492,14 @@ public final class InMemoryJobQueue implements JobQueue {
       e.delayedUntil = null;
       waiting.add(e);
     }
+  }
+
+  /** Puts {@code e} among the waiting jobs and wakes claimers; under the lock. */
+  private void makeWaiting(Entry e) {
+    e.state = JobState.WAITING;
+    waiting.add(e);
+    workChanged.signalAll();
+    emit(new QueueEvent(QueueEvent.Type.ADDED, e.id, 0, null));
   }
 
   private @Nullable Entry held(JobId id, String token) {

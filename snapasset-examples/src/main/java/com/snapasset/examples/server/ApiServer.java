@@ -93,7 +93,7 @@ public final class ApiServer implements AutoCloseable {
       if (b.requestStats != null) {
         RequestStats stats = b.requestStats;
         config.requestLogger.http((ctx, ms) -> {
-          String route = ctx.endpointHandlerPath();
+          String route = route(ctx);
           if (!route.endsWith("/events")) { // a stream lasts as long as its job: not a slow response
             stats.record(ctx.method().name(), route, ctx.statusCode(), Duration.ofNanos((long) (ms * 1e6)));
           }
@@ -203,6 +203,18 @@ public final class ApiServer implements AutoCloseable {
   static void requireAdmin(Context ctx) {
     if (!caller(ctx).admin()) {
       throw new ApiException(ErrorCode.FORBIDDEN, "this route needs the admin API key");
+    }
+  }
+
+  /** The route template for metrics tags; static files and unmatched paths share one tag each. */
+  private static String route(Context ctx) {
+    try {
+      return ctx.endpointHandlerPath();
+    } catch (IllegalStateException noEndpoint) {
+      if (ctx.statusCode() == 404) {
+        return "unmatched";
+      }
+      return ctx.path().startsWith("/files/") ? "/files/*" : "static";
     }
   }
 

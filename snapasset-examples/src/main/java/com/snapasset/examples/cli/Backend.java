@@ -55,6 +55,9 @@ final class Backend implements AutoCloseable {
     List<AutoCloseable> adapters = new ArrayList<>();
     try {
       AssetGenerator.Builder b = AssetGenerator.builder().outputDirectory(o.output);
+      if (o.renderThreads != null) {
+        b.renderThreads(o.renderThreads);
+      }
       java.nio.file.Path localFiles = null;
       if (present(o.s3Bucket)) {
         S3AssetStorage storage = s3(o);

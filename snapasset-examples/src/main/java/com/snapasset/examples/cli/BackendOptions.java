@@ -46,6 +46,10 @@ final class BackendOptions {
           + "postgres://user:password@host:5432/db (env DATABASE_URL).")
   @Nullable String databaseUrl;
 
+  @Option(names = "--render-threads", defaultValue = "${env:RENDER_THREADS}", paramLabel = "N",
+      description = "Threads rendering images (env RENDER_THREADS; default: one per processor).")
+  @Nullable Integer renderThreads;
+
   @Option(names = {"-o", "--output"}, defaultValue = "${env:SNAPASSET_OUTPUT:-snapasset-output}", paramLabel = "DIR",
       description = "Folder of the local file storage (env SNAPASSET_OUTPUT, default: ${DEFAULT-VALUE}).")
   Path output = Path.of("snapasset-output");

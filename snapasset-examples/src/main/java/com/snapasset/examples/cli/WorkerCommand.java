@@ -57,15 +57,19 @@ final class WorkerCommand implements Callable<Integer> {
     try (Backend b = Backend.open(backend, null)) {
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       try (SnapAssetMetrics metrics = SnapAssetMetrics.bind(b.generator, registry);
-           AlertMonitor alerts = AlertMonitor.builder(AlertMonitor.Signals.of(b.generator, metrics, null))
-               .interval(alertInterval).build().start();
            Worker worker = b.generator.startWorker(WorkerOptions.builder().concurrency(concurrency)
                .shutdownGrace(shutdownGrace).build())) {
-        err.printf("SnapAsset worker %s: concurrency %d, provider %s%n", worker.name(), concurrency,
-            b.generator.providerName());
-        err.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stopAndWaitForClose, "snapasset-shutdown"));
-        stop.await();
+        AlertMonitor alerts = AlertMonitor.builder(AlertMonitor.Signals.of(b.generator, metrics, null))
+            .interval(alertInterval).build().start();
+        try {
+          err.printf("SnapAsset worker %s: concurrency %d, provider %s%n", worker.name(), concurrency,
+              b.generator.providerName());
+          err.flush();
+          Runtime.getRuntime().addShutdownHook(new Thread(this::stopAndWaitForClose, "snapasset-shutdown"));
+          stop.await();
+        } finally {
+          alerts.close();
+        }
       }
     } finally {
       closed.countDown();

@@ -152,9 +152,14 @@ class ServeCommandTest {
 
   private record Running(String base, ServeCommand command, Thread thread, AtomicInteger exit) implements AutoCloseable {
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       command.stop();
-      thread.join(WAIT.toMillis());
+      try {
+        thread.join(WAIT.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
       assertThat(exit.get()).isZero();
     }
   }

@@ -41,7 +41,8 @@ class SnapAssetMetricsTest {
       Await.until("gauges see the waiting jobs", Duration.ofSeconds(5),
           () -> registry.get("snapasset.queue.depth").tag("state", "waiting").gauge().value() == 2);
       assertThat(registry.get("snapasset.queue.paused").gauge().value()).isEqualTo(1);
-      try (Worker ignored = generator.startWorker(WorkerOptions.builder().concurrency(1).build())) {
+      try (Worker worker = generator.startWorker(WorkerOptions.builder().concurrency(1).build())) {
+        assertThat(worker.isRunning()).isTrue();
         generator.resume();
         assertThat(generator.await(first, Duration.ofSeconds(30)).state()).isEqualTo(JobState.COMPLETED);
         assertThat(generator.await(second, Duration.ofSeconds(30)).state()).isEqualTo(JobState.COMPLETED);
@@ -69,7 +70,8 @@ class SnapAssetMetricsTest {
         .failNext(ProviderException.permanent("refused", null));
     try (AssetGenerator generator = AssetGenerator.builder().imageProvider(provider).outputDirectory(files).build();
          SnapAssetMetrics metrics = SnapAssetMetrics.bind(generator, registry);
-         Worker ignored = generator.startWorker(WorkerOptions.defaults())) {
+         Worker worker = generator.startWorker(WorkerOptions.defaults())) {
+      assertThat(worker.isRunning()).isTrue();
       JobOptions quick = JobOptions.builder().backoff(Backoff.fixed(Duration.ofMillis(10))).build();
       JobId id = generator.submit(GenerationRequest.builder().userId("m").prompt("refused").platforms("64x64")
           .job(quick).build());

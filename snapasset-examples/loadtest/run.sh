@@ -18,7 +18,9 @@ mkdir -p "$scratch"
 
 if [ ! -x "$scratch/node_modules/.bin/artillery" ]; then
   echo "Installing Artillery into $scratch ..." >&2
-  (cd "$scratch" && npm install --no-audit --no-fund --loglevel=error artillery@2 >&2)
+  # No install scripts: they would download Playwright browsers, which this HTTP scenario never uses.
+  (cd "$scratch" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --ignore-scripts --no-audit --no-fund \
+    --loglevel=error artillery@2 >&2)
 fi
 
 "$root/snapasset" --version >/dev/null   # builds the jar when it is missing or stale
@@ -41,10 +43,14 @@ for _ in $(seq 1 100); do
 done
 curl -fsS "http://127.0.0.1:$port/health" >/dev/null
 
-sed -e "s#http://127.0.0.1:3001#http://127.0.0.1:$port#" "$here/load-test.yml" |
-  awk -v s="$scale" '/duration:/ { n = int($2 * s); if (n < 1) n = 1; sub($2, n) } { print }' \
-  > "$scratch/load-test.scaled.yml"
-echo "Artillery: $(grep -c duration "$scratch/load-test.scaled.yml") phases, scale $scale" >&2
+SCALE="$scale" PORT="$port" node -e '
+  const fs = require("fs");
+  const s = Number(process.env.SCALE);
+  process.stdout.write(fs.readFileSync(process.argv[1], "utf8")
+    .replace("http://127.0.0.1:3001", "http://127.0.0.1:" + process.env.PORT)
+    .replace(/duration: (\d+)/g, (m, d) => "duration: " + Math.max(1, Math.round(d * s))));
+' "$here/load-test.yml" > "$scratch/load-test.scaled.yml"
+echo "Artillery phases (scale $scale): $(grep -o "duration: [0-9]*" "$scratch/load-test.scaled.yml" | tr "\n" " ")" >&2
 "$scratch/node_modules/.bin/artillery" run --output "$scratch/report.json" "$scratch/load-test.scaled.yml" \
   > "$scratch/artillery.log" 2>&1 || true
 echo "== Artillery (guide's scenario) ==" | tee "$scratch/summary.txt"

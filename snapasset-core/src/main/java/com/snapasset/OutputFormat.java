@@ -6,8 +6,12 @@ import java.util.Optional;
 
 /** The encodings a rendition can be written in. */
 public enum OutputFormat {
+  /** Lossless PNG; optionally quantised to a palette of at most 256 colours. */
   PNG("image/png", "png"),
-  JPEG("image/jpeg", "jpg");
+  /** Baseline or progressive JPEG; no alpha (transparent areas are flattened onto the background). */
+  JPEG("image/jpeg", "jpg"),
+  /** Lossy or lossless WebP, through libwebp (a native library bundled for common platforms). */
+  WEBP("image/webp", "webp");
 
   private final String contentType;
   private final String extension;
@@ -27,7 +31,12 @@ public enum OutputFormat {
     return extension;
   }
 
-  /** Parses a name such as {@code png}, {@code JPEG} or {@code jpg}, ignoring case. */
+  /** Whether files of this format can hold an alpha channel. */
+  public boolean supportsAlpha() {
+    return this != JPEG;
+  }
+
+  /** Parses a name such as {@code png}, {@code JPEG}, {@code jpg} or {@code webp}, ignoring case. */
   public static Optional<OutputFormat> parse(String name) {
     String n = name.trim().toUpperCase(Locale.ROOT);
     if (n.equals("JPG")) {

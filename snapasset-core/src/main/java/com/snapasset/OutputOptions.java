@@ -4,16 +4,43 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How every rendition of a request is fitted and encoded.
+ * How every rendition of a request is fitted and encoded. Immutable; change it with the
+ * {@code with…} methods, e.g. {@code OutputOptions.of(OutputFormat.WEBP).withQuality(80)}.
  *
  * @param format the encoding
- * @param quality 1–100; the JPEG quality (and WebP's, where supported); ignored by lossless PNG
+ * @param quality 1–100: JPEG quality and lossy WebP quality; ignored by PNG and lossless WebP
  * @param fit how the source fills each platform's box
- * @param position which part a cover crop keeps
+ * @param position which part a cover crop keeps, or where a contained image sits
+ * @param background ARGB colour ({@code 0xAARRGGBB}) of a {@link Fit#CONTAIN} letterbox, and the
+ *     colour that transparent pixels are flattened onto for JPEG (its alpha is then ignored)
+ * @param compressionLevel 0–9: PNG's zlib level (Sharp's {@code compressionLevel}); PNG rows are
+ *     always filtered adaptively
+ * @param palette PNG only: quantise to at most 256 colours with dithering (Sharp's
+ *     {@code palette: true}) for much smaller files
+ * @param progressive JPEG only: write a progressive JPEG
+ * @param chromaSubsampling JPEG only: {@code true} for 4:2:0 (smaller; the default), {@code false}
+ *     for 4:4:4 (sharper colour edges)
+ * @param lossless WebP only: encode losslessly ({@code quality} is then ignored)
  */
-public record OutputOptions(OutputFormat format, int quality, Fit fit, CropPosition position) {
+public record OutputOptions(
+    OutputFormat format,
+    int quality,
+    Fit fit,
+    CropPosition position,
+    int background,
+    int compressionLevel,
+    boolean palette,
+    boolean progressive,
+    boolean chromaSubsampling,
+    boolean lossless) {
+
+  /** Transparent black: letterboxes are transparent in PNG and WebP, black in JPEG (as Sharp's). */
+  public static final int DEFAULT_BACKGROUND = 0x00000000;
+  /** Sharp's default PNG compression level. */
+  public static final int DEFAULT_COMPRESSION_LEVEL = 6;
+
   private static final OutputOptions DEFAULTS =
-      new OutputOptions(OutputFormat.PNG, 85, Fit.COVER, CropPosition.CENTER);
+      new OutputOptions(OutputFormat.PNG, 85, Fit.COVER, CropPosition.ATTENTION);
 
   public OutputOptions {
     List<String> problems = new ArrayList<>();
@@ -29,12 +56,24 @@ public record OutputOptions(OutputFormat format, int quality, Fit fit, CropPosit
     if (position == null) {
       problems.add("crop position is missing: use one of " + List.of(CropPosition.values()));
     }
+    if (compressionLevel < 0 || compressionLevel > 9) {
+      problems.add("PNG compression level " + compressionLevel + " is out of range: use 0-9");
+    }
     if (!problems.isEmpty()) {
       throw new InvalidRequestException(problems);
     }
   }
 
-  /** PNG, quality 85, cover, centre. */
+  /**
+   * The given format, quality, fit and position with the default encoder settings: transparent
+   * background, PNG level 6 without palette, baseline 4:2:0 JPEG, lossy WebP.
+   */
+  public OutputOptions(OutputFormat format, int quality, Fit fit, CropPosition position) {
+    this(format, quality, fit, position, DEFAULT_BACKGROUND, DEFAULT_COMPRESSION_LEVEL, false,
+        false, true, false);
+  }
+
+  /** PNG, quality 85, cover, attention crop, default encoder settings. */
   public static OutputOptions defaults() {
     return DEFAULTS;
   }
@@ -44,18 +83,53 @@ public record OutputOptions(OutputFormat format, int quality, Fit fit, CropPosit
   }
 
   public OutputOptions withFormat(OutputFormat format) {
-    return new OutputOptions(format, quality, fit, position);
+    return new OutputOptions(format, quality, fit, position, background, compressionLevel, palette,
+        progressive, chromaSubsampling, lossless);
   }
 
   public OutputOptions withQuality(int quality) {
-    return new OutputOptions(format, quality, fit, position);
+    return new OutputOptions(format, quality, fit, position, background, compressionLevel, palette,
+        progressive, chromaSubsampling, lossless);
   }
 
   public OutputOptions withFit(Fit fit) {
-    return new OutputOptions(format, quality, fit, position);
+    return new OutputOptions(format, quality, fit, position, background, compressionLevel, palette,
+        progressive, chromaSubsampling, lossless);
   }
 
   public OutputOptions withPosition(CropPosition position) {
-    return new OutputOptions(format, quality, fit, position);
+    return new OutputOptions(format, quality, fit, position, background, compressionLevel, palette,
+        progressive, chromaSubsampling, lossless);
+  }
+
+  /** The letterbox / flattening colour as {@code 0xAARRGGBB}, e.g. {@code 0xFFFFFFFF} opaque white. */
+  public OutputOptions withBackground(int argb) {
+    return new OutputOptions(format, quality, fit, position, argb, compressionLevel, palette,
+        progressive, chromaSubsampling, lossless);
+  }
+
+  public OutputOptions withCompressionLevel(int compressionLevel) {
+    return new OutputOptions(format, quality, fit, position, background, compressionLevel, palette,
+        progressive, chromaSubsampling, lossless);
+  }
+
+  public OutputOptions withPalette(boolean palette) {
+    return new OutputOptions(format, quality, fit, position, background, compressionLevel, palette,
+        progressive, chromaSubsampling, lossless);
+  }
+
+  public OutputOptions withProgressive(boolean progressive) {
+    return new OutputOptions(format, quality, fit, position, background, compressionLevel, palette,
+        progressive, chromaSubsampling, lossless);
+  }
+
+  public OutputOptions withChromaSubsampling(boolean chromaSubsampling) {
+    return new OutputOptions(format, quality, fit, position, background, compressionLevel, palette,
+        progressive, chromaSubsampling, lossless);
+  }
+
+  public OutputOptions withLossless(boolean lossless) {
+    return new OutputOptions(format, quality, fit, position, background, compressionLevel, palette,
+        progressive, chromaSubsampling, lossless);
   }
 }

@@ -1,34 +1,44 @@
 package com.snapasset.imaging;
 
+import com.snapasset.Fit;
 import com.snapasset.ImageDecodeException;
 import com.snapasset.ImageProcessingException;
-import com.snapasset.OutputFormat;
+import com.snapasset.OutputOptions;
 import com.snapasset.spi.DecodedImage;
 import com.snapasset.spi.EncodedImage;
 import com.snapasset.spi.ImageProcessor;
 import com.snapasset.spi.Rendition;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.util.Iterator;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.ImageOutputStream;
-import net.coobird.thumbnailator.Thumbnails;
-import net.coobird.thumbnailator.geometry.Positions;
 
 /**
- * The default image processor: decodes with ImageIO (refusing oversized images from their header),
- * renders exact-size cover crops with Thumbnailator and encodes PNG and JPEG with ImageIO.
- * Thread-safe.
+ * The default image processor, in pure Java apart from libwebp: what Sharp's {@code resize()} +
+ * {@code png()} / {@code jpeg()} / {@code webp()} give, for SnapAsset's renditions.
+ *
+ * <ul>
+ *   <li>Decodes PNG (8/16-bit, grey, palette, alpha), JPEG (including CMYK/YCCK) and WebP, applies
+ *       the EXIF orientation and converts to sRGB; metadata is dropped.
+ *   <li>Refuses, from the header and before allocating pixels, inputs over {@link
+ *       Builder#maxPixels} pixels or {@link Builder#maxBytes} bytes; corrupt or truncated data
+ *       (including any decoder warning, as Sharp's default {@code failOn: 'warning'}) is an {@link
+ *       ImageDecodeException}.
+ *   <li>Resamples with Lanczos3 (Sharp's default kernel) in both directions; fits {@link Fit#COVER},
+ *       {@code CONTAIN}, {@code FILL}, {@code INSIDE}, {@code OUTSIDE}; nine gravities plus the
+ *       {@code ENTROPY} and {@code ATTENTION} smart crops, computed on small copies of the source.
+ *   <li>Encodes PNG with adaptive row filters and an optional dithered palette, JPEG (quality,
+ *       progressive, 4:2:0 or 4:4:4, optimised Huffman tables) and WebP (lossy or lossless).
+ * </ul>
+ *
+ * <p>Thread-safe and stateless apart from its limits: decode once, then render the renditions of
+ * one {@link DecodedImage} from as many threads as wanted.
+ *
+ * <pre>{@code
+ * ImageProcessor images = StandardImageProcessor.builder().maxPixels(40_000_000).build();
+ * DecodedImage source = images.decode(bytes);
+ * EncodedImage story = images.render(source,
+ *     new Rendition(1080, 1920, OutputOptions.of(OutputFormat.WEBP).withQuality(85)));
+ * }</pre>
  */
 public final class StandardImageProcessor implements ImageProcessor {
-  /** 64 megapixels, as Sharp's {@code limitInputPixels} default is about 268 MP. */
+  /** 64 megapixels; Sharp's {@code limitInputPixels} default is about 268 MP. */
   public static final long DEFAULT_MAX_PIXELS = 64L * 1024 * 1024;
   /** 50 MB of encoded input. */
   public static final int DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
@@ -48,113 +58,98 @@ public final class StandardImageProcessor implements ImageProcessor {
 
   /** A processor refusing inputs over {@code maxPixels} pixels or {@code maxBytes} bytes. */
   public static StandardImageProcessor withLimits(long maxPixels, int maxBytes) {
-    if (maxPixels < 1) {
-      throw new IllegalArgumentException("maxPixels must be >= 1, was " + maxPixels);
-    }
-    if (maxBytes < 1) {
-      throw new IllegalArgumentException("maxBytes must be >= 1, was " + maxBytes);
-    }
-    return new StandardImageProcessor(maxPixels, maxBytes);
+    return builder().maxPixels(maxPixels).maxBytes(maxBytes).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The largest input accepted, in pixels (width × height, read from the header). */
+  public long maxPixels() {
+    return maxPixels;
+  }
+
+  /** The largest input accepted, in encoded bytes. */
+  public int maxBytes() {
+    return maxBytes;
   }
 
   @Override
   public DecodedImage decode(byte[] data) {
     if (data.length == 0) {
-      throw new ImageDecodeException("image data is empty", null);
+      throw new ImageDecodeException("image data is empty (0 bytes)", null);
     }
     if (data.length > maxBytes) {
       throw new ImageDecodeException(
           "image is " + data.length + " bytes, over the limit of " + maxBytes, null);
     }
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (!readers.hasNext()) {
-        throw new ImageDecodeException("image format not recognised (accepted: PNG, JPEG)", null);
-      }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(in, true, true);
-        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-        if (pixels > maxPixels) {
-          throw new ImageDecodeException(
-              "image is " + reader.getWidth(0) + "x" + reader.getHeight(0) + " = " + pixels
-                  + " pixels, over the limit of " + maxPixels,
-              null);
-        }
-        BufferedImage image = reader.read(0);
-        return new Decoded(toRgb(image));
-      } finally {
-        reader.dispose();
-      }
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof ImageDecodeException ide) {
-        throw ide;
-      }
-      throw new ImageDecodeException("image could not be decoded: " + e.getMessage(), e);
+    ImageHeader header = ImageHeader.read(data);
+    if (header.pixels() > maxPixels) {
+      throw new ImageDecodeException(
+          header.format + " is " + header.width + "x" + header.height + " = " + header.pixels()
+              + " pixels, over the limit of " + maxPixels, null);
     }
+    if (header.damage != null) {
+      throw new ImageDecodeException(header.damage, null);
+    }
+    return new Decoded(Decoder.decode(data, header, maxPixels));
   }
 
   @Override
   public EncodedImage render(DecodedImage source, Rendition rendition) {
     if (!(source instanceof Decoded decoded)) {
-      throw new IllegalArgumentException("source was not decoded by this processor");
+      throw new IllegalArgumentException("source was not decoded by a StandardImageProcessor");
     }
+    OutputOptions o = rendition.output();
     try {
-      BufferedImage out =
-          Thumbnails.of(decoded.image)
-              .size(rendition.width(), rendition.height())
-              .crop(Positions.CENTER)
-              .imageType(BufferedImage.TYPE_INT_RGB)
-              .asBufferedImage();
-      OutputFormat format = rendition.output().format();
-      byte[] bytes = encode(out, format, rendition.output().quality());
-      return new EncodedImage(bytes, out.getWidth(), out.getHeight(), format);
-    } catch (IOException e) {
-      throw new ImageProcessingException("rendering " + rendition + " failed: " + e.getMessage(), e);
+      Pixels src = decoded.pixels;
+      Layout l = Layout.of(
+          src.width, src.height, rendition.width(), rendition.height(), o.fit(), o.position(), decoded);
+      Pixels part = Resampler.resize(src, l.scaledW(), l.scaledH(), l.left(), l.top(), l.partW(), l.partH());
+      Pixels out = Compositor.finish(part, l, o);
+      byte[] bytes = Encoders.encode(out, o);
+      return new EncodedImage(bytes, out.width, out.height, o.format());
+    } catch (ImageProcessingException e) {
+      throw e;
+    } catch (RuntimeException | OutOfMemoryError e) {
+      throw new ImageProcessingException(
+          "rendering " + rendition.width() + "x" + rendition.height() + " " + o.format() + " failed: " + e, e);
     }
   }
 
-  private static byte[] encode(BufferedImage image, OutputFormat format, int quality)
-      throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
-    ImageWriter writer = ImageIO.getImageWritersByFormatName(format == OutputFormat.JPEG ? "jpeg" : "png").next();
-    try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
-      writer.setOutput(out);
-      ImageWriteParam param = writer.getDefaultWriteParam();
-      if (format == OutputFormat.JPEG) {
-        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-        param.setCompressionQuality(quality / 100f);
+  @Override
+  public String toString() {
+    return "StandardImageProcessor[maxPixels=" + maxPixels + ", maxBytes=" + maxBytes + "]";
+  }
+
+  /** Configures a {@link StandardImageProcessor}; each setter checks its argument at once. */
+  public static final class Builder {
+    private long maxPixels = DEFAULT_MAX_PIXELS;
+    private int maxBytes = DEFAULT_MAX_BYTES;
+
+    private Builder() {}
+
+    /** Inputs whose header declares more pixels are refused (default 64 MP). */
+    public Builder maxPixels(long maxPixels) {
+      if (maxPixels < 1) {
+        throw new IllegalArgumentException("maxPixels must be >= 1, was " + maxPixels);
       }
-      writer.write(null, new IIOImage(image, null, null), param);
-    } finally {
-      writer.dispose();
-    }
-    return bytes.toByteArray();
-  }
-
-  private static BufferedImage toRgb(BufferedImage image) {
-    if (image.getType() == BufferedImage.TYPE_INT_RGB) {
-      return image;
-    }
-    BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-    var g = rgb.createGraphics();
-    try {
-      g.drawImage(image, 0, 0, java.awt.Color.WHITE, null);
-    } finally {
-      g.dispose();
-    }
-    return rgb;
-  }
-
-  private record Decoded(BufferedImage image) implements DecodedImage {
-    @Override
-    public int width() {
-      return image.getWidth();
+      this.maxPixels = maxPixels;
+      return this;
     }
 
-    @Override
-    public int height() {
-      return image.getHeight();
+    /** Inputs of more encoded bytes are refused (default 50 MB). */
+    public Builder maxBytes(int maxBytes) {
+      if (maxBytes < 1) {
+        throw new IllegalArgumentException("maxBytes must be >= 1, was " + maxBytes);
+      }
+      this.maxBytes = maxBytes;
+      return this;
+    }
+
+    public StandardImageProcessor build() {
+      return new StandardImageProcessor(maxPixels, maxBytes);
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
- * The default {@link com.snapasset.spi.ImageProcessor}: pure Java (Java2D, Thumbnailator, ImageIO),
- * nothing native needed for PNG and JPEG.
+ * The default {@link com.snapasset.spi.ImageProcessor}: pure Java (Java2D, ImageIO, own Lanczos3 resampler and PNG encoder),
+ * nothing native needed for PNG and JPEG; WebP through the libwebp bundled in webp-imageio.
  */
 @NullMarked
 package com.snapasset.imaging;

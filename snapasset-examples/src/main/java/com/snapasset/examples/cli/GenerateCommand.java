@@ -2,6 +2,8 @@ package com.snapasset.examples.cli;
 
 import com.snapasset.Asset;
 import com.snapasset.AssetGenerator;
+import com.snapasset.CropPosition;
+import com.snapasset.Fit;
 import com.snapasset.GenerationRequest;
 import com.snapasset.GenerationResult;
 import com.snapasset.ImageOptions;
@@ -52,6 +54,14 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Option(names = {"-q", "--quality"}, defaultValue = "85", description = "Encoder quality 1-100 (default: ${DEFAULT-VALUE}).")
   int quality = 85;
+
+  @Option(names = "--fit", defaultValue = "cover",
+      description = "How the image fills each size: cover, contain, fill, inside or outside (default: ${DEFAULT-VALUE}).")
+  String fit = "cover";
+
+  @Option(names = "--position", defaultValue = "attention",
+      description = "What a cover crop keeps: attention, entropy, centre, north, north-east, ... (default: ${DEFAULT-VALUE}).")
+  String position = "attention";
 
   @Option(names = {"-o", "--out"}, defaultValue = "snapasset-output", description = "Output folder (default: ${DEFAULT-VALUE}).")
   Path out = Path.of("snapasset-output");
@@ -127,8 +137,15 @@ final class GenerateCommand implements Callable<Integer> {
     List<String> problems = new ArrayList<>();
     OutputFormat outputFormat = OutputFormat.parse(format).orElse(null);
     if (outputFormat == null) {
-      problems.add("format '" + format + "' is not known: use one of "
-          + Arrays.stream(OutputFormat.values()).map(f -> f.name().toLowerCase(Locale.ROOT)).toList());
+      problems.add("format '" + format + "' is not known: use one of " + lowerCase(OutputFormat.values()));
+    }
+    Fit fitMode = Fit.parse(fit).orElse(null);
+    if (fitMode == null) {
+      problems.add("fit '" + fit + "' is not known: use one of " + lowerCase(Fit.values()));
+    }
+    CropPosition crop = CropPosition.parse(position).orElse(null);
+    if (crop == null) {
+      problems.add("position '" + position + "' is not known: use one of " + lowerCase(CropPosition.values()));
     }
     if (!problems.isEmpty()) {
       throw new InvalidRequestException(problems);
@@ -148,8 +165,13 @@ final class GenerateCommand implements Callable<Integer> {
         .prompt(String.join(" ", promptWords))
         .platforms(platforms)
         .image(image)
-        .output(OutputOptions.defaults().withFormat(outputFormat).withQuality(quality))
+        .output(OutputOptions.defaults().withFormat(outputFormat).withQuality(quality).withFit(fitMode)
+            .withPosition(crop))
         .build();
+  }
+
+  private static List<String> lowerCase(Enum<?>[] values) {
+    return Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList();
   }
 
   private static void printTable(PrintWriter out, GenerationResult result) {

@@ -69,6 +69,27 @@ class SnapAssetCliTest {
   }
 
   @Test
+  void webpWithAContainFitIsWrittenWhenAsked() throws IOException {
+    int code = run("generate", "fox", "-p", "twitter-header", "-f", "webp", "--fit", "contain", "--position", "north",
+        "-o", dir.toString());
+
+    assertThat(code).as(err.toString()).isZero();
+    Path file = files().get(0);
+    assertThat(file.toString()).endsWith("twitter-header.webp");
+    byte[] head = Files.readAllBytes(file);
+    assertThat(new String(head, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("RIFF");
+    assertThat(new String(head, 8, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("WEBP");
+  }
+
+  @Test
+  void anUnknownFitOrPositionIsRefused() {
+    int code = run("generate", "fox", "--fit", "squash", "--position", "middle", "-o", dir.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("fit 'squash'", "contain", "position 'middle'", "attention");
+  }
+
+  @Test
   void anUnknownPlatformIsRefusedWithTheValidIds() throws IOException {
     int code = run("generate", "fox", "--platforms", "instagram-post,friendster-wall", "--out", dir.toString());
 

@@ -1,0 +1,32 @@
+package com.snapasset.benchmarks;
+
+import com.snapasset.OutputFormat;
+import com.snapasset.OutputOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** The benchmark input and the encoder settings shared by JMH and the Sharp comparison. */
+final class BenchmarkImages {
+  /** Resource name of the 1024 × 1024 photograph (see images/LICENSE.md). */
+  static final String FLOWER = "/images/flower-1024.png";
+
+  private BenchmarkImages() {}
+
+  static byte[] flower() {
+    try (InputStream in = BenchmarkImages.class.getResourceAsStream(FLOWER)) {
+      if (in == null) {
+        throw new IllegalStateException(FLOWER + " is not on the class path");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Sharp's settings in the comparison: PNG level 9 (always adaptive filters), WebP and JPEG q85. */
+  static OutputOptions options(OutputFormat format) {
+    OutputOptions o = OutputOptions.of(format).withQuality(85);
+    return format == OutputFormat.PNG ? o.withCompressionLevel(9) : o;
+  }
+}

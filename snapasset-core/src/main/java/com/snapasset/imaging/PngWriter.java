@@ -1,0 +1,246 @@
+package com.snapasset.imaging;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+
+/**
+ * A PNG encoder with what the JDK's lacks: adaptive row filtering for truecolour images (the
+ * libpng heuristic: per row, the filter with the smallest sum of absolute differences), a choice of
+ * zlib level, and indexed output from {@link Quantizer}. Writes no metadata chunks.
+ */
+final class PngWriter {
+  private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+  private static final int IDAT_SIZE = 1 << 16;
+
+  private PngWriter() {}
+
+  static byte[] write(Pixels px, int level, boolean palette) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(px.width * px.height + 1024);
+    try {
+      out.write(SIGNATURE);
+      if (palette) {
+        Quantizer.Result q = Quantizer.quantize(px);
+        header(out, px.width, px.height, 3);
+        chunk(out, "PLTE", q.plte());
+        if (q.trns().length > 0) {
+          chunk(out, "tRNS", q.trns());
+        }
+        // palette rows are written unfiltered, as libpng recommends: filters only blur indices
+        idat(out, level, px.width, px.height, 1, (y, row) -> {
+          row[0] = 0;
+          System.arraycopy(q.indices(), y * px.width, row, 1, px.width);
+        });
+      } else {
+        boolean alpha = px.alpha && hasTransparency(px);
+        int bpp = alpha ? 4 : 3;
+        header(out, px.width, px.height, alpha ? 6 : 2);
+        Filter filter = new Filter(px.width * bpp, bpp);
+        idat(out, level, px.width, px.height, bpp, (y, row) -> filter.row(px, y, alpha, row));
+      }
+      chunk(out, "IEND", new byte[0]);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
+    }
+    return out.toByteArray();
+  }
+
+  static boolean hasTransparency(Pixels px) {
+    for (int p : px.argb) {
+      if (p >>> 24 != 0xFF) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void header(OutputStream out, int w, int h, int colourType) throws IOException {
+    byte[] ihdr = new byte[13];
+    be32(ihdr, 0, w);
+    be32(ihdr, 4, h);
+    ihdr[8] = 8;
+    ihdr[9] = (byte) colourType;
+    chunk(out, "IHDR", ihdr);
+  }
+
+  private interface RowSource {
+    /** Fills {@code row} with the filter-type byte followed by the filtered bytes of row y. */
+    void row(int y, byte[] row);
+  }
+
+  private static void idat(OutputStream out, int level, int w, int h, int bpp, RowSource rows)
+      throws IOException {
+    Deflater deflater = new Deflater(level);
+    if (bpp > 1 && level > 0) {
+      deflater.setStrategy(Deflater.FILTERED);
+    }
+    try (DeflaterOutputStream z = new DeflaterOutputStream(new ChunkStream(out), deflater, IDAT_SIZE)) {
+      byte[] row = new byte[1 + w * bpp];
+      for (int y = 0; y < h; y++) {
+        rows.row(y, row);
+        z.write(row);
+      }
+    } finally {
+      deflater.end();
+    }
+  }
+
+  static void chunk(OutputStream out, String type, byte[] data) throws IOException {
+    chunk(out, type, data, data.length);
+  }
+
+  private static void chunk(OutputStream out, String type, byte[] data, int length) throws IOException {
+    byte[] head = new byte[8];
+    be32(head, 0, length);
+    for (int i = 0; i < 4; i++) {
+      head[4 + i] = (byte) type.charAt(i);
+    }
+    CRC32 crc = new CRC32();
+    crc.update(head, 4, 4);
+    crc.update(data, 0, length);
+    out.write(head);
+    out.write(data, 0, length);
+    byte[] tail = new byte[4];
+    be32(tail, 0, (int) crc.getValue());
+    out.write(tail);
+  }
+
+  private static void be32(byte[] b, int at, int v) {
+    b[at] = (byte) (v >>> 24);
+    b[at + 1] = (byte) (v >>> 16);
+    b[at + 2] = (byte) (v >>> 8);
+    b[at + 3] = (byte) v;
+  }
+
+  /** Buffers deflated bytes and emits them as IDAT chunks. */
+  private static final class ChunkStream extends OutputStream {
+    private final OutputStream out;
+    private final byte[] buffer = new byte[IDAT_SIZE];
+    private int used;
+
+    ChunkStream(OutputStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (used == buffer.length) {
+        flushChunk();
+      }
+      buffer[used++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      while (len > 0) {
+        if (used == buffer.length) {
+          flushChunk();
+        }
+        int n = Math.min(len, buffer.length - used);
+        System.arraycopy(b, off, buffer, used, n);
+        used += n;
+        off += n;
+        len -= n;
+      }
+    }
+
+    private void flushChunk() throws IOException {
+      if (used > 0) {
+        chunk(out, "IDAT", buffer, used);
+        used = 0;
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      flushChunk();
+    }
+  }
+
+  /** Adaptive filtering: tries the five PNG filters on each row and keeps the cheapest. */
+  private static final class Filter {
+    private final int bpp;
+    private byte[] prior;
+    private byte[] raw;
+    private final byte[][] candidates;
+
+    Filter(int rowBytes, int bpp) {
+      this.bpp = bpp;
+      this.prior = new byte[rowBytes];
+      this.raw = new byte[rowBytes];
+      this.candidates = new byte[5][rowBytes];
+    }
+
+    void row(Pixels px, int y, boolean alpha, byte[] out) {
+      byte[] cur = raw;
+      int[] argb = px.argb;
+      int o = y * px.width;
+      if (alpha) {
+        for (int x = 0, s = 0; x < px.width; x++, s += 4) {
+          int p = argb[o + x];
+          cur[s] = (byte) (p >>> 16);
+          cur[s + 1] = (byte) (p >>> 8);
+          cur[s + 2] = (byte) p;
+          cur[s + 3] = (byte) (p >>> 24);
+        }
+      } else {
+        for (int x = 0, s = 0; x < px.width; x++, s += 3) {
+          int p = argb[o + x];
+          cur[s] = (byte) (p >>> 16);
+          cur[s + 1] = (byte) (p >>> 8);
+          cur[s + 2] = (byte) p;
+        }
+      }
+      int n = cur.length;
+      byte[] none = candidates[0];
+      byte[] sub = candidates[1];
+      byte[] up = candidates[2];
+      byte[] avg = candidates[3];
+      byte[] paeth = candidates[4];
+      long[] cost = new long[5];
+      for (int i = 0; i < n; i++) {
+        int c = cur[i] & 0xFF;
+        int a = i >= bpp ? cur[i - bpp] & 0xFF : 0;
+        int b = prior[i] & 0xFF;
+        int d = i >= bpp ? prior[i - bpp] & 0xFF : 0;
+        byte v0 = (byte) c;
+        byte v1 = (byte) (c - a);
+        byte v2 = (byte) (c - b);
+        byte v3 = (byte) (c - ((a + b) >>> 1));
+        byte v4 = (byte) (c - paeth(a, b, d));
+        none[i] = v0;
+        sub[i] = v1;
+        up[i] = v2;
+        avg[i] = v3;
+        paeth[i] = v4;
+        cost[0] += Math.abs(v0);
+        cost[1] += Math.abs(v1);
+        cost[2] += Math.abs(v2);
+        cost[3] += Math.abs(v3);
+        cost[4] += Math.abs(v4);
+      }
+      int best = 0;
+      for (int f = 1; f < 5; f++) {
+        if (cost[f] < cost[best]) {
+          best = f;
+        }
+      }
+      out[0] = (byte) best;
+      System.arraycopy(candidates[best], 0, out, 1, n);
+      raw = prior;
+      prior = cur;
+    }
+
+    private static int paeth(int a, int b, int c) {
+      int p = a + b - c;
+      int pa = Math.abs(p - a);
+      int pb = Math.abs(p - b);
+      int pc = Math.abs(p - c);
+      return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package com.snapasset.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.timeout;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import com.snapasset.Backoff;
+import com.snapasset.JobId;
+import com.snapasset.JobOptions;
+import com.snapasset.JobState;
+import com.snapasset.ProviderException;
+import com.snapasset.WorkerOptions;
+import com.snapasset.spi.Claim;
+import com.snapasset.spi.JobQueue;
+import com.snapasset.spi.LockStatus;
+import com.snapasset.spi.QueuedJob;
+import com.snapasset.testing.Await;
+import com.snapasset.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The worker's decisions, seen through the calls it makes on a mocked queue. */
+class QueueWorkerTest {
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final JobQueue queue = mock(JobQueue.class);
+  private final JobId id = JobId.of("job-1");
+  private final JobOptions fixedBackoff = JobOptions.builder().backoff(Backoff.fixed(Duration.ofSeconds(5))).build();
+  private QueueWorker worker;
+
+  @BeforeEach
+  void queueHandsOutOneJob() throws Exception {
+    QueuedJob job = new QueuedJob(id, "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(), clock.instant(),
+        null, null, null, null);
+    when(queue.claim(any())).thenReturn(Claim.of(job)).thenReturn(Claim.none());
+    doAnswer(inv -> {
+      Thread.sleep(5); // an idle queue blocks for a while; keep the mock from spinning
+      return null;
+    }).when(queue).awaitWork(any());
+  }
+
+  @AfterEach
+  void stop() {
+    if (worker != null) {
+      worker.close();
+    }
+  }
+
+  private void start(JobHandler handler, WorkerOptions options) {
+    worker = new QueueWorker("test-worker", queue, handler, options, clock).start();
+  }
+
+  @Test
+  void aJobWhoseLockWasLostIsStoppedAndNeitherCompletedNorFailed() {
+    when(queue.renewLock(eq(id), anyString(), any())).thenReturn(LockStatus.LOST);
+    AtomicBoolean interrupted = new AtomicBoolean();
+    start(handler(() -> {
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        interrupted.set(true);
+        throw e;
+      }
+    }), WorkerOptions.builder().lockRenewInterval(Duration.ofMillis(20)).build());
+
+    verify(queue, timeout(10_000)).renewLock(eq(id), anyString(), any());
+    Await.until("the job to stop", Duration.ofSeconds(10), () -> interrupted.get() && worker.activeJobs() == 0);
+
+    verify(queue, never()).complete(any(), anyString(), anyString());
+    verify(queue, never()).fail(any(), anyString(), anyString(), any());
+  }
+
+  @Test
+  void aRetryableFailureIsFailedWithARetryTimeFromTheBackoff() {
+    start(handler(() -> {
+      throw ProviderException.retryable("503 from the provider", null, null);
+    }), WorkerOptions.defaults());
+
+    verify(queue, timeout(10_000)).fail(eq(id), anyString(), eq("503 from the provider"),
+        eq(clock.instant().plusSeconds(5)));
+  }
+
+  @Test
+  void aPermanentFailureIsFailedForGood() {
+    start(handler(() -> {
+      throw ProviderException.permanent("content policy", null);
+    }), WorkerOptions.defaults());
+
+    verify(queue, timeout(10_000)).fail(eq(id), anyString(), eq("content policy"), isNull());
+  }
+
+  @Test
+  void anUnreadablePayloadFailsTheJobForGoodWithoutRunningIt() {
+    AtomicBoolean ran = new AtomicBoolean();
+    start(new JobHandler() {
+      @Override
+      public JobOptions options(QueuedJob job) {
+        throw new IllegalArgumentException("not JSON");
+      }
+
+      @Override
+      public String handle(QueuedJob job, JobContext context) {
+        ran.set(true);
+        return "";
+      }
+    }, WorkerOptions.defaults());
+
+    verify(queue, timeout(10_000)).fail(eq(id), anyString(), eq("job payload is not readable: not JSON"), isNull());
+    assertThat(ran).isFalse();
+  }
+
+  @Test
+  void progressAndTheResultGoToTheQueueUnderTheClaimToken() {
+    start(new JobHandler() {
+      @Override
+      public JobOptions options(QueuedJob job) {
+        return fixedBackoff;
+      }
+
+      @Override
+      public String handle(QueuedJob job, JobContext context) {
+        context.progress(42);
+        return "the-result";
+      }
+    }, WorkerOptions.defaults());
+
+    verify(queue, timeout(10_000)).complete(eq(id), anyString(), eq("the-result"));
+    verify(queue).progress(eq(id), anyString(), anyInt());
+    verify(queue, never()).fail(any(), anyString(), anyString(), any());
+  }
+
+  /** A handler with this test's options whose work is {@code body}. */
+  private JobHandler handler(Body body) {
+    return new JobHandler() {
+      @Override
+      public JobOptions options(QueuedJob job) {
+        return fixedBackoff;
+      }
+
+      @Override
+      public String handle(QueuedJob job, JobContext context) throws Exception {
+        body.run();
+        return "unused";
+      }
+    };
+  }
+
+  @FunctionalInterface
+  private interface Body {
+    void run() throws Exception;
+  }
+}

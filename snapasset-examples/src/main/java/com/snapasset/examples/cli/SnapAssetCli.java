@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SnapAssetCli.Version.class,
     description = "Turns one text prompt into publish-ready images for every social platform.",
-    subcommands = {GenerateCommand.class, PresetsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {GenerateCommand.class, PresetsCommand.class, ServeCommand.class, WorkerCommand.class,
+        CommandLine.HelpCommand.class})
 public final class SnapAssetCli {
   static final int EXIT_FAILED = 1;
   static final int EXIT_INVALID = 2;

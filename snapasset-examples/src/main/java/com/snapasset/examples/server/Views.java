@@ -1,0 +1,111 @@
+package com.snapasset.examples.server;
+
+import com.snapasset.Asset;
+import com.snapasset.GenerationResult;
+import com.snapasset.Job;
+import com.snapasset.JobState;
+import com.snapasset.Platform;
+import com.snapasset.StageTimings;
+import com.snapasset.spi.GenerationRecord;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/** The JSON shapes the API answers with, as records Jackson writes field by field. */
+final class Views {
+  private Views() {}
+
+  static String status(JobState state) {
+    return state.name().toLowerCase(Locale.ROOT);
+  }
+
+  record JobView(
+      String jobId,
+      String status,
+      int progress,
+      int attempts,
+      int maxAttempts,
+      int priority,
+      String userId,
+      String prompt,
+      List<String> platforms,
+      @Nullable ResultView result,
+      @Nullable String failedReason,
+      Instant createdAt,
+      @Nullable Instant processedAt,
+      @Nullable Instant finishedAt) {
+
+    static JobView of(Job job) {
+      return new JobView(job.id().value(), Views.status(job.state()), job.progress(), job.attemptsMade(),
+          job.maxAttempts(), job.priority(), job.request().userId(), job.request().prompt(),
+          job.request().platforms(), job.result() == null ? null : ResultView.of(job.result()),
+          job.failedReason(), job.createdAt(), job.startedAt(), job.finishedAt());
+    }
+  }
+
+  record ResultView(
+      String generationId,
+      List<AssetView> assets,
+      @Nullable String revisedPrompt,
+      String provider,
+      BigDecimal costUsd,
+      boolean cached,
+      TimingsView timingsMs) {
+
+    static ResultView of(GenerationResult r) {
+      return new ResultView(r.generationId(), r.assets().stream().map(AssetView::of).toList(),
+          r.revisedPrompt(), r.provider(), r.costUsd(), r.baseImageCached(), TimingsView.of(r.timings()));
+    }
+  }
+
+  record TimingsView(long provider, long decode, long render, long store, long total) {
+    static TimingsView of(StageTimings t) {
+      return new TimingsView(t.provider().toMillis(), t.decode().toMillis(), t.render().toMillis(),
+          t.store().toMillis(), t.total().toMillis());
+    }
+  }
+
+  record AssetView(
+      String platform, String platformName, int width, int height, String format, long size, String url) {
+    static AssetView of(Asset a) {
+      return new AssetView(a.platformId(), a.platformName(), a.width(), a.height(),
+          a.format().extension(), a.byteSize(), a.url().toString());
+    }
+  }
+
+  record GenerationView(
+      String generationId,
+      @Nullable String jobId,
+      String userId,
+      String prompt,
+      @Nullable String revisedPrompt,
+      String model,
+      String quality,
+      String style,
+      String provider,
+      BigDecimal costUsd,
+      Instant createdAt,
+      List<AssetView> assets) {
+
+    static GenerationView of(GenerationRecord g) {
+      return new GenerationView(g.generationId(), g.jobId(), g.userId(), g.prompt(), g.revisedPrompt(),
+          g.image().model(), g.image().quality(), g.image().style(), g.provider(), g.costUsd(),
+          g.createdAt(), g.assets().stream().map(AssetView::of).toList());
+    }
+  }
+
+  record PlatformView(String id, String name, int width, int height, String aspectRatio) {
+    static PlatformView of(Platform p) {
+      int g = gcd(p.width(), p.height());
+      return new PlatformView(p.id(), p.name(), p.width(), p.height(), p.width() / g + ":" + p.height() / g);
+    }
+
+    private static int gcd(int a, int b) {
+      return b == 0 ? a : gcd(b, a % b);
+    }
+  }
+
+  record ErrorView(String error, String message, String code, Instant timestamp, @Nullable List<String> details) {}
+}

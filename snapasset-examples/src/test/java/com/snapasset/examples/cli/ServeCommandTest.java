@@ -1,0 +1,212 @@
+package com.snapasset.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.snapasset.InvalidRequestException;
+import com.snapasset.testing.Await;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code snapasset serve} and {@code snapasset worker} as a user runs them. */
+class ServeCommandTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final StringWriter err = new StringWriter();
+
+  @Test
+  void serveAnswersEveryEndpointOnEmbeddedDefaults() throws Exception {
+    try (Running s = serve("--output", dir.toString())) {
+      JsonNode health = json(get(s.base + "/health"));
+      assertThat(health.get("status").asText()).isEqualTo("ok");
+      assertThat(health.get("provider").asText()).isEqualTo("placeholder");
+      assertThat(json(get(s.base + "/api/platforms")).get("platforms")).hasSize(9);
+      assertThat(get(s.base + "/").body()).contains("SnapAsset");
+
+      String id = submit(s.base, "serve-user");
+      JsonNode job = awaitCompleted(s.base, id);
+      String url = job.get("result").get("assets").get(0).get("url").asText();
+      assertThat(url).startsWith(s.base + "/files/");
+      HttpResponse<byte[]> file = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(file.statusCode()).isEqualTo(200);
+      assertThat(file.headers().firstValue("Cache-Control")).contains("public, max-age=31536000, immutable");
+
+      assertThat(json(get(s.base + "/api/queue/stats")).get("completed").asInt()).isEqualTo(1);
+      assertThat(json(get(s.base + "/api/users/serve-user/generations")).get("generations")).hasSize(1);
+      assertThat(json(get(s.base + "/api/alerts")).get("alerts").isArray()).isTrue();
+
+      String metrics = get(s.base + "/metrics").body();
+      assertThat(metrics)
+          .contains("snapasset_jobs_completed_total 1.0")
+          .contains("snapasset_queue_depth{state=\"completed\"} 1.0")
+          .contains("snapasset_render_duration_seconds_count{format=\"png\"}")
+          .contains("snapasset_provider_latency_seconds_count{provider=\"placeholder\"} 1")
+          .contains("snapasset_cache_hit_ratio")
+          .contains("snapasset_alert_active{rule=\"queue-backlog\"} 0.0")
+          .contains("http_server_requests_seconds_count{method=\"POST\",route=\"/api/jobs\",status=\"201\"} 1")
+          .contains("http_server_requests_seconds{method=\"GET\",route=\"/api/jobs/{id}\",status=\"200\",quantile=\"0.95\"}")
+          .contains("jvm_memory_used_bytes");
+    }
+    assertThat(err.toString()).contains("SnapAsset API on http://127.0.0.1:");
+  }
+
+  @Test
+  void serveKeepsTheHistoryInPostgresWhenGivenADatabaseUrl() throws Exception {
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1")
+        .setServerConfig("fsync", "off").start()) {
+      String databaseUrl = "postgres://postgres:secret-pw@127.0.0.1:" + pg.getPort() + "/postgres";
+      try (Running s = serve("--output", dir.toString(), "--database-url", databaseUrl)) {
+        String first = submit(s.base, "db-user");
+        awaitCompleted(s.base, first);
+        String second = submit(s.base, "db-user");
+        awaitCompleted(s.base, second);
+        JsonNode page = json(get(s.base + "/api/users/db-user/generations?limit=1"));
+        assertThat(page.get("generations").get(0).get("jobId").asText()).isEqualTo(second);
+        JsonNode next = json(get(s.base + "/api/users/db-user/generations?limit=1&before="
+            + page.get("nextCursor").asText()));
+        assertThat(next.get("generations").get(0).get("jobId").asText()).isEqualTo(first);
+      }
+      try (Connection c = pg.getPostgresDatabase().getConnection();
+           ResultSet rs = c.createStatement().executeQuery(
+               "SELECT (SELECT count(*) FROM generations WHERE user_id = 'db-user'),"
+                   + " (SELECT count(*) FROM generated_images)")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(2);
+        assertThat(rs.getInt(2)).isEqualTo(2);
+      }
+      assertThat(err.toString()).doesNotContain("secret-pw");
+    }
+  }
+
+  @Test
+  void aRedisUrlIsRefusedWithWhatIsMissing() {
+    int code = run(new ServeCommand(), "--port", "0", "--output", dir.toString(), "--redis-url", "redis://127.0.0.1:6390");
+    assertThat(code).isEqualTo(SnapAssetCli.EXIT_INVALID);
+    assertThat(err.toString()).contains("REDIS_URL").contains("snapasset-adapters-redis");
+  }
+
+  @Test
+  void aSeparateWorkerNeedsASharedQueue() {
+    int code = run(new WorkerCommand(), "--output", dir.toString());
+    assertThat(code).isEqualTo(SnapAssetCli.EXIT_INVALID);
+    assertThat(err.toString()).contains("REDIS_URL").contains("snapasset serve");
+  }
+
+  @Test
+  void malformedApiKeysAreRefusedWithoutEchoingThem() {
+    int code = run(new ServeCommand(), "--port", "0", "--output", dir.toString(), "--api-keys", "abc=bob,longenoughkey=alice");
+    assertThat(code).isEqualTo(SnapAssetCli.EXIT_INVALID);
+    assertThat(err.toString()).contains("entry 1").doesNotContain("abc").doesNotContain("longenoughkey");
+  }
+
+  @Test
+  void databaseUrlsOfOtherKindsAreRefused() {
+    assertThatThrownBy(() -> Backend.catalog("mysql://u:p@h/db"))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("postgres://");
+  }
+
+  private int run(Object command, String... args) {
+    CommandLine cl = SnapAssetCli.commandLine();
+    CommandLine sub = new CommandLine(command);
+    sub.setExecutionExceptionHandler(cl.getExecutionExceptionHandler());
+    sub.setErr(new PrintWriter(err, true));
+    sub.setOut(new PrintWriter(new StringWriter(), true));
+    return sub.execute(args);
+  }
+
+  private Running serve(String... args) throws InterruptedException {
+    int port = freePort();
+    ServeCommand command = new ServeCommand();
+    String[] all = new String[args.length + 6];
+    System.arraycopy(new String[] {"--host", "127.0.0.1", "--port", Integer.toString(port), "--public-url",
+        "http://127.0.0.1:" + port}, 0, all, 0, 6);
+    System.arraycopy(args, 0, all, 6, args.length);
+    AtomicInteger exit = new AtomicInteger(-1);
+    Thread t = new Thread(() -> exit.set(run(command, all)), "serve-under-test");
+    t.start();
+    Await.until("server up; stderr: " + err, WAIT, () -> command.server() != null || exit.get() >= 0);
+    assertThat(exit.get()).as(err.toString()).isEqualTo(-1);
+    return new Running("http://127.0.0.1:" + port, command, t, exit);
+  }
+
+  private record Running(String base, ServeCommand command, Thread thread, AtomicInteger exit) implements AutoCloseable {
+    @Override
+    public void close() {
+      command.stop();
+      try {
+        thread.join(WAIT.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      assertThat(exit.get()).isZero();
+    }
+  }
+
+  private String submit(String base, String user) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/jobs"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(
+            "{\"userId\":\"" + user + "\",\"prompt\":\"a served fox\",\"platforms\":[\"128x128\"]}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return json(r).get("jobId").asText();
+  }
+
+  private JsonNode awaitCompleted(String base, String id) {
+    JsonNode[] last = new JsonNode[1];
+    Await.until("job " + id + " completed", WAIT, () -> {
+      last[0] = json(get(base + "/api/jobs/" + id));
+      return last[0].get("status").asText().equals("completed");
+    });
+    return last[0];
+  }
+
+  private HttpResponse<String> get(String url) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonNode json(HttpResponse<String> r) {
+    try {
+      return JSON.readTree(r.body());
+    } catch (IOException e) {
+      throw new AssertionError(r.statusCode() + ": " + r.body(), e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

@@ -3,6 +3,8 @@ package com.snapasset.examples.cli;
 import com.snapasset.AssetGenerator;
 import com.snapasset.InvalidRequestException;
 import com.snapasset.jdbc.JdbcGenerationCatalog;
+import com.snapasset.redis.RedisJobQueue;
+import com.snapasset.redis.RedisResultCache;
 import com.snapasset.s3.S3AssetStorage;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -44,17 +46,19 @@ final class Backend implements AutoCloseable {
    * @throws InvalidRequestException naming every setting that cannot be used
    */
   static Backend open(BackendOptions o, @Nullable String localBaseUrl) {
-    List<String> problems = new ArrayList<>();
-    if (present(o.redisUrl)) {
-      problems.add("REDIS_URL (--redis-url) needs snapasset-adapters-redis, which is not part of this build yet;"
-          + " unset it to run on the embedded in-memory queue");
-    }
-    if (!problems.isEmpty()) {
-      throw new InvalidRequestException(problems);
-    }
     List<AutoCloseable> adapters = new ArrayList<>();
     try {
       AssetGenerator.Builder b = AssetGenerator.builder().outputDirectory(o.output);
+      boolean shared = false;
+      if (present(o.redisUrl)) {
+        RedisJobQueue queue = redisQueue(o.redisUrl);
+        adapters.add(queue);
+        RedisResultCache cache = RedisResultCache.builder().url(o.redisUrl).build();
+        adapters.add(cache);
+        b.jobQueue(queue).resultCache(cache);
+        shared = true;
+        log.info("Job queue and cache: {}", queue);
+      }
       if (o.renderThreads != null) {
         b.renderThreads(o.renderThreads);
       }
@@ -76,7 +80,7 @@ final class Backend implements AutoCloseable {
         b.catalog(catalog);
         log.info("Generation history: {}", catalog);
       }
-      return new Backend(b.build(), localFiles, false, adapters);
+      return new Backend(b.build(), localFiles, shared, adapters);
     } catch (RuntimeException e) {
       closeAll(adapters);
       throw e;
@@ -87,6 +91,15 @@ final class Backend implements AutoCloseable {
   public void close() {
     generator.close();
     closeAll(adapters);
+  }
+
+  private static RedisJobQueue redisQueue(String url) {
+    try {
+      return RedisJobQueue.builder().url(url).build();
+    } catch (IllegalArgumentException e) {
+      // the URL may hold a password: say what is wrong without repeating it
+      throw new InvalidRequestException("REDIS_URL is not usable: use redis://[user:password@]host:port[/db] or rediss://…");
+    }
   }
 
   private static S3AssetStorage s3(BackendOptions o) {

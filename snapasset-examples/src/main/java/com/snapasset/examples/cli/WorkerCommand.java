@@ -77,6 +77,11 @@ final class WorkerCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Stops a worker running in this JVM, as the shutdown hook does (for tests and embedding). */
+  void stopForTest() {
+    stopAndWaitForClose();
+  }
+
   /** Run by the shutdown hook: the JVM must not halt before active jobs finished or were handed back. */
   private void stopAndWaitForClose() {
     stop.countDown();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.snapasset.InvalidRequestException;
+import com.snapasset.redis.RedisTestServer;
 import com.snapasset.testing.Await;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -100,10 +101,34 @@ class ServeCommandTest {
   }
 
   @Test
-  void aRedisUrlIsRefusedWithWhatIsMissing() {
-    int code = run(new ServeCommand(), "--port", "0", "--output", dir.toString(), "--redis-url", "redis://127.0.0.1:6390");
+  void aServerWithoutWorkerAndASeparateWorkerShareTheJobsThroughRedis() throws Exception {
+    try (RedisTestServer redis = RedisTestServer.start();
+         Running api = serve("--output", dir.toString(), "--redis-url", redis.url(), "--no-worker")) {
+      String id = submit(api.base, "redis-user");
+      assertThat(json(get(api.base + "/api/queue/stats")).get("waiting").asInt()).isEqualTo(1);
+
+      WorkerCommand worker = new WorkerCommand();
+      AtomicInteger exit = new AtomicInteger(-1);
+      Thread t = new Thread(() -> exit.set(run(worker, "--output", dir.resolve("worker").toString(),
+          "--redis-url", redis.url(), "--shutdown-grace", "PT5S")), "worker-under-test");
+      t.start();
+      try {
+        JsonNode job = awaitCompleted(api.base, id);
+        assertThat(job.get("result").get("assets")).hasSize(1);
+        assertThat(err.toString()).contains("SnapAsset worker");
+      } finally {
+        worker.stopForTest();
+        t.join(WAIT.toMillis());
+      }
+      assertThat(exit.get()).as(err.toString()).isZero();
+    }
+  }
+
+  @Test
+  void anUnusableRedisUrlIsRefused() {
+    int code = run(new ServeCommand(), "--port", "0", "--output", dir.toString(), "--redis-url", "http://nope");
     assertThat(code).isEqualTo(SnapAssetCli.EXIT_INVALID);
-    assertThat(err.toString()).contains("REDIS_URL").contains("snapasset-adapters-redis");
+    assertThat(err.toString()).contains("REDIS_URL").contains("redis://");
   }
 
   @Test

@@ -12,7 +12,9 @@ input="$here/images/flower-1024.png"
 mkdir -p "$scratch"
 if [ ! -d "$scratch/node_modules/sharp" ]; then
   echo "installing sharp into $scratch ..."
-  (cd "$scratch" && npm init -y >/dev/null && npm install --no-audit --no-fund --silent sharp@0.35)
+  # npm init would name the package after the folder, and ".scratch" is not a valid package name
+  [ -f "$scratch/package.json" ] || echo '{"name":"snapasset-sharp-comparison","private":true}' > "$scratch/package.json"
+  (cd "$scratch" && npm install --no-audit --no-fund --silent sharp@0.35)
 fi
 echo "building snapasset-benchmarks ..."
 (cd "$here/.." && mvn -q -pl snapasset-benchmarks -am package -DskipTests)

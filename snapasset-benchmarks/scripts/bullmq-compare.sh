@@ -14,7 +14,9 @@ if [ ! -f "$SCRATCH/node_modules/bullmq/package.json" ] \
     || ! grep -q "\"version\": \"$BULLMQ_VERSION\"" "$SCRATCH/node_modules/bullmq/package.json" \
     || [ ! -f "$SCRATCH/node_modules/ioredis/package.json" ]; then
   echo "installing bullmq@$BULLMQ_VERSION and ioredis@$IOREDIS_VERSION into $SCRATCH" >&2
-  (cd "$SCRATCH" && { [ -f package.json ] || npm init -y >/dev/null; } \
+  # not `npm init`: it names the package after its folder, and npm refuses to install "bullmq" into "bullmq"
+  [ -f "$SCRATCH/package.json" ] || echo '{"name":"snapasset-bullmq-comparison","private":true}' > "$SCRATCH/package.json"
+  (cd "$SCRATCH" \
     && npm install --no-audit --no-fund --silent "bullmq@$BULLMQ_VERSION" "ioredis@$IOREDIS_VERSION")
 fi
 cp "$ROOT/snapasset-benchmarks/scripts/bullmq-bench.mjs" "$SCRATCH/"

@@ -163,36 +163,35 @@ final class SmartCrop {
     return out;
   }
 
+  /**
+   * libvips' attention score of each map pixel, in its colour spaces: edges (Laplacian of CIE Y,
+   * times 5), closeness of the unit XYZ vector to a skin tone (100 at the skin point), and CIE a*
+   * (red over green); skin and a* count only where Y (0–100) is above 5.
+   */
   private static float[] saliency(int[] map, int w, int h) {
     int n = w * h;
-    double[] lum = new double[n];
+    double[] luminance = new double[n];
     float[] out = new float[n];
-    double[] lab = new double[3];
+    double[] xyz = new double[3];
     for (int i = 0; i < n; i++) {
       int p = map[i];
-      int r = (p >>> 16) & 0xFF;
-      int g = (p >>> 8) & 0xFF;
-      int b = p & 0xFF;
-      toLab(r, g, b, lab);
-      lum[i] = lab[0];
-      if (lab[0] > 5) {
-        double mag = Math.sqrt((double) r * r + g * g + b * b);
-        double skin = 0;
-        if (mag > 0) {
-          double dr = r / mag - 0.78;
-          double dg = g / mag - 0.57;
-          double db = b / mag - 0.44;
-          skin = 100 - 100 * Math.sqrt(dr * dr + dg * dg + db * db);
-        }
-        double chroma = Math.hypot(lab[1], lab[2]);
-        out[i] = (float) (skin + chroma);
+      toXyz((p >>> 16) & 0xFF, (p >>> 8) & 0xFF, p & 0xFF, xyz);
+      luminance[i] = xyz[1];
+      if (xyz[1] > 5) {
+        double mag = Math.sqrt(xyz[0] * xyz[0] + xyz[1] * xyz[1] + xyz[2] * xyz[2]);
+        double dx = xyz[0] / mag - 0.78;
+        double dy = xyz[1] / mag - 0.57;
+        double dz = xyz[2] / mag - 0.44;
+        double skin = 100 - 100 * Math.sqrt(dx * dx + dy * dy + dz * dz);
+        double a = 500 * (f(xyz[0] / WHITE_X) - f(xyz[1] / 100));
+        out[i] = (float) (skin + a);
       }
     }
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
-        double c = lum[y * w + x];
-        double laplace = 4 * c - at(lum, w, h, x - 1, y) - at(lum, w, h, x + 1, y)
-            - at(lum, w, h, x, y - 1) - at(lum, w, h, x, y + 1);
+        double c = luminance[y * w + x];
+        double laplace = 4 * c - at(luminance, w, h, x - 1, y) - at(luminance, w, h, x + 1, y)
+            - at(luminance, w, h, x, y - 1) - at(luminance, w, h, x, y + 1);
         out[y * w + x] += (float) Math.abs(5 * laplace);
       }
     }
@@ -203,20 +202,16 @@ final class SmartCrop {
     return v[Math.max(0, Math.min(h - 1, y)) * w + Math.max(0, Math.min(w - 1, x))];
   }
 
-  /** CIE L*a*b* (D65) of an sRGB colour. */
-  static void toLab(int r8, int g8, int b8, double[] lab) {
+  private static final double WHITE_X = 95.047;
+
+  /** CIE XYZ (D65, Y of white = 100) of an sRGB colour. */
+  static void toXyz(int r8, int g8, int b8, double[] xyz) {
     double r = linear(r8);
     double g = linear(g8);
     double b = linear(b8);
-    double x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
-    double y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-    double z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
-    double fx = f(x);
-    double fy = f(y);
-    double fz = f(z);
-    lab[0] = 116 * fy - 16;
-    lab[1] = 500 * (fx - fy);
-    lab[2] = 200 * (fy - fz);
+    xyz[0] = 100 * (0.4124 * r + 0.3576 * g + 0.1805 * b);
+    xyz[1] = 100 * (0.2126 * r + 0.7152 * g + 0.0722 * b);
+    xyz[2] = 100 * (0.0193 * r + 0.1192 * g + 0.9505 * b);
   }
 
   private static double linear(int c) {
@@ -224,17 +219,21 @@ final class SmartCrop {
     return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
   }
 
+  /** CIE Lab's companding of a ratio to the white point. */
   private static double f(double t) {
     return t > 216.0 / 24389 ? Math.cbrt(t) : (24389.0 / 27 * t + 16) / 116;
   }
 
-  /** Separable Gaussian blur, edges extended, mask cut where it falls under 0.2 (as libvips). */
+  /**
+   * Separable Gaussian blur, edges extended, as libvips' vips_gaussblur with its defaults: the mask
+   * is cut where it falls under 0.2 and its weights are rounded to integers out of 20.
+   */
   private static float[] gaussBlur(float[] in, int w, int h, double sigma) {
     int radius = Math.max(1, (int) Math.ceil(sigma * Math.sqrt(-2 * Math.log(0.2))));
     double[] mask = new double[2 * radius + 1];
     double total = 0;
     for (int i = -radius; i <= radius; i++) {
-      mask[i + radius] = Math.exp(-(double) i * i / (2 * sigma * sigma));
+      mask[i + radius] = Math.rint(20 * Math.exp(-(double) i * i / (2 * sigma * sigma)));
       total += mask[i + radius];
     }
     float[] tmp = new float[in.length];

@@ -7,6 +7,7 @@ import com.snapasset.OutputFormat;
 import com.snapasset.OutputOptions;
 import com.snapasset.Platform;
 import com.snapasset.Platforms;
+import com.snapasset.imaging.Ssim;
 import com.snapasset.imaging.StandardImageProcessor;
 import com.snapasset.spi.EncodedImage;
 import com.snapasset.spi.ImageProcessor;

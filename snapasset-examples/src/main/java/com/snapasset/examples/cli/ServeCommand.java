@@ -74,6 +74,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "Jobs a user may create per hour; 0 = unlimited (env JOBS_PER_HOUR, default: ${DEFAULT-VALUE}).")
   int jobsPerHour = 20;
 
+  @Option(names = "--max-pending-jobs", defaultValue = "${env:MAX_PENDING_JOBS:-10}",
+      description = "Unfinished jobs one user may have at once; more get 429 JOB_LIMIT_EXCEEDED (0: no cap; default: ${DEFAULT-VALUE}).")
+  int maxPendingJobs = 10;
+
   @Option(names = "--critical-queue-depth", defaultValue = "${env:CRITICAL_QUEUE_DEPTH:-200}",
       description = "Refuse new jobs with 503 while this many wait; 0 = never (env CRITICAL_QUEUE_DEPTH, default: ${DEFAULT-VALUE}).")
   long criticalQueueDepth = 200;
@@ -121,6 +125,7 @@ final class ServeCommand implements Callable<Integer> {
           .port(port)
           .jobRateLimit(jobsPerHour, Duration.ofHours(1))
           .criticalQueueDepth(criticalQueueDepth)
+          .maxPendingJobsPerUser(maxPendingJobs)
           .prometheus(registry)
           .requestStats(requests)
           .alerts(alerts::active)

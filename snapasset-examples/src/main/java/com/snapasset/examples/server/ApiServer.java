@@ -101,7 +101,7 @@ public final class ApiServer implements AutoCloseable {
       }
     });
     app.before("/api/*", ctx -> ctx.attribute(CALLER, keys.identify(apiKey(ctx))));
-    new JobRoutes(this, limiter).register(app);
+    new JobRoutes(this, limiter, new PendingJobLimit(b.maxPendingJobs, generator)).register(app);
     new QueueRoutes(this).register(app);
     if (b.prometheus != null) {
       PrometheusMeterRegistry prometheus = b.prometheus;
@@ -246,6 +246,7 @@ public final class ApiServer implements AutoCloseable {
     private int jobsPerWindow = 20;
     private Duration rateWindow = Duration.ofHours(1);
     private long criticalQueueDepth = 200;
+    private int maxPendingJobs;
     private Duration retryAfter = Duration.ofSeconds(30);
     private int maxBodyBytes = 64 * 1024;
     private Duration heartbeat = Duration.ofSeconds(15);
@@ -324,6 +325,18 @@ public final class ApiServer implements AutoCloseable {
         throw new IllegalArgumentException("criticalQueueDepth must be >= 0, was " + depth);
       }
       this.criticalQueueDepth = depth;
+      return this;
+    }
+
+    /**
+     * Unfinished jobs (waiting, delayed or active) one user may have at once; past it, new jobs
+     * get 429 {@code JOB_LIMIT_EXCEEDED}. 0, the default, turns the cap off. Counted per server.
+     */
+    public Builder maxPendingJobsPerUser(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxPendingJobsPerUser must be >= 0, was " + max);
+      }
+      this.maxPendingJobs = max;
       return this;
     }
 
@@ -406,6 +419,7 @@ public final class ApiServer implements AutoCloseable {
       c.jobsPerWindow = jobsPerWindow;
       c.rateWindow = rateWindow;
       c.criticalQueueDepth = criticalQueueDepth;
+      c.maxPendingJobs = maxPendingJobs;
       c.retryAfter = retryAfter;
       c.maxBodyBytes = maxBodyBytes;
       c.heartbeat = heartbeat;

@@ -12,6 +12,7 @@ enum ErrorCode {
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
   RATE_LIMIT_EXCEEDED(429, "Too many requests"),
+  JOB_LIMIT_EXCEEDED(429, "Too many unfinished jobs"),
   INTERNAL_ERROR(500, "Internal server error"),
   GENERATION_FAILED(502, "Generation failed"),
   SERVICE_UNAVAILABLE(503, "Service unavailable");

@@ -33,11 +33,13 @@ final class JobRoutes {
   private final ApiServer server;
   private final AssetGenerator generator;
   private final JobRateLimiter limiter;
+  private final PendingJobLimit pending;
 
-  JobRoutes(ApiServer server, JobRateLimiter limiter) {
+  JobRoutes(ApiServer server, JobRateLimiter limiter, PendingJobLimit pending) {
     this.server = server;
     this.generator = server.generator();
     this.limiter = limiter;
+    this.pending = pending;
   }
 
   void register(Javalin app) {
@@ -57,7 +59,7 @@ final class JobRoutes {
     GenerationRequest request = request(body, caller, "platforms");
     checkBackPressure();
     rateLimit(ctx, request.userId());
-    JobId id = generator.submit(request);
+    JobId id = pending.submit(request.userId(), () -> generator.submit(request));
     ctx.header("Location", "/api/jobs/" + id.value());
     ctx.status(201).json(Map.of("jobId", id.value(), "status", "queued"));
   }

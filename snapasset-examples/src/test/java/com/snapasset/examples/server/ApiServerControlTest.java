@@ -141,6 +141,29 @@ class ApiServerControlTest {
   }
 
   @Test
+  void aUserAtTheCapOfUnfinishedJobsGets429UntilOneFinishes() throws Exception {
+    try (TestServer t = new TestServer(files, b -> b.maxPendingJobsPerUser(2),
+        WorkerOptions.builder().concurrency(1).build())) {
+      String held = "{\"userId\":\"heavy\",\"prompt\":\"[hold] slow\",\"platforms\":[\"64x64\"]}";
+      String id1 = TestServer.json(t.post("/api/jobs", held)).get("jobId").asText();
+      assertThat(t.provider.holding.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(t.post("/api/jobs", held).statusCode()).isEqualTo(201);
+
+      HttpResponse<String> third = t.post("/api/jobs", held);
+      assertThat(third.statusCode()).isEqualTo(429);
+      assertErrorShape(TestServer.json(third), "JOB_LIMIT_EXCEEDED");
+      assertThat(TestServer.json(third).get("message").asText()).contains("heavy").contains("2");
+      assertThat(t.post("/api/jobs", "{\"userId\":\"light\",\"prompt\":\"p\",\"platforms\":[\"64x64\"]}")
+          .statusCode()).as("another user is not held back").isEqualTo(201);
+
+      t.provider.release();
+      Await.until("the first job to finish", Duration.ofSeconds(60),
+          () -> TestServer.json(t.get("/api/jobs/" + id1)).get("status").asText().equals("completed"));
+      assertThat(t.post("/api/jobs", held).statusCode()).isEqualTo(201);
+    }
+  }
+
+  @Test
   void theJobRateLimitAnswers429WithStandardHeaders() {
     try (TestServer t = new TestServer(files, b -> b.jobRateLimit(2, Duration.ofHours(1)))) {
       String body = "{\"userId\":\"busy\",\"prompt\":\"again\",\"platforms\":[\"64x64\"]}";

@@ -11,6 +11,7 @@ import com.snapasset.internal.GenerationPipeline;
 import com.snapasset.internal.EngineEvents;
 import com.snapasset.internal.JobCodec;
 import com.snapasset.internal.JobEventRelay;
+import com.snapasset.internal.NamedThreads;
 import com.snapasset.internal.QueueWorker;
 import com.snapasset.internal.RequestValidator;
 import com.snapasset.spi.AddResult;
@@ -105,8 +106,8 @@ public final class AssetGenerator implements AutoCloseable {
     b.generationListeners.forEach(engineEvents::add);
     b.jobListeners.forEach(relay::add);
     this.validator = new RequestValidator(platforms, provider);
-    this.renderPool = Executors.newFixedThreadPool(b.renderThreads, daemon("snapasset-render"));
-    this.ioPool = Executors.newFixedThreadPool(b.ioThreads, daemon("snapasset-io"));
+    this.renderPool = Executors.newFixedThreadPool(b.renderThreads, new NamedThreads("snapasset-render"));
+    this.ioPool = Executors.newFixedThreadPool(b.ioThreads, new NamedThreads("snapasset-io"));
     ImageProcessor processor = b.processor != null ? b.processor : StandardImageProcessor.create();
     this.pipeline = new GenerationPipeline(provider, processor, storage, cache, b.baseImageTtl, renderPool, ioPool,
         engineEvents);
@@ -331,15 +332,6 @@ public final class AssetGenerator implements AutoCloseable {
         ? JobCodec.readResult(q.result()) : null;
     return new Job(q.id(), q.state(), q.progress(), q.attemptsMade(), q.maxAttempts(), q.priority(), q.createdAt(),
         q.processedAt(), q.finishedAt(), request, result, q.failedReason());
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   /**

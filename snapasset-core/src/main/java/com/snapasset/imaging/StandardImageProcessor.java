@@ -56,11 +56,6 @@ public final class StandardImageProcessor implements ImageProcessor {
     return new StandardImageProcessor(DEFAULT_MAX_PIXELS, DEFAULT_MAX_BYTES);
   }
 
-  /** A processor refusing inputs over {@code maxPixels} pixels or {@code maxBytes} bytes. */
-  public static StandardImageProcessor withLimits(long maxPixels, int maxBytes) {
-    return builder().maxPixels(maxPixels).maxBytes(maxBytes).build();
-  }
-
   public static Builder builder() {
     return new Builder();
   }

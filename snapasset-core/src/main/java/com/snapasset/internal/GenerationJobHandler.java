@@ -35,18 +35,23 @@ public final class GenerationJobHandler implements JobHandler {
   }
 
   @Override
-  public JobOptions options(QueuedJob job) {
-    return JobCodec.readRequest(job.payload()).job();
-  }
-
-  @Override
-  public String handle(QueuedJob job, JobContext context) throws InterruptedException {
+  public Prepared prepare(QueuedJob job) {
     GenerationRequest request = JobCodec.readRequest(job.payload());
-    List<Platform> platforms = validator.validate(request);
-    String generationId = generationIdOf(job.id().value());
-    GenerationResult result = pipeline.run(generationId, request, platforms, context::progress);
-    record(catalog, clock, job.id().value(), request, result);
-    return JobCodec.writeResult(result);
+    return new Prepared() {
+      @Override
+      public JobOptions options() {
+        return request.job();
+      }
+
+      @Override
+      public String run(JobContext context) throws InterruptedException {
+        List<Platform> platforms = validator.validate(request);
+        String generationId = generationIdOf(job.id().value());
+        GenerationResult result = pipeline.run(generationId, request, platforms, context::progress);
+        record(catalog, clock, job.id().value(), request, result);
+        return JobCodec.writeResult(result);
+      }
+    };
   }
 
   /** A stable UUID for a job id. */

@@ -25,11 +25,6 @@ public final class JobCodec {
 
   private JobCodec() {}
 
-  /** The shared, configured mapper (thread-safe). */
-  public static ObjectMapper mapper() {
-    return MAPPER;
-  }
-
   public static String writeRequest(GenerationRequest request) {
     return write(request);
   }

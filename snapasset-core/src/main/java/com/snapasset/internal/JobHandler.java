@@ -6,12 +6,22 @@ import com.snapasset.spi.QueuedJob;
 /** What a {@link QueueWorker} does with a claimed job. */
 public interface JobHandler {
 
-  /** The job's retry and timeout options, read from its payload. */
-  JobOptions options(QueuedJob job);
-
   /**
-   * Does the work and returns the result to store. Must stop promptly when its thread is
-   * interrupted (timeout, cancellation, lost lock, shutdown).
+   * Reads the job's payload, once per claim.
+   *
+   * @throws RuntimeException when the payload is unreadable; the job then fails for good
    */
-  String handle(QueuedJob job, JobContext context) throws Exception;
+  Prepared prepare(QueuedJob job);
+
+  /** A claimed job whose payload has been read. */
+  interface Prepared {
+    /** The job's retry and timeout options. */
+    JobOptions options();
+
+    /**
+     * Does the work and returns the result to store. Must stop promptly when its thread is
+     * interrupted (timeout, cancellation, lost lock, shutdown).
+     */
+    String run(JobContext context) throws Exception;
+  }
 }

@@ -4,11 +4,11 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Daemon threads named {@code prefix-N}, so thread dumps say whose they are. */
-final class NamedThreads implements ThreadFactory {
+public final class NamedThreads implements ThreadFactory {
   private final String prefix;
   private final AtomicInteger next = new AtomicInteger(1);
 
-  NamedThreads(String prefix) {
+  public NamedThreads(String prefix) {
     this.prefix = prefix;
   }
 

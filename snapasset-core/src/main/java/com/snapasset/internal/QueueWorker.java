@@ -134,17 +134,18 @@ public final class QueueWorker implements Worker {
     running.put(job.id(), r);
     ScheduledFuture<?> timeout = null;
     try {
-      JobOptions jobOptions;
+      JobHandler.Prepared prepared;
       try {
-        jobOptions = handler.options(job);
+        prepared = handler.prepare(job);
       } catch (RuntimeException e) {
         queue.fail(job.id(), token, "job payload is not readable: " + e.getMessage(), null);
         return;
       }
+      JobOptions jobOptions = prepared.options();
       timeout = scheduler.schedule(() -> r.abort(Abort.TIMEOUT), jobOptions.timeout().toMillis(), TimeUnit.MILLISECONDS);
       Throwable error;
       try {
-        String result = handler.handle(job, percent -> {
+        String result = prepared.run(percent -> {
           if (r.abort() == null) {
             queue.progress(job.id(), token, percent);
           }

@@ -104,38 +104,20 @@ class QueueWorkerTest {
 
   @Test
   void anUnreadablePayloadFailsTheJobForGoodWithoutRunningIt() {
-    AtomicBoolean ran = new AtomicBoolean();
-    start(new JobHandler() {
-      @Override
-      public JobOptions options(QueuedJob job) {
-        throw new IllegalArgumentException("not JSON");
-      }
-
-      @Override
-      public String handle(QueuedJob job, JobContext context) {
-        ran.set(true);
-        return "";
-      }
+    start(job -> {
+      throw new IllegalArgumentException("not JSON");
     }, WorkerOptions.defaults());
 
     verify(queue, timeout(10_000)).fail(eq(id), anyString(), eq("job payload is not readable: not JSON"), isNull());
-    assertThat(ran).isFalse();
+    verify(queue, never()).complete(any(), anyString(), anyString());
   }
 
   @Test
   void progressAndTheResultGoToTheQueueUnderTheClaimToken() {
-    start(new JobHandler() {
-      @Override
-      public JobOptions options(QueuedJob job) {
-        return fixedBackoff;
-      }
-
-      @Override
-      public String handle(QueuedJob job, JobContext context) {
-        context.progress(42);
-        return "the-result";
-      }
-    }, WorkerOptions.defaults());
+    start(job -> prepared(context -> {
+      context.progress(42);
+      return "the-result";
+    }), WorkerOptions.defaults());
 
     verify(queue, timeout(10_000)).complete(eq(id), anyString(), eq("the-result"));
     verify(queue).progress(eq(id), anyString(), anyInt());
@@ -144,16 +126,23 @@ class QueueWorkerTest {
 
   /** A handler with this test's options whose work is {@code body}. */
   private JobHandler handler(Body body) {
-    return new JobHandler() {
+    return job -> prepared(context -> {
+      body.run();
+      return "unused";
+    });
+  }
+
+  /** A prepared job with this test's options whose work is {@code work}. */
+  private JobHandler.Prepared prepared(Work work) {
+    return new JobHandler.Prepared() {
       @Override
-      public JobOptions options(QueuedJob job) {
+      public JobOptions options() {
         return fixedBackoff;
       }
 
       @Override
-      public String handle(QueuedJob job, JobContext context) throws Exception {
-        body.run();
-        return "unused";
+      public String run(JobContext context) throws Exception {
+        return work.run(context);
       }
     };
   }
@@ -161,5 +150,10 @@ class QueueWorkerTest {
   @FunctionalInterface
   private interface Body {
     void run() throws Exception;
+  }
+
+  @FunctionalInterface
+  private interface Work {
+    String run(JobContext context) throws Exception;
   }
 }

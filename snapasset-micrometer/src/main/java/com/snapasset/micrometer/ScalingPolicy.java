@@ -28,7 +28,15 @@ public record ScalingPolicy(long waitingPerWorker, int activePerWorker, int minW
   /** The guide's thresholds: 50 waiting, 10 active per worker; between 1 and 100 workers. */
   public static final ScalingPolicy GUIDE = new ScalingPolicy(50, 10, 1, 100);
 
-  /** Checks every bound; the message names the parameter and what is accepted. */
+  /**
+   * Checks every bound; the message names the parameter and what is accepted.
+   *
+   * @param waitingPerWorker waiting jobs one worker is expected to keep up with, at least 1
+   * @param activePerWorker active jobs one worker holds at most, at least 1
+   * @param minWorkers fewest workers, at least 0
+   * @param maxWorkers most workers, at least {@code max(1, minWorkers)}
+   * @throws IllegalArgumentException if a bound is out of range
+   */
   public ScalingPolicy {
     if (waitingPerWorker < 1) {
       throw new IllegalArgumentException("waitingPerWorker must be at least 1, was " + waitingPerWorker);
@@ -45,12 +53,23 @@ public record ScalingPolicy(long waitingPerWorker, int activePerWorker, int minW
     }
   }
 
-  /** The guide's thresholds with other bounds on the worker count. */
+  /**
+   * The guide's thresholds with other bounds on the worker count.
+   *
+   * @param minWorkers fewest workers, at least 0
+   * @param maxWorkers most workers, at least {@code max(1, minWorkers)}
+   * @return 50 waiting and 10 active per worker, within the bounds
+   */
   public static ScalingPolicy guide(int minWorkers, int maxWorkers) {
     return new ScalingPolicy(GUIDE.waitingPerWorker, GUIDE.activePerWorker, minWorkers, maxWorkers);
   }
 
-  /** Workers the queue needs now. */
+  /**
+   * Workers the queue needs now.
+   *
+   * @param stats the queue's counts
+   * @return the desired worker count, within {@code [minWorkers, maxWorkers]}
+   */
   public int desiredWorkers(QueueStats stats) {
     if (stats.paused()) {
       return minWorkers;

@@ -86,12 +86,22 @@ public final class SnapAssetMetrics implements MeterBinder, AutoCloseable {
     this.failedWindow = new SlidingWindow(clock, Duration.ofMinutes(1));
   }
 
-  /** Metrics of {@code generator} with the guide's scaling thresholds and no extra tags. */
+  /**
+   * Metrics of {@code generator} with the guide's scaling thresholds and no extra tags.
+   *
+   * @param generator the generator to measure
+   * @return metrics not yet bound to a registry
+   */
   public static SnapAssetMetrics of(AssetGenerator generator) {
     return builder(generator).build();
   }
 
-  /** Starts configuring metrics of {@code generator}. */
+  /**
+   * Starts configuring metrics of {@code generator}.
+   *
+   * @param generator the generator to measure
+   * @return a builder with the defaults
+   */
   public static Builder builder(AssetGenerator generator) {
     return new Builder(generator);
   }
@@ -110,17 +120,29 @@ public final class SnapAssetMetrics implements MeterBinder, AutoCloseable {
     }
   }
 
-  /** Jobs completed in the last minute. */
+  /**
+   * Jobs completed in the last minute.
+   *
+   * @return completions heard in the last 60 s of the clock
+   */
   public long completedLastMinute() {
     return completedWindow.count();
   }
 
-  /** Jobs failed for good in the last minute. */
+  /**
+   * Jobs failed for good in the last minute.
+   *
+   * @return final failures heard in the last 60 s of the clock
+   */
   public long failedLastMinute() {
     return failedWindow.count();
   }
 
-  /** The queue's counts, at most a second old. */
+  /**
+   * The queue's counts, at most a second old.
+   *
+   * @return the counts last read from the generator's queue
+   */
   public QueueStats queueStats() {
     Snapshot s = stats.get();
     long now = clock.millis();
@@ -131,12 +153,20 @@ public final class SnapAssetMetrics implements MeterBinder, AutoCloseable {
     return s.stats;
   }
 
-  /** The workers the queue needs now by the scaling policy (the value of the gauge). */
+  /**
+   * The workers the queue needs now by the scaling policy.
+   *
+   * @return the value of the {@code snapasset.workers.desired} gauge
+   */
   public int desiredWorkers() {
     return scaling.desiredWorkers(queueStats());
   }
 
-  /** The scaling policy behind {@code snapasset.workers.desired}. */
+  /**
+   * The scaling policy behind {@code snapasset.workers.desired}.
+   *
+   * @return the policy this instance was built with
+   */
   public ScalingPolicy scalingPolicy() {
     return scaling;
   }
@@ -291,7 +321,12 @@ public final class SnapAssetMetrics implements MeterBinder, AutoCloseable {
       this.generator = Objects.requireNonNull(generator, "generator");
     }
 
-    /** The thresholds behind {@code snapasset.workers.desired}. Default {@link ScalingPolicy#GUIDE}. */
+    /**
+     * The thresholds behind {@code snapasset.workers.desired}. Default {@link ScalingPolicy#GUIDE}.
+     *
+     * @param policy the thresholds
+     * @return this builder
+     */
     public Builder scalingPolicy(ScalingPolicy policy) {
       this.scaling = Objects.requireNonNull(policy, "scalingPolicy");
       return this;
@@ -300,19 +335,31 @@ public final class SnapAssetMetrics implements MeterBinder, AutoCloseable {
     /**
      * Tags added to every meter, e.g. {@code queue=images} when one application runs several
      * generators. Default none.
+     *
+     * @param tags the common tags
+     * @return this builder
      */
     public Builder tags(Iterable<Tag> tags) {
       this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
       return this;
     }
 
-    /** The clock of the per-minute windows and of the queue-counts cache. Default system UTC. */
+    /**
+     * The clock of the per-minute windows and of the queue-counts cache. Default system UTC.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** New metrics, not yet bound to a registry. */
+    /**
+     * New metrics, not yet bound to a registry.
+     *
+     * @return metrics with this builder's settings
+     */
     public SnapAssetMetrics build() {
       return new SnapAssetMetrics(this);
     }

@@ -45,7 +45,11 @@ public final class JdbcGenerationCatalog implements GenerationCatalog, AutoClose
     this.ownPool = ownPool;
   }
 
-  /** A builder; set exactly one of {@link Builder#jdbcUrl} and {@link Builder#dataSource}. */
+  /**
+   * A builder; set exactly one of {@link Builder#jdbcUrl} and {@link Builder#dataSource}.
+   *
+   * @return a builder with the defaults
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -54,6 +58,9 @@ public final class JdbcGenerationCatalog implements GenerationCatalog, AutoClose
    * Applies the schema migrations ({@code classpath:db/snapasset}, history in table {@code
    * snapasset_schema_history}) that are not applied yet, and returns how many ran. Safe to call any
    * number of times and from several processes at once.
+   *
+   * @param dataSource the database
+   * @return the number of migrations applied by this call
    */
   public static int migrate(DataSource dataSource) {
     return Migrations.apply(dataSource);
@@ -247,7 +254,12 @@ public final class JdbcGenerationCatalog implements GenerationCatalog, AutoClose
 
     private Builder() {}
 
-    /** The database, e.g. {@code jdbc:postgresql://db:5432/snapasset}; a pool is made for it. */
+    /**
+     * The database, e.g. {@code jdbc:postgresql://db:5432/snapasset}; a pool is made for it.
+     *
+     * @param jdbcUrl a URL starting with {@code jdbc:}
+     * @return this builder
+     */
     public Builder jdbcUrl(String jdbcUrl) {
       if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:")) {
         throw new IllegalArgumentException("jdbcUrl must start with 'jdbc:'");
@@ -256,25 +268,45 @@ public final class JdbcGenerationCatalog implements GenerationCatalog, AutoClose
       return this;
     }
 
-    /** The database user, unless the URL names it. */
+    /**
+     * The database user, unless the URL names it.
+     *
+     * @param username the user
+     * @return this builder
+     */
     public Builder username(String username) {
       this.username = Objects.requireNonNull(username, "username");
       return this;
     }
 
-    /** The database password, unless the URL carries it. Never logged. */
+    /**
+     * The database password, unless the URL carries it. Never logged.
+     *
+     * @param password the password
+     * @return this builder
+     */
     public Builder password(String password) {
       this.password = Objects.requireNonNull(password, "password");
       return this;
     }
 
-    /** Use this data source (usually the application's pool) instead of making a pool. */
+    /**
+     * Use this data source (usually the application's pool) instead of making a pool.
+     *
+     * @param dataSource a data source the caller keeps and closes
+     * @return this builder
+     */
     public Builder dataSource(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
       return this;
     }
 
-    /** Most connections the pool opens; default 20. */
+    /**
+     * Most connections the pool opens; default 20.
+     *
+     * @param maximumPoolSize connections, at least 1
+     * @return this builder
+     */
     public Builder maximumPoolSize(int maximumPoolSize) {
       if (maximumPoolSize < 1) {
         throw new IllegalArgumentException("maximumPoolSize must be >= 1, was " + maximumPoolSize);
@@ -283,7 +315,12 @@ public final class JdbcGenerationCatalog implements GenerationCatalog, AutoClose
       return this;
     }
 
-    /** Connections kept open while idle; default 0, as in the guide's node-postgres pool. */
+    /**
+     * Connections kept open while idle; default 0, as in the guide's node-postgres pool.
+     *
+     * @param minimumIdle connections, at least 0
+     * @return this builder
+     */
     public Builder minimumIdle(int minimumIdle) {
       if (minimumIdle < 0) {
         throw new IllegalArgumentException("minimumIdle must be >= 0, was " + minimumIdle);
@@ -294,6 +331,9 @@ public final class JdbcGenerationCatalog implements GenerationCatalog, AutoClose
 
     /**
      * How long a connection beyond {@link #minimumIdle} may stay idle; default 30 s, at least 10 s.
+     *
+     * @param idleTimeout the idle time, at least 10 s
+     * @return this builder
      */
     public Builder idleTimeout(Duration idleTimeout) {
       if (idleTimeout == null || idleTimeout.compareTo(Duration.ofSeconds(10)) < 0) {
@@ -305,6 +345,9 @@ public final class JdbcGenerationCatalog implements GenerationCatalog, AutoClose
 
     /**
      * How long to wait for a connection before failing (retryable); default 2 s, at least 250 ms.
+     *
+     * @param connectionTimeout the wait, at least 250 ms
+     * @return this builder
      */
     public Builder connectionTimeout(Duration connectionTimeout) {
       if (connectionTimeout == null || connectionTimeout.compareTo(Duration.ofMillis(250)) < 0) {
@@ -318,6 +361,9 @@ public final class JdbcGenerationCatalog implements GenerationCatalog, AutoClose
     /**
      * Whether {@link #build()} applies the schema migrations (default true). Turn it off when
      * migrations run at deploy time, e.g. through {@link JdbcGenerationCatalog#migrate}.
+     *
+     * @param migrate false when migrations run elsewhere
+     * @return this builder
      */
     public Builder migrateOnStart(boolean migrate) {
       this.migrate = migrate;
@@ -329,6 +375,7 @@ public final class JdbcGenerationCatalog implements GenerationCatalog, AutoClose
      *
      * @throws IllegalStateException unless exactly one of jdbcUrl and dataSource is set
      * @throws StorageException when the database cannot be reached or migrated
+     * @return a catalog ready to use
      */
     public JdbcGenerationCatalog build() {
       if ((jdbcUrl == null) == (dataSource == null)) {

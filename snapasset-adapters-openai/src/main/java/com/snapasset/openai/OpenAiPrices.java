@@ -34,7 +34,11 @@ public final class OpenAiPrices {
     this.usdPerImage = Map.copyOf(usdPerImage);
   }
 
-  /** OpenAI's list prices (see the class description). */
+  /**
+   * OpenAI's list prices (see the class description).
+   *
+   * @return the list prices
+   */
   public static OpenAiPrices defaults() {
     return DEFAULTS;
   }
@@ -47,6 +51,7 @@ public final class OpenAiPrices {
    * @param size e.g. {@code 1024x1024}
    * @param price the price of one image in US dollars, zero or more
    * @throws IllegalArgumentException when the model does not offer that quality and size
+   * @return a copy with that price set
    */
   public OpenAiPrices with(String model, String quality, String size, BigDecimal price) {
     Objects.requireNonNull(price, "price");
@@ -67,6 +72,10 @@ public final class OpenAiPrices {
    * The price of one image.
    *
    * @throws IllegalArgumentException when the combination has no price
+   * @param model e.g. {@code dall-e-3}
+   * @param quality e.g. {@code hd}
+   * @param size e.g. {@code 1024x1024}
+   * @return the price in US dollars
    */
   public BigDecimal perImage(String model, String quality, String size) {
     BigDecimal price = usdPerImage.get(key(model, quality, size));
@@ -77,7 +86,11 @@ public final class OpenAiPrices {
     return price;
   }
 
-  /** Every priced combination as {@code model/quality/size}, with its price. */
+  /**
+   * Every priced combination as {@code model/quality/size}, with its price.
+   *
+   * @return an unmodifiable map from {@code model/quality/size} to US dollars
+   */
   public Map<String, BigDecimal> usdPerImage() {
     return usdPerImage;
   }

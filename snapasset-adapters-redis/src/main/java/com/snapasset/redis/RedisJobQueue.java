@@ -102,17 +102,29 @@ public final class RedisJobQueue implements JobQueue {
     this.evaluator = batcher != null ? batcher::evalsha : redis::evalsha;
   }
 
-  /** A builder; set {@link Builder#url} or {@link Builder#client}. */
+  /**
+   * A builder; set {@link Builder#url} or {@link Builder#client}.
+   *
+   * @return a builder with the defaults
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The queue's name. */
+  /**
+   * The queue's name.
+   *
+   * @return the name given to the builder
+   */
   public String queueName() {
     return queueName;
   }
 
-  /** The prefix of every key of this queue, e.g. {@code snapasset:{images}:}. */
+  /**
+   * The prefix of every key of this queue, e.g. {@code snapasset:{images}:}.
+   *
+   * @return the prefix, ending in {@code :}
+   */
   public String keyPrefix() {
     return prefix;
   }
@@ -370,6 +382,9 @@ public final class RedisJobQueue implements JobQueue {
     /**
      * Connects to {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://…} for TLS.
      * The queue creates, owns and closes its client.
+     *
+     * @param url the server's URL
+     * @return this builder
      */
     public Builder url(String url) {
       Objects.requireNonNull(url, "url");
@@ -382,6 +397,9 @@ public final class RedisJobQueue implements JobQueue {
      * Uses a client the caller created and closes (e.g. a {@code RedisClient} with its own pool
      * and TLS settings, or a {@code RedisClusterClient}). Its pool must allow one connection per
      * concurrently blocked {@link #awaitWork} plus one for events.
+     *
+     * @param client a client the caller keeps and closes
+     * @return this builder
      */
     public Builder client(UnifiedJedis client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -389,7 +407,12 @@ public final class RedisJobQueue implements JobQueue {
       return this;
     }
 
-    /** The queue's name: 1-100 of {@code A-Z a-z 0-9 . _ -}. Default {@code snapasset}. */
+    /**
+     * The queue's name: 1-100 of {@code A-Z a-z 0-9 . _ -}. Default {@code snapasset}.
+     *
+     * @param queueName the name
+     * @return this builder
+     */
     public Builder queueName(String queueName) {
       Objects.requireNonNull(queueName, "queueName");
       if (!NAME.matcher(queueName).matches()) {
@@ -399,7 +422,12 @@ public final class RedisJobQueue implements JobQueue {
       return this;
     }
 
-    /** The first part of every key. Default {@code snapasset}. */
+    /**
+     * The first part of every key. Default {@code snapasset}.
+     *
+     * @param keyPrefix the prefix, without the trailing {@code :}
+     * @return this builder
+     */
     public Builder keyPrefix(String keyPrefix) {
       Objects.requireNonNull(keyPrefix, "keyPrefix");
       if (keyPrefix.isEmpty() || keyPrefix.contains("{") || keyPrefix.contains("}")) {
@@ -409,7 +437,12 @@ public final class RedisJobQueue implements JobQueue {
       return this;
     }
 
-    /** Size of the connection pool created for {@link #url}. Default 64. */
+    /**
+     * Size of the connection pool created for {@link #url}. Default 64.
+     *
+     * @param maxConnections connections, at least 1
+     * @return this builder
+     */
     public Builder maxConnections(int maxConnections) {
       if (maxConnections < 2) {
         throw new IllegalArgumentException("maxConnections must be >= 2, was " + maxConnections);
@@ -418,7 +451,12 @@ public final class RedisJobQueue implements JobQueue {
       return this;
     }
 
-    /** The clock for lock expiry, delays and timestamps. Default: the system clock. */
+    /**
+     * The clock for lock expiry, delays and timestamps. Default: the system clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -428,6 +466,9 @@ public final class RedisJobQueue implements JobQueue {
      * Lets at most one {@link #sweepStalled} per interval do work, across every process sharing
      * the queue; the others return at once. Default zero: every call sweeps (a sweep reads only
      * the expired part of the lock index, so concurrent ones are cheap and safe).
+     *
+     * @param interval the interval; zero for none
+     * @return this builder
      */
     public Builder stalledSweepInterval(Duration interval) {
       Objects.requireNonNull(interval, "stalledSweepInterval");
@@ -442,13 +483,20 @@ public final class RedisJobQueue implements JobQueue {
      * Whether concurrent calls of this queue's threads share one connection, pipelined in batches
      * (default true; applies to standalone clients). Under load it cuts the work Redis does per
      * call several-fold; a lone caller makes its call directly, as without it.
+     *
+     * @param pipelining false to give every call its own connection
+     * @return this builder
      */
     public Builder pipelining(boolean pipelining) {
       this.pipelining = pipelining;
       return this;
     }
 
-    /** A new queue; the builder can build more. */
+    /**
+     * A new queue; the builder can build more.
+     *
+     * @return a connected queue
+     */
     public RedisJobQueue build() {
       if (client != null) {
         return new RedisJobQueue(this, client, false);

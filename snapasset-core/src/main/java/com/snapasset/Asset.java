@@ -25,6 +25,18 @@ public record Asset(
     String key,
     URI url) {
 
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param platformId e.g. {@code instagram-post}
+   * @param platformName e.g. {@code Instagram Post}
+   * @param width pixel width
+   * @param height pixel height
+   * @param format the encoding
+   * @param byteSize size of the stored file in bytes
+   * @param key the storage key
+   * @param url where the file can be fetched
+   */
   public Asset {
     Objects.requireNonNull(platformId, "platformId");
     Objects.requireNonNull(platformName, "platformName");

@@ -19,10 +19,23 @@ public record Backoff(Type type, Duration delay, double jitter) {
 
   /** Fixed: every retry waits {@code delay}. Exponential: {@code delay × 2^(retry − 1)}. */
   public enum Type {
+    /**
+     * Every retry waits the same delay.
+     */
     FIXED,
+    /**
+     * The delay doubles with every retry.
+     */
     EXPONENTIAL
   }
 
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param type fixed or exponential
+   * @param delay the first delay, 0 to 1 hour
+   * @param jitter 0.0–1.0
+   */
   public Backoff {
     if (type == null) {
       throw new InvalidRequestException("backoff type is missing: use FIXED or EXPONENTIAL");
@@ -35,16 +48,32 @@ public record Backoff(Type type, Duration delay, double jitter) {
     }
   }
 
-  /** Doubling from {@code delay}, with 20 % jitter. */
+  /**
+   * Doubling from {@code delay}, with 20 % jitter.
+   *
+   * @param delay the first delay
+   * @return an exponential backoff
+   */
   public static Backoff exponential(Duration delay) {
     return new Backoff(Type.EXPONENTIAL, delay, 0.2);
   }
 
-  /** The same {@code delay} each time, with no jitter. */
+  /**
+   * The same {@code delay} each time, with no jitter.
+   *
+   * @param delay every delay
+   * @return a fixed backoff
+   */
   public static Backoff fixed(Duration delay) {
     return new Backoff(Type.FIXED, delay, 0.0);
   }
 
+  /**
+   * This backoff with another share of random jitter.
+   *
+   * @param jitter 0.0–1.0
+   * @return a copy with that jitter
+   */
   public Backoff withJitter(double jitter) {
     return new Backoff(type, delay, jitter);
   }
@@ -53,6 +82,8 @@ public record Backoff(Type type, Duration delay, double jitter) {
    * The delay before retry number {@code retry} (1 for the first retry), at most one hour.
    *
    * @param random source of the jitter
+   * @param retry the retry, 1-based
+   * @return the delay before that retry
    */
   public Duration delayFor(int retry, RandomGenerator random) {
     if (retry < 1) {

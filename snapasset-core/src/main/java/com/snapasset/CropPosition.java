@@ -9,14 +9,41 @@ import java.util.Optional;
  * picture (as Sharp's {@code position}).
  */
 public enum CropPosition {
+  /**
+   * Keeps the centre.
+   */
   CENTER(0, 0),
+  /**
+   * Keeps the top edge, centred horizontally.
+   */
   NORTH(0, -1),
+  /**
+   * Keeps the top right corner.
+   */
   NORTH_EAST(1, -1),
+  /**
+   * Keeps the right edge, centred vertically.
+   */
   EAST(1, 0),
+  /**
+   * Keeps the bottom right corner.
+   */
   SOUTH_EAST(1, 1),
+  /**
+   * Keeps the bottom edge, centred horizontally.
+   */
   SOUTH(0, 1),
+  /**
+   * Keeps the bottom left corner.
+   */
   SOUTH_WEST(-1, 1),
+  /**
+   * Keeps the left edge, centred vertically.
+   */
   WEST(-1, 0),
+  /**
+   * Keeps the top left corner.
+   */
   NORTH_WEST(-1, -1),
   /** Keeps the window with the most detail (highest luminance entropy). Cover only; centre otherwise. */
   ENTROPY(0, 0),
@@ -34,17 +61,29 @@ public enum CropPosition {
     this.vertical = vertical;
   }
 
-  /** -1 keeps the left edge, 0 the centre, 1 the right edge; 0 for the smart strategies. */
+  /**
+   * -1 keeps the left edge, 0 the centre, 1 the right edge; 0 for the smart strategies.
+   *
+   * @return -1, 0 or 1
+   */
   public int horizontal() {
     return horizontal;
   }
 
-  /** -1 keeps the top edge, 0 the centre, 1 the bottom edge; 0 for the smart strategies. */
+  /**
+   * -1 keeps the top edge, 0 the centre, 1 the bottom edge; 0 for the smart strategies.
+   *
+   * @return -1, 0 or 1
+   */
   public int vertical() {
     return vertical;
   }
 
-  /** Whether this position looks at the picture rather than at its edges. */
+  /**
+   * Whether this position looks at the picture rather than at its edges.
+   *
+   * @return true for {@link #ENTROPY} and {@link #ATTENTION}
+   */
   public boolean isSmart() {
     return this == ENTROPY || this == ATTENTION;
   }
@@ -53,6 +92,9 @@ public enum CropPosition {
    * Parses a position by its name ({@code north_east}, {@code NORTHEAST}, {@code north-east}) or by
    * Sharp's names ({@code centre}, {@code top}, {@code right top}, {@code left}, {@code attention}…),
    * ignoring case.
+   *
+   * @param name a name, e.g. {@code north} or {@code right top}
+   * @return the position, or empty for an unknown name
    */
   public static Optional<CropPosition> parse(String name) {
     String n = name.trim().toLowerCase(Locale.ROOT).replaceAll("[\\s_-]+", " ");

@@ -23,12 +23,21 @@ public enum Fit {
   /** Scale to be as small as possible with both sides at least the box's; the output may be larger. */
   OUTSIDE;
 
-  /** Whether renditions in this mode have exactly the requested width and height. */
+  /**
+   * Whether renditions in this mode have exactly the requested width and height.
+   *
+   * @return true for {@link #COVER}, {@link #CONTAIN} and {@link #FILL}
+   */
   public boolean keepsExactSize() {
     return this == COVER || this == CONTAIN || this == FILL;
   }
 
-  /** Parses a name such as {@code cover} or {@code CONTAIN}, ignoring case. */
+  /**
+   * Parses a name such as {@code cover} or {@code CONTAIN}, ignoring case.
+   *
+   * @param name the name
+   * @return the mode, or empty for an unknown name
+   */
   public static Optional<Fit> parse(String name) {
     String n = name.trim().toUpperCase(Locale.ROOT);
     return Arrays.stream(values()).filter(f -> f.name().equals(n)).findFirst();

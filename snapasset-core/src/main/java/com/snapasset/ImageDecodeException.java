@@ -9,6 +9,12 @@ import org.jspecify.annotations.Nullable;
 public final class ImageDecodeException extends ImageProcessingException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An undecodable image.
+   *
+   * @param message what went wrong, for people
+   * @param cause the underlying failure, or null
+   */
   public ImageDecodeException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }

@@ -21,6 +21,14 @@ public record ImageOptions(String model, String quality, String style, String si
   private static final ImageOptions DEFAULTS =
       new ImageOptions("dall-e-3", "standard", "vivid", "1024x1024");
 
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param model provider model id
+   * @param quality provider quality level
+   * @param style provider style
+   * @param size base image size, {@code WIDTHxHEIGHT}
+   */
   public ImageOptions {
     List<String> problems = new ArrayList<>();
     checkWord(problems, "model", model);
@@ -34,33 +42,69 @@ public record ImageOptions(String model, String quality, String style, String si
     }
   }
 
-  /** DALL·E 3, standard quality, vivid, 1024 × 1024: what the original SnapAsset asked for. */
+  /**
+   * DALL·E 3, standard quality, vivid, 1024 × 1024: what the original SnapAsset asked for.
+   *
+   * @return the defaults
+   */
   public static ImageOptions defaults() {
     return DEFAULTS;
   }
 
+  /**
+   * These options with another model.
+   *
+   * @param model the new model
+   * @return a copy
+   */
   public ImageOptions withModel(String model) {
     return new ImageOptions(model, quality, style, size);
   }
 
+  /**
+   * These options with another quality.
+   *
+   * @param quality the new quality
+   * @return a copy
+   */
   public ImageOptions withQuality(String quality) {
     return new ImageOptions(model, quality, style, size);
   }
 
+  /**
+   * These options with another style.
+   *
+   * @param style the new style
+   * @return a copy
+   */
   public ImageOptions withStyle(String style) {
     return new ImageOptions(model, quality, style, size);
   }
 
+  /**
+   * These options with another size.
+   *
+   * @param size the new size
+   * @return a copy
+   */
   public ImageOptions withSize(String size) {
     return new ImageOptions(model, quality, style, size);
   }
 
-  /** Width of {@link #size()}. */
+  /**
+   * Width of {@link #size()}.
+   *
+   * @return pixels
+   */
   public int width() {
     return Integer.parseInt(size.substring(0, size.indexOf('x')));
   }
 
-  /** Height of {@link #size()}. */
+  /**
+   * Height of {@link #size()}.
+   *
+   * @return pixels
+   */
   public int height() {
     return Integer.parseInt(size.substring(size.indexOf('x') + 1));
   }

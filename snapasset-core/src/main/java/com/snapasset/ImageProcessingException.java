@@ -6,6 +6,12 @@ import org.jspecify.annotations.Nullable;
 public class ImageProcessingException extends SnapAssetException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A rendering or encoding failure.
+   *
+   * @param message what went wrong, for people
+   * @param cause the underlying failure, or null
+   */
   public ImageProcessingException(String message, @Nullable Throwable cause) {
     super(message, cause, false);
   }

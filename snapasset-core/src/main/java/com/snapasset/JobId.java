@@ -12,6 +12,11 @@ import java.util.regex.Pattern;
 public record JobId(String value) {
   private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
 
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param value 1–200 characters of {@code [A-Za-z0-9._:-]}
+   */
   public JobId {
     if (value == null || !VALID.matcher(value).matches()) {
       throw new InvalidRequestException(
@@ -19,11 +24,21 @@ public record JobId(String value) {
     }
   }
 
+  /**
+   * An id with this value.
+   *
+   * @param value 1–200 characters of {@code A-Z a-z 0-9 . _ : -}
+   * @return the id
+   */
   public static JobId of(String value) {
     return new JobId(value);
   }
 
-  /** A new random id (a UUID). */
+  /**
+   * A new random id (a UUID).
+   *
+   * @return a new id
+   */
   public static JobId random() {
     return new JobId(UUID.randomUUID().toString());
   }

@@ -9,24 +9,57 @@ package com.snapasset;
  */
 public interface JobListener {
 
-  /** The job was added to the queue. */
+  /**
+   * The job was added to the queue.
+   *
+   * @param id the job
+   */
   default void onAdded(JobId id) {}
 
-  /** A worker claimed the job and started attempt number {@code attempt} (1-based). */
+  /**
+   * A worker claimed the job and started attempt number {@code attempt} (1-based).
+   *
+   * @param id the job
+   * @param attempt the attempt, 1-based
+   */
   default void onActive(JobId id, int attempt) {}
 
-  /** The job reported progress, 0–100. */
+  /**
+   * The job reported progress, 0–100.
+   *
+   * @param id the job
+   * @param progress 0–100
+   */
   default void onProgress(JobId id, int progress) {}
 
-  /** The job completed. */
+  /**
+   * The job completed.
+   *
+   * @param id the job
+   * @param result what the job produced
+   */
   default void onCompleted(JobId id, GenerationResult result) {}
 
-  /** An attempt failed and the job will be tried again after its backoff. */
+  /**
+   * An attempt failed and the job will be tried again after its backoff.
+   *
+   * @param id the job
+   * @param reason why the attempt failed
+   */
   default void onRetrying(JobId id, String reason) {}
 
-  /** The job failed for good. */
+  /**
+   * The job failed for good.
+   *
+   * @param id the job
+   * @param reason why the last attempt failed
+   */
   default void onFailed(JobId id, String reason) {}
 
-  /** The job's worker stopped renewing its lock; the job was put back or failed. */
+  /**
+   * The job's worker stopped renewing its lock; the job was put back or failed.
+   *
+   * @param id the job
+   */
   default void onStalled(JobId id) {}
 }

@@ -28,11 +28,32 @@ public record JobOptions(
     int keepCompleted,
     int keepFailed) {
 
+  /**
+   * The most urgent priority.
+   */
   public static final int MIN_PRIORITY = 1;
+  /**
+   * The least urgent priority.
+   */
   public static final int MAX_PRIORITY = 1000;
+  /**
+   * The most attempts a job may be given.
+   */
   public static final int MAX_ATTEMPTS = 25;
   private static final JobOptions DEFAULTS = builder().build();
 
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param priority {@value #MIN_PRIORITY}–{@value #MAX_PRIORITY}; lower is served first, FIFO
+   *     within one priority
+   * @param attempts 1–{@value #MAX_ATTEMPTS} tries in all, the first included
+   * @param backoff delay before each retry
+   * @param timeout limit of one attempt, 1 s to 1 h; past it the attempt is cancelled and fails
+   * @param jobId a caller-chosen id for de-duplication, or null for a random one
+   * @param keepCompleted how many completed jobs the queue keeps (the newest); -1 keeps all
+   * @param keepFailed how many failed jobs the queue keeps (the newest); -1 keeps all
+   */
   public JobOptions {
     List<String> problems = new ArrayList<>();
     if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
@@ -62,15 +83,29 @@ public record JobOptions(
     }
   }
 
-  /** The defaults described above, with a random job id. */
+  /**
+   * The defaults described above, with a random job id.
+   *
+   * @return priority 5, 3 attempts, exponential backoff from 2 s, 5 minute timeout
+   */
   public static JobOptions defaults() {
     return DEFAULTS;
   }
 
+  /**
+   * A builder with the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * A builder holding these options.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     return new Builder()
         .priority(priority)
@@ -94,45 +129,105 @@ public record JobOptions(
 
     private Builder() {}
 
+    /**
+     * Sets {@link JobOptions#priority() priority}: {@value JobOptions#MIN_PRIORITY}–{@value
+     * JobOptions#MAX_PRIORITY}; lower is served first, FIFO within one priority.
+     *
+     * @param priority the value
+     * @return this builder
+     */
     public Builder priority(int priority) {
       this.priority = priority;
       return this;
     }
 
+    /**
+     * Sets {@link JobOptions#attempts() attempts}: 1–{@value JobOptions#MAX_ATTEMPTS} tries in all,
+     * the first included.
+     *
+     * @param attempts the value
+     * @return this builder
+     */
     public Builder attempts(int attempts) {
       this.attempts = attempts;
       return this;
     }
 
+    /**
+     * Sets {@link JobOptions#backoff() backoff}: delay before each retry.
+     *
+     * @param backoff the value
+     * @return this builder
+     */
     public Builder backoff(Backoff backoff) {
       this.backoff = Objects.requireNonNull(backoff, "backoff");
       return this;
     }
 
+    /**
+     * Sets {@link JobOptions#timeout() timeout}: limit of one attempt, 1 s to 1 h; past it the
+     * attempt is cancelled and fails.
+     *
+     * @param timeout the value
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;
     }
 
+    /**
+     * Sets {@link JobOptions#jobId() jobId}: a caller-chosen id for de-duplication, or null for a
+     * random one.
+     *
+     * @param jobId the id, or null for a random one
+     * @return this builder
+     */
     public Builder jobId(@Nullable JobId jobId) {
       this.jobId = jobId;
       return this;
     }
 
+    /**
+     * Sets {@link JobOptions#jobId() jobId}: a caller-chosen id for de-duplication, or null for a
+     * random one.
+     *
+     * @param jobId the id; see {@link JobId#of}
+     * @return this builder
+     */
     public Builder jobId(String jobId) {
       return jobId(JobId.of(jobId));
     }
 
+    /**
+     * Sets {@link JobOptions#keepCompleted() keepCompleted}: how many completed jobs the queue
+     * keeps (the newest); -1 keeps all.
+     *
+     * @param keepCompleted the value
+     * @return this builder
+     */
     public Builder keepCompleted(int keepCompleted) {
       this.keepCompleted = keepCompleted;
       return this;
     }
 
+    /**
+     * Sets {@link JobOptions#keepFailed() keepFailed}: how many failed jobs the queue keeps (the
+     * newest); -1 keeps all.
+     *
+     * @param keepFailed the value
+     * @return this builder
+     */
     public Builder keepFailed(int keepFailed) {
       this.keepFailed = keepFailed;
       return this;
     }
 
+    /**
+     * Checks every option at once.
+     *
+     * @return the options
+     */
     public JobOptions build() {
       return new JobOptions(priority, attempts, backoff, timeout, jobId, keepCompleted, keepFailed);
     }

@@ -13,7 +13,11 @@ public enum JobState {
   /** Finished without a result, with a reason. */
   FAILED;
 
-  /** Whether the job will change no more. */
+  /**
+   * Whether the job will change no more.
+   *
+   * @return true for {@link #COMPLETED} and {@link #FAILED}
+   */
   public boolean isFinished() {
     return this == COMPLETED || this == FAILED;
   }

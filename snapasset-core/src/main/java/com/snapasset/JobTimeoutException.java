@@ -6,6 +6,11 @@ import java.time.Duration;
 public final class JobTimeoutException extends SnapAssetException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An attempt that ran past its timeout.
+   *
+   * @param timeout the timeout it ran past
+   */
   public JobTimeoutException(Duration timeout) {
     super("job attempt timed out after " + timeout.toMillis() + " ms", null, true);
   }

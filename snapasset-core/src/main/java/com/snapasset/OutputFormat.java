@@ -21,22 +21,39 @@ public enum OutputFormat {
     this.extension = extension;
   }
 
-  /** The MIME type, e.g. {@code image/png}. */
+  /**
+   * The MIME type, e.g. {@code image/png}.
+   *
+   * @return e.g. {@code image/png}
+   */
   public String contentType() {
     return contentType;
   }
 
-  /** The file extension without a dot, e.g. {@code png}. */
+  /**
+   * The file extension without a dot, e.g. {@code png}.
+   *
+   * @return e.g. {@code png}, without the dot
+   */
   public String extension() {
     return extension;
   }
 
-  /** Whether files of this format can hold an alpha channel. */
+  /**
+   * Whether files of this format can hold an alpha channel.
+   *
+   * @return whether the format keeps transparency
+   */
   public boolean supportsAlpha() {
     return this != JPEG;
   }
 
-  /** Parses a name such as {@code png}, {@code JPEG}, {@code jpg} or {@code webp}, ignoring case. */
+  /**
+   * Parses a name such as {@code png}, {@code JPEG}, {@code jpg} or {@code webp}, ignoring case.
+   *
+   * @param name e.g. {@code webp} or {@code JPG}
+   * @return the format, or empty for an unknown name
+   */
   public static Optional<OutputFormat> parse(String name) {
     String n = name.trim().toUpperCase(Locale.ROOT);
     if (n.equals("JPG")) {

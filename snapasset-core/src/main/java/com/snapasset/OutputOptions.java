@@ -42,6 +42,24 @@ public record OutputOptions(
   private static final OutputOptions DEFAULTS =
       new OutputOptions(OutputFormat.PNG, 85, Fit.COVER, CropPosition.ATTENTION);
 
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param format the encoding
+   * @param quality 1–100: JPEG quality and lossy WebP quality; ignored by PNG and lossless WebP
+   * @param fit how the source fills each platform's box
+   * @param position which part a cover crop keeps, or where a contained image sits
+   * @param background ARGB colour ({@code 0xAARRGGBB}) of a {@link Fit#CONTAIN} letterbox, and the
+   *     colour that transparent pixels are flattened onto for JPEG (its alpha is then ignored)
+   * @param compressionLevel 0–9: PNG's zlib level (Sharp's {@code compressionLevel}); PNG rows are
+   *     always filtered adaptively
+   * @param palette PNG only: quantise to at most 256 colours with dithering (Sharp's {@code
+   *     palette: true}) for much smaller files
+   * @param progressive JPEG only: write a progressive JPEG
+   * @param chromaSubsampling JPEG only: {@code true} for 4:2:0 (smaller; the default), {@code
+   *     false} for 4:4:4 (sharper colour edges)
+   * @param lossless WebP only: encode losslessly ({@code quality} is then ignored)
+   */
   public OutputOptions {
     List<String> problems = new ArrayList<>();
     if (format == null) {
@@ -67,67 +85,141 @@ public record OutputOptions(
   /**
    * The given format, quality, fit and position with the default encoder settings: transparent
    * background, PNG level 6 without palette, baseline 4:2:0 JPEG, lossy WebP.
+   *
+   * @param format the encoding
+   * @param quality 1–100
+   * @param fit how the source fills the box
+   * @param position which part a crop keeps
    */
   public OutputOptions(OutputFormat format, int quality, Fit fit, CropPosition position) {
     this(format, quality, fit, position, DEFAULT_BACKGROUND, DEFAULT_COMPRESSION_LEVEL, false,
         false, true, false);
   }
 
-  /** PNG, quality 85, cover, attention crop, default encoder settings. */
+  /**
+   * PNG, quality 85, cover, attention crop, default encoder settings.
+   *
+   * @return the defaults
+   */
   public static OutputOptions defaults() {
     return DEFAULTS;
   }
 
+  /**
+   * The defaults with another format.
+   *
+   * @param format the encoding
+   * @return the options
+   */
   public static OutputOptions of(OutputFormat format) {
     return DEFAULTS.withFormat(format);
   }
 
+  /**
+   * These options with another {@link #format() format}.
+   *
+   * @param format the new value
+   * @return a copy
+   */
   public OutputOptions withFormat(OutputFormat format) {
     return new OutputOptions(format, quality, fit, position, background, compressionLevel, palette,
         progressive, chromaSubsampling, lossless);
   }
 
+  /**
+   * These options with another {@link #quality() quality}.
+   *
+   * @param quality the new value
+   * @return a copy
+   */
   public OutputOptions withQuality(int quality) {
     return new OutputOptions(format, quality, fit, position, background, compressionLevel, palette,
         progressive, chromaSubsampling, lossless);
   }
 
+  /**
+   * These options with another {@link #fit() fit}.
+   *
+   * @param fit the new value
+   * @return a copy
+   */
   public OutputOptions withFit(Fit fit) {
     return new OutputOptions(format, quality, fit, position, background, compressionLevel, palette,
         progressive, chromaSubsampling, lossless);
   }
 
+  /**
+   * These options with another {@link #position() position}.
+   *
+   * @param position the new value
+   * @return a copy
+   */
   public OutputOptions withPosition(CropPosition position) {
     return new OutputOptions(format, quality, fit, position, background, compressionLevel, palette,
         progressive, chromaSubsampling, lossless);
   }
 
-  /** The letterbox / flattening colour as {@code 0xAARRGGBB}, e.g. {@code 0xFFFFFFFF} opaque white. */
+  /**
+   * The letterbox / flattening colour as {@code 0xAARRGGBB}, e.g. {@code 0xFFFFFFFF} opaque white.
+   *
+   * @param argb the colour
+   * @return a copy
+   */
   public OutputOptions withBackground(int argb) {
     return new OutputOptions(format, quality, fit, position, argb, compressionLevel, palette,
         progressive, chromaSubsampling, lossless);
   }
 
+  /**
+   * These options with another {@link #compressionLevel() compressionLevel}.
+   *
+   * @param compressionLevel the new value
+   * @return a copy
+   */
   public OutputOptions withCompressionLevel(int compressionLevel) {
     return new OutputOptions(format, quality, fit, position, background, compressionLevel, palette,
         progressive, chromaSubsampling, lossless);
   }
 
+  /**
+   * These options with another {@link #palette() palette}.
+   *
+   * @param palette the new value
+   * @return a copy
+   */
   public OutputOptions withPalette(boolean palette) {
     return new OutputOptions(format, quality, fit, position, background, compressionLevel, palette,
         progressive, chromaSubsampling, lossless);
   }
 
+  /**
+   * These options with another {@link #progressive() progressive}.
+   *
+   * @param progressive the new value
+   * @return a copy
+   */
   public OutputOptions withProgressive(boolean progressive) {
     return new OutputOptions(format, quality, fit, position, background, compressionLevel, palette,
         progressive, chromaSubsampling, lossless);
   }
 
+  /**
+   * These options with another {@link #chromaSubsampling() chromaSubsampling}.
+   *
+   * @param chromaSubsampling the new value
+   * @return a copy
+   */
   public OutputOptions withChromaSubsampling(boolean chromaSubsampling) {
     return new OutputOptions(format, quality, fit, position, background, compressionLevel, palette,
         progressive, chromaSubsampling, lossless);
   }
 
+  /**
+   * These options with another {@link #lossless() lossless}.
+   *
+   * @param lossless the new value
+   * @return a copy
+   */
   public OutputOptions withLossless(boolean lossless) {
     return new OutputOptions(format, quality, fit, position, background, compressionLevel, palette,
         progressive, chromaSubsampling, lossless);

@@ -11,10 +11,24 @@ import java.util.regex.Pattern;
  * @param height exact output height in pixels, {@value #MIN_SIDE}–{@value #MAX_SIDE}
  */
 public record Platform(String id, String name, int width, int height) {
+  /**
+   * The smallest width or height, in pixels.
+   */
   public static final int MIN_SIDE = 16;
+  /**
+   * The largest width or height, in pixels.
+   */
   public static final int MAX_SIDE = 4096;
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param id lower-case id used in requests and storage keys, e.g. {@code instagram-post}
+   * @param name human-readable name, e.g. {@code Instagram Post}
+   * @param width exact output width in pixels, {@value #MIN_SIDE}–{@value #MAX_SIDE}
+   * @param height exact output height in pixels, {@value #MIN_SIDE}–{@value #MAX_SIDE}
+   */
   public Platform {
     if (id == null || !ID.matcher(id).matches()) {
       throw new IllegalArgumentException(
@@ -27,7 +41,13 @@ public record Platform(String id, String name, int width, int height) {
     checkSide("height", height);
   }
 
-  /** A custom size, with id {@code custom-WxH}. */
+  /**
+   * A custom size, with id {@code custom-WxH}.
+   *
+   * @param width pixels
+   * @param height pixels
+   * @return the platform
+   */
   public static Platform custom(int width, int height) {
     checkSide("width", width);
     checkSide("height", height);

@@ -11,6 +11,12 @@ import java.time.Duration;
  * @param window 1 ms to 1 day
  */
 public record RateLimit(int max, Duration window) {
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param max 1 or more
+   * @param window 1 ms to 1 day
+   */
   public RateLimit {
     if (max < 1) {
       throw new IllegalArgumentException("rate limit max must be >= 1, was " + max);
@@ -20,6 +26,13 @@ public record RateLimit(int max, Duration window) {
     }
   }
 
+  /**
+   * At most {@code max} jobs per {@code window}.
+   *
+   * @param max jobs, at least 1
+   * @param window 1 ms to 1 day
+   * @return the limit
+   */
   public static RateLimit of(int max, Duration window) {
     return new RateLimit(max, window);
   }

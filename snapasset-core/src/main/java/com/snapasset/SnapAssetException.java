@@ -13,18 +13,37 @@ import org.jspecify.annotations.Nullable;
 public class SnapAssetException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Whether trying again may help.
+   */
   private final boolean retryable;
 
+  /**
+   * A permanent failure.
+   *
+   * @param message what went wrong, for people
+   */
   public SnapAssetException(String message) {
     this(message, null, false);
   }
 
+  /**
+   * A failure that may be retryable.
+   *
+   * @param message what went wrong, for people
+   * @param cause the underlying failure, or null
+   * @param retryable whether trying again may help
+   */
   public SnapAssetException(String message, @Nullable Throwable cause, boolean retryable) {
     super(message, cause);
     this.retryable = retryable;
   }
 
-  /** Whether the same operation may succeed if tried again later. */
+  /**
+   * Whether the same operation may succeed if tried again later.
+   *
+   * @return true when a retry may succeed
+   */
   public boolean isRetryable() {
     return retryable;
   }

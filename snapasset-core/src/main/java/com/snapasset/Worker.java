@@ -10,13 +10,25 @@ package com.snapasset;
  */
 public interface Worker extends AutoCloseable {
 
-  /** This worker's name, unique per generator; it appears in logs and lock tokens. */
+  /**
+   * This worker's name, unique per generator; it appears in logs and lock tokens.
+   *
+   * @return the name
+   */
   String name();
 
-  /** Jobs this worker is processing now. */
+  /**
+   * Jobs this worker is processing now.
+   *
+   * @return 0 or more
+   */
   int activeJobs();
 
-  /** Whether the worker still claims jobs. */
+  /**
+   * Whether the worker still claims jobs.
+   *
+   * @return false once closed
+   */
   boolean isRunning();
 
   /** Stops gracefully, as described above. Idempotent. */

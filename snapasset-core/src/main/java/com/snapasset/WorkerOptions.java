@@ -27,8 +27,23 @@ public record WorkerOptions(
     Duration shutdownGrace,
     @Nullable RateLimit rateLimit) {
 
+  /**
+   * The most jobs one worker may run at once.
+   */
   public static final int MAX_CONCURRENCY = 256;
 
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param concurrency jobs processed at once, 1–{@value #MAX_CONCURRENCY}
+   * @param lockDuration how long a claim lasts unless renewed; a worker that dies loses its jobs
+   *     after this
+   * @param lockRenewInterval how often a running job's lock is renewed; less than lockDuration
+   * @param stalledCheckInterval how often expired locks are swept
+   * @param maxStalledCount a job that stalls more often than this fails
+   * @param shutdownGrace how long {@link Worker#close()} waits for active jobs
+   * @param rateLimit jobs started per window across all workers of the queue, or null for none
+   */
   public WorkerOptions {
     if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
       throw new IllegalArgumentException(
@@ -50,10 +65,20 @@ public record WorkerOptions(
     }
   }
 
+  /**
+   * The defaults: the guide's settings.
+   *
+   * @return concurrency 2, 30 s lock renewed every 10 s, stalled sweep every 30 s
+   */
   public static WorkerOptions defaults() {
     return builder().build();
   }
 
+  /**
+   * A builder with the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -77,42 +102,94 @@ public record WorkerOptions(
 
     private Builder() {}
 
+    /**
+     * Sets {@link WorkerOptions#concurrency() concurrency}: jobs processed at once, 1–{@value
+     * WorkerOptions#MAX_CONCURRENCY}.
+     *
+     * @param concurrency the value
+     * @return this builder
+     */
     public Builder concurrency(int concurrency) {
       this.concurrency = concurrency;
       return this;
     }
 
-    /** Also sets the renew interval to a third of it, unless one was set explicitly. */
+    /**
+     * Also sets the renew interval to a third of it, unless one was set explicitly.
+     *
+     * @param lockDuration the value
+     * @return this builder
+     */
     public Builder lockDuration(Duration lockDuration) {
       this.lockDuration = Objects.requireNonNull(lockDuration, "lockDuration");
       return this;
     }
 
+    /**
+     * Sets {@link WorkerOptions#lockRenewInterval() lockRenewInterval}: how often a running job's
+     * lock is renewed; less than lockDuration.
+     *
+     * @param lockRenewInterval the value
+     * @return this builder
+     */
     public Builder lockRenewInterval(Duration lockRenewInterval) {
       this.lockRenewInterval = Objects.requireNonNull(lockRenewInterval, "lockRenewInterval");
       return this;
     }
 
+    /**
+     * Sets {@link WorkerOptions#stalledCheckInterval() stalledCheckInterval}: how often expired
+     * locks are swept.
+     *
+     * @param stalledCheckInterval the value
+     * @return this builder
+     */
     public Builder stalledCheckInterval(Duration stalledCheckInterval) {
       this.stalledCheckInterval = Objects.requireNonNull(stalledCheckInterval, "stalledCheckInterval");
       return this;
     }
 
+    /**
+     * Sets {@link WorkerOptions#maxStalledCount() maxStalledCount}: a job that stalls more often
+     * than this fails.
+     *
+     * @param maxStalledCount the value
+     * @return this builder
+     */
     public Builder maxStalledCount(int maxStalledCount) {
       this.maxStalledCount = maxStalledCount;
       return this;
     }
 
+    /**
+     * Sets {@link WorkerOptions#shutdownGrace() shutdownGrace}: how long {@link Worker#close()}
+     * waits for active jobs.
+     *
+     * @param shutdownGrace the value
+     * @return this builder
+     */
     public Builder shutdownGrace(Duration shutdownGrace) {
       this.shutdownGrace = Objects.requireNonNull(shutdownGrace, "shutdownGrace");
       return this;
     }
 
+    /**
+     * Sets {@link WorkerOptions#rateLimit() rateLimit}: jobs started per window across all workers
+     * of the queue, or null for none.
+     *
+     * @param rateLimit the limit, or null for none
+     * @return this builder
+     */
     public Builder rateLimit(@Nullable RateLimit rateLimit) {
       this.rateLimit = rateLimit;
       return this;
     }
 
+    /**
+     * Checks every option.
+     *
+     * @return the options
+     */
     public WorkerOptions build() {
       Duration renew = lockRenewInterval != null ? lockRenewInterval : lockDuration.dividedBy(3);
       return new WorkerOptions(

@@ -35,7 +35,12 @@ public final class FileSystemAssetStorage implements AssetStorage {
     this.publicBaseUrl = publicBaseUrl;
   }
 
-  /** Files under {@code root} (created if missing), with {@code file:} URLs. */
+  /**
+   * Files under {@code root} (created if missing), with {@code file:} URLs.
+   *
+   * @param root the folder; created if missing
+   * @return the storage
+   */
   public static FileSystemAssetStorage create(Path root) {
     return create(root, null);
   }
@@ -44,6 +49,8 @@ public final class FileSystemAssetStorage implements AssetStorage {
    * Files under {@code root} (created if missing), with URLs {@code publicBaseUrl + key}.
    *
    * @param publicBaseUrl e.g. {@code http://localhost:8080/files/}; null for {@code file:} URLs
+   * @param root the folder; created if missing
+   * @return the storage
    */
   public static FileSystemAssetStorage create(Path root, @Nullable String publicBaseUrl) {
     Objects.requireNonNull(root, "root");
@@ -62,7 +69,11 @@ public final class FileSystemAssetStorage implements AssetStorage {
     }
   }
 
-  /** The folder files are written under. */
+  /**
+   * The folder files are written under.
+   *
+   * @return the folder every key is resolved against
+   */
   public Path root() {
     return root;
   }

@@ -23,11 +23,21 @@ public final class InMemoryAssetStorage implements AssetStorage {
     this.clock = clock;
   }
 
+  /**
+   * An empty storage on the system clock.
+   *
+   * @return the storage
+   */
   public static InMemoryAssetStorage create() {
     return new InMemoryAssetStorage(Clock.systemUTC());
   }
 
-  /** A storage stamping modification times from {@code clock}. */
+  /**
+   * A storage stamping modification times from {@code clock}.
+   *
+   * @param clock the clock of the objects' modification times
+   * @return the storage
+   */
   public static InMemoryAssetStorage create(Clock clock) {
     return new InMemoryAssetStorage(Objects.requireNonNull(clock, "clock"));
   }
@@ -46,12 +56,22 @@ public final class InMemoryAssetStorage implements AssetStorage {
     return s == null ? Optional.empty() : Optional.of(s.data.clone());
   }
 
-  /** The Content-Type stored with {@code key}, if it exists. */
+  /**
+   * The Content-Type stored with {@code key}, if it exists.
+   *
+   * @param key the key
+   * @return the type stored with the object, or empty when there is none
+   */
   public Optional<String> contentType(String key) {
     return Optional.ofNullable(objects.get(key)).map(Stored::contentType);
   }
 
-  /** The Cache-Control stored with {@code key}, if it exists. */
+  /**
+   * The Cache-Control stored with {@code key}, if it exists.
+   *
+   * @param key the key
+   * @return the header stored with the object, or empty when there is none
+   */
   public Optional<String> cacheControl(String key) {
     return Optional.ofNullable(objects.get(key)).map(Stored::cacheControl);
   }

@@ -45,12 +45,21 @@ public final class InMemoryGenerationCatalog implements GenerationCatalog {
     this.capacity = capacity;
   }
 
-  /** A catalog keeping the newest {@value #DEFAULT_CAPACITY} generations. */
+  /**
+   * A catalog keeping the newest {@value #DEFAULT_CAPACITY} generations.
+   *
+   * @return a catalog of the default capacity
+   */
   public static InMemoryGenerationCatalog create() {
     return new InMemoryGenerationCatalog(DEFAULT_CAPACITY);
   }
 
-  /** A catalog keeping the newest {@code capacity} generations. */
+  /**
+   * A catalog keeping the newest {@code capacity} generations.
+   *
+   * @param capacity generations kept, at least 1
+   * @return the catalog
+   */
   public static InMemoryGenerationCatalog withCapacity(int capacity) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);

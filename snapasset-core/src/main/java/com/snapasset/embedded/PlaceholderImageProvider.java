@@ -39,6 +39,11 @@ public final class PlaceholderImageProvider implements ImageProvider {
 
   private PlaceholderImageProvider() {}
 
+  /**
+   * The placeholder provider; stateless, so one instance serves everyone.
+   *
+   * @return the provider
+   */
   public static PlaceholderImageProvider create() {
     return new PlaceholderImageProvider();
   }

@@ -9,6 +9,12 @@ import java.util.Objects;
  * @param created false when a job of the same id existed
  */
 public record AddResult(QueuedJob job, boolean created) {
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param job the job as stored: the new one, or the existing one of the same id
+   * @param created false when a job of the same id existed
+   */
   public AddResult {
     Objects.requireNonNull(job, "job");
   }

@@ -18,27 +18,49 @@ public final class Claim {
     this.rateLimitedFor = rateLimitedFor;
   }
 
-  /** The job is now active and held under the request's token. */
+  /**
+   * The job is now active and held under the request's token.
+   *
+   * @param job the claimed job
+   * @return the answer
+   */
   public static Claim of(QueuedJob job) {
     return new Claim(job, Duration.ZERO);
   }
 
-  /** No job is ready (or the queue is paused). */
+  /**
+   * No job is ready (or the queue is paused).
+   *
+   * @return the answer when nothing is ready
+   */
   public static Claim none() {
     return NONE;
   }
 
-  /** The rate limit is reached; the next claim may succeed after {@code wait}. */
+  /**
+   * The rate limit is reached; the next claim may succeed after {@code wait}.
+   *
+   * @param wait how long until a claim may succeed
+   * @return the answer
+   */
   public static Claim rateLimited(Duration wait) {
     return new Claim(null, wait.isNegative() ? Duration.ZERO : wait);
   }
 
-  /** The claimed job, if one was. */
+  /**
+   * The claimed job, if one was.
+   *
+   * @return the job, or empty
+   */
   public Optional<QueuedJob> job() {
     return Optional.ofNullable(job);
   }
 
-  /** How long the rate limit holds claims back; zero when it does not. */
+  /**
+   * How long the rate limit holds claims back; zero when it does not.
+   *
+   * @return the wait, or zero
+   */
   public Duration rateLimitedFor() {
     return rateLimitedFor;
   }

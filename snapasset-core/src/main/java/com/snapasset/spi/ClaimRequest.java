@@ -13,6 +13,13 @@ import org.jspecify.annotations.Nullable;
  * @param rateLimit a limit of claims per window shared by every claimer of the queue, or null
  */
 public record ClaimRequest(String token, Duration lockDuration, @Nullable RateLimit rateLimit) {
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param token the lock token the job will be held under; unique per claim
+   * @param lockDuration how long the lock lasts unless renewed
+   * @param rateLimit a limit of claims per window shared by every claimer of the queue, or null
+   */
   public ClaimRequest {
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(lockDuration, "lockDuration");

@@ -5,7 +5,17 @@ package com.snapasset.spi;
  * from many threads.
  */
 public interface DecodedImage {
+  /**
+   * Width in pixels, after EXIF orientation.
+   *
+   * @return pixels
+   */
   int width();
 
+  /**
+   * Height in pixels, after EXIF orientation.
+   *
+   * @return pixels
+   */
   int height();
 }

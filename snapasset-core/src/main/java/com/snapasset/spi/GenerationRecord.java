@@ -34,6 +34,20 @@ public record GenerationRecord(
     Instant createdAt,
     List<Asset> assets) {
 
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param generationId unique id
+   * @param jobId the job that produced it, if any
+   * @param userId the requesting user
+   * @param prompt the user's prompt
+   * @param revisedPrompt the provider's rewrite, if any
+   * @param image model, quality, style and size asked for
+   * @param provider name of the provider used
+   * @param costUsd what the provider call cost
+   * @param createdAt when it finished
+   * @param assets its images, in the order requested
+   */
   public GenerationRecord {
     Objects.requireNonNull(generationId, "generationId");
     Objects.requireNonNull(userId, "userId");

@@ -16,6 +16,8 @@ public interface ImageProcessor {
    * processor's pixel or byte limit.
    *
    * @throws ImageDecodeException for corrupt, truncated, unsupported or oversized input
+   * @param data PNG, JPEG or WebP bytes
+   * @return the decoded image
    */
   DecodedImage decode(byte[] data);
 
@@ -24,6 +26,9 @@ public interface ImageProcessor {
    * fits that keep the exact size) and encodes it.
    *
    * @throws ImageProcessingException when it cannot
+   * @param source a decoded image
+   * @param rendition size, fit and format
+   * @return the encoded file
    */
   EncodedImage render(DecodedImage source, Rendition rendition);
 }

@@ -16,10 +16,16 @@ public interface ImageProvider {
    * Generates one image.
    *
    * @throws ProviderException when no image could be made
+   * @param prompt what to draw
+   * @return the image bytes, the revised prompt and the cost
    */
   ProviderImage generate(ImagePrompt prompt);
 
-  /** A short name for logs and results, e.g. {@code openai} or {@code placeholder}. */
+  /**
+   * A short name for logs and results, e.g. {@code openai} or {@code placeholder}.
+   *
+   * @return e.g. {@code openai}
+   */
   String name();
 
   /**
@@ -27,6 +33,7 @@ public interface ImageProvider {
    * is submitted. The default accepts everything.
    *
    * @throws InvalidRequestException listing what is not supported and what is
+   * @param options the options of a request
    */
   default void validate(ImageOptions options) {}
 }

@@ -18,10 +18,16 @@ public interface ImageProviderFactory {
    * A provider configured from {@code environment}, or empty when the settings it needs are absent.
    *
    * @throws com.snapasset.InvalidRequestException when settings are present but invalid
+   * @param environment variables, e.g. {@link System#getenv()}
+   * @return a provider, or empty when the environment does not configure one
    */
   Optional<ImageProvider> fromEnvironment(Map<String, String> environment);
 
-  /** Among several factories that answer, the highest priority wins. */
+  /**
+   * Among several factories that answer, the highest priority wins.
+   *
+   * @return the priority; default 0
+   */
   default int priority() {
     return 0;
   }

@@ -36,6 +36,9 @@ public interface JobQueue extends AutoCloseable {
   /**
    * Adds a job, unless one with the same id exists, in which case that one is returned unchanged
    * (de-duplication).
+   *
+   * @param job the job to add
+   * @return the job now in the queue, and whether this call created it
    */
   AddResult add(NewJob job);
 
@@ -43,6 +46,9 @@ public interface JobQueue extends AutoCloseable {
    * Atomically promotes delayed jobs that are due, then claims the next ready job for {@code
    * request.token()}, unless the queue is paused or the rate limit is reached. Never hands one job
    * to two claimers. Does not block.
+   *
+   * @param request the claimer's token, lock duration and rate limit
+   * @return the claimed job, none, or how long the rate limit holds
    */
   Claim claim(ClaimRequest request);
 
@@ -50,46 +56,97 @@ public interface JobQueue extends AutoCloseable {
    * Blocks until work may be available (a job was added or retried, a delayed job falls due, the
    * queue was resumed) or {@code maxWait} has passed. Spurious returns are allowed; callers claim
    * again after it returns.
+   *
+   * @param maxWait the longest wait
+   * @throws InterruptedException when the waiting thread is interrupted
    */
   void awaitWork(Duration maxWait) throws InterruptedException;
 
-  /** Extends the lock of an active job held under {@code token}. */
+  /**
+   * Extends the lock of an active job held under {@code token}.
+   *
+   * @param id the job
+   * @param token the token the job was claimed under
+   * @param lockDuration the new lock duration, from now
+   * @return whether the lock is still held, lost, or the job was cancelled
+   */
   LockStatus renewLock(JobId id, String token, Duration lockDuration);
 
-  /** Records progress 0–100 of an active job held under {@code token}. */
+  /**
+   * Records progress 0–100 of an active job held under {@code token}.
+   *
+   * @param id the job
+   * @param token the token the job was claimed under
+   * @param progress 0–100
+   * @return false when the caller no longer holds the lock
+   */
   boolean progress(JobId id, String token, int progress);
 
-  /** Completes an active job held under {@code token}, storing {@code result}. */
+  /**
+   * Completes an active job held under {@code token}, storing {@code result}.
+   *
+   * @param id the job
+   * @param token the token the job was claimed under
+   * @param result the result, opaque to the queue
+   * @return false when the caller no longer holds the lock
+   */
   boolean complete(JobId id, String token, String result);
 
   /**
    * Fails the current attempt of an active job held under {@code token}: with {@code retryAt} the
    * job is delayed until then, without it the job fails for good with {@code reason}.
+   *
+   * @param id the job
+   * @param token the token the job was claimed under
+   * @param reason why the attempt failed
+   * @param retryAt when to try again, or null to fail for good
+   * @return false when the caller no longer holds the lock
    */
   boolean fail(JobId id, String token, String reason, @Nullable Instant retryAt);
 
   /**
    * Puts an active job held under {@code token} back to waiting without counting an attempt (used
    * by a worker shutting down).
+   *
+   * @param id the job
+   * @param token the token the job was claimed under
+   * @return false when the caller no longer holds the lock
    */
   boolean release(JobId id, String token);
 
   /**
    * Finds active jobs whose lock expired: each goes back to waiting, or fails with a reason saying
    * it stalled, once it has stalled more than {@code maxStalledCount} times.
+   *
+   * @param maxStalledCount stalls a job survives
+   * @return the jobs put back and the jobs failed
    */
   SweepResult sweepStalled(int maxStalledCount);
 
-  /** A snapshot of the job, if the queue holds it. */
+  /**
+   * A snapshot of the job, if the queue holds it.
+   *
+   * @param id the job
+   * @return the job, or empty when the queue does not hold it
+   */
   Optional<QueuedJob> find(JobId id);
 
   /**
    * Jobs in {@code state}: waiting ones in the order they will be claimed, finished ones newest
    * first.
+   *
+   * @param state the state
+   * @param offset jobs to skip, 0 or more
+   * @param limit most jobs returned, 1 or more
+   * @return at most {@code limit} jobs
    */
   List<QueuedJob> list(JobState state, int offset, int limit);
 
-  /** Counts per state. */
+  /**
+   * Counts per state.
+   *
+   * @return the counts now
+   */
   QueueStats stats();
 
   /** Stops handing out jobs; adding still works. */
@@ -98,29 +155,56 @@ public interface JobQueue extends AutoCloseable {
   /** Hands out jobs again. */
   void resume();
 
-  /** Whether {@link #pause()} is in force. */
+  /**
+   * Whether {@link #pause()} is in force.
+   *
+   * @return true while paused
+   */
   boolean isPaused();
 
   /**
    * Removes up to {@code limit} jobs in a finished {@code state} that finished more than {@code
    * grace} ago; returns how many.
+   *
+   * @param state {@link JobState#COMPLETED} or {@link JobState#FAILED}
+   * @param grace how long ago a job must have finished
+   * @param limit most jobs removed
+   * @return the number of jobs removed
    */
   int clean(JobState state, Duration grace, int limit);
 
-  /** Removes a job that is not active; returns whether it was removed. */
+  /**
+   * Removes a job that is not active; returns whether it was removed.
+   *
+   * @param id the job
+   * @return whether it was removed
+   */
   boolean remove(JobId id);
 
   /**
    * Asks for an active job to be cancelled: from now on {@link #renewLock} answers {@link
    * LockStatus#CANCELLED} to its holder, which stops and fails it. Returns whether the job was
    * active.
+   *
+   * @param id the job
+   * @return whether the job was active
    */
   boolean cancel(JobId id);
 
-  /** Moves a failed job back to waiting with its attempts reset; returns whether it was failed. */
+  /**
+   * Moves a failed job back to waiting with its attempts reset; returns whether it was failed.
+   *
+   * @param id the job
+   * @return whether the job was failed
+   */
   boolean retry(JobId id);
 
-  /** Starts delivering events to {@code listener} until the subscription is closed. */
+  /**
+   * Starts delivering events to {@code listener} until the subscription is closed.
+   *
+   * @param listener called on the queue's threads; must not block
+   * @return the subscription to close
+   */
   Subscription subscribe(QueueEventListener listener);
 
   /** Releases connections and threads the queue owns. */

@@ -15,6 +15,16 @@ import java.util.Objects;
  */
 public record NewJob(
     JobId id, String payload, int priority, int maxAttempts, int keepCompleted, int keepFailed) {
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param id the job's id; adding an id that exists returns the existing job
+   * @param payload opaque data, stored as given
+   * @param priority lower is claimed first
+   * @param maxAttempts attempts allowed, kept for display
+   * @param keepCompleted newest completed jobs to keep when this one completes; -1 keeps all
+   * @param keepFailed newest failed jobs to keep when this one fails for good; -1 keeps all
+   */
   public NewJob {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(payload, "payload");

@@ -6,5 +6,10 @@ package com.snapasset.spi;
  */
 @FunctionalInterface
 public interface QueueEventListener {
+  /**
+   * Hears one event.
+   *
+   * @param event what happened
+   */
   void onEvent(QueueEvent event);
 }

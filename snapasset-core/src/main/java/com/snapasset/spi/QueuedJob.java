@@ -40,6 +40,24 @@ public record QueuedJob(
     @Nullable String result,
     @Nullable String failedReason) {
 
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param id the id
+   * @param payload opaque data given when added
+   * @param state the state
+   * @param priority lower is claimed first
+   * @param progress 0–100
+   * @param attemptsMade finished attempts
+   * @param maxAttempts attempts allowed
+   * @param stalledCount how often its lock expired while active
+   * @param createdAt when added
+   * @param processedAt when the latest attempt started
+   * @param finishedAt when it completed or failed for good
+   * @param delayedUntil when a delayed job becomes ready
+   * @param result opaque result, once completed
+   * @param failedReason reason of the latest failed attempt
+   */
   public QueuedJob {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(payload, "payload");

@@ -11,6 +11,13 @@ import java.util.Objects;
  * @param lastModified when it was last written
  */
 public record StoredObject(String key, long size, Instant lastModified) {
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param key its key
+   * @param size its size in bytes
+   * @param lastModified when it was last written
+   */
   public StoredObject {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(lastModified, "lastModified");

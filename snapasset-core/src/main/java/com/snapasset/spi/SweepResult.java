@@ -10,11 +10,22 @@ import java.util.List;
  * @param failed jobs failed for stalling too often
  */
 public record SweepResult(List<JobId> recovered, List<JobId> failed) {
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param recovered jobs put back to waiting
+   * @param failed jobs failed for stalling too often
+   */
   public SweepResult {
     recovered = List.copyOf(recovered);
     failed = List.copyOf(failed);
   }
 
+  /**
+   * Nothing was found stalled.
+   *
+   * @return a result with no jobs
+   */
   public static SweepResult empty() {
     return new SweepResult(List.of(), List.of());
   }

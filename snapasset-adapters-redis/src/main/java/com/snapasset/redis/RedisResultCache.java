@@ -58,12 +58,6 @@ public final class RedisResultCache implements ResultCache, AutoCloseable {
     guard(key, "put", () -> redis.set(redisKey(key), value, SetParams.setParams().px(millis)));
   }
 
-  @Override
-  public void invalidate(String key) {
-    Objects.requireNonNull(key, "key");
-    guard(key, "invalidate", () -> redis.del(redisKey(key)));
-  }
-
   /** Closes the Redis client if this cache created it from a URL. */
   @Override
   public void close() {

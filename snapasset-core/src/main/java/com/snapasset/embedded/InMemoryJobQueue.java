@@ -9,6 +9,7 @@ import com.snapasset.spi.Claim;
 import com.snapasset.spi.ClaimRequest;
 import com.snapasset.spi.JobQueue;
 import com.snapasset.spi.LockStatus;
+import com.snapasset.spi.Listeners;
 import com.snapasset.spi.NewJob;
 import com.snapasset.spi.QueueEvent;
 import com.snapasset.spi.QueueEventListener;
@@ -63,7 +64,7 @@ public final class InMemoryJobQueue implements JobQueue {
   private final Map<JobId, Entry> active = new HashMap<>();
   private final LinkedHashSet<Entry> completed = new LinkedHashSet<>();
   private final LinkedHashSet<Entry> failed = new LinkedHashSet<>();
-  private final List<QueueEventListener> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners<QueueEventListener> listeners = new Listeners<>("queue event listener");
   private final Queue<QueueEvent> pending = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean draining = new AtomicBoolean();
   private long nextSeq;
@@ -560,13 +561,8 @@ public final class InMemoryJobQueue implements JobQueue {
       try {
         QueueEvent event;
         while ((event = pending.poll()) != null) {
-          for (QueueEventListener l : listeners) {
-            try {
-              l.onEvent(event);
-            } catch (RuntimeException ex) {
-              log.warn("queue event listener {} failed on {}", l, event, ex);
-            }
-          }
+          QueueEvent e = event;
+          listeners.each(l -> l.onEvent(e));
         }
       } finally {
         draining.set(false);

@@ -4,7 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.snapasset.spi.ResultCache;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -18,9 +20,14 @@ public final class InMemoryResultCache implements ResultCache {
 
   private final Cache<String, Entry> cache;
 
-  private InMemoryResultCache(long maxBytes) {
+  private InMemoryResultCache(long maxBytes, Clock clock) {
+    Objects.requireNonNull(clock, "clock");
     this.cache =
         Caffeine.newBuilder()
+            .ticker(() -> {
+              Instant now = clock.instant();
+              return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            })
             .executor(Runnable::run) // evict on the writing thread: the bound holds when put returns
             .maximumWeight(maxBytes)
             .weigher((String k, Entry v) -> (int) Math.min(Integer.MAX_VALUE, v.value.length + 2L * k.length() + 64))
@@ -45,7 +52,12 @@ public final class InMemoryResultCache implements ResultCache {
 
   /** A cache holding at most {@link #DEFAULT_MAX_BYTES}. */
   public static InMemoryResultCache create() {
-    return new InMemoryResultCache(DEFAULT_MAX_BYTES);
+    return create(Clock.systemUTC());
+  }
+
+  /** A cache holding at most {@link #DEFAULT_MAX_BYTES}, whose entries expire by {@code clock}. */
+  public static InMemoryResultCache create(Clock clock) {
+    return new InMemoryResultCache(DEFAULT_MAX_BYTES, clock);
   }
 
   /** A cache holding at most {@code maxBytes} of values. */
@@ -53,7 +65,7 @@ public final class InMemoryResultCache implements ResultCache {
     if (maxBytes < 1) {
       throw new IllegalArgumentException("maxBytes must be >= 1, was " + maxBytes);
     }
-    return new InMemoryResultCache(maxBytes);
+    return new InMemoryResultCache(maxBytes, Clock.systemUTC());
   }
 
   @Override
@@ -70,11 +82,6 @@ public final class InMemoryResultCache implements ResultCache {
       throw new IllegalArgumentException("ttl must be positive, was " + ttl);
     }
     cache.put(key, new Entry(value, ttl.toNanos()));
-  }
-
-  @Override
-  public void invalidate(String key) {
-    cache.invalidate(key);
   }
 
   private record Entry(byte[] value, long ttlNanos) {}

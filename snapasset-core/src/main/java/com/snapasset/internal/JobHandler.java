@@ -4,7 +4,7 @@ import com.snapasset.JobOptions;
 import com.snapasset.spi.QueuedJob;
 
 /** What a {@link QueueWorker} does with a claimed job. */
-public interface JobHandler {
+interface JobHandler {
 
   /**
    * Reads the job's payload, once per claim.

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * Claims jobs and runs them on {@code concurrency} threads: renews their locks, enforces their
  * timeouts, sweeps stalled jobs of dead workers, and turns failures into retries or final failures.
  */
-public final class QueueWorker implements Worker {
+final class QueueWorker implements Worker {
   private static final Logger log = LoggerFactory.getLogger(QueueWorker.class);
   private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
 

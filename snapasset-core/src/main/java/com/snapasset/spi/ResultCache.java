@@ -16,7 +16,4 @@ public interface ResultCache {
 
   /** Stores {@code value} under {@code key} for {@code ttl}. */
   void put(String key, byte[] value, Duration ttl);
-
-  /** Removes {@code key}, if present. */
-  void invalidate(String key);
 }

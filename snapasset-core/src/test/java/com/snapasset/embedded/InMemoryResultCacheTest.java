@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.snapasset.spi.ResultCache;
 import com.snapasset.spi.ResultCacheContract;
+import com.snapasset.testing.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class InMemoryResultCacheTest extends ResultCacheContract {
@@ -25,5 +27,18 @@ class InMemoryResultCacheTest extends ResultCacheContract {
     }
     // each entry weighs a little over 1 000 bytes, so at most 10 fit in 10 000
     assertThat(present).isBetween(1, 10);
+  }
+
+  @Test
+  void entriesExpireByTheGivenClock() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    InMemoryResultCache cache = InMemoryResultCache.create(clock);
+    cache.put("k", new byte[] {1, 2, 3}, Duration.ofMinutes(5));
+
+    clock.advance(Duration.ofMinutes(4));
+    assertThat(cache.get("k")).isPresent();
+
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(cache.get("k")).isEmpty();
   }
 }

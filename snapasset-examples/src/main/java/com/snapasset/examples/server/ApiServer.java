@@ -7,6 +7,7 @@ import com.snapasset.AssetGenerator;
 import com.snapasset.InvalidRequestException;
 import com.snapasset.SnapAssetException;
 import com.snapasset.examples.metrics.RequestStats;
+import com.snapasset.spi.AssetStorage;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
@@ -87,7 +88,7 @@ public final class ApiServer implements AutoCloseable {
           sf.directory = root.toAbsolutePath().toString();
           sf.location = Location.EXTERNAL;
           // Keys hold a fresh generation id, so a file never changes once written.
-          sf.headers = Map.of("Cache-Control", "public, max-age=31536000, immutable");
+          sf.headers = Map.of("Cache-Control", AssetStorage.IMMUTABLE);
         });
       }
       if (b.requestStats != null) {

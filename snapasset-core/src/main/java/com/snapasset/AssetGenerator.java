@@ -60,7 +60,26 @@ public final class AssetGenerator implements AutoCloseable {
    * #submit} and {@link #generate} throw an {@link InvalidRequestException} carrying the same list.
    */
   public List<RequestProblem> validate(GenerationRequest request) {
-    return engine.validate(Objects.requireNonNull(request, "request"));
+    Objects.requireNonNull(request, "request");
+    return engine.validate(request.platforms(), request.image());
+  }
+
+  /**
+   * Every problem of a request not built yet: those {@link GenerationRequest.Builder#build()} would
+   * throw and those of {@link #validate(GenerationRequest)}, in that order; empty when {@code
+   * draft} builds into a request that can run. For callers that assemble requests from user input
+   * (a form, a JSON body) and report every problem at once.
+   */
+  public List<RequestProblem> validate(GenerationRequest.Builder draft) {
+    Objects.requireNonNull(draft, "draft");
+    List<RequestProblem> problems = new ArrayList<>();
+    try {
+      draft.build();
+    } catch (InvalidRequestException e) {
+      problems.addAll(e.details());
+    }
+    problems.addAll(engine.validate(draft.draftPlatforms(), draft.draftImage()));
+    return List.copyOf(problems);
   }
 
   /**
@@ -162,11 +181,6 @@ public final class AssetGenerator implements AutoCloseable {
   /** The name of the image provider in use, e.g. {@code placeholder} or {@code openai}. */
   public String providerName() {
     return engine.provider().name();
-  }
-
-  /** The asset storage in use. */
-  public AssetStorage storage() {
-    return engine.storage();
   }
 
   /** The catalog where every finished generation is recorded. */

@@ -147,5 +147,15 @@ public record GenerationRequest(
     public GenerationRequest build() {
       return new GenerationRequest(userId, prompt, platforms, image, output, job);
     }
+
+    /** The platform ids set so far, for {@link AssetGenerator#validate(Builder)}. */
+    List<String> draftPlatforms() {
+      return platforms.stream().filter(Objects::nonNull).toList();
+    }
+
+    /** The image options set so far, for {@link AssetGenerator#validate(Builder)}. */
+    ImageOptions draftImage() {
+      return image;
+    }
   }
 }

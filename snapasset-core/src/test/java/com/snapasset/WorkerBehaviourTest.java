@@ -79,7 +79,7 @@ class WorkerBehaviourTest {
 
   @Test
   void theProvidersRetryAfterIsHonouredWhenLongerThanTheBackoff() {
-    provider.failNext(ProviderException.retryable("429 rate limited", Duration.ofSeconds(30), null));
+    provider.failNext(ProviderException.retryable("429 rate limited", null, Duration.ofSeconds(30)));
     generator.startWorker(WorkerOptions.defaults());
     Instant submittedAt = clock.instant();
 

@@ -3,6 +3,7 @@ package com.snapasset.internal;
 import com.snapasset.GenerationListener;
 import com.snapasset.GenerationRequest;
 import com.snapasset.GenerationResult;
+import com.snapasset.ImageOptions;
 import com.snapasset.InvalidRequestException;
 import com.snapasset.Job;
 import com.snapasset.JobId;
@@ -151,9 +152,9 @@ public final class Engine implements AutoCloseable {
     return new Engine(config);
   }
 
-  /** Every problem of {@code request} in this engine's context; empty when it can run. */
-  public List<RequestProblem> validate(GenerationRequest request) {
-    return validator.problems(request);
+  /** Every problem of these platforms and image options in this engine's context. */
+  public List<RequestProblem> validate(List<String> platformIds, ImageOptions image) {
+    return validator.problems(platformIds, image);
   }
 
   public JobId submit(GenerationRequest request) {
@@ -244,10 +245,6 @@ public final class Engine implements AutoCloseable {
 
   public ImageProvider provider() {
     return provider;
-  }
-
-  public AssetStorage storage() {
-    return storage;
   }
 
   public GenerationCatalog catalog() {

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,8 @@ final class RenderStoreStage {
     CompletionService<Asset> stores = new ExecutorCompletionService<>(ioPool);
     List<Future<?>> inFlight = new ArrayList<>(2 * n);
     Map<String, Asset> byPlatform = new HashMap<>();
+    List<String> submittedKeys = new ArrayList<>(n);
+    AtomicBoolean rolledBack = new AtomicBoolean();
     long firstStoreAt = Long.MAX_VALUE;
     boolean succeeded = false;
     try {
@@ -74,7 +77,8 @@ final class RenderStoreStage {
         Rendered r = unwrap(renders.take());
         firstStoreAt = Math.min(firstStoreAt, System.nanoTime());
         String key = key(request.userId(), generationId, r.platform, r.image);
-        inFlight.add(stores.submit(() -> store(key, r)));
+        submittedKeys.add(key);
+        inFlight.add(stores.submit(() -> store(key, r, rolledBack)));
         progress.report(20 + (int) (40.0 * (i + 1) / n));
       }
       long renderDoneAt = System.nanoTime();
@@ -89,8 +93,11 @@ final class RenderStoreStage {
       return new Stored(assets, Duration.ofNanos(renderDoneAt - r0), Duration.ofNanos(end - Math.min(firstStoreAt, end)));
     } finally {
       if (!succeeded) {
+        // Every submitted key, not only the stores already taken: a put may finish after the
+        // failure. One that finishes after this flag is set deletes its own file (see store).
+        rolledBack.set(true);
         inFlight.forEach(f -> f.cancel(true));
-        rollback(byPlatform.values());
+        submittedKeys.forEach(this::deleteQuietly);
       }
     }
   }
@@ -102,21 +109,22 @@ final class RenderStoreStage {
     return new Rendered(p, image);
   }
 
-  private Asset store(String key, Rendered r) {
+  private Asset store(String key, Rendered r, AtomicBoolean rolledBack) {
     long t = System.nanoTime();
     URI url = storage.put(key, r.image.data(), r.image.format().contentType(), AssetStorage.IMMUTABLE);
+    if (rolledBack.get()) {
+      deleteQuietly(key); // the generation failed while this put ran
+    }
     events.stored(Duration.ofNanos(System.nanoTime() - t), r.image.data().length);
     return new Asset(r.platform.id(), r.platform.name(), r.image.width(), r.image.height(),
         r.image.format(), r.image.data().length, key, url);
   }
 
-  private void rollback(Iterable<Asset> stored) {
-    for (Asset a : stored) {
-      try {
-        storage.delete(a.key());
-      } catch (RuntimeException e) {
-        log.warn("could not delete {} after a failed generation: {}", a.key(), e.toString());
-      }
+  private void deleteQuietly(String key) {
+    try {
+      storage.delete(key);
+    } catch (RuntimeException e) {
+      log.warn("could not delete {} after a failed generation: {}", key, e.toString());
     }
   }
 

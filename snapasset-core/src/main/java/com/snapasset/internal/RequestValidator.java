@@ -1,6 +1,7 @@
 package com.snapasset.internal;
 
 import com.snapasset.GenerationRequest;
+import com.snapasset.ImageOptions;
 import com.snapasset.InvalidRequestException;
 import com.snapasset.Platform;
 import com.snapasset.PlatformRegistry;
@@ -23,14 +24,16 @@ final class RequestValidator {
     this.provider = provider;
   }
 
-  /** Every problem of {@code request}; empty when it can run. */
-  List<RequestProblem> problems(GenerationRequest request) {
+  /**
+   * Every problem of these platform ids (each distinct, non-blank one once: the request itself
+   * reports blanks and repeats) and image options; empty when they can run.
+   */
+  List<RequestProblem> problems(List<String> platformIds, ImageOptions image) {
     List<RequestProblem> problems = new ArrayList<>();
-    for (String id : request.platforms()) {
-      platforms.problemWith(id).ifPresent(m -> problems.add(RequestProblem.of("platforms", m)));
-    }
+    platformIds.stream().filter(id -> !id.isBlank()).distinct().forEach(id ->
+        platforms.problemWith(id).ifPresent(m -> problems.add(RequestProblem.of("platforms", m))));
     try {
-      provider.validate(request.image());
+      provider.validate(image);
     } catch (InvalidRequestException e) {
       e.problems().forEach(m -> problems.add(RequestProblem.of("image", m)));
     }
@@ -43,7 +46,7 @@ final class RequestValidator {
    * @throws InvalidRequestException listing every problem
    */
   List<Platform> validate(GenerationRequest request) {
-    List<RequestProblem> problems = problems(request);
+    List<RequestProblem> problems = problems(request.platforms(), request.image());
     if (!problems.isEmpty()) {
       throw InvalidRequestException.of(problems);
     }

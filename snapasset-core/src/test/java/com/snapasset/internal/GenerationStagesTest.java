@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -120,7 +121,7 @@ class GenerationStagesTest {
   }
 
   @Test
-  void renderStoreStageDeletesWhatItStoredWhenOnePutFails() {
+  void renderStoreStageDeletesWhatItStoredWhenOnePutFails() throws Exception {
     FailingStorage failing = new FailingStorage(storage, "custom-100x50");
     GenerationRequest request = GenerationRequest.of("user-1", "a red fox",
         List.of("twitter-post", "instagram-post", "100x50"));
@@ -128,6 +129,9 @@ class GenerationStagesTest {
 
     assertThatThrownBy(() -> renderStoreStage(failing).run("gen-2", request, platforms, decoded(), p -> {}))
         .isInstanceOf(StorageException.class);
+    // puts still running when the failure came must clean up after themselves too
+    ioPool.shutdown();
+    assertThat(ioPool.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
 
     assertThat(failing.puts).isNotEmpty();
     assertThat(storage.list("user-1/gen-2/")).isEmpty();

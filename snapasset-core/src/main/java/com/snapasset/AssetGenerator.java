@@ -2,12 +2,12 @@ package com.snapasset;
 
 import com.snapasset.internal.Engine;
 import com.snapasset.spi.AssetStorage;
+import com.snapasset.spi.BaseImageCache;
 import com.snapasset.spi.GenerationCatalog;
 import com.snapasset.spi.ImageProcessor;
 import com.snapasset.spi.ImageProvider;
 import com.snapasset.spi.ImageProviderFactory;
 import com.snapasset.spi.JobQueue;
-import com.snapasset.spi.ResultCache;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -222,7 +222,7 @@ public final class AssetGenerator implements AutoCloseable {
     private @Nullable ImageProvider provider;
     private @Nullable JobQueue queue;
     private @Nullable AssetStorage storage;
-    private @Nullable ResultCache cache;
+    private @Nullable BaseImageCache cache;
     private @Nullable ImageProcessor processor;
     private @Nullable GenerationCatalog catalog;
     private Clock clock = Clock.systemUTC();
@@ -257,8 +257,8 @@ public final class AssetGenerator implements AutoCloseable {
     }
 
     /** The cache of base images. Default: in memory, 256 MiB. */
-    public Builder resultCache(ResultCache cache) {
-      this.cache = Objects.requireNonNull(cache, "resultCache");
+    public Builder baseImageCache(BaseImageCache cache) {
+      this.cache = Objects.requireNonNull(cache, "baseImageCache");
       return this;
     }
 

@@ -13,10 +13,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class BaseImageStage {
   private final ImageProvider provider;
-  private final BaseImageCache cache;
+  private final CachedBaseImages cache;
   private final EngineEvents events;
 
-  BaseImageStage(ImageProvider provider, BaseImageCache cache, EngineEvents events) {
+  BaseImageStage(ImageProvider provider, CachedBaseImages cache, EngineEvents events) {
     this.provider = provider;
     this.cache = cache;
     this.events = events;
@@ -31,8 +31,8 @@ final class BaseImageStage {
   }
 
   BaseImage fetch(ImagePrompt prompt) {
-    String key = BaseImageCache.key(provider.name(), prompt);
-    BaseImageCache.Entry cached = cache.get(key);
+    String key = CachedBaseImages.key(provider.name(), prompt);
+    CachedBaseImages.Entry cached = cache.get(key);
     events.baseImageLookup(cached != null);
     if (cached != null) {
       return new BaseImage(cached.image(), cached.revisedPrompt(), BigDecimal.ZERO, true, Duration.ZERO);
@@ -41,7 +41,7 @@ final class BaseImageStage {
     ProviderImage image = provider.generate(prompt);
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     events.providerCalled(provider.name(), took, image.costUsd());
-    cache.put(key, new BaseImageCache.Entry(image.data(), image.revisedPrompt()));
+    cache.put(key, new CachedBaseImages.Entry(image.data(), image.revisedPrompt()));
     return new BaseImage(image.data(), image.revisedPrompt(), image.costUsd(), false, took);
   }
 }

@@ -18,13 +18,14 @@ import com.snapasset.SnapAssetException;
 import com.snapasset.Worker;
 import com.snapasset.WorkerOptions;
 import com.snapasset.embedded.FileSystemAssetStorage;
+import com.snapasset.embedded.InMemoryBaseImageCache;
 import com.snapasset.embedded.InMemoryGenerationCatalog;
 import com.snapasset.embedded.InMemoryJobQueue;
-import com.snapasset.embedded.InMemoryResultCache;
 import com.snapasset.embedded.PlaceholderImageProvider;
 import com.snapasset.imaging.StandardImageProcessor;
 import com.snapasset.spi.AddResult;
 import com.snapasset.spi.AssetStorage;
+import com.snapasset.spi.BaseImageCache;
 import com.snapasset.spi.GenerationCatalog;
 import com.snapasset.spi.ImageProcessor;
 import com.snapasset.spi.ImageProvider;
@@ -32,7 +33,6 @@ import com.snapasset.spi.ImageProviderFactory;
 import com.snapasset.spi.JobQueue;
 import com.snapasset.spi.NewJob;
 import com.snapasset.spi.QueuedJob;
-import com.snapasset.spi.ResultCache;
 import com.snapasset.spi.Subscription;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -73,7 +73,7 @@ public final class Engine implements AutoCloseable {
       @Nullable ImageProvider provider,
       @Nullable JobQueue queue,
       @Nullable AssetStorage storage,
-      @Nullable ResultCache cache,
+      @Nullable BaseImageCache cache,
       @Nullable ImageProcessor processor,
       @Nullable GenerationCatalog catalog,
       Clock clock,
@@ -132,7 +132,7 @@ public final class Engine implements AutoCloseable {
       s = fs;
     }
     this.storage = s;
-    ResultCache cache = c.cache() != null ? c.cache() : InMemoryResultCache.create(c.clock());
+    BaseImageCache cache = c.cache() != null ? c.cache() : InMemoryBaseImageCache.create(c.clock());
     this.catalog = c.catalog() != null ? c.catalog() : InMemoryGenerationCatalog.create();
     this.platforms = c.platforms();
     this.clock = c.clock();

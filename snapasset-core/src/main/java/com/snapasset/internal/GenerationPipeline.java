@@ -5,11 +5,11 @@ import com.snapasset.GenerationResult;
 import com.snapasset.Platform;
 import com.snapasset.StageTimings;
 import com.snapasset.spi.AssetStorage;
+import com.snapasset.spi.BaseImageCache;
 import com.snapasset.spi.GenerationCatalog;
 import com.snapasset.spi.ImageProcessor;
 import com.snapasset.spi.ImagePrompt;
 import com.snapasset.spi.ImageProvider;
-import com.snapasset.spi.ResultCache;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -35,10 +35,10 @@ final class GenerationPipeline {
   }
 
   static GenerationPipeline create(ImageProvider provider, ImageProcessor processor, AssetStorage storage,
-      ResultCache cache, Duration baseImageTtl, GenerationCatalog catalog, Clock clock, ExecutorService renderPool,
+      BaseImageCache cache, Duration baseImageTtl, GenerationCatalog catalog, Clock clock, ExecutorService renderPool,
       ExecutorService ioPool, EngineEvents events) {
     return new GenerationPipeline(
-        new BaseImageStage(provider, new BaseImageCache(cache, baseImageTtl), events),
+        new BaseImageStage(provider, new CachedBaseImages(cache, baseImageTtl), events),
         new DecodeStage(processor),
         new RenderStoreStage(processor, storage, renderPool, ioPool, events),
         new RecordStage(catalog, clock));

@@ -14,8 +14,8 @@ import com.snapasset.Platforms;
 import com.snapasset.StageTimings;
 import com.snapasset.StorageException;
 import com.snapasset.embedded.InMemoryAssetStorage;
+import com.snapasset.embedded.InMemoryBaseImageCache;
 import com.snapasset.embedded.InMemoryGenerationCatalog;
-import com.snapasset.embedded.InMemoryResultCache;
 import com.snapasset.imaging.StandardImageProcessor;
 import com.snapasset.spi.AssetStorage;
 import com.snapasset.spi.GenerationRecord;
@@ -63,7 +63,7 @@ class GenerationStagesTest {
   }
 
   private BaseImageStage baseImageStage() {
-    return new BaseImageStage(provider, new BaseImageCache(InMemoryResultCache.create(), Duration.ofHours(1)), events);
+    return new BaseImageStage(provider, new CachedBaseImages(InMemoryBaseImageCache.create(), Duration.ofHours(1)), events);
   }
 
   @Test

@@ -3,8 +3,8 @@ package com.snapasset.examples.cli;
 import com.snapasset.AssetGenerator;
 import com.snapasset.ConfigurationException;
 import com.snapasset.jdbc.JdbcGenerationCatalog;
+import com.snapasset.redis.RedisBaseImageCache;
 import com.snapasset.redis.RedisJobQueue;
-import com.snapasset.redis.RedisResultCache;
 import com.snapasset.s3.S3AssetStorage;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -53,9 +53,9 @@ final class Backend implements AutoCloseable {
       if (present(o.redisUrl)) {
         RedisJobQueue queue = redisQueue(o.redisUrl);
         adapters.add(queue);
-        RedisResultCache cache = RedisResultCache.builder().url(o.redisUrl).build();
+        RedisBaseImageCache cache = RedisBaseImageCache.builder().url(o.redisUrl).build();
         adapters.add(cache);
-        b.jobQueue(queue).resultCache(cache);
+        b.jobQueue(queue).baseImageCache(cache);
         shared = true;
         log.info("Job queue and cache: {}", queue);
       }

@@ -2,22 +2,22 @@ package com.snapasset.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.snapasset.spi.ResultCache;
-import com.snapasset.spi.ResultCacheContract;
+import com.snapasset.spi.BaseImageCache;
+import com.snapasset.spi.BaseImageCacheContract;
 import com.snapasset.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-class InMemoryResultCacheTest extends ResultCacheContract {
+class InMemoryBaseImageCacheTest extends BaseImageCacheContract {
   @Override
-  protected ResultCache createCache() {
-    return InMemoryResultCache.create();
+  protected BaseImageCache createCache() {
+    return InMemoryBaseImageCache.create();
   }
 
   @Test
   void theByteBoundEvictsEntries() {
-    InMemoryResultCache small = InMemoryResultCache.withMaxBytes(10_000);
+    InMemoryBaseImageCache small = InMemoryBaseImageCache.withMaxBytes(10_000);
     for (int i = 0; i < 50; i++) {
       small.put("k" + i, new byte[1_000], Duration.ofMinutes(5));
     }
@@ -32,7 +32,7 @@ class InMemoryResultCacheTest extends ResultCacheContract {
   @Test
   void entriesExpireByTheGivenClock() {
     MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    InMemoryResultCache cache = InMemoryResultCache.create(clock);
+    InMemoryBaseImageCache cache = InMemoryBaseImageCache.create(clock);
     cache.put("k", new byte[] {1, 2, 3}, Duration.ofMinutes(5));
 
     clock.advance(Duration.ofMinutes(4));

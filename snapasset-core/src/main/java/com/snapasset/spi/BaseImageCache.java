@@ -9,7 +9,7 @@ import java.util.Optional;
  *
  * <p>Implementations are thread-safe and binary-safe; values returned must not be modified.
  */
-public interface ResultCache {
+public interface BaseImageCache {
 
   /** The value under {@code key}, if present and not expired. */
   Optional<byte[]> get(String key);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.snapasset.embedded.InMemoryAssetStorage;
 import com.snapasset.embedded.InMemoryJobQueue;
-import com.snapasset.spi.ClaimRequest;
-import com.snapasset.spi.QueuedJob;
+import com.snapasset.spi.queue.ClaimRequest;
+import com.snapasset.spi.queue.QueuedJob;
 import com.snapasset.testing.Await;
 import com.snapasset.testing.MutableClock;
 import com.snapasset.testing.ScriptedImageProvider;

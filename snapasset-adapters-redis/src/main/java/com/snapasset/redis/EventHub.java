@@ -2,9 +2,9 @@ package com.snapasset.redis;
 
 import com.snapasset.JobId;
 import com.snapasset.spi.Listeners;
-import com.snapasset.spi.QueueEvent;
-import com.snapasset.spi.QueueEventListener;
-import com.snapasset.spi.Subscription;
+import com.snapasset.spi.queue.QueueEvent;
+import com.snapasset.spi.queue.QueueEventListener;
+import com.snapasset.spi.queue.Subscription;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

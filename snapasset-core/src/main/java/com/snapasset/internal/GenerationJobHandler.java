@@ -4,7 +4,7 @@ import com.snapasset.GenerationRequest;
 import com.snapasset.GenerationResult;
 import com.snapasset.JobOptions;
 import com.snapasset.Platform;
-import com.snapasset.spi.QueuedJob;
+import com.snapasset.spi.queue.QueuedJob;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;

@@ -1,7 +1,7 @@
 package com.snapasset.internal;
 
 import com.snapasset.JobOptions;
-import com.snapasset.spi.QueuedJob;
+import com.snapasset.spi.queue.QueuedJob;
 
 /** What a {@link QueueWorker} does with a claimed job. */
 interface JobHandler {

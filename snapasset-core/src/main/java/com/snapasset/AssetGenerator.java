@@ -1,5 +1,7 @@
 package com.snapasset;
 
+import com.snapasset.embedded.InMemoryAssetStorage;
+import com.snapasset.embedded.PlaceholderImageProvider;
 import com.snapasset.internal.Engine;
 import com.snapasset.spi.AssetStorage;
 import com.snapasset.spi.BaseImageCache;
@@ -51,6 +53,25 @@ public final class AssetGenerator implements AutoCloseable {
   /** A builder with every port optional. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * A hermetic generator for tests, in one line: the offline placeholder provider and an in-memory
+   * queue, base-image cache, storage and catalog. It never calls a real provider, whatever the
+   * environment holds ({@code OPENAI_API_KEY} included), never opens a connection and never writes
+   * a file. To replace one part (e.g. a scripted provider), use {@code builder().inMemory()}.
+   *
+   * <pre>{@code
+   * try (AssetGenerator generator = AssetGenerator.inMemory()) {
+   *   GenerationResult r = generator.generate(GenerationRequest.of("u1", "a fox", List.of("instagram-post")));
+   * }
+   * }</pre>
+   *
+   * @return a new generator; close it
+   * @see Builder#inMemory()
+   */
+  public static AssetGenerator inMemory() {
+    return builder().inMemory().build();
   }
 
   /**
@@ -233,6 +254,7 @@ public final class AssetGenerator implements AutoCloseable {
     private int renderThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private int ioThreads = 16;
     private Map<String, String> environment = System.getenv();
+    private boolean inMemory;
     private final List<JobListener> jobListeners = new ArrayList<>();
     private final List<GenerationListener> generationListeners = new ArrayList<>();
 
@@ -344,9 +366,36 @@ public final class AssetGenerator implements AutoCloseable {
       return this;
     }
 
-    /** A new generator on this configuration; the builder stays unchanged and may build again. */
+    /**
+     * Hermetic defaults, for tests: the parts not set on this builder (before or after this call)
+     * are the offline placeholder provider, without looking at the environment, and in-memory
+     * queue, base-image cache, storage and catalog; {@link #outputDirectory} is not used. Each
+     * {@link #build()} makes fresh in-memory parts.
+     *
+     * @return this builder
+     * @see AssetGenerator#inMemory()
+     */
+    public Builder inMemory() {
+      this.inMemory = true;
+      return this;
+    }
+
+    /**
+     * A new generator on this configuration; the builder stays unchanged and may build again.
+     *
+     * @return the generator; close it
+     */
     public AssetGenerator build() {
-      return new AssetGenerator(Engine.start(new Engine.Config(provider, queue, storage, cache, processor, catalog,
+      ImageProvider p = provider;
+      AssetStorage s = storage;
+      if (inMemory) {
+        // Only the two defaults that reach outside the JVM need replacing: the provider found in
+        // the environment (a paid API) and the file-system storage; queue, cache and catalog
+        // already default to memory.
+        p = p != null ? p : PlaceholderImageProvider.create();
+        s = s != null ? s : InMemoryAssetStorage.create(clock);
+      }
+      return new AssetGenerator(Engine.start(new Engine.Config(p, queue, s, cache, processor, catalog,
           clock, platforms, outputDirectory, publicBaseUrl, baseImageTtl, renderThreads, ioThreads, environment,
           jobListeners, generationListeners)));
     }

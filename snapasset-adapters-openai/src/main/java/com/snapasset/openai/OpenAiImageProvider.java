@@ -105,7 +105,11 @@ public final class OpenAiImageProvider implements ImageProvider, AutoCloseable {
     this.client = sdk.build();
   }
 
-  /** A builder with the defaults: {@link #DEFAULT_BASE_URL}, 120 s per call, 32 MiB per image. */
+  /**
+   * A builder with the defaults: {@link #DEFAULT_BASE_URL}, 120 s per call, 32 MiB per image.
+   *
+   * @return a builder with the defaults
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -117,6 +121,8 @@ public final class OpenAiImageProvider implements ImageProvider, AutoCloseable {
    *
    * @throws ConfigurationException when a variable is set but invalid (the message never quotes
    *     the key)
+   * @param environment variables, e.g. {@link System#getenv()}
+   * @return a provider, or empty when {@code OPENAI_API_KEY} is not set
    */
   public static Optional<OpenAiImageProvider> fromEnvironment(Map<String, String> environment) {
     String key = environment.get("OPENAI_API_KEY");
@@ -297,7 +303,12 @@ public final class OpenAiImageProvider implements ImageProvider, AutoCloseable {
 
     private Builder() {}
 
-    /** The secret key ({@code OPENAI_API_KEY}). Required. */
+    /**
+     * The secret key ({@code OPENAI_API_KEY}). Required.
+     *
+     * @param apiKey the key; never logged
+     * @return this builder
+     */
     public Builder apiKey(String apiKey) {
       Objects.requireNonNull(apiKey, "apiKey");
       if (apiKey.isBlank() || !apiKey.strip().equals(apiKey) || apiKey.chars().anyMatch(Character::isWhitespace)) {
@@ -307,7 +318,12 @@ public final class OpenAiImageProvider implements ImageProvider, AutoCloseable {
       return this;
     }
 
-    /** The API's address, e.g. a proxy or compatible server; default {@link #DEFAULT_BASE_URL}. */
+    /**
+     * The API's address, e.g. a proxy or compatible server; default {@link #DEFAULT_BASE_URL}.
+     *
+     * @param baseUrl an http(s) URL
+     * @return this builder
+     */
     public Builder baseUrl(String baseUrl) {
       Objects.requireNonNull(baseUrl, "baseUrl");
       URI uri;
@@ -323,39 +339,69 @@ public final class OpenAiImageProvider implements ImageProvider, AutoCloseable {
       return this;
     }
 
-    /** The organization to bill ({@code OPENAI_ORG_ID}); null for the key's default. */
+    /**
+     * The organization to bill ({@code OPENAI_ORG_ID}); null for the key's default.
+     *
+     * @param organization the organisation id, or null
+     * @return this builder
+     */
     public Builder organization(@Nullable String organization) {
       this.organization = organization;
       return this;
     }
 
-    /** The project to bill ({@code OPENAI_PROJECT_ID}); null for the key's default. */
+    /**
+     * The project to bill ({@code OPENAI_PROJECT_ID}); null for the key's default.
+     *
+     * @param project the project id, or null
+     * @return this builder
+     */
     public Builder project(@Nullable String project) {
       this.project = project;
       return this;
     }
 
-    /** The limit for one generation call, up to 30 min; default 120 s (gpt-image-1 high is slow). */
+    /**
+     * The limit for one generation call, up to 30 min; default 120 s (gpt-image-1 high is slow).
+     *
+     * @param timeout the limit
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = checkDuration("timeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(30));
       return this;
     }
 
-    /** The limit for opening a connection to the API; default 10 s. */
+    /**
+     * The limit for opening a connection to the API; default 10 s.
+     *
+     * @param connectTimeout the limit
+     * @return this builder
+     */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout =
           checkDuration("connectTimeout", connectTimeout, Duration.ofMillis(1), Duration.ofMinutes(5));
       return this;
     }
 
-    /** The limit for downloading an image that came back as a URL, whole call; default 30 s. */
+    /**
+     * The limit for downloading an image that came back as a URL, whole call; default 30 s.
+     *
+     * @param downloadTimeout the limit
+     * @return this builder
+     */
     public Builder downloadTimeout(Duration downloadTimeout) {
       this.downloadTimeout =
           checkDuration("downloadTimeout", downloadTimeout, Duration.ofMillis(1), Duration.ofMinutes(10));
       return this;
     }
 
-    /** The largest image accepted, downloaded or base64, in bytes; default 32 MiB. */
+    /**
+     * The largest image accepted, downloaded or base64, in bytes; default 32 MiB.
+     *
+     * @param maxImageBytes bytes, at least 1
+     * @return this builder
+     */
     public Builder maxImageBytes(long maxImageBytes) {
       if (maxImageBytes < 1) {
         throw new IllegalArgumentException("maxImageBytes must be positive, got " + maxImageBytes);
@@ -364,7 +410,12 @@ public final class OpenAiImageProvider implements ImageProvider, AutoCloseable {
       return this;
     }
 
-    /** The price table for cost accounting; default {@link OpenAiPrices#defaults()}. */
+    /**
+     * The price table for cost accounting; default {@link OpenAiPrices#defaults()}.
+     *
+     * @param prices the price table
+     * @return this builder
+     */
     public Builder prices(OpenAiPrices prices) {
       this.prices = Objects.requireNonNull(prices, "prices");
       return this;
@@ -380,6 +431,7 @@ public final class OpenAiImageProvider implements ImageProvider, AutoCloseable {
      * A new provider with its own HTTP clients.
      *
      * @throws IllegalStateException when no API key was set
+     * @return a provider ready to use
      */
     public OpenAiImageProvider build() {
       if (apiKey == null) {

@@ -35,7 +35,11 @@ public final class RedisBaseImageCache implements BaseImageCache, AutoCloseable 
     this.prefix = keyPrefix + ":";
   }
 
-  /** A builder; set {@link Builder#url} or {@link Builder#client}. */
+  /**
+   * A builder; set {@link Builder#url} or {@link Builder#client}.
+   *
+   * @return a builder with the defaults
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -92,7 +96,12 @@ public final class RedisBaseImageCache implements BaseImageCache, AutoCloseable 
 
     private Builder() {}
 
-    /** Connects to {@code redis://[user:password@]host[:port][/db]} or {@code rediss://…}. */
+    /**
+     * Connects to {@code redis://[user:password@]host[:port][/db]} or {@code rediss://…}.
+     *
+     * @param url the server's URL
+     * @return this builder
+     */
     public Builder url(String url) {
       Objects.requireNonNull(url, "url");
       this.url = RedisClients.parse(url);
@@ -100,14 +109,24 @@ public final class RedisBaseImageCache implements BaseImageCache, AutoCloseable 
       return this;
     }
 
-    /** Uses a client the caller created and closes. */
+    /**
+     * Uses a client the caller created and closes.
+     *
+     * @param client a client the caller keeps and closes
+     * @return this builder
+     */
     public Builder client(UnifiedJedis client) {
       this.client = Objects.requireNonNull(client, "client");
       this.url = null;
       return this;
     }
 
-    /** The part before every key. Default {@code snapasset:cache}. */
+    /**
+     * The part before every key. Default {@code snapasset:cache}.
+     *
+     * @param keyPrefix the prefix
+     * @return this builder
+     */
     public Builder keyPrefix(String keyPrefix) {
       Objects.requireNonNull(keyPrefix, "keyPrefix");
       if (keyPrefix.isEmpty()) {
@@ -117,7 +136,12 @@ public final class RedisBaseImageCache implements BaseImageCache, AutoCloseable 
       return this;
     }
 
-    /** Size of the connection pool created for {@link #url}. Default 16. */
+    /**
+     * Size of the connection pool created for {@link #url}. Default 16.
+     *
+     * @param maxConnections connections, at least 1
+     * @return this builder
+     */
     public Builder maxConnections(int maxConnections) {
       if (maxConnections < 1) {
         throw new IllegalArgumentException("maxConnections must be >= 1, was " + maxConnections);
@@ -126,7 +150,11 @@ public final class RedisBaseImageCache implements BaseImageCache, AutoCloseable 
       return this;
     }
 
-    /** A new cache; the builder can build more. */
+    /**
+     * A new cache; the builder can build more.
+     *
+     * @return a connected cache
+     */
     public RedisBaseImageCache build() {
       if (client != null) {
         return new RedisBaseImageCache(client, false, keyPrefix);

@@ -98,7 +98,11 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
     this.deleteBatch = b.deleteBatch;
   }
 
-  /** A builder with no bucket set, region {@code us-east-1} and the SDK's default credentials. */
+  /**
+   * A builder with no bucket set, region {@code us-east-1} and the SDK's default credentials.
+   *
+   * @return a builder with the defaults
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -114,6 +118,7 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
    * @param region the project's region, shown with the S3 keys in the storage settings
    * @param accessKeyId the S3 access key id from the project's storage settings
    * @param secretAccessKey its secret
+   * @return a builder for that project, to which the bucket is still to be given
    */
   public static Builder supabase(
       String projectUrl, String region, String accessKeyId, String secretAccessKey) {
@@ -253,7 +258,11 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
     }
   }
 
-  /** The bucket this storage writes to. */
+  /**
+   * The bucket this storage writes to.
+   *
+   * @return the bucket's name
+   */
   public String bucket() {
     return bucket;
   }
@@ -325,7 +334,12 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
       return this;
     }
 
-    /** The bucket to write to (required). */
+    /**
+     * The bucket to write to (required).
+     *
+     * @param bucket the bucket's name
+     * @return this builder
+     */
     public Builder bucket(String bucket) {
       if (bucket == null || bucket.isBlank() || bucket.contains("/")) {
         throw new IllegalArgumentException("bucket must be a non-blank name without '/': " + bucket);
@@ -334,7 +348,12 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
       return this;
     }
 
-    /** The region, e.g. {@code eu-west-1}; default {@code us-east-1} (MinIO and R2 accept it). */
+    /**
+     * The region, e.g. {@code eu-west-1}; default {@code us-east-1} (MinIO and R2 accept it).
+     *
+     * @param region e.g. {@code eu-west-1}
+     * @return this builder
+     */
     public Builder region(String region) {
       if (region == null || region.isBlank()) {
         throw new IllegalArgumentException("region must not be blank");
@@ -343,7 +362,12 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
       return this;
     }
 
-    /** The endpoint of a non-AWS server, e.g. {@code http://127.0.0.1:9000} for MinIO. */
+    /**
+     * The endpoint of a non-AWS server, e.g. {@code http://127.0.0.1:9000} for MinIO.
+     *
+     * @param endpoint the server's URL
+     * @return this builder
+     */
     public Builder endpoint(URI endpoint) {
       this.endpoint = httpUri(Objects.requireNonNull(endpoint, "endpoint").toString(), "endpoint");
       return this;
@@ -353,13 +377,22 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
      * Path-style URLs ({@code host/bucket/key}) as MinIO and Supabase need; default off. With a
      * {@linkplain #client(S3Client) supplied client} it only shapes presigned URLs (match the
      * client's own setting).
+     *
+     * @param pathStyle true for {@code host/bucket/key} URLs
+     * @return this builder
      */
     public Builder pathStyle(boolean pathStyle) {
       this.pathStyle = pathStyle;
       return this;
     }
 
-    /** Static credentials; without them (or a provider) the SDK's default chain is used. */
+    /**
+     * Static credentials; without them (or a provider) the SDK's default chain is used.
+     *
+     * @param accessKeyId the key id
+     * @param secretAccessKey the secret; never logged
+     * @return this builder
+     */
     public Builder credentials(String accessKeyId, String secretAccessKey) {
       if (accessKeyId == null || accessKeyId.isBlank()) {
         throw new IllegalArgumentException("accessKeyId must not be blank");
@@ -372,7 +405,12 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
       return this;
     }
 
-    /** Any SDK credentials provider (profiles, STS, web identity, ...). */
+    /**
+     * Any SDK credentials provider (profiles, STS, web identity, ...).
+     *
+     * @param provider the SDK's credentials provider
+     * @return this builder
+     */
     public Builder credentialsProvider(AwsCredentialsProvider provider) {
       this.credentials = Objects.requireNonNull(provider, "credentialsProvider");
       return this;
@@ -382,13 +420,21 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
      * A ready client to use instead of building one; it stays the caller's to close. Region,
      * endpoint and credentials must then not be set here (they come from the client), and
      * timeout and attempts are the client's own.
+     *
+     * @param client a client the caller keeps and closes
+     * @return this builder
      */
     public Builder client(S3Client client) {
       this.client = Objects.requireNonNull(client, "client");
       return this;
     }
 
-    /** A folder inside the bucket that every key is put under, e.g. {@code snapasset/prod}. */
+    /**
+     * A folder inside the bucket that every key is put under, e.g. {@code snapasset/prod}.
+     *
+     * @param keyPrefix the prefix
+     * @return this builder
+     */
     public Builder keyPrefix(String keyPrefix) {
       Objects.requireNonNull(keyPrefix, "keyPrefix");
       String trimmed = keyPrefix.replaceAll("/+$", "");
@@ -409,6 +455,9 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
     /**
      * URLs are {@code publicBaseUrl/KEY_PREFIX/KEY}: a CDN or bucket website in front of the
      * bucket. Replaces presigned URLs.
+     *
+     * @param publicBaseUrl the base URL
+     * @return this builder
      */
     public Builder publicBaseUrl(URI publicBaseUrl) {
       String base = Objects.requireNonNull(publicBaseUrl, "publicBaseUrl").toString();
@@ -417,7 +466,12 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
       return this;
     }
 
-    /** URLs are presigned GETs valid for {@code lifetime} (at most 7 days, SigV4's limit). */
+    /**
+     * URLs are presigned GETs valid for {@code lifetime} (at most 7 days, SigV4's limit).
+     *
+     * @param lifetime how long a URL is valid
+     * @return this builder
+     */
     public Builder presignedUrls(Duration lifetime) {
       Objects.requireNonNull(lifetime, "lifetime");
       if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(Duration.ofDays(7)) > 0) {
@@ -428,7 +482,12 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
       return this;
     }
 
-    /** Files of at least this many bytes go up in parts; default 16 MiB, at least 5 MiB. */
+    /**
+     * Files of at least this many bytes go up in parts; default 16 MiB, at least 5 MiB.
+     *
+     * @param bytes the threshold
+     * @return this builder
+     */
     public Builder multipartThreshold(long bytes) {
       if (bytes < MIN_PART_SIZE) {
         throw new IllegalArgumentException(
@@ -438,7 +497,12 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
       return this;
     }
 
-    /** How long one HTTP attempt may take before it counts as a (retryable) timeout; default 30 s. */
+    /**
+     * How long one HTTP attempt may take before it counts as a (retryable) timeout; default 30 s.
+     *
+     * @param timeout the limit
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
       if (timeout.isNegative() || timeout.isZero()) {
@@ -448,7 +512,12 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
       return this;
     }
 
-    /** How many times the SDK tries one request before giving up; default 3, 1 = no retry. */
+    /**
+     * How many times the SDK tries one request before giving up; default 3, 1 = no retry.
+     *
+     * @param maxAttempts attempts, at least 1
+     * @return this builder
+     */
     public Builder maxAttempts(int maxAttempts) {
       if (maxAttempts < 1 || maxAttempts > 20) {
         throw new IllegalArgumentException("maxAttempts must be in [1, 20]: " + maxAttempts);
@@ -462,6 +531,7 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
      *
      * @throws IllegalStateException if the bucket is missing, or a client was supplied together
      *     with settings it would ignore
+     * @return a storage ready to use
      */
     public S3AssetStorage build() {
       String b = bucket;

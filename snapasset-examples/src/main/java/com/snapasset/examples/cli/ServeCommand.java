@@ -5,8 +5,8 @@ import com.snapasset.Worker;
 import com.snapasset.WorkerOptions;
 import com.snapasset.examples.metrics.AlertMonitor;
 import com.snapasset.examples.metrics.RequestStats;
-import com.snapasset.examples.metrics.SnapAssetMetrics;
 import com.snapasset.examples.server.ApiServer;
+import com.snapasset.micrometer.SnapAssetMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -110,7 +110,8 @@ final class ServeCommand implements Callable<Integer> {
     List<AutoCloseable> resources = new ArrayList<>();
     try (JvmGcMetrics gc = new JvmGcMetrics(); Backend b = Backend.open(backend, base + "/files/")) {
       gc.bindTo(registry);
-      SnapAssetMetrics metrics = SnapAssetMetrics.bind(b.generator, registry);
+      SnapAssetMetrics metrics = SnapAssetMetrics.of(b.generator);
+      metrics.bindTo(registry);
       resources.add(metrics);
       RequestStats requests = RequestStats.create(registry, Clock.systemUTC());
       AlertMonitor alerts = AlertMonitor.builder(AlertMonitor.Signals.of(b.generator, metrics, requests))

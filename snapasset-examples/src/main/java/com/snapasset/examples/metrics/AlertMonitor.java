@@ -2,6 +2,7 @@ package com.snapasset.examples.metrics;
 
 import com.snapasset.AssetGenerator;
 import com.snapasset.QueueStats;
+import com.snapasset.micrometer.SnapAssetMetrics;
 import com.snapasset.spi.Listeners;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

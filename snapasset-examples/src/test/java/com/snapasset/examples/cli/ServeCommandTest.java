@@ -22,6 +22,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -110,12 +112,23 @@ class ServeCommandTest {
       WorkerCommand worker = new WorkerCommand();
       AtomicInteger exit = new AtomicInteger(-1);
       Thread t = new Thread(() -> exit.set(run(worker, "--output", dir.resolve("worker").toString(),
-          "--redis-url", redis.url(), "--shutdown-grace", "PT5S")), "worker-under-test");
+          "--redis-url", redis.url(), "--shutdown-grace", "PT5S", "--metrics-host", "127.0.0.1",
+          "--metrics-port", "0")), "worker-under-test");
       t.start();
       try {
         JsonNode job = awaitCompleted(api.base, id);
         assertThat(job.get("result").get("assets")).hasSize(1);
         assertThat(err.toString()).contains("SnapAsset worker");
+
+        // the worker's own /metrics, for Prometheus and autoscalers
+        Matcher m = Pattern.compile("Metrics: (http://\\S+/metrics)").matcher(err.toString());
+        assertThat(m.find()).as(err.toString()).isTrue();
+        Await.until("the completion is counted", WAIT,
+            () -> get(m.group(1)).body().contains("snapasset_jobs_completed_total 1.0"));
+        assertThat(get(m.group(1)).body())
+            .contains("snapasset_workers_desired 1.0")
+            .contains("snapasset_queue_depth{state=\"completed\"}")
+            .contains("jvm_memory_used_bytes");
       } finally {
         worker.stopForTest();
         t.join(WAIT.toMillis());

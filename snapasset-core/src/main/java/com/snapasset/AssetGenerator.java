@@ -50,7 +50,11 @@ public final class AssetGenerator implements AutoCloseable {
     this.engine = engine;
   }
 
-  /** A builder with every port optional. */
+  /**
+   * A builder with every port optional.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -79,6 +83,9 @@ public final class AssetGenerator implements AutoCloseable {
    * the provider does not serve), each naming its field; empty when the request can run. What a
    * request can check alone is checked when it is built (see {@link GenerationRequest}); {@link
    * #submit} and {@link #generate} throw an {@link InvalidRequestException} carrying the same list.
+   *
+   * @param request what to generate
+   * @return the problems; empty when the request can run
    */
   public List<RequestProblem> validate(GenerationRequest request) {
     Objects.requireNonNull(request, "request");
@@ -90,6 +97,9 @@ public final class AssetGenerator implements AutoCloseable {
    * throw and those of {@link #validate(GenerationRequest)}, in that order; empty when {@code
    * draft} builds into a request that can run. For callers that assemble requests from user input
    * (a form, a JSON body) and report every problem at once.
+   *
+   * @param draft a request being built, possibly incomplete
+   * @return the problems; empty when the request can run
    */
   public List<RequestProblem> validate(GenerationRequest.Builder draft) {
     Objects.requireNonNull(draft, "draft");
@@ -108,12 +118,19 @@ public final class AssetGenerator implements AutoCloseable {
    * JobOptions#jobId()} that the queue already holds, returns that id without adding anything.
    *
    * @throws InvalidRequestException listing every problem of the request
+   * @param request what to generate
+   * @return the job's id (the existing job's, when the request names an id already queued)
    */
   public JobId submit(GenerationRequest request) {
     return engine.submit(request);
   }
 
-  /** A snapshot of the job, if the queue holds it. */
+  /**
+   * A snapshot of the job, if the queue holds it.
+   *
+   * @param id the job
+   * @return a snapshot of the job, or empty when the queue does not hold it
+   */
   public Optional<Job> job(JobId id) {
     return engine.job(id);
   }
@@ -125,6 +142,9 @@ public final class AssetGenerator implements AutoCloseable {
    *
    * @throws JobNotFoundException when the queue does not hold the job
    * @throws InterruptedException when the calling thread is interrupted
+   * @param id the job
+   * @param timeout the longest wait
+   * @return the job as it is when it finished, or when the wait ran out
    */
   public Job await(JobId id, Duration timeout) throws InterruptedException {
     return engine.await(id, timeout);
@@ -136,22 +156,40 @@ public final class AssetGenerator implements AutoCloseable {
    *
    * @throws InvalidRequestException listing every problem of the request
    * @throws SnapAssetException when a stage fails
+   * @param request what to generate
+   * @return the stored assets
    */
   public GenerationResult generate(GenerationRequest request) {
     return engine.generate(request);
   }
 
-  /** Starts a worker that processes queued jobs until closed (or until this generator closes). */
+  /**
+   * Starts a worker that processes queued jobs until closed (or until this generator closes).
+   *
+   * @param options concurrency, locks, shutdown grace, rate limit
+   * @return the running worker; close it to stop
+   */
   public Worker startWorker(WorkerOptions options) {
     return engine.startWorker(options);
   }
 
-  /** Counts of jobs per state. */
+  /**
+   * Counts of jobs per state.
+   *
+   * @return the counts now
+   */
   public QueueStats stats() {
     return engine.queue().stats();
   }
 
-  /** Jobs in {@code state}: waiting ones in claim order, finished ones newest first. */
+  /**
+   * Jobs in {@code state}: waiting ones in claim order, finished ones newest first.
+   *
+   * @param state the state
+   * @param offset jobs to skip
+   * @param limit most jobs returned
+   * @return at most {@code limit} jobs
+   */
   public List<Job> jobs(JobState state, int offset, int limit) {
     return engine.jobs(state, offset, limit);
   }
@@ -159,17 +197,30 @@ public final class AssetGenerator implements AutoCloseable {
   /**
    * Cancels a job: a waiting or delayed job is removed, an active one is stopped by its worker and
    * failed with reason "job was cancelled". Returns false when the job is finished or unknown.
+   *
+   * @param id the job
+   * @return whether the job was waiting, delayed or active
    */
   public boolean cancel(JobId id) {
     return engine.cancel(id);
   }
 
-  /** Queues a failed job again with its attempts reset. Returns false when it is not failed. */
+  /**
+   * Queues a failed job again with its attempts reset. Returns false when it is not failed.
+   *
+   * @param id the job
+   * @return whether the job was failed
+   */
   public boolean retry(JobId id) {
     return engine.queue().retry(id);
   }
 
-  /** Removes a job that is not active. */
+  /**
+   * Removes a job that is not active.
+   *
+   * @param id the job
+   * @return whether it was removed
+   */
   public boolean remove(JobId id) {
     return engine.queue().remove(id);
   }
@@ -184,47 +235,86 @@ public final class AssetGenerator implements AutoCloseable {
     engine.queue().resume();
   }
 
-  /** Whether the queue is paused. */
+  /**
+   * Whether the queue is paused.
+   *
+   * @return true while paused
+   */
   public boolean isPaused() {
     return engine.queue().isPaused();
   }
 
-  /** Removes up to {@code limit} finished jobs in {@code state} older than {@code grace}. */
+  /**
+   * Removes up to {@code limit} finished jobs in {@code state} older than {@code grace}.
+   *
+   * @param state {@link JobState#COMPLETED} or {@link JobState#FAILED}
+   * @param grace how long ago a job must have finished
+   * @param limit most jobs removed
+   * @return the number of jobs removed
+   */
   public int clean(JobState state, Duration grace, int limit) {
     return engine.queue().clean(state, grace, limit);
   }
 
-  /** The platforms this generator knows: the presets plus registered ones. */
+  /**
+   * The platforms this generator knows: the presets plus registered ones.
+   *
+   * @return the presets and custom platforms this generator knows
+   */
   public PlatformRegistry platforms() {
     return engine.platforms();
   }
 
-  /** The name of the image provider in use, e.g. {@code placeholder} or {@code openai}. */
+  /**
+   * The name of the image provider in use, e.g. {@code placeholder} or {@code openai}.
+   *
+   * @return e.g. {@code openai} or {@code placeholder}
+   */
   public String providerName() {
     return engine.provider().name();
   }
 
-  /** The catalog where every finished generation is recorded. */
+  /**
+   * The catalog where every finished generation is recorded.
+   *
+   * @return the catalog finished generations are recorded in
+   */
   public GenerationCatalog catalog() {
     return engine.catalog();
   }
 
-  /** Starts telling {@code listener} about jobs. */
+  /**
+   * Starts telling {@code listener} about jobs.
+   *
+   * @param listener called on engine or queue threads; must not block
+   */
   public void addListener(JobListener listener) {
     engine.addListener(Objects.requireNonNull(listener, "listener"));
   }
 
-  /** Stops telling {@code listener} about jobs. */
+  /**
+   * Stops telling {@code listener} about jobs.
+   *
+   * @param listener a listener added before
+   */
   public void removeListener(JobListener listener) {
     engine.removeListener(listener);
   }
 
-  /** Starts telling {@code listener} about generation stages. */
+  /**
+   * Starts telling {@code listener} about generation stages.
+   *
+   * @param listener called on engine or queue threads; must not block
+   */
   public void addGenerationListener(GenerationListener listener) {
     engine.addGenerationListener(Objects.requireNonNull(listener, "listener"));
   }
 
-  /** Stops telling {@code listener} about generation stages. */
+  /**
+   * Stops telling {@code listener} about generation stages.
+   *
+   * @param listener a listener added before
+   */
   public void removeGenerationListener(GenerationListener listener) {
     engine.removeGenerationListener(listener);
   }
@@ -260,67 +350,123 @@ public final class AssetGenerator implements AutoCloseable {
 
     private Builder() {}
 
-    /** The image provider. Default: one found in the environment, else the offline placeholder. */
+    /**
+     * The image provider. Default: one found in the environment, else the offline placeholder.
+     *
+     * @param provider the provider, which the caller closes
+     * @return this builder
+     */
     public Builder imageProvider(ImageProvider provider) {
       this.provider = Objects.requireNonNull(provider, "imageProvider");
       return this;
     }
 
-    /** The job queue. Default: in memory, on this builder's clock. */
+    /**
+     * The job queue. Default: in memory, on this builder's clock.
+     *
+     * @param queue the queue, which the caller closes
+     * @return this builder
+     */
     public Builder jobQueue(JobQueue queue) {
       this.queue = Objects.requireNonNull(queue, "jobQueue");
       return this;
     }
 
-    /** Where files go. Default: a {@link com.snapasset.embedded.FileSystemAssetStorage} under {@link #outputDirectory}. */
+    /**
+     * Where files go. Default: a {@link com.snapasset.embedded.FileSystemAssetStorage} under {@link
+     * #outputDirectory}.
+     *
+     * @param storage the storage, which the caller closes
+     * @return this builder
+     */
     public Builder assetStorage(AssetStorage storage) {
       this.storage = Objects.requireNonNull(storage, "assetStorage");
       return this;
     }
 
-    /** The cache of base images. Default: in memory, 256 MiB. */
+    /**
+     * The cache of base images. Default: in memory, 256 MiB.
+     *
+     * @param cache the cache, which the caller closes
+     * @return this builder
+     */
     public Builder baseImageCache(BaseImageCache cache) {
       this.cache = Objects.requireNonNull(cache, "baseImageCache");
       return this;
     }
 
-    /** Rendering and encoding. Default: {@link com.snapasset.imaging.StandardImageProcessor}. */
+    /**
+     * Rendering and encoding. Default: {@link com.snapasset.imaging.StandardImageProcessor}.
+     *
+     * @param processor the processor
+     * @return this builder
+     */
     public Builder imageProcessor(ImageProcessor processor) {
       this.processor = Objects.requireNonNull(processor, "imageProcessor");
       return this;
     }
 
-    /** Where finished generations are recorded. Default: in memory, the newest 10 000. */
+    /**
+     * Where finished generations are recorded. Default: in memory, the newest 10 000.
+     *
+     * @param catalog the catalog, which the caller closes
+     * @return this builder
+     */
     public Builder catalog(GenerationCatalog catalog) {
       this.catalog = Objects.requireNonNull(catalog, "catalog");
       return this;
     }
 
-    /** The clock of the engine and the default queue (tests move it by hand). */
+    /**
+     * The clock of the engine and the default queue (tests move it by hand).
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Adds (or replaces, by id) a platform preset. */
+    /**
+     * Adds (or replaces, by id) a platform preset.
+     *
+     * @param platform the preset
+     * @return this builder
+     */
     public Builder registerPlatform(Platform platform) {
       this.platforms = platforms.with(Objects.requireNonNull(platform, "platform"));
       return this;
     }
 
-    /** The folder of the default file-system storage. Default: {@code ./snapasset-output}. */
+    /**
+     * The folder of the default file-system storage. Default: {@code ./snapasset-output}.
+     *
+     * @param outputDirectory the folder
+     * @return this builder
+     */
     public Builder outputDirectory(Path outputDirectory) {
       this.outputDirectory = Objects.requireNonNull(outputDirectory, "outputDirectory");
       return this;
     }
 
-    /** URLs of the default file-system storage become {@code publicBaseUrl + key}. */
+    /**
+     * URLs of the default file-system storage become {@code publicBaseUrl + key}.
+     *
+     * @param publicBaseUrl e.g. {@code https://cdn.example.com/}
+     * @return this builder
+     */
     public Builder publicBaseUrl(String publicBaseUrl) {
       this.publicBaseUrl = Objects.requireNonNull(publicBaseUrl, "publicBaseUrl");
       return this;
     }
 
-    /** How long a base image is reused for identical prompts. Default: 24 hours. */
+    /**
+     * How long a base image is reused for identical prompts. Default: 24 hours.
+     *
+     * @param ttl a positive duration
+     * @return this builder
+     */
     public Builder baseImageTtl(Duration ttl) {
       Objects.requireNonNull(ttl, "baseImageTtl");
       if (ttl.isNegative() || ttl.isZero()) {
@@ -330,7 +476,12 @@ public final class AssetGenerator implements AutoCloseable {
       return this;
     }
 
-    /** Threads rendering renditions. Default: one per processor. */
+    /**
+     * Threads rendering renditions. Default: one per processor.
+     *
+     * @param threads 1–256
+     * @return this builder
+     */
     public Builder renderThreads(int threads) {
       if (threads < 1 || threads > 256) {
         throw new IllegalArgumentException("renderThreads must be 1-256, was " + threads);
@@ -339,7 +490,12 @@ public final class AssetGenerator implements AutoCloseable {
       return this;
     }
 
-    /** Threads storing files. Default: 16. */
+    /**
+     * Threads storing files. Default: 16.
+     *
+     * @param threads 1–1024
+     * @return this builder
+     */
     public Builder ioThreads(int threads) {
       if (threads < 1 || threads > 1024) {
         throw new IllegalArgumentException("ioThreads must be 1-1024, was " + threads);
@@ -348,19 +504,34 @@ public final class AssetGenerator implements AutoCloseable {
       return this;
     }
 
-    /** The environment provider factories read. Default: {@link System#getenv()}. */
+    /**
+     * The environment provider factories read. Default: {@link System#getenv()}.
+     *
+     * @param environment variable names to values
+     * @return this builder
+     */
     public Builder environment(Map<String, String> environment) {
       this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
       return this;
     }
 
-    /** A job listener registered from the start, before any event can be missed. */
+    /**
+     * A job listener registered from the start, before any event can be missed.
+     *
+     * @param listener called on engine or queue threads; must not block
+     * @return this builder
+     */
     public Builder addListener(JobListener listener) {
       jobListeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
-    /** A generation listener registered from the start. */
+    /**
+     * A generation listener registered from the start.
+     *
+     * @param listener called on engine or queue threads; must not block
+     * @return this builder
+     */
     public Builder addGenerationListener(GenerationListener listener) {
       generationListeners.add(Objects.requireNonNull(listener, "listener"));
       return this;

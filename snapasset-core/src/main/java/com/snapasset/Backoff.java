@@ -19,13 +19,9 @@ public record Backoff(Type type, Duration delay, double jitter) {
 
   /** Fixed: every retry waits {@code delay}. Exponential: {@code delay × 2^(retry − 1)}. */
   public enum Type {
-    /**
-     * Every retry waits the same delay.
-     */
+    /** Every retry waits the same delay. */
     FIXED,
-    /**
-     * The delay doubles with every retry.
-     */
+    /** The delay doubles with every retry. */
     EXPONENTIAL
   }
 

@@ -12,18 +12,33 @@ import java.util.List;
 public final class ConfigurationException extends SnapAssetException {
   private static final long serialVersionUID = 1L;
 
+  /** Every problem found. */
   private final List<String> problems;
 
+  /**
+   * Several problems of the configuration.
+   *
+   * @param problems one sentence each; not empty
+   */
   public ConfigurationException(List<String> problems) {
     super(format(problems), null, false);
     this.problems = List.copyOf(problems);
   }
 
+  /**
+   * One problem of the configuration.
+   *
+   * @param problem one sentence
+   */
   public ConfigurationException(String problem) {
     this(List.of(problem));
   }
 
-  /** Every problem found, one sentence each. Never empty. */
+  /**
+   * Every problem found, one sentence each. Never empty.
+   *
+   * @return one sentence each; never empty
+   */
   public List<String> problems() {
     return problems;
   }

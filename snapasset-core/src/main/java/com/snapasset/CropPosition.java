@@ -9,41 +9,23 @@ import java.util.Optional;
  * picture (as Sharp's {@code position}).
  */
 public enum CropPosition {
-  /**
-   * Keeps the centre.
-   */
+  /** Keeps the centre. */
   CENTER(0, 0),
-  /**
-   * Keeps the top edge, centred horizontally.
-   */
+  /** Keeps the top edge, centred horizontally. */
   NORTH(0, -1),
-  /**
-   * Keeps the top right corner.
-   */
+  /** Keeps the top right corner. */
   NORTH_EAST(1, -1),
-  /**
-   * Keeps the right edge, centred vertically.
-   */
+  /** Keeps the right edge, centred vertically. */
   EAST(1, 0),
-  /**
-   * Keeps the bottom right corner.
-   */
+  /** Keeps the bottom right corner. */
   SOUTH_EAST(1, 1),
-  /**
-   * Keeps the bottom edge, centred horizontally.
-   */
+  /** Keeps the bottom edge, centred horizontally. */
   SOUTH(0, 1),
-  /**
-   * Keeps the bottom left corner.
-   */
+  /** Keeps the bottom left corner. */
   SOUTH_WEST(-1, 1),
-  /**
-   * Keeps the left edge, centred vertically.
-   */
+  /** Keeps the left edge, centred vertically. */
   WEST(-1, 0),
-  /**
-   * Keeps the top left corner.
-   */
+  /** Keeps the top left corner. */
   NORTH_WEST(-1, -1),
   /** Keeps the window with the most detail (highest luminance entropy). Cover only; centre otherwise. */
   ENTROPY(0, 0),

@@ -29,10 +29,22 @@ public record GenerationRequest(
     OutputOptions output,
     JobOptions job) {
 
+  /** The longest prompt, in characters. */
   public static final int MAX_PROMPT_LENGTH = 4000;
+  /** The most platforms one request may ask for. */
   public static final int MAX_PLATFORMS = 20;
   private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param userId 1–128 characters of {@code [A-Za-z0-9._-]}; it becomes a storage path segment
+   * @param prompt non-blank, at most {@value #MAX_PROMPT_LENGTH} characters
+   * @param platforms 1–{@value #MAX_PLATFORMS} distinct platform ids or custom sizes ({@code WxH})
+   * @param image what the image provider is asked for
+   * @param output how renditions are fitted and encoded
+   * @param job how the job is queued and retried
+   */
   public GenerationRequest {
     List<RequestProblem> problems = new ArrayList<>();
     if (userId == null || !USER_ID.matcher(userId).matches() || userId.equals(".") || userId.equals("..")) {
@@ -73,15 +85,32 @@ public record GenerationRequest(
     platforms = List.copyOf(platforms);
   }
 
-  /** A request with default image, output and job options. */
+  /**
+   * A request with default image, output and job options.
+   *
+   * @param userId whose generation it is
+   * @param prompt what to draw
+   * @param platforms preset ids or custom sizes
+   * @return the request
+   */
   public static GenerationRequest of(String userId, String prompt, List<String> platforms) {
     return builder().userId(userId).prompt(prompt).platforms(platforms).build();
   }
 
+  /**
+   * A builder with the default image, output and job options.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * A builder holding this request.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     return new Builder()
         .userId(userId)
@@ -110,40 +139,91 @@ public record GenerationRequest(
 
     private Builder() {}
 
+    /**
+     * Sets {@link GenerationRequest#userId() userId}: 1–128 characters of {@code [A-Za-z0-9._-]};
+     * it becomes a storage path segment.
+     *
+     * @param userId the user
+     * @return this builder
+     */
     public Builder userId(String userId) {
       this.userId = Objects.requireNonNull(userId, "userId");
       return this;
     }
 
+    /**
+     * Sets {@link GenerationRequest#prompt() prompt}: non-blank, at most {@value
+     * GenerationRequest#MAX_PROMPT_LENGTH} characters.
+     *
+     * @param prompt the prompt
+     * @return this builder
+     */
     public Builder prompt(String prompt) {
       this.prompt = Objects.requireNonNull(prompt, "prompt");
       return this;
     }
 
+    /**
+     * Sets {@link GenerationRequest#platforms() platforms}: 1–{@value
+     * GenerationRequest#MAX_PLATFORMS} distinct platform ids or custom sizes ({@code WxH}).
+     *
+     * @param platforms preset ids or custom sizes
+     * @return this builder
+     */
     public Builder platforms(List<String> platforms) {
       this.platforms = new ArrayList<>(Objects.requireNonNull(platforms, "platforms"));
       return this;
     }
 
+    /**
+     * Sets {@link GenerationRequest#platforms() platforms}: 1–{@value
+     * GenerationRequest#MAX_PLATFORMS} distinct platform ids or custom sizes ({@code WxH}).
+     *
+     * @param platforms preset ids or custom sizes
+     * @return this builder
+     */
     public Builder platforms(String... platforms) {
       return platforms(List.of(platforms));
     }
 
+    /**
+     * Sets {@link GenerationRequest#image() image}: what the image provider is asked for.
+     *
+     * @param image the image options
+     * @return this builder
+     */
     public Builder image(ImageOptions image) {
       this.image = Objects.requireNonNull(image, "image");
       return this;
     }
 
+    /**
+     * Sets {@link GenerationRequest#output() output}: how renditions are fitted and encoded.
+     *
+     * @param output the output options
+     * @return this builder
+     */
     public Builder output(OutputOptions output) {
       this.output = Objects.requireNonNull(output, "output");
       return this;
     }
 
+    /**
+     * Sets {@link GenerationRequest#job() job}: how the job is queued and retried.
+     *
+     * @param job the job options
+     * @return this builder
+     */
     public Builder job(JobOptions job) {
       this.job = Objects.requireNonNull(job, "job");
       return this;
     }
 
+    /**
+     * Checks every field at once.
+     *
+     * @return the request
+     */
     public GenerationRequest build() {
       return new GenerationRequest(userId, prompt, platforms, image, output, job);
     }

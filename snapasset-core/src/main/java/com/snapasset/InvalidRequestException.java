@@ -9,13 +9,23 @@ import java.util.List;
 public final class InvalidRequestException extends SnapAssetException {
   private static final long serialVersionUID = 1L;
 
+  /** Every problem found, with its field. */
   private final List<RequestProblem> details;
 
-  /** Problems not tied to one field (their {@link RequestProblem#field()} is {@code request}). */
+  /**
+   * Problems not tied to one field (their {@link RequestProblem#field()} is {@code request}).
+   *
+   * @param problems one sentence each; not empty
+   */
   public InvalidRequestException(List<String> problems) {
     this(problems.stream().map(m -> RequestProblem.of(RequestProblem.REQUEST, m)).toList(), true);
   }
 
+  /**
+   * One problem not tied to one field.
+   *
+   * @param problem one sentence
+   */
   public InvalidRequestException(String problem) {
     this(List.of(problem));
   }
@@ -25,17 +35,30 @@ public final class InvalidRequestException extends SnapAssetException {
     this.details = List.copyOf(details);
   }
 
-  /** An exception carrying {@code problems}, each naming its field. */
+  /**
+   * An exception carrying {@code problems}, each naming its field.
+   *
+   * @param problems not empty
+   * @return the exception
+   */
   public static InvalidRequestException of(List<RequestProblem> problems) {
     return new InvalidRequestException(problems, true);
   }
 
-  /** Every problem found, one sentence each. Never empty. */
+  /**
+   * Every problem found, one sentence each. Never empty.
+   *
+   * @return one sentence each
+   */
   public List<String> problems() {
     return details.stream().map(RequestProblem::message).toList();
   }
 
-  /** Every problem found, with the field each concerns. Never empty. */
+  /**
+   * Every problem found, with the field each concerns. Never empty.
+   *
+   * @return each problem with its field
+   */
   public List<RequestProblem> details() {
     return details;
   }

@@ -4,9 +4,7 @@ package com.snapasset;
 public final class JobNotFoundException extends SnapAssetException {
   private static final long serialVersionUID = 1L;
 
-  /**
-   * The job that was asked for.
-   */
+  /** The job that was asked for. */
   private final JobId jobId;
 
   /**

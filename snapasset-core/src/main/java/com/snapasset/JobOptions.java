@@ -28,17 +28,11 @@ public record JobOptions(
     int keepCompleted,
     int keepFailed) {
 
-  /**
-   * The most urgent priority.
-   */
+  /** The most urgent priority. */
   public static final int MIN_PRIORITY = 1;
-  /**
-   * The least urgent priority.
-   */
+  /** The least urgent priority. */
   public static final int MAX_PRIORITY = 1000;
-  /**
-   * The most attempts a job may be given.
-   */
+  /** The most attempts a job may be given. */
   public static final int MAX_ATTEMPTS = 25;
   private static final JobOptions DEFAULTS = builder().build();
 

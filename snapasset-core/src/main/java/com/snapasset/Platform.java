@@ -11,13 +11,9 @@ import java.util.regex.Pattern;
  * @param height exact output height in pixels, {@value #MIN_SIDE}–{@value #MAX_SIDE}
  */
 public record Platform(String id, String name, int width, int height) {
-  /**
-   * The smallest width or height, in pixels.
-   */
+  /** The smallest width or height, in pixels. */
   public static final int MIN_SIDE = 16;
-  /**
-   * The largest width or height, in pixels.
-   */
+  /** The largest width or height, in pixels. */
   public static final int MAX_SIDE = 4096;
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 

@@ -30,12 +30,21 @@ public final class PlatformRegistry {
     this.byId = map;
   }
 
-  /** The nine built-in presets. */
+  /**
+   * The nine built-in presets.
+   *
+   * @return the nine built-in presets
+   */
   public static PlatformRegistry defaults() {
     return DEFAULTS;
   }
 
-  /** A registry with {@code platform} added, replacing one of the same id. */
+  /**
+   * A registry with {@code platform} added, replacing one of the same id.
+   *
+   * @param platform the preset
+   * @return a copy with it added or replaced
+   */
   public PlatformRegistry with(Platform platform) {
     List<Platform> all = new ArrayList<>(byId.values());
     all.removeIf(p -> p.id().equals(platform.id()));
@@ -43,12 +52,22 @@ public final class PlatformRegistry {
     return new PlatformRegistry(all);
   }
 
-  /** The platform registered under {@code id}. */
+  /**
+   * The platform registered under {@code id}.
+   *
+   * @param id a preset id
+   * @return the preset, or empty
+   */
   public Optional<Platform> find(String id) {
     return Optional.ofNullable(byId.get(id));
   }
 
-  /** A registered id, or a custom size {@code WxH} within the accepted range. */
+  /**
+   * A registered id, or a custom size {@code WxH} within the accepted range.
+   *
+   * @param idOrSize a preset id or {@code WxH}
+   * @return the platform, or empty when it is neither
+   */
   public Optional<Platform> resolve(String idOrSize) {
     Platform known = byId.get(idOrSize);
     if (known != null) {
@@ -68,6 +87,9 @@ public final class PlatformRegistry {
   /**
    * Why {@code idOrSize} does not {@linkplain #resolve(String) resolve}, as one sentence saying what
    * is accepted; empty when it resolves.
+   *
+   * @param idOrSize a preset id or {@code WxH}
+   * @return one sentence saying what is wrong and what is accepted, or empty
    */
   public Optional<String> problemWith(String idOrSize) {
     if (resolve(idOrSize).isPresent()) {
@@ -81,12 +103,20 @@ public final class PlatformRegistry {
         + " or a custom size WIDTHxHEIGHT");
   }
 
-  /** Every registered platform, presets first, in registration order. */
+  /**
+   * Every registered platform, presets first, in registration order.
+   *
+   * @return every preset, built-in first
+   */
   public List<Platform> all() {
     return List.copyOf(byId.values());
   }
 
-  /** The registered ids, for error messages. */
+  /**
+   * The registered ids, for error messages.
+   *
+   * @return every preset's id
+   */
   public List<String> ids() {
     return List.copyOf(byId.keySet());
   }

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 public final class ProviderException extends SnapAssetException {
   private static final long serialVersionUID = 1L;
 
+  /** How long the provider asked to wait, if it did. */
   private final @Nullable Duration retryAfter;
 
   private ProviderException(
@@ -20,7 +21,13 @@ public final class ProviderException extends SnapAssetException {
     this.retryAfter = retryAfter;
   }
 
-  /** A failure that may go away: 5xx, connection error, timeout. */
+  /**
+   * A failure that may go away: 5xx, connection error, timeout.
+   *
+   * @param message what went wrong, for people; no secrets
+   * @param cause the underlying failure, or null
+   * @return the exception
+   */
   public static ProviderException retryable(String message, @Nullable Throwable cause) {
     return new ProviderException(message, cause, true, null);
   }
@@ -28,18 +35,33 @@ public final class ProviderException extends SnapAssetException {
   /**
    * A failure that may go away, with the delay the provider asked for (a rate limit's
    * Retry-After), when it gave one. Arguments in the order of {@link StorageException#retryable}.
+   *
+   * @param message what went wrong, for people; no secrets
+   * @param cause the underlying failure, or null
+   * @param retryAfter the delay asked for, or null
+   * @return the exception
    */
   public static ProviderException retryable(
       String message, @Nullable Throwable cause, @Nullable Duration retryAfter) {
     return new ProviderException(message, cause, true, retryAfter);
   }
 
-  /** A failure that trying again cannot fix: content policy, bad request, refused key. */
+  /**
+   * A failure that trying again cannot fix: content policy, bad request, refused key.
+   *
+   * @param message what went wrong, for people; no secrets
+   * @param cause the underlying failure, or null
+   * @return the exception
+   */
   public static ProviderException permanent(String message, @Nullable Throwable cause) {
     return new ProviderException(message, cause, false, null);
   }
 
-  /** The delay the provider asked for before the next try, when it gave one. */
+  /**
+   * The delay the provider asked for before the next try, when it gave one.
+   *
+   * @return the delay, or empty
+   */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }

@@ -15,12 +15,26 @@ public record RequestProblem(String field, String message) {
   /** The field of problems not tied to one field of the request. */
   public static final String REQUEST = "request";
 
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param field the request field concerned: {@code userId}, {@code prompt}, {@code platforms},
+   *     {@code image}, {@code output}, {@code job}, or {@code request} when no single field is
+   *     meant
+   * @param message one sentence, e.g. {@code platform 'tiktok' is not known: use one of [...]}
+   */
   public RequestProblem {
     Objects.requireNonNull(field, "field");
     Objects.requireNonNull(message, "message");
   }
 
-  /** A problem of {@code field}. */
+  /**
+   * A problem of {@code field}.
+   *
+   * @param field the field
+   * @param message one sentence
+   * @return the problem
+   */
   public static RequestProblem of(String field, String message) {
     return new RequestProblem(field, message);
   }

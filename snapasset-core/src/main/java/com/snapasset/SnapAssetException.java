@@ -13,9 +13,7 @@ import org.jspecify.annotations.Nullable;
 public class SnapAssetException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /**
-   * Whether trying again may help.
-   */
+  /** Whether trying again may help. */
   private final boolean retryable;
 
   /**

@@ -14,10 +14,24 @@ public final class StorageException extends SnapAssetException {
     super(message, cause, retryable);
   }
 
+  /**
+   * A failure that may go away: throttling, 5xx, timeouts, lost connections.
+   *
+   * @param message what went wrong, for people; no secrets
+   * @param cause the underlying failure, or null
+   * @return the exception
+   */
   public static StorageException retryable(String message, @Nullable Throwable cause) {
     return new StorageException(message, cause, true);
   }
 
+  /**
+   * A failure that trying again cannot fix: refused access, a missing bucket, a bad key.
+   *
+   * @param message what went wrong, for people; no secrets
+   * @param cause the underlying failure, or null
+   * @return the exception
+   */
   public static StorageException permanent(String message, @Nullable Throwable cause) {
     return new StorageException(message, cause, false);
   }

@@ -27,9 +27,7 @@ public record WorkerOptions(
     Duration shutdownGrace,
     @Nullable RateLimit rateLimit) {
 
-  /**
-   * The most jobs one worker may run at once.
-   */
+  /** The most jobs one worker may run at once. */
   public static final int MAX_CONCURRENCY = 256;
 
   /**

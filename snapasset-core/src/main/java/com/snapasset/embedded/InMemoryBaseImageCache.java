@@ -50,17 +50,31 @@ public final class InMemoryBaseImageCache implements BaseImageCache {
             .build();
   }
 
-  /** A cache holding at most {@link #DEFAULT_MAX_BYTES}. */
+  /**
+   * A cache holding at most {@link #DEFAULT_MAX_BYTES}.
+   *
+   * @return a cache of 256 MiB on the system clock
+   */
   public static InMemoryBaseImageCache create() {
     return create(Clock.systemUTC());
   }
 
-  /** A cache holding at most {@link #DEFAULT_MAX_BYTES}, whose entries expire by {@code clock}. */
+  /**
+   * A cache holding at most {@link #DEFAULT_MAX_BYTES}, whose entries expire by {@code clock}.
+   *
+   * @param clock the clock of the time-to-live
+   * @return a cache of 256 MiB
+   */
   public static InMemoryBaseImageCache create(Clock clock) {
     return new InMemoryBaseImageCache(DEFAULT_MAX_BYTES, clock);
   }
 
-  /** A cache holding at most {@code maxBytes} of values. */
+  /**
+   * A cache holding at most {@code maxBytes} of values.
+   *
+   * @param maxBytes the most bytes held
+   * @return the cache
+   */
   public static InMemoryBaseImageCache withMaxBytes(long maxBytes) {
     if (maxBytes < 1) {
       throw new IllegalArgumentException("maxBytes must be >= 1, was " + maxBytes);

@@ -76,12 +76,21 @@ public final class InMemoryJobQueue implements JobQueue {
     this.clock = clock;
   }
 
-  /** A queue on the system clock. */
+  /**
+   * A queue on the system clock.
+   *
+   * @return an empty queue on the system clock
+   */
   public static InMemoryJobQueue create() {
     return new InMemoryJobQueue(Clock.systemUTC());
   }
 
-  /** A queue reading time from {@code clock} (tests move it by hand). */
+  /**
+   * A queue reading time from {@code clock} (tests move it by hand).
+   *
+   * @param clock the clock of delays, locks and timestamps
+   * @return an empty queue
+   */
   public static InMemoryJobQueue create(Clock clock) {
     return new InMemoryJobQueue(Objects.requireNonNull(clock, "clock"));
   }

@@ -51,11 +51,20 @@ public final class StandardImageProcessor implements ImageProcessor {
     this.maxBytes = maxBytes;
   }
 
-  /** A processor with the default limits. */
+  /**
+   * A processor with the default limits.
+   *
+   * @return a processor with the default limits
+   */
   public static StandardImageProcessor create() {
     return new StandardImageProcessor(DEFAULT_MAX_PIXELS, DEFAULT_MAX_BYTES);
   }
 
+  /**
+   * A builder with the default limits.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -115,7 +124,12 @@ public final class StandardImageProcessor implements ImageProcessor {
 
     private Builder() {}
 
-    /** Inputs whose header declares more pixels are refused (default 64 MP). */
+    /**
+     * Inputs whose header declares more pixels are refused (default 64 MP).
+     *
+     * @param maxPixels pixels
+     * @return this builder
+     */
     public Builder maxPixels(long maxPixels) {
       if (maxPixels < 1) {
         throw new IllegalArgumentException("maxPixels must be >= 1, was " + maxPixels);
@@ -124,7 +138,12 @@ public final class StandardImageProcessor implements ImageProcessor {
       return this;
     }
 
-    /** Inputs of more encoded bytes are refused (default 50 MB). */
+    /**
+     * Inputs of more encoded bytes are refused (default 50 MB).
+     *
+     * @param maxBytes bytes
+     * @return this builder
+     */
     public Builder maxBytes(int maxBytes) {
       if (maxBytes < 1) {
         throw new IllegalArgumentException("maxBytes must be >= 1, was " + maxBytes);
@@ -133,6 +152,11 @@ public final class StandardImageProcessor implements ImageProcessor {
       return this;
     }
 
+    /**
+     * A processor with these limits.
+     *
+     * @return the processor
+     */
     public StandardImageProcessor build() {
       return new StandardImageProcessor(maxPixels, maxBytes);
     }

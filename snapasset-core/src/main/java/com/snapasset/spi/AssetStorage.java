@@ -27,24 +27,51 @@ public interface AssetStorage {
    *
    * @param contentType e.g. {@code image/png}
    * @param cacheControl the Cache-Control the file is served with, e.g. {@link #IMMUTABLE}
+   * @param key the key; see {@link #checkKey(String)}
+   * @param data the file's bytes
+   * @return the URL of the stored file
    */
   URI put(String key, byte[] data, String contentType, String cacheControl);
 
-  /** The bytes stored under {@code key}, if any. */
+  /**
+   * The bytes stored under {@code key}, if any.
+   *
+   * @param key the key; see {@link #checkKey(String)}
+   * @return the bytes, or empty
+   */
   Optional<byte[]> get(String key);
 
-  /** Deletes {@code key}; returns whether something was there. */
+  /**
+   * Deletes {@code key}; returns whether something was there.
+   *
+   * @param key the key; see {@link #checkKey(String)}
+   * @return whether an object was deleted
+   */
   boolean delete(String key);
 
-  /** Every object whose key starts with {@code prefix} (which may be empty). */
+  /**
+   * Every object whose key starts with {@code prefix} (which may be empty).
+   *
+   * @param prefix the start of the keys; may be empty
+   * @return the objects, in no particular order
+   */
   List<StoredObject> list(String prefix);
 
-  /** The URL of {@code key}, whether or not it exists yet. */
+  /**
+   * The URL of {@code key}, whether or not it exists yet.
+   *
+   * @param key the key; see {@link #checkKey(String)}
+   * @return the URL
+   */
   URI url(String key);
 
   /**
    * Deletes every object under {@code prefix} last modified before {@code cutoff}: the clean-up of
    * old images the original's guide recommends. Returns how many were deleted.
+   *
+   * @param prefix the start of the keys; may be empty
+   * @param cutoff objects modified before this go
+   * @return the number of objects deleted
    */
   default int deleteOlderThan(String prefix, Instant cutoff) {
     int deleted = 0;
@@ -60,6 +87,8 @@ public interface AssetStorage {
    * Checks that {@code key} is a safe relative path; implementations call it first.
    *
    * @throws StorageException (permanent) naming the key and what is accepted
+   * @param key a key
+   * @return the key, unchanged
    */
   static String checkKey(String key) {
     if (key == null || key.isEmpty() || key.length() > 1024 || !KeyRules.SEGMENTS.matcher(key).matches()) {

@@ -11,9 +11,20 @@ import java.util.Optional;
  */
 public interface BaseImageCache {
 
-  /** The value under {@code key}, if present and not expired. */
+  /**
+   * The value under {@code key}, if present and not expired.
+   *
+   * @param key the key
+   * @return the bytes, or empty when absent or expired
+   */
   Optional<byte[]> get(String key);
 
-  /** Stores {@code value} under {@code key} for {@code ttl}. */
+  /**
+   * Stores {@code value} under {@code key} for {@code ttl}.
+   *
+   * @param key the key
+   * @param value the bytes
+   * @param ttl how long the entry lives
+   */
   void put(String key, byte[] value, Duration ttl);
 }

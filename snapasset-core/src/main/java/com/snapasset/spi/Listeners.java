@@ -28,19 +28,38 @@ public final class Listeners<L> {
     this.kind = Objects.requireNonNull(kind, "kind");
   }
 
+  /**
+   * Adds a listener.
+   *
+   * @param listener the listener
+   */
   public void add(L listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
+  /**
+   * Removes a listener; nothing happens if it was not added.
+   *
+   * @param listener the listener
+   */
   public void remove(L listener) {
     listeners.remove(listener);
   }
 
+  /**
+   * Whether no listener is added.
+   *
+   * @return true when empty
+   */
   public boolean isEmpty() {
     return listeners.isEmpty();
   }
 
-  /** Calls {@code call} on every listener, logging (not throwing) what a listener throws. */
+  /**
+   * Calls {@code call} on every listener, logging (not throwing) what a listener throws.
+   *
+   * @param call what to do with each listener
+   */
   public void each(Consumer<? super L> call) {
     for (L l : listeners) {
       try {

@@ -19,37 +19,21 @@ public record QueueEvent(Type type, JobId jobId, int number, @Nullable String da
 
   /** The kinds of state change. */
   public enum Type {
-    /**
-     * A job was added.
-     */
+    /** A job was added. */
     ADDED,
-    /**
-     * A worker claimed a job.
-     */
+    /** A worker claimed a job. */
     ACTIVE,
-    /**
-     * A job reported progress.
-     */
+    /** A job reported progress. */
     PROGRESS,
-    /**
-     * A job completed.
-     */
+    /** A job completed. */
     COMPLETED,
-    /**
-     * An attempt failed; the job will be retried.
-     */
+    /** An attempt failed; the job will be retried. */
     RETRYING,
-    /**
-     * A job failed for good.
-     */
+    /** A job failed for good. */
     FAILED,
-    /**
-     * A job's lock expired.
-     */
+    /** A job's lock expired. */
     STALLED,
-    /**
-     * A job was removed.
-     */
+    /** A job was removed. */
     REMOVED
   }
 

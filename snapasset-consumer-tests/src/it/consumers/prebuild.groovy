@@ -9,7 +9,7 @@ if (!deps.find()) {
   throw new IllegalStateException("no <!-- consumer-test-dependencies --> block in " + readmeFile)
 }
 def pom = new File(basedir, 'readme/pom.xml')
-def placeholder = '<!-- README dependencies: replaced by setup.groovy with the README\'s test dependencies -->'
+def placeholder = '<!-- README dependencies: replaced by prebuild.groovy with the README\'s test dependencies -->'
 def pomText = pom.getText('UTF-8')
 if (!pomText.contains(placeholder)) {
   throw new IllegalStateException("placeholder missing in " + pom)

@@ -3,7 +3,8 @@
 // It is driven by SharpComparison over stdin/stdout so that Sharp's and SnapAsset's rounds
 // alternate in the same run (machine load hits both sides alike): one JSON request per line,
 //   {"input": FILE, "format": "png9", "position": "attention", "save": DIR or null}
-// one JSON answer per line: {"ms": wall time of the nine renders, "bytes": their total size}.
+// one JSON answer per line: {"ms": wall time of the nine renders, "cpuMs": CPU time the process
+// spent meanwhile (all threads), "bytes": their total size}.
 // Usage: node sharp-render.cjs   (started by SharpComparison)
 'use strict';
 const fs = require('fs');
@@ -35,15 +36,17 @@ function read(file) {
 async function render({ input, format, position, save }) {
   if (!formats[format]) throw new Error(`unknown format ${format}`);
   const buffer = read(input);
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const outputs = await Promise.all(presets.map(([, w, h]) =>
     formats[format](sharp(buffer).resize(w, h, { fit: 'cover', position })).toBuffer()));
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
   if (save) {
     fs.mkdirSync(save, { recursive: true });
     outputs.forEach((b, i) => fs.writeFileSync(path.join(save, `${presets[i][0]}.${ext[format]}`), b));
   }
-  return { ms, bytes: outputs.reduce((n, b) => n + b.length, 0) };
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1e3, bytes: outputs.reduce((n, b) => n + b.length, 0) };
 }
 
 sharp.cache(false); // every job brings a new image: no result caching between rounds

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,9 @@ import net.coobird.thumbnailator.geometry.Positions;
 public final class SharpComparison {
   /** Compared settings: name → SnapAsset's options (Sharp's are in sharp-render.cjs). */
   private static final Map<String, OutputOptions> FORMATS = new LinkedHashMap<>();
+  /** CPU time of the whole process (all threads, JIT and GC included): robust on a loaded machine. */
+  private static final com.sun.management.OperatingSystemMXBean CPU =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   static {
     FORMATS.put("png9", OutputOptions.of(OutputFormat.PNG).withCompressionLevel(9));
@@ -76,10 +80,15 @@ public final class SharpComparison {
   }
 
   /** One row: one input × one setting. */
-  record Row(String input, String format, double javaMs, double sharpMs, long javaBytes,
-      long sharpBytes, double ssimMean, double ssimMin, double javaPsnr, double sharpPsnr) {
+  record Row(String input, String format, double javaMs, double sharpMs, double javaCpu,
+      double sharpCpu, long javaBytes, long sharpBytes, double ssimMean, double ssimMin,
+      double javaPsnr, double sharpPsnr) {
     double time() {
       return javaMs / sharpMs;
+    }
+
+    double cpu() {
+      return javaCpu / sharpCpu;
     }
 
     double bytes() {
@@ -129,7 +138,8 @@ public final class SharpComparison {
     }
     System.out.print(table("all inputs", rows));
     System.out.print(overall(rows, formats));
-    System.out.println("time and bytes are Java / Sharp (below 1.00: Java is faster / smaller); SSIM of"
+    System.out.println("time (wall, median of rounds), CPU (process CPU time over the nine renders,"
+        + " all threads, median) and bytes are Java / Sharp (below 1.00: Java is faster / smaller); SSIM of"
         + " Java's file against Sharp's for the same preset; PSNR (palette) of each side's palette"
         + " file against its own truecolour (png9) file, dB");
   }
@@ -147,18 +157,26 @@ public final class SharpComparison {
       sharp.render(inputFile, format, positionName, null);
       double[] javaMs = new double[iterations];
       double[] sharpMs = new double[iterations];
+      double[] javaCpu = new double[iterations];
+      double[] sharpCpu = new double[iterations];
       long sharpBytes = 0;
       List<EncodedImage> last = null;
       for (int i = 0; i < iterations; i++) {
         Path save = i == iterations - 1 ? sharpDir : null;
         if (i % 2 == 0) {
-          sharpMs[i] = sharp.render(inputFile, format, positionName, save).path("ms").asDouble();
+          JsonNode r = sharp.render(inputFile, format, positionName, save);
+          sharpMs[i] = r.path("ms").asDouble();
+          sharpCpu[i] = r.path("cpuMs").asDouble();
         }
+        long cpu0 = CPU.getProcessCpuTime();
         long t0 = System.nanoTime();
         last = ImagingBenchmark.renderAll(processor, input, options, pool);
         javaMs[i] = (System.nanoTime() - t0) / 1e6;
+        javaCpu[i] = (CPU.getProcessCpuTime() - cpu0) / 1e6;
         if (i % 2 == 1) {
-          sharpMs[i] = sharp.render(inputFile, format, positionName, save).path("ms").asDouble();
+          JsonNode r = sharp.render(inputFile, format, positionName, save);
+          sharpMs[i] = r.path("ms").asDouble();
+          sharpCpu[i] = r.path("cpuMs").asDouble();
         }
       }
       long javaBytes = 0;
@@ -182,7 +200,8 @@ public final class SharpComparison {
           squaredError(read(theirs), read(Files.readAllBytes(dir.resolve("sharp/png9").resolve(file))), sharpErr);
         }
       }
-      rows.add(new Row(name, format, median(javaMs), median(sharpMs), javaBytes, sharpBytes,
+      rows.add(new Row(name, format, median(javaMs), median(sharpMs), median(javaCpu),
+          median(sharpCpu), javaBytes, sharpBytes,
           ssimSum / presets.size(), ssimMin, psnr(javaErr), psnr(sharpErr)));
     }
     return rows;
@@ -215,13 +234,14 @@ public final class SharpComparison {
   private static String table(String title, List<Row> rows) {
     StringBuilder t = new StringBuilder();
     t.append(String.format(Locale.ROOT, "%n%s%n", title));
-    t.append("| input | setting | Java ms | Sharp ms | time | Java bytes | Sharp bytes | bytes"
-        + " | SSIM mean / min | PSNR Java / Sharp |\n");
+    t.append("| input | setting | wall ms Java / Sharp | time | CPU ms Java / Sharp | CPU"
+        + " | bytes Java / Sharp | bytes | SSIM mean / min | PSNR Java / Sharp |\n");
     t.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |\n");
     for (Row r : rows) {
       t.append(String.format(Locale.ROOT,
-          "| %s | %s | %.0f | %.0f | **%.2f** | %d | %d | %.2f | %.4f / %.4f | %s |%n",
-          r.input(), r.format(), r.javaMs(), r.sharpMs(), r.time(), r.javaBytes(), r.sharpBytes(),
+          "| %s | %s | %.0f / %.0f | **%.2f** | %.0f / %.0f | **%.2f** | %d / %d | %.2f | %.4f / %.4f | %s |%n",
+          r.input(), r.format(), r.javaMs(), r.sharpMs(), r.time(), r.javaCpu(), r.sharpCpu(),
+          r.cpu(), r.javaBytes(), r.sharpBytes(),
           r.bytes(), r.ssimMean(), r.ssimMin(), Double.isNaN(r.javaPsnr()) ? "" : String.format(
               Locale.ROOT, "%.2f / %.2f", r.javaPsnr(), r.sharpPsnr())));
     }
@@ -231,18 +251,21 @@ public final class SharpComparison {
   /** Per setting over all inputs: geometric mean and worst of the ratios. */
   private static String overall(List<Row> rows, List<String> formats) {
     StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%noverall%n"));
-    t.append("| setting | time geomean | time worst | bytes geomean | bytes worst | SSIM min"
-        + " | PSNR Java − Sharp worst |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    t.append("| setting | time geomean | time worst | CPU geomean | CPU worst | bytes geomean"
+        + " | bytes worst | SSIM min | PSNR Java − Sharp worst |\n"
+        + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (String f : formats) {
       List<Row> of = rows.stream().filter(r -> r.format().equals(f)).toList();
       double time = Math.exp(of.stream().mapToDouble(r -> Math.log(r.time())).average().orElse(0));
       double bytes = Math.exp(of.stream().mapToDouble(r -> Math.log(r.bytes())).average().orElse(0));
       double timeWorst = of.stream().mapToDouble(Row::time).max().orElse(0);
+      double cpu = Math.exp(of.stream().mapToDouble(r -> Math.log(r.cpu())).average().orElse(0));
+      double cpuWorst = of.stream().mapToDouble(Row::cpu).max().orElse(0);
       double bytesWorst = of.stream().mapToDouble(Row::bytes).max().orElse(0);
       double ssimMin = of.stream().mapToDouble(Row::ssimMin).min().orElse(0);
       double psnr = of.stream().mapToDouble(r -> r.javaPsnr() - r.sharpPsnr()).min().orElse(Double.NaN);
-      t.append(String.format(Locale.ROOT, "| %s | **%.2f** | %.2f | %.2f | %.2f | %.4f | %s |%n",
-          f, time, timeWorst, bytes, bytesWorst, ssimMin,
+      t.append(String.format(Locale.ROOT, "| %s | **%.2f** | %.2f | **%.2f** | %.2f | %.2f | %.2f | %.4f | %s |%n",
+          f, time, timeWorst, cpu, cpuWorst, bytes, bytesWorst, ssimMin,
           Double.isNaN(psnr) ? "" : String.format(Locale.ROOT, "%+.2f dB", psnr)));
     }
     return t.toString();

@@ -16,6 +16,14 @@ import java.util.zip.DeflaterOutputStream;
 final class PngWriter {
   private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
   private static final int IDAT_SIZE = 1 << 16;
+  /**
+   * zlib level per compression level. Sharp's default (6) deflates unfiltered rows; ours are
+   * always filtered, and on filtered rows of smooth photographs zlib's lazy match finder (levels
+   * 4–9) walks long hash chains of recurring small residuals: level 6 costs 3–5× level 3 for
+   * 5–10 % fewer bytes. So 1–6 use the fast finder (still 0.5–1.0× the bytes of Sharp's default,
+   * measured on the comparison inputs) and 7–9 the lazy one, 9 being zlib's 9 as in Sharp.
+   */
+  private static final int[] ZLIB_LEVEL = {0, 1, 1, 2, 2, 3, 3, 6, 8, 9};
 
   private PngWriter() {}
 
@@ -74,7 +82,7 @@ final class PngWriter {
 
   private static void idat(OutputStream out, int level, int w, int h, int bpp, RowSource rows)
       throws IOException {
-    Deflater deflater = new Deflater(level);
+    Deflater deflater = new Deflater(ZLIB_LEVEL[level]);
     if (bpp > 1 && level > 0) {
       deflater.setStrategy(Deflater.FILTERED);
     }
@@ -161,18 +169,19 @@ final class PngWriter {
     }
   }
 
-  /** Adaptive filtering: tries the five PNG filters on each row and keeps the cheapest. */
+  /**
+   * Adaptive filtering: scores the five PNG filters on each row by the sum of absolute values
+   * (libpng's heuristic) in one pass, then writes only the cheapest one — no per-filter buffers.
+   */
   private static final class Filter {
     private final int bpp;
     private byte[] prior;
     private byte[] raw;
-    private final byte[][] candidates;
 
     Filter(int rowBytes, int bpp) {
       this.bpp = bpp;
       this.prior = new byte[rowBytes];
       this.raw = new byte[rowBytes];
-      this.candidates = new byte[5][rowBytes];
     }
 
     void row(Pixels px, int y, boolean alpha, byte[] out) {
@@ -195,42 +204,68 @@ final class PngWriter {
           cur[s + 2] = (byte) p;
         }
       }
+      byte[] up = prior;
       int n = cur.length;
-      byte[] none = candidates[0];
-      byte[] sub = candidates[1];
-      byte[] up = candidates[2];
-      byte[] avg = candidates[3];
-      byte[] paeth = candidates[4];
-      long[] cost = new long[5];
+      long none = 0;
+      long sub = 0;
+      long upCost = 0;
+      long avg = 0;
+      long pae = 0;
       for (int i = 0; i < n; i++) {
         int c = cur[i] & 0xFF;
         int a = i >= bpp ? cur[i - bpp] & 0xFF : 0;
-        int b = prior[i] & 0xFF;
-        int d = i >= bpp ? prior[i - bpp] & 0xFF : 0;
-        byte v0 = (byte) c;
-        byte v1 = (byte) (c - a);
-        byte v2 = (byte) (c - b);
-        byte v3 = (byte) (c - ((a + b) >>> 1));
-        byte v4 = (byte) (c - paeth(a, b, d));
-        none[i] = v0;
-        sub[i] = v1;
-        up[i] = v2;
-        avg[i] = v3;
-        paeth[i] = v4;
-        cost[0] += Math.abs(v0);
-        cost[1] += Math.abs(v1);
-        cost[2] += Math.abs(v2);
-        cost[3] += Math.abs(v3);
-        cost[4] += Math.abs(v4);
+        int b = up[i] & 0xFF;
+        int d = i >= bpp ? up[i - bpp] & 0xFF : 0;
+        none += Math.abs((byte) c);
+        sub += Math.abs((byte) (c - a));
+        upCost += Math.abs((byte) (c - b));
+        avg += Math.abs((byte) (c - ((a + b) >>> 1)));
+        pae += Math.abs((byte) (c - paeth(a, b, d)));
       }
       int best = 0;
-      for (int f = 1; f < 5; f++) {
-        if (cost[f] < cost[best]) {
-          best = f;
-        }
+      long min = none;
+      if (sub < min) {
+        best = 1;
+        min = sub;
+      }
+      if (upCost < min) {
+        best = 2;
+        min = upCost;
+      }
+      if (avg < min) {
+        best = 3;
+        min = avg;
+      }
+      if (pae < min) {
+        best = 4;
       }
       out[0] = (byte) best;
-      System.arraycopy(candidates[best], 0, out, 1, n);
+      switch (best) {
+        case 0 -> System.arraycopy(cur, 0, out, 1, n);
+        case 1 -> {
+          for (int i = 0; i < n; i++) {
+            out[i + 1] = (byte) (cur[i] - (i >= bpp ? cur[i - bpp] : 0));
+          }
+        }
+        case 2 -> {
+          for (int i = 0; i < n; i++) {
+            out[i + 1] = (byte) (cur[i] - up[i]);
+          }
+        }
+        case 3 -> {
+          for (int i = 0; i < n; i++) {
+            int a = i >= bpp ? cur[i - bpp] & 0xFF : 0;
+            out[i + 1] = (byte) (cur[i] - ((a + (up[i] & 0xFF)) >>> 1));
+          }
+        }
+        default -> {
+          for (int i = 0; i < n; i++) {
+            int a = i >= bpp ? cur[i - bpp] & 0xFF : 0;
+            int d = i >= bpp ? up[i - bpp] & 0xFF : 0;
+            out[i + 1] = (byte) (cur[i] - paeth(a, up[i] & 0xFF, d));
+          }
+        }
+      }
       raw = prior;
       prior = cur;
     }

@@ -48,6 +48,23 @@ class EncoderTest {
   }
 
   @Test
+  void everyLevelIsLosslessAndTheDefaultStaysCloseToLevel9() throws Exception {
+    BufferedImage original = Encoders.wrap(photoPixels, false);
+    int[] sizes = new int[10];
+    for (int level = 0; level <= 9; level++) {
+      byte[] png = PngWriter.write(photoPixels, level, false);
+      sizes[level] = png.length;
+      BufferedImage decoded = imageIo(png);
+      assertThat(decoded.getRGB(0, 0, 500, 500, null, 0, 500))
+          .as("level %d", level)
+          .isEqualTo(original.getRGB(0, 0, 500, 500, null, 0, 500));
+    }
+    // the default's fast match finder gives up little against zlib's slowest level
+    assertThat(sizes[6]).isLessThan(sizes[9] * 115 / 100);
+    assertThat(sizes[9]).isLessThanOrEqualTo(sizes[6]);
+  }
+
+  @Test
   void pngPaletteIsIndexedSmallAndStillLooksLikeThePhoto() {
     byte[] truecolour = render(400, 400, OutputOptions.of(OutputFormat.PNG));
     byte[] palette = render(400, 400, OutputOptions.of(OutputFormat.PNG).withPalette(true));

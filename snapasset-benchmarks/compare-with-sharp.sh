@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
-# Side-by-side: the nine presets rendered from one 1024 x 1024 photograph by SnapAsset (Java) and by
-# Sharp (libvips), in the same run; prints time, bytes and SSIM ratios per format.
-# Usage: snapasset-benchmarks/compare-with-sharp.sh [ITERATIONS]   (default 3; needs Java 17, Maven, Node 20, npm)
-#        POSITION=centre snapasset-benchmarks/compare-with-sharp.sh   (crop position; default attention)
+# Side-by-side: the nine presets rendered from each input image by SnapAsset (Java) and by Sharp
+# (libvips) in the same run, their rounds interleaved; prints time, bytes, SSIM (and palette PSNR)
+# ratios per input and overall, for PNG level 9, PNG default, the guide's palette PNG, WebP and JPEG.
+# Usage: snapasset-benchmarks/compare-with-sharp.sh [ITERATIONS] [INPUT...]
+#          ITERATIONS default 5; INPUT default every image in snapasset-benchmarks/images/
+#        POSITION=centre ...   crop position (default attention)
+#        FORMATS=png9,png ...  settings to compare (png9, png, palette, webp, jpeg; default all)
+# Needs Java 17, Maven, Node 20, npm.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-iterations="${1:-3}"
+iterations="${1:-5}"
+shift || true
 scratch="$here/.scratch"          # git-ignored: node_modules and the rendered files
-input="$here/images/flower-1024.png"
+if [ "$#" -gt 0 ]; then
+  inputs=("$@")
+else
+  inputs=("$here"/images/*.png "$here"/images/*.jpg)
+fi
 
 mkdir -p "$scratch"
 if [ ! -d "$scratch/node_modules/sharp" ]; then
@@ -17,9 +26,9 @@ if [ ! -d "$scratch/node_modules/sharp" ]; then
   (cd "$scratch" && npm install --no-audit --no-fund --silent sharp@0.35)
 fi
 echo "building snapasset-benchmarks ..."
-(cd "$here/.." && mvn -q -pl snapasset-benchmarks -am package -DskipTests)
+(cd "$here/.." && mvn -q -B -ntp -pl snapasset-benchmarks -am package -DskipTests)
 
 out="$scratch/compare"
 rm -rf "$out" && mkdir -p "$out"
-node "$here/sharp-render.cjs" "$input" "$out" "$iterations"
-java -cp "$here/target/benchmarks.jar" com.snapasset.benchmarks.SharpComparison "$input" "$out" "$iterations"
+java -cp "$here/target/benchmarks.jar" com.snapasset.benchmarks.SharpComparison \
+  "$here/sharp-render.cjs" "$out" "$iterations" "${inputs[@]}"

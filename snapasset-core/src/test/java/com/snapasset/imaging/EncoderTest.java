@@ -48,6 +48,38 @@ class EncoderTest {
   }
 
   @Test
+  void flatColoursKeepLz77() {
+    // four flat blocks: Huffman coding alone could not go below one bit per byte (~94 KB)
+    int[] argb = new int[500 * 500];
+    for (int i = 0; i < argb.length; i++) {
+      int x = i % 500;
+      int y = i / 500;
+      argb[i] = x < 250 ? (y < 250 ? 0xFFE04040 : 0xFF40E040) : (y < 250 ? 0xFF4040E0 : 0xFFF0F0F0);
+    }
+    Pixels flat = new Pixels(argb, 500, 500, false);
+    for (int level : new int[] {1, 6, 9}) {
+      assertThat(PngWriter.write(flat, level, false).length).as("level %d", level).isLessThan(5_000);
+    }
+  }
+
+  @Test
+  void everyLevelIsLosslessAndTheDefaultStaysCloseToLevel9() throws Exception {
+    BufferedImage original = Encoders.wrap(photoPixels, false);
+    int[] sizes = new int[10];
+    for (int level = 0; level <= 9; level++) {
+      byte[] png = PngWriter.write(photoPixels, level, false);
+      sizes[level] = png.length;
+      BufferedImage decoded = imageIo(png);
+      assertThat(decoded.getRGB(0, 0, 500, 500, null, 0, 500))
+          .as("level %d", level)
+          .isEqualTo(original.getRGB(0, 0, 500, 500, null, 0, 500));
+    }
+    // the default's fast match finder gives up little against zlib's slowest level
+    assertThat(sizes[6]).isLessThan(sizes[9] * 115 / 100);
+    assertThat(sizes[9]).isLessThanOrEqualTo(sizes[6]);
+  }
+
+  @Test
   void pngPaletteIsIndexedSmallAndStillLooksLikeThePhoto() {
     byte[] truecolour = render(400, 400, OutputOptions.of(OutputFormat.PNG));
     byte[] palette = render(400, 400, OutputOptions.of(OutputFormat.PNG).withPalette(true));

@@ -1,0 +1,511 @@
+package com.snapasset.spring;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code snapasset.*} settings. Every one is optional: with none set the application gets an
+ * in-memory queue and cache, files under {@code ./snapasset-output}, the offline placeholder
+ * provider and one worker. Each adapter is used when its module is on the class path and its
+ * main setting is given:
+ *
+ * <pre>
+ * snapasset.provider.openai.api-key=${OPENAI_API_KEY}   # snapasset-adapters-openai
+ * snapasset.queue.redis-url=redis://localhost:6379      # snapasset-adapters-redis
+ * snapasset.storage.s3.bucket=my-images                 # snapasset-adapters-s3
+ * </pre>
+ *
+ * <p>The generation catalog uses the application's {@code DataSource} when snapasset-adapters-jdbc
+ * is on the class path. A bean of a port type ({@code ImageProvider}, {@code JobQueue}, {@code
+ * AssetStorage}, {@code ResultCache}, {@code GenerationCatalog}) replaces the one these settings
+ * describe.
+ */
+@ConfigurationProperties(prefix = "snapasset")
+public class SnapAssetProperties {
+  private final Provider provider = new Provider();
+  private final Queue queue = new Queue();
+  private final Storage storage = new Storage();
+  private final Cache cache = new Cache();
+  private final Catalog catalog = new Catalog();
+  private final Worker worker = new Worker();
+
+  /** Threads rendering renditions. Default: one per processor. */
+  private @Nullable Integer renderThreads;
+
+  /** Threads storing files. Default: 16. */
+  private @Nullable Integer ioThreads;
+
+  public Provider getProvider() {
+    return provider;
+  }
+
+  public Queue getQueue() {
+    return queue;
+  }
+
+  public Storage getStorage() {
+    return storage;
+  }
+
+  public Cache getCache() {
+    return cache;
+  }
+
+  public Catalog getCatalog() {
+    return catalog;
+  }
+
+  public Worker getWorker() {
+    return worker;
+  }
+
+  public @Nullable Integer getRenderThreads() {
+    return renderThreads;
+  }
+
+  public void setRenderThreads(@Nullable Integer renderThreads) {
+    this.renderThreads = renderThreads;
+  }
+
+  public @Nullable Integer getIoThreads() {
+    return ioThreads;
+  }
+
+  public void setIoThreads(@Nullable Integer ioThreads) {
+    this.ioThreads = ioThreads;
+  }
+
+  /** Where base images come from. */
+  public static class Provider {
+    private final OpenAi openai = new OpenAi();
+
+    public OpenAi getOpenai() {
+      return openai;
+    }
+  }
+
+  /**
+   * OpenAI images (snapasset-adapters-openai). Used when the API key is set; the environment is
+   * never read implicitly, so write api-key: ${OPENAI_API_KEY} to take it from there.
+   */
+  public static class OpenAi {
+    /** The secret API key. Setting it selects the OpenAI provider. */
+    private @Nullable String apiKey;
+
+    /** The API's base URL. */
+    private String baseUrl = "https://api.openai.com/v1";
+
+    /** The OpenAI organization id, if any. */
+    private @Nullable String organization;
+
+    /** The OpenAI project id, if any. */
+    private @Nullable String project;
+
+    /** How long one image request may take. */
+    private Duration timeout = Duration.ofSeconds(120);
+
+    public @Nullable String getApiKey() {
+      return apiKey;
+    }
+
+    public void setApiKey(@Nullable String apiKey) {
+      this.apiKey = apiKey;
+    }
+
+    public String getBaseUrl() {
+      return baseUrl;
+    }
+
+    public void setBaseUrl(String baseUrl) {
+      this.baseUrl = baseUrl;
+    }
+
+    public @Nullable String getOrganization() {
+      return organization;
+    }
+
+    public void setOrganization(@Nullable String organization) {
+      this.organization = organization;
+    }
+
+    public @Nullable String getProject() {
+      return project;
+    }
+
+    public void setProject(@Nullable String project) {
+      this.project = project;
+    }
+
+    public Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+      this.timeout = timeout;
+    }
+  }
+
+  /** The job queue: in memory unless a Redis URL is set. */
+  public static class Queue {
+    /**
+     * redis://[user:password@]host[:port][/db] or rediss://...: a Redis queue
+     * (snapasset-adapters-redis) that many application instances and workers share.
+     */
+    private @Nullable String redisUrl;
+
+    /** The queue's name; workers and submitters of one queue use the same name. */
+    private String name = "snapasset";
+
+    /** The first part of every Redis key. */
+    private String keyPrefix = "snapasset";
+
+    /** Connections in the Redis pool. */
+    private int maxConnections = 64;
+
+    public @Nullable String getRedisUrl() {
+      return redisUrl;
+    }
+
+    public void setRedisUrl(@Nullable String redisUrl) {
+      this.redisUrl = redisUrl;
+    }
+
+    public String getName() {
+      return name;
+    }
+
+    public void setName(String name) {
+      this.name = name;
+    }
+
+    public String getKeyPrefix() {
+      return keyPrefix;
+    }
+
+    public void setKeyPrefix(String keyPrefix) {
+      this.keyPrefix = keyPrefix;
+    }
+
+    public int getMaxConnections() {
+      return maxConnections;
+    }
+
+    public void setMaxConnections(int maxConnections) {
+      this.maxConnections = maxConnections;
+    }
+  }
+
+  /** Where rendered files go: S3 when a bucket is set, else a local folder. */
+  public static class Storage {
+    private final Local local = new Local();
+    private final S3 s3 = new S3();
+
+    public Local getLocal() {
+      return local;
+    }
+
+    public S3 getS3() {
+      return s3;
+    }
+  }
+
+  /** A folder on this machine. */
+  public static class Local {
+    /** The folder (created if missing). */
+    private Path directory = Path.of("snapasset-output");
+
+    /** URLs become this plus the file's key, e.g. a static file server's address. */
+    private @Nullable String publicBaseUrl;
+
+    public Path getDirectory() {
+      return directory;
+    }
+
+    public void setDirectory(Path directory) {
+      this.directory = directory;
+    }
+
+    public @Nullable String getPublicBaseUrl() {
+      return publicBaseUrl;
+    }
+
+    public void setPublicBaseUrl(@Nullable String publicBaseUrl) {
+      this.publicBaseUrl = publicBaseUrl;
+    }
+  }
+
+  /** An S3-compatible bucket (snapasset-adapters-s3): AWS S3, MinIO, R2, Supabase Storage. */
+  public static class S3 {
+    /** The bucket. Setting it selects S3 storage. */
+    private @Nullable String bucket;
+
+    /** The endpoint of a non-AWS server, e.g. http://minio:9000. */
+    private @Nullable URI endpoint;
+
+    /** The region. Default: us-east-1. */
+    private @Nullable String region;
+
+    /** The access key id; without it the AWS default credential chain is used. */
+    private @Nullable String accessKeyId;
+
+    /** The secret access key, with the access key id. */
+    private @Nullable String secretAccessKey;
+
+    /** Path-style URLs (endpoint/bucket/key), which most non-AWS servers need. */
+    private boolean pathStyle;
+
+    /** URLs become this plus the key, e.g. a CDN in front of the bucket. */
+    private @Nullable URI publicBaseUrl;
+
+    /** Prepended to every key. */
+    private String keyPrefix = "";
+
+    /** Hand out presigned GET URLs of this lifetime instead of public ones (private buckets). */
+    private @Nullable Duration presignedUrlLifetime;
+
+    public @Nullable String getBucket() {
+      return bucket;
+    }
+
+    public void setBucket(@Nullable String bucket) {
+      this.bucket = bucket;
+    }
+
+    public @Nullable URI getEndpoint() {
+      return endpoint;
+    }
+
+    public void setEndpoint(@Nullable URI endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    public @Nullable String getRegion() {
+      return region;
+    }
+
+    public void setRegion(@Nullable String region) {
+      this.region = region;
+    }
+
+    public @Nullable String getAccessKeyId() {
+      return accessKeyId;
+    }
+
+    public void setAccessKeyId(@Nullable String accessKeyId) {
+      this.accessKeyId = accessKeyId;
+    }
+
+    public @Nullable String getSecretAccessKey() {
+      return secretAccessKey;
+    }
+
+    public void setSecretAccessKey(@Nullable String secretAccessKey) {
+      this.secretAccessKey = secretAccessKey;
+    }
+
+    public boolean isPathStyle() {
+      return pathStyle;
+    }
+
+    public void setPathStyle(boolean pathStyle) {
+      this.pathStyle = pathStyle;
+    }
+
+    public @Nullable URI getPublicBaseUrl() {
+      return publicBaseUrl;
+    }
+
+    public void setPublicBaseUrl(@Nullable URI publicBaseUrl) {
+      this.publicBaseUrl = publicBaseUrl;
+    }
+
+    public String getKeyPrefix() {
+      return keyPrefix;
+    }
+
+    public void setKeyPrefix(String keyPrefix) {
+      this.keyPrefix = keyPrefix;
+    }
+
+    public @Nullable Duration getPresignedUrlLifetime() {
+      return presignedUrlLifetime;
+    }
+
+    public void setPresignedUrlLifetime(@Nullable Duration presignedUrlLifetime) {
+      this.presignedUrlLifetime = presignedUrlLifetime;
+    }
+  }
+
+  /** The cache of base images (identical prompts are not paid twice). */
+  public static class Cache {
+    /**
+     * Which cache: auto takes Redis when a Redis URL is known (this one or the queue's),
+     * else memory.
+     */
+    private CacheType type = CacheType.AUTO;
+
+    /** The cache's Redis; default: the queue's. */
+    private @Nullable String redisUrl;
+
+    /** Size bound of the in-memory cache, in bytes. */
+    private long maxBytes = 256L * 1024 * 1024;
+
+    /** How long a base image is reused for identical prompts. */
+    private Duration baseImageTtl = Duration.ofHours(24);
+
+    public CacheType getType() {
+      return type;
+    }
+
+    public void setType(CacheType type) {
+      this.type = type;
+    }
+
+    public @Nullable String getRedisUrl() {
+      return redisUrl;
+    }
+
+    public void setRedisUrl(@Nullable String redisUrl) {
+      this.redisUrl = redisUrl;
+    }
+
+    public long getMaxBytes() {
+      return maxBytes;
+    }
+
+    public void setMaxBytes(long maxBytes) {
+      this.maxBytes = maxBytes;
+    }
+
+    public Duration getBaseImageTtl() {
+      return baseImageTtl;
+    }
+
+    public void setBaseImageTtl(Duration baseImageTtl) {
+      this.baseImageTtl = baseImageTtl;
+    }
+  }
+
+  /** Which result cache. */
+  public enum CacheType {
+    /** Redis when a Redis URL is known, else memory. */
+    AUTO,
+    /** Redis (snapasset-adapters-redis). */
+    REDIS,
+    /** This JVM's memory. */
+    MEMORY
+  }
+
+  /** The history of finished generations. */
+  public static class Catalog {
+    /**
+     * Which catalog: auto takes JDBC when snapasset-adapters-jdbc is on the class path and
+     * the application has one DataSource, else memory.
+     */
+    private CatalogType type = CatalogType.AUTO;
+
+    /** Whether the catalog's tables are created/migrated at start-up (Flyway, own history table). */
+    private boolean migrateOnStart = true;
+
+    public CatalogType getType() {
+      return type;
+    }
+
+    public void setType(CatalogType type) {
+      this.type = type;
+    }
+
+    public boolean isMigrateOnStart() {
+      return migrateOnStart;
+    }
+
+    public void setMigrateOnStart(boolean migrateOnStart) {
+      this.migrateOnStart = migrateOnStart;
+    }
+  }
+
+  /** Which generation catalog. */
+  public enum CatalogType {
+    /** JDBC when possible, else memory. */
+    AUTO,
+    /** The application's DataSource (snapasset-adapters-jdbc). */
+    JDBC,
+    /** This JVM's memory, the newest 10 000. */
+    MEMORY
+  }
+
+  /** The worker this application runs. */
+  public static class Worker {
+    /** Whether this instance processes jobs; false for API-only nodes that only submit. */
+    private boolean enabled = true;
+
+    /** Jobs processed at once. */
+    private int concurrency = 2;
+
+    /** How long a claim lasts unless renewed; a crashed instance's jobs return after this. */
+    private Duration lockDuration = Duration.ofSeconds(30);
+
+    /** How often expired locks are swept. */
+    private Duration stalledCheckInterval = Duration.ofSeconds(30);
+
+    /** A job that stalls more often than this fails. */
+    private int maxStalledCount = 1;
+
+    /**
+     * How long shutdown waits for active jobs before handing them back to the queue. Keep it below
+     * spring.lifecycle.timeout-per-shutdown-phase (30 s by default).
+     */
+    private Duration shutdownGrace = Duration.ofSeconds(25);
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public int getConcurrency() {
+      return concurrency;
+    }
+
+    public void setConcurrency(int concurrency) {
+      this.concurrency = concurrency;
+    }
+
+    public Duration getLockDuration() {
+      return lockDuration;
+    }
+
+    public void setLockDuration(Duration lockDuration) {
+      this.lockDuration = lockDuration;
+    }
+
+    public Duration getStalledCheckInterval() {
+      return stalledCheckInterval;
+    }
+
+    public void setStalledCheckInterval(Duration stalledCheckInterval) {
+      this.stalledCheckInterval = stalledCheckInterval;
+    }
+
+    public int getMaxStalledCount() {
+      return maxStalledCount;
+    }
+
+    public void setMaxStalledCount(int maxStalledCount) {
+      this.maxStalledCount = maxStalledCount;
+    }
+
+    public Duration getShutdownGrace() {
+      return shutdownGrace;
+    }
+
+    public void setShutdownGrace(Duration shutdownGrace) {
+      this.shutdownGrace = shutdownGrace;
+    }
+  }
+}

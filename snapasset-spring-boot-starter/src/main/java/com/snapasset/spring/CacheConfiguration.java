@@ -1,8 +1,9 @@
 package com.snapasset.spring;
 
-import com.snapasset.embedded.InMemoryResultCache;
-import com.snapasset.redis.RedisResultCache;
-import com.snapasset.spi.ResultCache;
+import com.snapasset.ConfigurationException;
+import com.snapasset.embedded.InMemoryBaseImageCache;
+import com.snapasset.redis.RedisBaseImageCache;
+import com.snapasset.spi.BaseImageCache;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,19 +32,19 @@ final class CacheConfiguration {
   }
 
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(RedisResultCache.class)
+  @ConditionalOnClass(RedisBaseImageCache.class)
   @Conditional(RedisWanted.class)
-  @ConditionalOnMissingBean(ResultCache.class)
+  @ConditionalOnMissingBean(BaseImageCache.class)
   static class Redis {
     @Bean
-    RedisResultCache snapAssetResultCache(SnapAssetProperties properties, ApplicationContext context) {
+    RedisBaseImageCache snapAssetBaseImageCache(SnapAssetProperties properties, ApplicationContext context) {
       String url = redisUrl(properties);
       if (url == null) {
-        throw new IllegalStateException("snapasset.cache.type=redis needs snapasset.cache.redis-url or "
+        throw new ConfigurationException("snapasset.cache.type=redis needs snapasset.cache.redis-url or "
             + "snapasset.queue.redis-url");
       }
       JedisCheck.requireSupportedJedis(context.getClassLoader());
-      RedisResultCache cache = RedisResultCache.builder()
+      RedisBaseImageCache cache = RedisBaseImageCache.builder()
           .url(url)
           .keyPrefix(properties.getQueue().getKeyPrefix())
           .build();
@@ -53,14 +54,14 @@ final class CacheConfiguration {
   }
 
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnMissingBean(ResultCache.class)
+  @ConditionalOnMissingBean(BaseImageCache.class)
   static class InMemory {
     @Bean
-    InMemoryResultCache snapAssetResultCache(SnapAssetProperties properties) {
+    InMemoryBaseImageCache snapAssetBaseImageCache(SnapAssetProperties properties) {
       if (properties.getCache().getType() == SnapAssetProperties.CacheType.REDIS) {
         throw Misconfiguration.missingModule("snapasset.cache.type=redis", "snapasset-adapters-redis");
       }
-      return InMemoryResultCache.withMaxBytes(properties.getCache().getMaxBytes());
+      return InMemoryBaseImageCache.withMaxBytes(properties.getCache().getMaxBytes());
     }
   }
 

@@ -1,5 +1,6 @@
 package com.snapasset.spring;
 
+import com.snapasset.ConfigurationException;
 import com.snapasset.embedded.InMemoryGenerationCatalog;
 import com.snapasset.jdbc.JdbcGenerationCatalog;
 import com.snapasset.spi.GenerationCatalog;
@@ -55,7 +56,7 @@ final class CatalogConfiguration {
     @Bean
     InMemoryGenerationCatalog snapAssetCatalog(SnapAssetProperties properties) {
       if (properties.getCatalog().getType() == SnapAssetProperties.CatalogType.JDBC) {
-        throw new IllegalStateException("snapasset.catalog.type is jdbc, but snapasset-adapters-jdbc is not on the "
+        throw new ConfigurationException("snapasset.catalog.type is jdbc, but snapasset-adapters-jdbc is not on the "
             + "class path or the application has no single DataSource bean: add com.snapasset:"
             + "snapasset-adapters-jdbc and a DataSource (e.g. spring-boot-starter-jdbc and spring.datasource.url)");
       }

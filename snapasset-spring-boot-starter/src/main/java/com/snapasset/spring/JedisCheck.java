@@ -1,5 +1,6 @@
 package com.snapasset.spring;
 
+import com.snapasset.ConfigurationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -21,7 +22,7 @@ final class JedisCheck {
     if (ClassUtils.isPresent(PROBE, loader)) {
       return;
     }
-    throw new IllegalStateException("SnapAsset's Redis adapter needs Jedis " + REQUIRED + ".x, but the class path has "
+    throw new ConfigurationException("SnapAsset's Redis adapter needs Jedis " + REQUIRED + ".x, but the class path has "
         + "Jedis " + version(loader) + ". Spring Boot's dependency management chooses that version. Fix it in the "
         + "application's build: import com.snapasset:snapasset-bom BEFORE spring-boot-dependencies, or declare "
         + "redis.clients:jedis:8.0.2 in <dependencyManagement> before the Spring Boot import, or (with "

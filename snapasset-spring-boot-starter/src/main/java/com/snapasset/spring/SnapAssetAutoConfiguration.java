@@ -10,7 +10,7 @@ import com.snapasset.spi.GenerationCatalog;
 import com.snapasset.spi.ImageProcessor;
 import com.snapasset.spi.ImageProvider;
 import com.snapasset.spi.JobQueue;
-import com.snapasset.spi.ResultCache;
+import com.snapasset.spi.BaseImageCache;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -53,14 +53,14 @@ public class SnapAssetAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public AssetGenerator assetGenerator(SnapAssetProperties properties, ImageProvider provider, JobQueue queue,
-      AssetStorage storage, ResultCache cache, GenerationCatalog catalog, ObjectProvider<ImageProcessor> processor,
+      AssetStorage storage, BaseImageCache cache, GenerationCatalog catalog, ObjectProvider<ImageProcessor> processor,
       ObjectProvider<Platform> platforms, ObjectProvider<JobListener> jobListeners,
       ObjectProvider<GenerationListener> generationListeners) {
     AssetGenerator.Builder b = AssetGenerator.builder()
         .imageProvider(provider)
         .jobQueue(queue)
         .assetStorage(storage)
-        .resultCache(cache)
+        .baseImageCache(cache)
         .catalog(catalog)
         .baseImageTtl(properties.getCache().getBaseImageTtl())
         // Settings come from Spring's environment only, never from process variables behind its back.

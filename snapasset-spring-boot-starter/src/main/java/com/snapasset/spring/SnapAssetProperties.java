@@ -20,7 +20,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * <p>The generation catalog uses the application's {@code DataSource} when snapasset-adapters-jdbc
  * is on the class path. A bean of a port type ({@code ImageProvider}, {@code JobQueue}, {@code
- * AssetStorage}, {@code ResultCache}, {@code GenerationCatalog}) replaces the one these settings
+ * AssetStorage}, {@code BaseImageCache}, {@code GenerationCatalog}) replaces the one these settings
  * describe.
  */
 @ConfigurationProperties(prefix = "snapasset")

@@ -1,5 +1,6 @@
 package com.snapasset.spring;
 
+import com.snapasset.ConfigurationException;
 import com.snapasset.embedded.FileSystemAssetStorage;
 import com.snapasset.s3.S3AssetStorage;
 import com.snapasset.spi.AssetStorage;
@@ -38,7 +39,7 @@ final class StorageConfiguration {
       }
       if (p.getAccessKeyId() != null || p.getSecretAccessKey() != null) {
         if (p.getAccessKeyId() == null || p.getSecretAccessKey() == null) {
-          throw new IllegalStateException("set both snapasset.storage.s3.access-key-id and "
+          throw new ConfigurationException("set both snapasset.storage.s3.access-key-id and "
               + "snapasset.storage.s3.secret-access-key, or neither (the AWS default credential chain)");
         }
         b.credentials(p.getAccessKeyId(), p.getSecretAccessKey());

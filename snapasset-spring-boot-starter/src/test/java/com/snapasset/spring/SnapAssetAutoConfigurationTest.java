@@ -12,18 +12,18 @@ import com.snapasset.embedded.FileSystemAssetStorage;
 import com.snapasset.embedded.InMemoryAssetStorage;
 import com.snapasset.embedded.InMemoryGenerationCatalog;
 import com.snapasset.embedded.InMemoryJobQueue;
-import com.snapasset.embedded.InMemoryResultCache;
+import com.snapasset.embedded.InMemoryBaseImageCache;
 import com.snapasset.embedded.PlaceholderImageProvider;
 import com.snapasset.jdbc.JdbcGenerationCatalog;
 import com.snapasset.openai.OpenAiImageProvider;
 import com.snapasset.redis.RedisJobQueue;
-import com.snapasset.redis.RedisResultCache;
+import com.snapasset.redis.RedisBaseImageCache;
 import com.snapasset.s3.S3AssetStorage;
 import com.snapasset.spi.AssetStorage;
 import com.snapasset.spi.GenerationCatalog;
 import com.snapasset.spi.ImageProvider;
 import com.snapasset.spi.JobQueue;
-import com.snapasset.spi.ResultCache;
+import com.snapasset.spi.BaseImageCache;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +50,7 @@ class SnapAssetAutoConfigurationTest {
     runner().run(context -> {
       assertThat(context).hasSingleBean(AssetGenerator.class);
       assertThat(context.getBean(JobQueue.class)).isInstanceOf(InMemoryJobQueue.class);
-      assertThat(context.getBean(ResultCache.class)).isInstanceOf(InMemoryResultCache.class);
+      assertThat(context.getBean(BaseImageCache.class)).isInstanceOf(InMemoryBaseImageCache.class);
       assertThat(context.getBean(ImageProvider.class)).isInstanceOf(PlaceholderImageProvider.class);
       assertThat(context.getBean(GenerationCatalog.class)).isInstanceOf(InMemoryGenerationCatalog.class);
       FileSystemAssetStorage storage = context.getBean(FileSystemAssetStorage.class);
@@ -58,10 +58,10 @@ class SnapAssetAutoConfigurationTest {
       assertThat(context.getBean(SnapAssetWorkerLifecycle.class).isRunning()).isTrue();
 
       AssetGenerator generator = context.getBean(AssetGenerator.class);
-      assertThat(generator.storage()).isSameAs(storage);
       JobId id = generator.submit(GenerationRequest.of("user-1", "a red fox", List.of("instagram-post")));
       Job job = generator.await(id, Duration.ofMinutes(1));
       assertThat(job.state()).isEqualTo(JobState.COMPLETED);
+      assertThat(storage.list("")).hasSize(1); // the file went to the configured folder
     });
   }
 
@@ -105,21 +105,20 @@ class SnapAssetAutoConfigurationTest {
     InMemoryJobQueue queue = InMemoryJobQueue.create();
     InMemoryAssetStorage storage = InMemoryAssetStorage.create();
     ImageProvider provider = PlaceholderImageProvider.create();
-    InMemoryResultCache cache = InMemoryResultCache.create();
+    InMemoryBaseImageCache cache = InMemoryBaseImageCache.create();
     InMemoryGenerationCatalog catalog = InMemoryGenerationCatalog.create();
     runner()
         .withBean(JobQueue.class, () -> queue)
         .withBean(AssetStorage.class, () -> storage)
         .withBean(ImageProvider.class, () -> provider)
-        .withBean(ResultCache.class, () -> cache)
+        .withBean(BaseImageCache.class, () -> cache)
         .withBean(GenerationCatalog.class, () -> catalog)
         .run(context -> {
           assertThat(context.getBean(JobQueue.class)).isSameAs(queue);
           assertThat(context.getBean(AssetStorage.class)).isSameAs(storage);
           assertThat(context.getBean(ImageProvider.class)).isSameAs(provider);
-          assertThat(context.getBean(ResultCache.class)).isSameAs(cache);
+          assertThat(context.getBean(BaseImageCache.class)).isSameAs(cache);
           AssetGenerator generator = context.getBean(AssetGenerator.class);
-          assertThat(generator.storage()).isSameAs(storage);
           assertThat(generator.catalog()).isSameAs(catalog);
           JobId id = generator.submit(GenerationRequest.of("user-1", "a red fox", List.of("twitter-post")));
           assertThat(generator.await(id, Duration.ofMinutes(1)).state()).isEqualTo(JobState.COMPLETED);
@@ -155,7 +154,7 @@ class SnapAssetAutoConfigurationTest {
         .run(context -> {
           assertThat(context.getBean(JobQueue.class)).isInstanceOf(RedisJobQueue.class);
           assertThat(((RedisJobQueue) context.getBean(JobQueue.class)).queueName()).isEqualTo("conditions");
-          assertThat(context.getBean(ResultCache.class)).isInstanceOf(RedisResultCache.class);
+          assertThat(context.getBean(BaseImageCache.class)).isInstanceOf(RedisBaseImageCache.class);
         });
   }
 
@@ -165,7 +164,7 @@ class SnapAssetAutoConfigurationTest {
             "snapasset.cache.type=memory")
         .run(context -> {
           assertThat(context.getBean(JobQueue.class)).isInstanceOf(RedisJobQueue.class);
-          assertThat(context.getBean(ResultCache.class)).isInstanceOf(InMemoryResultCache.class);
+          assertThat(context.getBean(BaseImageCache.class)).isInstanceOf(InMemoryBaseImageCache.class);
         });
   }
 
@@ -178,7 +177,7 @@ class SnapAssetAutoConfigurationTest {
 
   @Test
   void aRedisUrlWithoutTheRedisAdapterFailsInsteadOfSilentlyUsingMemory() {
-    runner().withClassLoader(new FilteredClassLoader(RedisJobQueue.class, RedisResultCache.class))
+    runner().withClassLoader(new FilteredClassLoader(RedisJobQueue.class, RedisBaseImageCache.class))
         .withPropertyValues("snapasset.queue.redis-url=redis://127.0.0.1:1")
         .run(context -> assertThat(context).getFailure().rootCause()
             .hasMessageContaining("snapasset.queue.redis-url is set")
@@ -206,7 +205,7 @@ class SnapAssetAutoConfigurationTest {
           assertThat(storage.bucket()).isEqualTo("images");
           assertThat(storage.url("a/b.png").toString()).isEqualTo("https://cdn.example.com/a/b.png");
           assertThat(storage.toString()).doesNotContain("s3cr3t-value");
-          assertThat(context.getBean(AssetGenerator.class).storage()).isSameAs(storage);
+          assertThat(context.getBean(AssetStorage.class)).isSameAs(storage);
         });
   }
 

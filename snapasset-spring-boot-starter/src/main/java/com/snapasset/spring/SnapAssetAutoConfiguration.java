@@ -49,6 +49,18 @@ public class SnapAssetAutoConfiguration {
   /**
    * The generator, built from the port beans. Application beans of {@link ImageProcessor}, {@link
    * Platform} (extra presets), {@link JobListener} and {@link GenerationListener} are added to it.
+   *
+   * @param properties the snapasset.* settings
+   * @param provider the image provider bean
+   * @param queue the job queue bean
+   * @param storage the asset storage bean
+   * @param cache the base-image cache bean
+   * @param catalog the generation catalog bean
+   * @param processor the application's image processor, if any
+   * @param platforms the application's extra platform presets
+   * @param jobListeners the application's job listeners
+   * @param generationListeners the application's generation listeners
+   * @return the generator, closed with the context
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean

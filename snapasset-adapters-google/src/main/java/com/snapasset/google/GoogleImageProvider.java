@@ -55,8 +55,9 @@ import org.slf4j.LoggerFactory;
  * gemini-2.5-flash-image}, {@code gemini-3-pro-image-preview}, or SnapAsset's default model id,
  * which stands for {@link Builder#defaultModel}. The quality is an output size ({@code 1K}, {@code
  * 2K}, {@code 4K} as the model offers) or {@code standard} (1K) / {@code hd} (2K). Google's models
- * draw fixed aspect ratios, not pixel sizes: the requested {@code size} is mapped to the closest
- * ratio the model supports. Styles {@code vivid}, {@code natural} and {@code none} are accepted and
+ * draw fixed aspect ratios, not pixel sizes: the ratio closest to the largest platform of the
+ * generation ({@link ImagePrompt#largestPlatform()}) is asked for, or, when the provider is called
+ * without one, the ratio closest to the requested {@code size}. Styles {@code vivid}, {@code natural} and {@code none} are accepted and
  * change nothing.
  *
  * <p>Failures are {@link ProviderException}s: safety blocks (Imagen's filtered reason, Gemini's
@@ -207,7 +208,7 @@ public final class GoogleImageProvider implements ImageProvider, AutoCloseable {
       throw ProviderException.permanent(e.getMessage(), e);
     }
     ImageOptions options = prompt.options();
-    String ratio = model.closestAspectRatio(options.width(), options.height());
+    String ratio = aspectRatio(model, prompt);
     String imageSize = GoogleModel.imageSize(options.quality());
     long started = System.nanoTime();
     Drawn drawn;
@@ -311,6 +312,27 @@ public final class GoogleImageProvider implements ImageProvider, AutoCloseable {
   @Override
   public String name() {
     return "google";
+  }
+
+  /** The model that will draw and the aspect ratio it will draw at. */
+  @Override
+  public String cacheVariant(ImagePrompt prompt) {
+    try {
+      GoogleModel model = GoogleModel.check(prompt.options(), defaultModel, vertexAi);
+      return model.id + "|" + aspectRatio(model, prompt);
+    } catch (InvalidRequestException e) {
+      return "";
+    }
+  }
+
+  /**
+   * The supported ratio closest to the largest platform the image is for; without one (a direct
+   * call), closest to the options' size.
+   */
+  private static String aspectRatio(GoogleModel model, ImagePrompt prompt) {
+    return prompt.target()
+        .map(p -> model.closestAspectRatio(p.width(), p.height()))
+        .orElseGet(() -> model.closestAspectRatio(prompt.options().width(), prompt.options().height()));
   }
 
   @Override

@@ -191,6 +191,22 @@ class GoogleImageProviderTest {
   }
 
   @Test
+  void theLargestPlatformOfTheGenerationDecidesTheRatioAndTheCacheVariant() throws Exception {
+    server.enqueue(gemini(PNG, "STOP"));
+    ImageOptions square = ImageOptions.defaults();
+    ImagePrompt forStory = new ImagePrompt("x", square, new com.snapasset.Platform("instagram-story", "Instagram Story", 1080, 1920));
+    ImagePrompt forPin = new ImagePrompt("x", square, new com.snapasset.Platform("pinterest-pin", "Pinterest Pin", 1000, 1500));
+
+    provider.generate(forStory);
+
+    assertThat(body(server.takeRequest(5, TimeUnit.SECONDS)).at("/generationConfig/imageConfig/aspectRatio").asText())
+        .isEqualTo("9:16");
+    assertThat(provider.cacheVariant(forStory)).isEqualTo("gemini-2.5-flash-image|9:16");
+    assertThat(provider.cacheVariant(forPin)).isEqualTo("gemini-2.5-flash-image|2:3");
+    assertThat(provider.cacheVariant(new ImagePrompt("x", square))).isEqualTo("gemini-2.5-flash-image|1:1");
+  }
+
+  @Test
   void geminiThreeProTakesAnImageSizeAndIsPricedBySize() throws Exception {
     server.enqueue(gemini(PNG, "STOP"));
 

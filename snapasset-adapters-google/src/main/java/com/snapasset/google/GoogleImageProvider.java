@@ -243,6 +243,9 @@ public final class GoogleImageProvider implements ImageProvider, AutoCloseable {
 
   private record Drawn(byte[] data, @Nullable String revisedPrompt) {}
 
+  // generateImages is deprecated in SDK 2.0 (removal not before 2027) in favour of Gemini's
+  // generateContent; it is still how Vertex AI serves Imagen 4.
+  @SuppressWarnings("deprecation")
   private Drawn imagen(GoogleModel model, String prompt, String ratio, String imageSize) {
     GenerateImagesConfig.Builder config =
         GenerateImagesConfig.builder().numberOfImages(1).aspectRatio(ratio).includeRaiReason(true);

@@ -27,6 +27,11 @@ public record SourceImage(byte @Nullable [] data, @Nullable String url) {
     if (data != null && data.length == 0) {
       throw new InvalidRequestException("source image is empty: send the bytes of a PNG, JPEG or WebP image");
     }
+    if (data != null && !isPngJpegOrWebp(data)) {
+      // Cheap and early: the decoder would refuse it in the worker anyway, after a queue round trip.
+      throw new InvalidRequestException(
+          "source image is not a PNG, JPEG or WebP image (its first bytes are " + head(data) + ")");
+    }
     if (url != null) {
       checkUrl(url);
     }
@@ -71,6 +76,23 @@ public record SourceImage(byte @Nullable [] data, @Nullable String url) {
   public static String shown(URI uri) {
     return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
         + (uri.getRawPath() == null ? "" : uri.getRawPath());
+  }
+
+  private static boolean isPngJpegOrWebp(byte[] d) {
+    boolean png = d.length >= 8 && (d[0] & 0xff) == 0x89 && d[1] == 'P' && d[2] == 'N' && d[3] == 'G'
+        && d[4] == 0x0d && d[5] == 0x0a && d[6] == 0x1a && d[7] == 0x0a;
+    boolean jpeg = d.length >= 3 && (d[0] & 0xff) == 0xff && (d[1] & 0xff) == 0xd8 && (d[2] & 0xff) == 0xff;
+    boolean webp = d.length >= 12 && d[0] == 'R' && d[1] == 'I' && d[2] == 'F' && d[3] == 'F'
+        && d[8] == 'W' && d[9] == 'E' && d[10] == 'B' && d[11] == 'P';
+    return png || jpeg || webp;
+  }
+
+  private static String head(byte[] d) {
+    StringBuilder hex = new StringBuilder();
+    for (int i = 0; i < Math.min(8, d.length); i++) {
+      hex.append(String.format("%02x", d[i] & 0xff));
+    }
+    return hex.toString();
   }
 
   private static void checkUrl(String url) {

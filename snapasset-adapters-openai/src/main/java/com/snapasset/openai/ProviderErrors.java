@@ -86,8 +86,8 @@ final class ProviderErrors {
     if (status == 408 || status == 409 || status == 429 || status >= 500) {
       return ProviderException.retryable(
           label + " is unavailable or rate-limiting (HTTP " + status + "): " + message,
-          retryAfter(e.headers()),
-          null);
+          null,
+          retryAfter(e.headers()));
     }
     return ProviderException.permanent(
         label + " rejected the request (HTTP " + status + (code.isEmpty() ? "" : ", " + code)

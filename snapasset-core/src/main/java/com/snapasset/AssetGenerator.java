@@ -233,6 +233,7 @@ public final class AssetGenerator implements AutoCloseable {
     private int renderThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private int ioThreads = 16;
     private Map<String, String> environment = System.getenv();
+    private SourceFetchPolicy sourceFetchPolicy = SourceFetchPolicy.defaults();
     private final List<JobListener> jobListeners = new ArrayList<>();
     private final List<GenerationListener> generationListeners = new ArrayList<>();
 
@@ -332,6 +333,15 @@ public final class AssetGenerator implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How source images given by URL ({@link SourceImage#ofUrl}) are fetched. Default {@link
+     * SourceFetchPolicy#defaults()}: public https addresses only, 20 MiB, 20 s.
+     */
+    public Builder sourceFetchPolicy(SourceFetchPolicy policy) {
+      this.sourceFetchPolicy = Objects.requireNonNull(policy, "sourceFetchPolicy");
+      return this;
+    }
+
     /** A job listener registered from the start, before any event can be missed. */
     public Builder addListener(JobListener listener) {
       jobListeners.add(Objects.requireNonNull(listener, "listener"));
@@ -348,7 +358,7 @@ public final class AssetGenerator implements AutoCloseable {
     public AssetGenerator build() {
       return new AssetGenerator(Engine.start(new Engine.Config(provider, queue, storage, cache, processor, catalog,
           clock, platforms, outputDirectory, publicBaseUrl, baseImageTtl, renderThreads, ioThreads, environment,
-          jobListeners, generationListeners)));
+          sourceFetchPolicy, jobListeners, generationListeners)));
     }
   }
 }

@@ -43,7 +43,7 @@ public record SourceFetchPolicy(
       problems.add("maxRedirects must be between 0 and 10, got " + maxRedirects);
     }
     if (!problems.isEmpty()) {
-      throw new InvalidRequestException(problems);
+      throw new ConfigurationException(problems);
     }
   }
 

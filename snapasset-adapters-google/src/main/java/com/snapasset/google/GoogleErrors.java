@@ -84,8 +84,8 @@ final class GoogleErrors {
       Duration delay = retryAfter(retryAfterHeader);
       return ProviderException.retryable(
           "Google is unavailable, rate-limiting or out of quota (" + what + "): " + message,
-          delay != null ? delay : retryInfo,
-          null);
+          null,
+          delay != null ? delay : retryInfo);
     }
     if (status == 400 && SAFETY_WORDS.matcher(message).find()) {
       return ProviderException.permanent("Google refused the prompt under its safety rules (" + what + "): " + message, null);

@@ -13,6 +13,7 @@ import com.google.genai.types.HttpOptions;
 import com.google.genai.types.HttpRetryOptions;
 import com.google.genai.types.ImageConfig;
 import com.google.genai.types.Part;
+import com.snapasset.ConfigurationException;
 import com.snapasset.ImageOptions;
 import com.snapasset.InvalidRequestException;
 import com.snapasset.ProviderException;
@@ -144,7 +145,7 @@ public final class GoogleImageProvider implements ImageProvider, AutoCloseable {
    * SNAPASSET_GOOGLE_TIMEOUT_SECONDS}, and {@code GOOGLE_GEMINI_BASE_URL} / {@code
    * GOOGLE_VERTEX_BASE_URL}.
    *
-   * @throws InvalidRequestException when a variable is set but invalid (the message never quotes
+   * @throws ConfigurationException when a variable is set but invalid (the message never quotes
    *     the key)
    */
   public static Optional<GoogleImageProvider> fromEnvironment(Map<String, String> environment) {
@@ -187,13 +188,13 @@ public final class GoogleImageProvider implements ImageProvider, AutoCloseable {
       apply(problems, () -> b.timeout(Duration.ofSeconds(Long.parseLong(seconds))));
     }
     if (!problems.isEmpty()) {
-      throw new InvalidRequestException(problems);
+      throw new ConfigurationException(problems);
     }
     try {
       return Optional.of(b.build());
     } catch (RuntimeException e) {
       // Typically Vertex AI without Application Default Credentials on this machine.
-      throw new InvalidRequestException(
+      throw new ConfigurationException(
           "Google Gen AI client could not be created: " + e.getClass().getSimpleName() + ": "
               + new GoogleErrors(key == null ? "" : key, Clock.systemUTC()).scrub(e.getMessage()));
     }

@@ -3,7 +3,7 @@ package com.snapasset.google;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.snapasset.ImageOptions;
-import com.snapasset.InvalidRequestException;
+import com.snapasset.ConfigurationException;
 import com.snapasset.spi.ImagePrompt;
 import com.snapasset.spi.ImageProvider;
 import com.snapasset.spi.ImageProviderFactory;
@@ -88,8 +88,8 @@ class GoogleImageProviderFactoryTest {
         "SNAPASSET_GOOGLE_MODEL", "imagen-9",
         "SNAPASSET_GOOGLE_TIMEOUT_SECONDS", "0");
 
-    InvalidRequestException e =
-        watch.thrown(InvalidRequestException.class, () -> new GoogleImageProviderFactory().fromEnvironment(env));
+    ConfigurationException e =
+        watch.thrown(ConfigurationException.class, () -> new GoogleImageProviderFactory().fromEnvironment(env));
 
     assertThat(e.problems()).hasSize(3);
     assertThat(e.getMessage()).contains("baseUrl must be an absolute http(s) URL").contains("defaultModel 'imagen-9'")
@@ -98,7 +98,7 @@ class GoogleImageProviderFactoryTest {
 
   @Test
   void vertexAiWithoutAProjectIsReported() {
-    InvalidRequestException e = watch.thrown(InvalidRequestException.class,
+    ConfigurationException e = watch.thrown(ConfigurationException.class,
         () -> GoogleImageProvider.fromEnvironment(Map.of("GOOGLE_GENAI_USE_VERTEXAI", "true")));
 
     assertThat(e).hasMessageContaining("GOOGLE_CLOUD_PROJECT is not set");

@@ -225,7 +225,7 @@ public final class OpenAiImageProvider implements ImageProvider, AutoCloseable {
    * SNAPASSET_OPENAI_TIMEOUT_SECONDS}. An Entra ID token cannot come from the environment: pass a
    * token source to {@link Builder#entraIdToken} in code.
    *
-   * @throws InvalidRequestException when a variable is missing or invalid (the message never quotes
+   * @throws ConfigurationException when a variable is missing or invalid (the message never quotes
    *     the key)
    */
   public static Optional<OpenAiImageProvider> azureFromEnvironment(Map<String, String> environment) {
@@ -273,7 +273,7 @@ public final class OpenAiImageProvider implements ImageProvider, AutoCloseable {
       apply(problems, () -> b.timeout(Duration.ofSeconds(Long.parseLong(seconds.trim()))));
     }
     if (!problems.isEmpty()) {
-      throw new InvalidRequestException(problems);
+      throw new ConfigurationException(problems);
     }
     return Optional.of(b.build());
   }

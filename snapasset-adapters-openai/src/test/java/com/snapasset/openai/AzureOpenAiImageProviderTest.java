@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.snapasset.ConfigurationException;
 import com.snapasset.ImageOptions;
 import com.snapasset.InvalidRequestException;
 import com.snapasset.ProviderException;
@@ -334,9 +335,9 @@ class AzureOpenAiImageProviderTest {
   void missingAzureSettingsAreAllReportedAndNoEndpointMeansNoAzure() {
     assertThat(new AzureOpenAiImageProviderFactory().fromEnvironment(Map.of("OPENAI_API_KEY", "sk-x"))).isEmpty();
 
-    InvalidRequestException e =
+    ConfigurationException e =
         watch.thrown(
-            InvalidRequestException.class,
+            ConfigurationException.class,
             () -> OpenAiImageProvider.azureFromEnvironment(Map.of("AZURE_OPENAI_ENDPOINT", "https://res.openai.azure.com",
                 "AZURE_OPENAI_API_VERSION", "v1")));
 

@@ -1,5 +1,6 @@
 package com.snapasset.internal;
 
+import com.snapasset.ConfigurationException;
 import com.snapasset.InvalidRequestException;
 import com.snapasset.embedded.PlaceholderImageProvider;
 import com.snapasset.spi.ImageProvider;
@@ -62,7 +63,8 @@ final class ProviderSelection {
       Optional<ImageProvider> provider;
       try {
         provider = factory.fromEnvironment(environment);
-      } catch (InvalidRequestException e) {
+      } catch (ConfigurationException | InvalidRequestException e) {
+        // InvalidRequestException: what adapters written before ConfigurationException throw.
         if (found.isEmpty()) {
           throw e; // the one that would win is misconfigured: say so rather than fall back
         }

@@ -3,7 +3,7 @@ package com.snapasset.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.snapasset.InvalidRequestException;
+import com.snapasset.ConfigurationException;
 import com.snapasset.spi.ImagePrompt;
 import com.snapasset.spi.ImageProvider;
 import com.snapasset.spi.ImageProviderFactory;
@@ -72,7 +72,7 @@ class ProviderSelectionTest {
     ImageProviderFactory broken = new ImageProviderFactory() {
       @Override
       public Optional<ImageProvider> fromEnvironment(Map<String, String> environment) {
-        throw new InvalidRequestException("GOOGLE_CLOUD_PROJECT is not set");
+        throw new ConfigurationException("GOOGLE_CLOUD_PROJECT is not set");
       }
 
       @Override
@@ -86,7 +86,7 @@ class ProviderSelectionTest {
     assertThat(survived.reason()).contains("ignored invalid settings").contains("GOOGLE_CLOUD_PROJECT is not set");
 
     assertThatThrownBy(() -> ProviderSelection.choose(null, Map.of(), List.of(factory("openai", 80, true), broken)))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("GOOGLE_CLOUD_PROJECT");
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("GOOGLE_CLOUD_PROJECT");
   }
 
   private ImageProviderFactory factory(String name, int priority, boolean configured) {

@@ -69,7 +69,7 @@ final class SpringAiErrors {
     }
     if (status == 408 || status == 409 || status == 429 || status >= 500) {
       return ProviderException.retryable(
-          name + " is unavailable or rate-limiting (HTTP " + status + "): " + text, retryAfter(t), null);
+          name + " is unavailable or rate-limiting (HTTP " + status + "): " + text, null, retryAfter(t));
     }
     return ProviderException.permanent(
         name + " rejected the request (HTTP " + status + (code.isEmpty() ? "" : ", " + code) + "): " + text, null);

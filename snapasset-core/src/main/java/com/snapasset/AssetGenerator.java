@@ -345,6 +345,7 @@ public final class AssetGenerator implements AutoCloseable {
     private int ioThreads = 16;
     private Map<String, String> environment = System.getenv();
     private boolean inMemory;
+    private SourceFetchPolicy sourceFetchPolicy = SourceFetchPolicy.defaults();
     private final List<JobListener> jobListeners = new ArrayList<>();
     private final List<GenerationListener> generationListeners = new ArrayList<>();
 
@@ -516,6 +517,18 @@ public final class AssetGenerator implements AutoCloseable {
     }
 
     /**
+     * How source images given by URL ({@link SourceImage#ofUrl}) are fetched. Default {@link
+     * SourceFetchPolicy#defaults()}: public https addresses only, 20 MiB, 20 s.
+     *
+     * @param policy the fetch policy
+     * @return this builder
+     */
+    public Builder sourceFetchPolicy(SourceFetchPolicy policy) {
+      this.sourceFetchPolicy = Objects.requireNonNull(policy, "sourceFetchPolicy");
+      return this;
+    }
+
+    /**
      * A job listener registered from the start, before any event can be missed.
      *
      * @param listener called on engine or queue threads; must not block
@@ -568,7 +581,7 @@ public final class AssetGenerator implements AutoCloseable {
       }
       return new AssetGenerator(Engine.start(new Engine.Config(p, queue, s, cache, processor, catalog,
           clock, platforms, outputDirectory, publicBaseUrl, baseImageTtl, renderThreads, ioThreads, environment,
-          jobListeners, generationListeners)));
+          sourceFetchPolicy, jobListeners, generationListeners)));
     }
   }
 }

@@ -6,20 +6,24 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One prompt to be turned into one image per platform.
+ * One prompt to be turned into one image per platform; or, with a {@link SourceImage}, an image
+ * the caller already has, rendered for every platform without calling the image provider.
  *
  * <p>The constructor checks everything that needs no context and reports every problem at once in
  * one {@link InvalidRequestException}. Whether each platform id is known is checked against the
  * generator's {@link PlatformRegistry} when the request is submitted.
  *
  * @param userId 1–128 characters of {@code [A-Za-z0-9._-]}; it becomes a storage path segment
- * @param prompt non-blank, at most {@value #MAX_PROMPT_LENGTH} characters
+ * @param prompt non-blank, at most {@value #MAX_PROMPT_LENGTH} characters; may be empty with a
+ *     source image (then it is only a description kept with the result)
  * @param platforms 1–{@value #MAX_PLATFORMS} distinct platform ids or custom sizes ({@code WxH})
  * @param image what the image provider is asked for
  * @param output how renditions are fitted and encoded
  * @param job how the job is queued and retried
+ * @param source the caller's own image instead of a generated one, or null to generate
  */
 public record GenerationRequest(
     String userId,
@@ -27,7 +31,8 @@ public record GenerationRequest(
     List<String> platforms,
     ImageOptions image,
     OutputOptions output,
-    JobOptions job) {
+    JobOptions job,
+    @Nullable SourceImage source) {
 
   /** The longest prompt, in characters. */
   public static final int MAX_PROMPT_LENGTH = 4000;
@@ -50,8 +55,11 @@ public record GenerationRequest(
     if (userId == null || !USER_ID.matcher(userId).matches() || userId.equals(".") || userId.equals("..")) {
       problems.add(RequestProblem.of("userId", "userId '" + abbreviate(userId) + "' is not valid: use 1-128 characters of A-Z a-z 0-9 . _ -"));
     }
-    if (prompt == null || prompt.isBlank()) {
-      problems.add(RequestProblem.of("prompt", "prompt is empty: describe the image to generate"));
+    if (source != null && prompt == null) {
+      prompt = "";
+    }
+    if (source == null && (prompt == null || prompt.isBlank())) {
+      problems.add(RequestProblem.of("prompt", "prompt is empty: describe the image to generate, or give a source image"));
     } else if (prompt.length() > MAX_PROMPT_LENGTH) {
       problems.add(RequestProblem.of("prompt", "prompt has " + prompt.length() + " characters: use at most " + MAX_PROMPT_LENGTH));
     }
@@ -83,6 +91,21 @@ public record GenerationRequest(
       throw InvalidRequestException.of(problems);
     }
     platforms = List.copyOf(platforms);
+  }
+
+  /**
+   * A request that generates its image: no source image.
+   *
+   * @param userId whose generation it is
+   * @param prompt what to draw
+   * @param platforms preset ids or custom sizes
+   * @param image model, quality, style and size of the base image
+   * @param output format and rendering options
+   * @param job queue options
+   */
+  public GenerationRequest(
+      String userId, String prompt, List<String> platforms, ImageOptions image, OutputOptions output, JobOptions job) {
+    this(userId, prompt, platforms, image, output, job, null);
   }
 
   /**
@@ -118,7 +141,8 @@ public record GenerationRequest(
         .platforms(platforms)
         .image(image)
         .output(output)
-        .job(job);
+        .job(job)
+        .source(source);
   }
 
   private static String abbreviate(String s) {
@@ -136,6 +160,7 @@ public record GenerationRequest(
     private ImageOptions image = ImageOptions.defaults();
     private OutputOptions output = OutputOptions.defaults();
     private JobOptions job = JobOptions.defaults();
+    private @Nullable SourceImage source;
 
     private Builder() {}
 
@@ -220,12 +245,24 @@ public record GenerationRequest(
     }
 
     /**
+     * The caller's own image, rendered instead of generating one (no provider call, no cost); the
+     * prompt may then stay empty. Null to generate.
+     *
+     * @param source the image to render, or null
+     * @return this builder
+     */
+    public Builder source(@Nullable SourceImage source) {
+      this.source = source;
+      return this;
+    }
+
+    /**
      * Checks every field at once.
      *
      * @return the request
      */
     public GenerationRequest build() {
-      return new GenerationRequest(userId, prompt, platforms, image, output, job);
+      return new GenerationRequest(userId, prompt, platforms, image, output, job, source);
     }
 
     /** The platform ids set so far, for {@link AssetGenerator#validate(Builder)}. */

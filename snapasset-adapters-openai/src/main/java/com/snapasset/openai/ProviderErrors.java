@@ -28,13 +28,26 @@ import org.jspecify.annotations.Nullable;
 final class ProviderErrors {
   // OpenAI quotes keys (masked or not) in some messages; anything key-shaped is cut out.
   private static final Pattern KEY_SHAPED = Pattern.compile("sk-[A-Za-z0-9_*\\-]{4,}");
+  // Entra ID access tokens are JWTs; one echoed back by a proxy must not reach a log either.
+  private static final Pattern JWT_SHAPED =
+      Pattern.compile("eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*");
+  /** Azure's content filter answers with one of these codes (top level or inner error). */
+  private static final List<String> CONTENT_FILTER_CODES =
+      List.of("content_policy_violation", "content_filter", "contentFilter", "ResponsibleAIPolicyViolation");
 
   private final String apiKey;
   private final Clock clock;
+  private final String label;
 
-  ProviderErrors(String apiKey, Clock clock) {
+  ProviderErrors(String apiKey, Clock clock, String label) {
     this.apiKey = apiKey;
     this.clock = clock;
+    this.label = label;
+  }
+
+  /** {@code OpenAI} or {@code Azure OpenAI}: how messages name the service. */
+  String label() {
+    return label;
   }
 
   ProviderException translate(OpenAIException e) {
@@ -45,36 +58,39 @@ final class ProviderErrors {
       // No HTTP answer (connection refused, reset, timed out before or while reading): the call
       // may not have been billed, and another try can succeed.
       return ProviderException.retryable(
-          "OpenAI could not be reached or did not answer in time: " + describeIo(e), null, null);
+          label + " could not be reached or did not answer in time: " + describeIo(e), null, null);
     }
-    return ProviderException.permanent("OpenAI client failed: " + scrub(e.getMessage()), null);
+    return ProviderException.permanent(label + " client failed: " + scrub(e.getMessage()), null);
   }
 
   private ProviderException fromStatus(OpenAIServiceException e) {
     int status = e.statusCode();
     String code = e.code().orElse("");
-    String message = providerMessage(e);
+    JsonNode error = errorNode(e);
+    String message = providerMessage(error);
     if (e instanceof UnauthorizedException || e instanceof PermissionDeniedException) {
       return ProviderException.permanent(
-          "OpenAI refused the API key (HTTP " + status + "): " + message, null);
+          label + " refused the " + (label.equals("OpenAI") ? "API key" : "credential")
+              + " (HTTP " + status + "): " + message,
+          null);
     }
-    if (e instanceof BadRequestException && code.equals("content_policy_violation")) {
+    if (e instanceof BadRequestException && isContentFilter(code, error)) {
       return ProviderException.permanent(
-          "OpenAI refused the prompt under its content policy: " + message, null);
+          label + " refused the prompt under its content policy: " + message, null);
     }
     if (status == 429 && code.equals("insufficient_quota")) {
       // A spent quota is a 429 too, but waiting does not refill it.
       return ProviderException.permanent(
-          "OpenAI quota exhausted (HTTP 429, insufficient_quota): " + message, null);
+          label + " quota exhausted (HTTP 429, insufficient_quota): " + message, null);
     }
     if (status == 408 || status == 409 || status == 429 || status >= 500) {
       return ProviderException.retryable(
-          "OpenAI is unavailable or rate-limiting (HTTP " + status + "): " + message,
+          label + " is unavailable or rate-limiting (HTTP " + status + "): " + message,
           null,
           retryAfter(e.headers()));
     }
     return ProviderException.permanent(
-        "OpenAI rejected the request (HTTP " + status + (code.isEmpty() ? "" : ", " + code)
+        label + " rejected the request (HTTP " + status + (code.isEmpty() ? "" : ", " + code)
             + "): " + message,
         null);
   }
@@ -112,20 +128,44 @@ final class ProviderErrors {
       return "";
     }
     String cleaned = apiKey.isEmpty() ? text : text.replace(apiKey, "[redacted]");
+    cleaned = JWT_SHAPED.matcher(cleaned).replaceAll("[redacted-token]");
     return KEY_SHAPED.matcher(cleaned).replaceAll("sk-[redacted]");
   }
 
-  private String providerMessage(OpenAIServiceException e) {
-    String message = null;
+  private static @Nullable JsonNode errorNode(OpenAIServiceException e) {
     try {
       JsonNode body = e.body().convert(JsonNode.class);
-      if (body != null) {
-        JsonNode error = body.has("error") ? body.get("error") : body;
-        JsonNode text = error.get("message");
-        message = text != null && text.isTextual() ? text.asText() : null;
+      if (body == null || !body.isObject()) {
+        return null;
       }
+      return body.has("error") ? body.get("error") : body;
     } catch (RuntimeException unreadable) {
-      message = null;
+      return null;
+    }
+  }
+
+  private static boolean isContentFilter(String code, @Nullable JsonNode error) {
+    if (CONTENT_FILTER_CODES.contains(code)) {
+      return true;
+    }
+    if (error == null) {
+      return false;
+    }
+    // Azure nests the filter's verdict: {"error": {"inner_error": {"code": "ResponsibleAIPolicyViolation"}}}
+    for (String inner : List.of("inner_error", "innererror")) {
+      JsonNode innerCode = error.path(inner).path("code");
+      if (innerCode.isTextual() && CONTENT_FILTER_CODES.contains(innerCode.asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private String providerMessage(@Nullable JsonNode error) {
+    String message = null;
+    if (error != null) {
+      JsonNode text = error.get("message");
+      message = text != null && text.isTextual() ? text.asText() : null;
     }
     if (message == null || message.isBlank()) {
       message = "(no message)";

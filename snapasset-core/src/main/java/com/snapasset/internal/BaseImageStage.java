@@ -1,5 +1,6 @@
 package com.snapasset.internal;
 
+import com.snapasset.SourceImage;
 import com.snapasset.spi.ImagePrompt;
 import com.snapasset.spi.ImageProvider;
 import com.snapasset.spi.ProviderImage;
@@ -9,15 +10,21 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Stage 1: the base image of a prompt, from the cache when an identical prompt was paid for
- * already, else from the provider (and then cached).
+ * already, else from the provider (and then cached); or the caller's own image ({@link
+ * SourceImage}), as given or fetched, with no provider call and no cost.
  */
 final class BaseImageStage {
+  /** The provider name recorded for a generation from a source image: none was called. */
+  static final String SOURCE = "source";
+
   private final ImageProvider provider;
+  private final SourceFetcher fetcher;
   private final CachedBaseImages cache;
   private final EngineEvents events;
 
-  BaseImageStage(ImageProvider provider, CachedBaseImages cache, EngineEvents events) {
+  BaseImageStage(ImageProvider provider, SourceFetcher fetcher, CachedBaseImages cache, EngineEvents events) {
     this.provider = provider;
+    this.fetcher = fetcher;
     this.cache = cache;
     this.events = events;
   }
@@ -31,7 +38,7 @@ final class BaseImageStage {
   }
 
   BaseImage fetch(ImagePrompt prompt) {
-    String key = CachedBaseImages.key(provider.name(), prompt);
+    String key = CachedBaseImages.key(provider.name(), prompt, provider.cacheVariant(prompt));
     CachedBaseImages.Entry cached = cache.get(key);
     events.baseImageLookup(cached != null);
     if (cached != null) {
@@ -43,5 +50,15 @@ final class BaseImageStage {
     events.providerCalled(provider.name(), took, image.costUsd());
     cache.put(key, new CachedBaseImages.Entry(image.data(), image.revisedPrompt()));
     return new BaseImage(image.data(), image.revisedPrompt(), image.costUsd(), false, took);
+  }
+
+  /**
+   * The caller's own image: its bytes, or fetched from its URL under the engine's {@link
+   * com.snapasset.SourceFetchPolicy}. Not cached (the bytes are the caller's); costs nothing.
+   */
+  BaseImage fromSource(SourceImage source) throws InterruptedException {
+    long t0 = System.nanoTime();
+    byte[] data = source.bytes().isPresent() ? source.bytes().get() : fetcher.fetch(source.uri().orElseThrow());
+    return new BaseImage(data, null, BigDecimal.ZERO, false, Duration.ofNanos(System.nanoTime() - t0));
   }
 }

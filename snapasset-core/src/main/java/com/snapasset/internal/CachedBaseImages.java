@@ -34,11 +34,16 @@ final class CachedBaseImages {
 
   record Entry(byte[] image, @Nullable String revisedPrompt) {}
 
-  static String key(String provider, ImagePrompt prompt) {
+  /**
+   * The key of a prompt's base image. {@code variant} is {@link
+   * com.snapasset.spi.ImageProvider#cacheVariant}: left out when empty, so keys of providers that
+   * have none stay what they were.
+   */
+  static String key(String provider, ImagePrompt prompt, String variant) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       String o = prompt.options().model() + "|" + prompt.options().quality() + "|"
-          + prompt.options().style() + "|" + prompt.options().size();
+          + prompt.options().style() + "|" + prompt.options().size() + (variant.isEmpty() ? "" : "|" + variant);
       sha.update((provider + "\n" + o + "\n").getBytes(StandardCharsets.UTF_8));
       sha.update(prompt.prompt().getBytes(StandardCharsets.UTF_8));
       return "base-image:" + HexFormat.of().formatHex(sha.digest());

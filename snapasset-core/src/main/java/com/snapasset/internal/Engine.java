@@ -13,6 +13,7 @@ import com.snapasset.JobOptions;
 import com.snapasset.JobState;
 import com.snapasset.Platform;
 import com.snapasset.PlatformRegistry;
+import com.snapasset.SourceFetchPolicy;
 import com.snapasset.RequestProblem;
 import com.snapasset.SnapAssetException;
 import com.snapasset.Worker;
@@ -21,7 +22,6 @@ import com.snapasset.embedded.FileSystemAssetStorage;
 import com.snapasset.embedded.InMemoryBaseImageCache;
 import com.snapasset.embedded.InMemoryGenerationCatalog;
 import com.snapasset.embedded.InMemoryJobQueue;
-import com.snapasset.embedded.PlaceholderImageProvider;
 import com.snapasset.imaging.StandardImageProcessor;
 import com.snapasset.spi.AssetStorage;
 import com.snapasset.spi.BaseImageCache;
@@ -38,7 +38,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,6 +83,7 @@ public final class Engine implements AutoCloseable {
       int renderThreads,
       int ioThreads,
       Map<String, String> environment,
+      SourceFetchPolicy sourceFetchPolicy,
       List<JobListener> jobListeners,
       List<GenerationListener> generationListeners) {
     public Config {
@@ -111,14 +111,12 @@ public final class Engine implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Engine(Config c) {
-    ImageProvider p = c.provider();
-    if (p == null) {
-      p = providerFromEnvironment(c.environment());
-      if (p instanceof AutoCloseable closeable) {
-        owned.add(closeable);
-      }
+    ProviderSelection.Choice choice =
+        ProviderSelection.choose(c.provider(), c.environment(), ServiceLoader.load(ImageProviderFactory.class));
+    if (choice.owned() && choice.provider() instanceof AutoCloseable closeable) {
+      owned.add(closeable);
     }
-    this.provider = p;
+    this.provider = choice.provider();
     JobQueue q = c.queue();
     if (q == null) {
       q = InMemoryJobQueue.create(c.clock());
@@ -138,12 +136,12 @@ public final class Engine implements AutoCloseable {
     this.clock = c.clock();
     c.generationListeners().forEach(engineEvents::add);
     c.jobListeners().forEach(relay::add);
-    this.validator = new RequestValidator(platforms, provider);
+    this.validator = new RequestValidator(platforms, provider, c.sourceFetchPolicy());
     this.renderPool = Executors.newFixedThreadPool(c.renderThreads(), new NamedThreads("snapasset-render"));
     this.ioPool = Executors.newFixedThreadPool(c.ioThreads(), new NamedThreads("snapasset-io"));
     ImageProcessor processor = c.processor() != null ? c.processor() : StandardImageProcessor.create();
-    this.pipeline = GenerationPipeline.create(provider, processor, storage, cache, c.baseImageTtl(), catalog,
-        clock, renderPool, ioPool, engineEvents);
+    this.pipeline = GenerationPipeline.create(provider, new SourceFetcher(c.sourceFetchPolicy()), processor, storage,
+        cache, c.baseImageTtl(), catalog, clock, renderPool, ioPool, engineEvents);
     this.subscription = queue.subscribe(relay);
   }
 
@@ -299,21 +297,5 @@ public final class Engine implements AutoCloseable {
         ? JobCodec.readResult(q.result()) : null;
     return new Job(q.id(), q.state(), q.progress(), q.attemptsMade(), q.maxAttempts(), q.priority(), q.createdAt(),
         q.processedAt(), q.finishedAt(), request, result, q.failedReason());
-  }
-
-  private static ImageProvider providerFromEnvironment(Map<String, String> environment) {
-    List<ImageProviderFactory> factories = new ArrayList<>();
-    ServiceLoader.load(ImageProviderFactory.class).forEach(factories::add);
-    factories.sort(Comparator.comparingInt(ImageProviderFactory::priority).reversed());
-    for (ImageProviderFactory f : factories) {
-      Optional<ImageProvider> found = f.fromEnvironment(environment);
-      if (found.isPresent()) {
-        log.info("Image provider: {} (configured from the environment)", found.get().name());
-        return found.get();
-      }
-    }
-    log.info("Image provider: placeholder (offline, draws a picture from the prompt). "
-        + "For real images add snapasset-adapters-openai and set OPENAI_API_KEY.");
-    return PlaceholderImageProvider.create();
   }
 }

@@ -34,11 +34,11 @@ final class GenerationPipeline {
     this.record = record;
   }
 
-  static GenerationPipeline create(ImageProvider provider, ImageProcessor processor, AssetStorage storage,
-      BaseImageCache cache, Duration baseImageTtl, GenerationCatalog catalog, Clock clock, ExecutorService renderPool,
-      ExecutorService ioPool, EngineEvents events) {
+  static GenerationPipeline create(ImageProvider provider, SourceFetcher fetcher, ImageProcessor processor,
+      AssetStorage storage, BaseImageCache cache, Duration baseImageTtl, GenerationCatalog catalog, Clock clock,
+      ExecutorService renderPool, ExecutorService ioPool, EngineEvents events) {
     return new GenerationPipeline(
-        new BaseImageStage(provider, new CachedBaseImages(cache, baseImageTtl), events),
+        new BaseImageStage(provider, fetcher, new CachedBaseImages(cache, baseImageTtl), events),
         new DecodeStage(processor),
         new RenderStoreStage(processor, storage, renderPool, ioPool, events),
         new RecordStage(catalog, clock));
@@ -60,7 +60,10 @@ final class GenerationPipeline {
   GenerationResult run(String generationId, @Nullable String jobId, GenerationRequest request,
       List<Platform> platforms, ProgressSink progress) throws InterruptedException {
     long t0 = System.nanoTime();
-    BaseImageStage.BaseImage base = baseImage.fetch(new ImagePrompt(request.prompt(), request.image()));
+    boolean own = request.source() != null;
+    BaseImageStage.BaseImage base = own
+        ? baseImage.fromSource(request.source())
+        : baseImage.fetch(new ImagePrompt(request.prompt(), request.image(), largest(platforms)));
     checkInterrupted();
     progress.report(10);
     DecodeStage.Decoded decoded = decode.decode(base.data());
@@ -70,9 +73,21 @@ final class GenerationPipeline {
     StageTimings timings = new StageTimings(base.providerTime(), decoded.took(), stored.render(), stored.store(),
         Duration.ofNanos(System.nanoTime() - t0));
     GenerationResult result = new GenerationResult(generationId, request.userId(), stored.assets(),
-        base.revisedPrompt(), baseImage.providerName(), base.cost(), base.fromCache(), timings);
+        base.revisedPrompt(), own ? BaseImageStage.SOURCE : baseImage.providerName(), base.cost(), base.fromCache(),
+        timings);
     record.record(jobId, request, result);
     return result;
+  }
+
+  /** The platform with the most pixels: the one a provider drawing fixed ratios should aim at. */
+  private static Platform largest(List<Platform> platforms) {
+    Platform best = platforms.get(0);
+    for (Platform p : platforms) {
+      if ((long) p.width() * p.height() > (long) best.width() * best.height()) {
+        best = p;
+      }
+    }
+    return best;
   }
 
   private static void checkInterrupted() throws InterruptedException {

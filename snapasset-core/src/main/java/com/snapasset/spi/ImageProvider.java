@@ -36,4 +36,15 @@ public interface ImageProvider {
    * @param options the options of a request
    */
   default void validate(ImageOptions options) {}
+
+  /**
+   * What, beyond the prompt text and the options, decides the image this provider draws for
+   * {@code prompt}; it becomes part of the base-image cache key, so two prompts that differ only in
+   * something the provider ignores share one paid image. The default, empty, suits providers that
+   * draw exactly the options' size; a provider that picks an aspect ratio from {@link
+   * ImagePrompt#largestPlatform()} returns the ratio it would pick.
+   */
+  default String cacheVariant(ImagePrompt prompt) {
+    return "";
+  }
 }

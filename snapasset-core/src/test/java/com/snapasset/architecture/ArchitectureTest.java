@@ -36,7 +36,8 @@ class ArchitectureTest {
   void coreDependsOnNoAdapterAndNoHeavySdk() {
     ArchRule rule = noClasses().should().dependOnClassesThat().resideInAnyPackage(
         "com.snapasset.redis..", "com.snapasset.s3..", "com.snapasset.openai..", "com.snapasset.jdbc..",
-        "com.snapasset.examples..",
+        "com.snapasset.examples..", "com.snapasset.google..", "com.snapasset.springai..",
+        "com.google.genai..", "com.google.auth..", "org.springframework..",
         "redis.clients..", "software.amazon..", "com.openai..", "okhttp3..", "org.postgresql..",
         "com.zaxxer..", "org.flywaydb..", "io.javalin..", "io.micrometer..", "java.sql..", "kotlin..");
     rule.check(core);

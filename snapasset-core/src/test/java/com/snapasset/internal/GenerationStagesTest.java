@@ -63,7 +63,8 @@ class GenerationStagesTest {
   }
 
   private BaseImageStage baseImageStage() {
-    return new BaseImageStage(provider, new CachedBaseImages(InMemoryBaseImageCache.create(), Duration.ofHours(1)), events);
+    return new BaseImageStage(provider, new SourceFetcher(com.snapasset.SourceFetchPolicy.defaults()),
+        new CachedBaseImages(InMemoryBaseImageCache.create(), Duration.ofHours(1)), events);
   }
 
   @Test

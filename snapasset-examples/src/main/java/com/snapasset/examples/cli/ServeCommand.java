@@ -86,6 +86,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "How often the alert rules are checked (ISO-8601, default: ${DEFAULT-VALUE}).")
   Duration alertInterval = Duration.ofMinutes(1);
 
+  @Option(names = "--max-body-bytes", defaultValue = "${env:MAX_BODY_BYTES:-65536}",
+      description = "Largest request body, e.g. a photo uploaded to POST /api/render (env MAX_BODY_BYTES, default: ${DEFAULT-VALUE}).")
+  int maxBodyBytes = 64 * 1024;
+
   @Option(names = "--queue-backlog-alert", defaultValue = "100", description = "Alert when more jobs wait (default: ${DEFAULT-VALUE}).")
   long backlogAlert = 100;
 
@@ -127,6 +131,7 @@ final class ServeCommand implements Callable<Integer> {
           .jobRateLimit(jobsPerHour, Duration.ofHours(1))
           .criticalQueueDepth(criticalQueueDepth)
           .maxPendingJobsPerUser(maxPendingJobs)
+          .maxBodyBytes(maxBodyBytes)
           .prometheus(registry)
           .requestStats(requests)
           .alerts(alerts::active)

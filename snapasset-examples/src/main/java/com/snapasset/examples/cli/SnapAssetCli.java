@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SnapAssetCli.Version.class,
     description = "Turns one text prompt into publish-ready images for every social platform.",
-    subcommands = {GenerateCommand.class, PresetsCommand.class, ServeCommand.class, WorkerCommand.class,
+    subcommands = {GenerateCommand.class, RenderCommand.class, PresetsCommand.class, ServeCommand.class, WorkerCommand.class,
         CommandLine.HelpCommand.class})
 public final class SnapAssetCli {
   static final int EXIT_FAILED = 1;

@@ -106,6 +106,7 @@ public final class ApiServer implements AutoCloseable {
     app.before("/api/*", ctx -> ctx.attribute(CALLER, keys.identify(apiKey(ctx))));
     new JobRoutes(routes, limiter, new PendingJobLimit(b.maxPendingJobs, generator)).register(app);
     new QueueRoutes(routes).register(app);
+    new RenderRoutes(routes).register(app);
     if (b.prometheus != null) {
       PrometheusMeterRegistry prometheus = b.prometheus;
       app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class ModuleArchitectureTest {
   private static final String[] ADAPTERS = {
-      "com.snapasset.redis..", "com.snapasset.s3..", "com.snapasset.openai..", "com.snapasset.jdbc.."};
+      "com.snapasset.redis..", "com.snapasset.s3..", "com.snapasset.openai..", "com.snapasset.jdbc..",
+      "com.snapasset.google.."};
 
   private static JavaClasses classes;
 

@@ -13,22 +13,40 @@ public final class ProviderException extends SnapAssetException {
   private static final long serialVersionUID = 1L;
 
   private final @Nullable Duration retryAfter;
+  private final boolean rateLimit;
 
   private ProviderException(
-      String message, @Nullable Throwable cause, boolean retryable, @Nullable Duration retryAfter) {
+      String message, @Nullable Throwable cause, boolean retryable, @Nullable Duration retryAfter,
+      boolean rateLimit) {
     super(message, cause, retryable);
     this.retryAfter = retryAfter;
+    this.rateLimit = rateLimit;
   }
 
   /** A failure that may go away: rate limit, 5xx, connection error, timeout. */
   public static ProviderException retryable(
       String message, @Nullable Duration retryAfter, @Nullable Throwable cause) {
-    return new ProviderException(message, cause, true, retryAfter);
+    return new ProviderException(message, cause, true, retryAfter, false);
+  }
+
+  /**
+   * The provider is up but limits this caller (HTTP 429): retryable, and the job engine holds
+   * every worker of the queue back for {@code retryAfter} (or a default) instead of spending
+   * attempts.
+   */
+  public static ProviderException rateLimited(
+      String message, @Nullable Duration retryAfter, @Nullable Throwable cause) {
+    return new ProviderException(message, cause, true, retryAfter, true);
   }
 
   /** A failure that trying again cannot fix: content policy, bad request, refused key. */
   public static ProviderException permanent(String message, @Nullable Throwable cause) {
-    return new ProviderException(message, cause, false, null);
+    return new ProviderException(message, cause, false, null, false);
+  }
+
+  /** Whether the provider refused for a rate limit (HTTP 429), as opposed to being down. */
+  public boolean isRateLimit() {
+    return rateLimit;
   }
 
   /** The delay the provider asked for before the next try, when it gave one. */

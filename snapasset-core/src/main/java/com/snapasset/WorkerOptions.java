@@ -6,17 +6,26 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link Worker} runs. Defaults: 2 concurrent jobs (the guide's "start with 2-3"), a 30 s lock
- * renewed every 10 s, a stalled-job sweep every 30 s, a job stalled more than once fails, 30 s of
- * grace on shutdown, no rate limit.
+ * renewed every 10 s, a heartbeat every second with a worker taken for dead after 5 s without one
+ * (its jobs go back to waiting then, without counting a stall), a sweep for dead workers and
+ * expired locks every 2 s, a job stalled more than once fails, a job whose workers died under it
+ * more than 3 times fails as a poison pill, 30 s of grace on shutdown, no rate limit.
  *
  * @param concurrency jobs processed at once, 1–{@value #MAX_CONCURRENCY}
  * @param lockDuration how long a claim lasts unless renewed; a worker that dies loses its jobs after
  *     this
  * @param lockRenewInterval how often a running job's lock is renewed; less than lockDuration
- * @param stalledCheckInterval how often expired locks are swept
+ * @param stalledCheckInterval how often dead workers and expired locks are swept (cheap: a sweep
+ *     reads only the expired parts of the queue's indexes)
  * @param maxStalledCount a job that stalls more often than this fails
  * @param shutdownGrace how long {@link Worker#close()} waits for active jobs
  * @param rateLimit jobs started per window across all workers of the queue, or null for none
+ * @param heartbeatInterval how often the worker tells the queue it is alive; one call per worker,
+ *     however many jobs it holds
+ * @param workerTimeout how long after its last heartbeat a worker is taken for dead and its jobs
+ *     are taken over; longer than heartbeatInterval
+ * @param maxWorkerLosses a job whose workers died under it more often than this fails as a
+ *     suspected poison pill
  */
 public record WorkerOptions(
     int concurrency,
@@ -25,7 +34,10 @@ public record WorkerOptions(
     Duration stalledCheckInterval,
     int maxStalledCount,
     Duration shutdownGrace,
-    @Nullable RateLimit rateLimit) {
+    @Nullable RateLimit rateLimit,
+    Duration heartbeatInterval,
+    Duration workerTimeout,
+    int maxWorkerLosses) {
 
   public static final int MAX_CONCURRENCY = 256;
 
@@ -47,6 +59,15 @@ public record WorkerOptions(
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     if (shutdownGrace.isNegative()) {
       throw new IllegalArgumentException("shutdownGrace must not be negative");
+    }
+    requirePositive("heartbeatInterval", heartbeatInterval);
+    requirePositive("workerTimeout", workerTimeout);
+    if (heartbeatInterval.compareTo(workerTimeout) >= 0) {
+      throw new IllegalArgumentException(
+          "heartbeatInterval " + heartbeatInterval + " must be shorter than workerTimeout " + workerTimeout);
+    }
+    if (maxWorkerLosses < 0) {
+      throw new IllegalArgumentException("maxWorkerLosses must be >= 0, was " + maxWorkerLosses);
     }
   }
 
@@ -70,10 +91,13 @@ public record WorkerOptions(
     private int concurrency = 2;
     private Duration lockDuration = Duration.ofSeconds(30);
     private @Nullable Duration lockRenewInterval;
-    private Duration stalledCheckInterval = Duration.ofSeconds(30);
+    private Duration stalledCheckInterval = Duration.ofSeconds(2);
     private int maxStalledCount = 1;
     private Duration shutdownGrace = Duration.ofSeconds(30);
     private @Nullable RateLimit rateLimit;
+    private Duration heartbeatInterval = Duration.ofSeconds(1);
+    private Duration workerTimeout = Duration.ofSeconds(5);
+    private int maxWorkerLosses = 3;
 
     private Builder() {}
 
@@ -113,10 +137,25 @@ public record WorkerOptions(
       return this;
     }
 
+    public Builder heartbeatInterval(Duration heartbeatInterval) {
+      this.heartbeatInterval = Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+      return this;
+    }
+
+    public Builder workerTimeout(Duration workerTimeout) {
+      this.workerTimeout = Objects.requireNonNull(workerTimeout, "workerTimeout");
+      return this;
+    }
+
+    public Builder maxWorkerLosses(int maxWorkerLosses) {
+      this.maxWorkerLosses = maxWorkerLosses;
+      return this;
+    }
+
     public WorkerOptions build() {
       Duration renew = lockRenewInterval != null ? lockRenewInterval : lockDuration.dividedBy(3);
-      return new WorkerOptions(
-          concurrency, lockDuration, renew, stalledCheckInterval, maxStalledCount, shutdownGrace, rateLimit);
+      return new WorkerOptions(concurrency, lockDuration, renew, stalledCheckInterval, maxStalledCount,
+          shutdownGrace, rateLimit, heartbeatInterval, workerTimeout, maxWorkerLosses);
     }
   }
 }

@@ -67,7 +67,11 @@ final class ProviderErrors {
       return ProviderException.permanent(
           "OpenAI quota exhausted (HTTP 429, insufficient_quota): " + message, null);
     }
-    if (status == 408 || status == 409 || status == 429 || status >= 500) {
+    if (status == 429) {
+      return ProviderException.rateLimited(
+          "OpenAI is rate-limiting (HTTP 429): " + message, retryAfter(e.headers()), null);
+    }
+    if (status == 408 || status == 409 || status >= 500) {
       return ProviderException.retryable(
           "OpenAI is unavailable or rate-limiting (HTTP " + status + "): " + message,
           retryAfter(e.headers()),

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param heartbeatInterval how often the worker tells the queue it is alive; one call per worker,
  *     however many jobs it holds
  * @param workerTimeout how long after its last heartbeat a worker is taken for dead and its jobs
- *     are taken over; longer than heartbeatInterval
+ *     are taken over; longer than heartbeatInterval, shorter than lockDuration
  * @param maxWorkerLosses a job whose workers died under it more often than this fails as a
  *     suspected poison pill
  */
@@ -66,6 +66,12 @@ public record WorkerOptions(
       throw new IllegalArgumentException(
           "heartbeatInterval " + heartbeatInterval + " must be shorter than workerTimeout " + workerTimeout);
     }
+    if (workerTimeout.compareTo(lockDuration) >= 0) {
+      // The lock is the backstop for queues without heartbeats: were it the shorter, a dead
+      // worker's jobs would expire their locks first and be counted as stalls, blaming the job.
+      throw new IllegalArgumentException(
+          "workerTimeout " + workerTimeout + " must be shorter than lockDuration " + lockDuration);
+    }
     if (maxWorkerLosses < 0) {
       throw new IllegalArgumentException("maxWorkerLosses must be >= 0, was " + maxWorkerLosses);
     }
@@ -95,8 +101,8 @@ public record WorkerOptions(
     private int maxStalledCount = 1;
     private Duration shutdownGrace = Duration.ofSeconds(30);
     private @Nullable RateLimit rateLimit;
-    private Duration heartbeatInterval = Duration.ofSeconds(1);
-    private Duration workerTimeout = Duration.ofSeconds(5);
+    private @Nullable Duration heartbeatInterval;
+    private @Nullable Duration workerTimeout;
     private int maxWorkerLosses = 3;
 
     private Builder() {}
@@ -137,11 +143,13 @@ public record WorkerOptions(
       return this;
     }
 
+    /** Default: a fifth of the worker timeout, at most 1 s. */
     public Builder heartbeatInterval(Duration heartbeatInterval) {
       this.heartbeatInterval = Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
       return this;
     }
 
+    /** Default: 5 s, or half the lock duration when that is shorter. */
     public Builder workerTimeout(Duration workerTimeout) {
       this.workerTimeout = Objects.requireNonNull(workerTimeout, "workerTimeout");
       return this;
@@ -154,8 +162,14 @@ public record WorkerOptions(
 
     public WorkerOptions build() {
       Duration renew = lockRenewInterval != null ? lockRenewInterval : lockDuration.dividedBy(3);
+      Duration timeout = workerTimeout != null ? workerTimeout : min(Duration.ofSeconds(5), lockDuration.dividedBy(2));
+      Duration beat = heartbeatInterval != null ? heartbeatInterval : min(Duration.ofSeconds(1), timeout.dividedBy(5));
       return new WorkerOptions(concurrency, lockDuration, renew, stalledCheckInterval, maxStalledCount,
-          shutdownGrace, rateLimit, heartbeatInterval, workerTimeout, maxWorkerLosses);
+          shutdownGrace, rateLimit, beat, timeout, maxWorkerLosses);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+      return a.compareTo(b) <= 0 ? a : b;
     }
   }
 }

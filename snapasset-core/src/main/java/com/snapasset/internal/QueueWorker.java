@@ -102,7 +102,7 @@ public final class QueueWorker implements Worker {
     long beat = options.heartbeatInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::beatAndSweep, 0, beat, TimeUnit.MILLISECONDS);
     dispatcher.start();
-    log.info("worker {} started: concurrency {}", name, options.concurrency());
+    log.info("worker {} started as {}: concurrency {}", name, workerId, options.concurrency());
     return this;
   }
 

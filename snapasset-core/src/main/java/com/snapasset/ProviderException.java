@@ -23,9 +23,17 @@ public final class ProviderException extends SnapAssetException {
     this.rateLimit = rateLimit;
   }
 
-  /** A failure that may go away: rate limit, 5xx, connection error, timeout. */
+  /** A failure that may go away: 5xx, connection error, timeout. */
+  public static ProviderException retryable(String message, @Nullable Throwable cause) {
+    return new ProviderException(message, cause, true, null, false);
+  }
+
+  /**
+   * A failure that may go away, with the delay the provider asked for (a rate limit's
+   * Retry-After), when it gave one. Arguments in the order of {@link StorageException#retryable}.
+   */
   public static ProviderException retryable(
-      String message, @Nullable Duration retryAfter, @Nullable Throwable cause) {
+      String message, @Nullable Throwable cause, @Nullable Duration retryAfter) {
     return new ProviderException(message, cause, true, retryAfter, false);
   }
 
@@ -35,7 +43,7 @@ public final class ProviderException extends SnapAssetException {
    * attempts.
    */
   public static ProviderException rateLimited(
-      String message, @Nullable Duration retryAfter, @Nullable Throwable cause) {
+      String message, @Nullable Throwable cause, @Nullable Duration retryAfter) {
     return new ProviderException(message, cause, true, retryAfter, true);
   }
 

@@ -44,6 +44,27 @@ class CancelTest {
     }
   }
 
+  @Test
+  void filesWrittenBeforeTheCancelAreRemoved() throws Exception {
+    CountDownLatch firstStored = new CountDownLatch(1);
+    HoldingStorage storage = new HoldingStorage(InMemoryAssetStorage.create(), firstStored);
+    try (AssetGenerator generator = AssetGenerator.builder().imageProvider(new ScriptedImageProvider())
+        .assetStorage(storage).build();
+        Worker worker = generator.startWorker(SLOW_RENEWAL)) {
+      assertThat(worker.isRunning()).isTrue();
+      JobId id = generator.submit(GenerationRequest.of("u2", "two sizes", List.of("64x64", "32x32")));
+      assertThat(firstStored.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(storage.list("u2/")).hasSize(1);
+
+      assertThat(generator.cancel(id)).isTrue();
+      Job job = generator.await(id, Duration.ofSeconds(5));
+
+      assertThat(job.state()).isEqualTo(JobState.FAILED);
+      assertThat(job.failedReason()).isEqualTo("job was cancelled");
+      assertThat(storage.list("u2/")).as("files left behind").isEmpty();
+    }
+  }
+
   /** Stores the first file, then holds every later put until interrupted. */
   private static final class HoldingStorage implements AssetStorage {
     private final AssetStorage d;

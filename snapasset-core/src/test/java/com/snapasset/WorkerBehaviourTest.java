@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.snapasset.embedded.InMemoryAssetStorage;
 import com.snapasset.embedded.InMemoryJobQueue;
-import com.snapasset.spi.ClaimRequest;
-import com.snapasset.spi.QueuedJob;
+import com.snapasset.spi.queue.ClaimRequest;
+import com.snapasset.spi.queue.QueuedJob;
 import com.snapasset.testing.Await;
 import com.snapasset.testing.MutableClock;
 import com.snapasset.testing.ScriptedImageProvider;
@@ -15,13 +15,18 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The worker's decisions against a real in-memory queue and a provider scripted to fail. */
+/**
+ * The worker's decisions against a real in-memory queue and a provider scripted to fail, with
+ * outage handling off: every failure spends an attempt (see {@link OutageBehaviourTest} for the
+ * default).
+ */
 class WorkerBehaviourTest {
   private final MutableClock clock = MutableClock.startingNow();
   private final InMemoryJobQueue queue = InMemoryJobQueue.create(clock);
   private final ScriptedImageProvider provider = new ScriptedImageProvider();
   private final AssetGenerator generator = AssetGenerator.builder().clock(clock).jobQueue(queue)
-      .imageProvider(provider).assetStorage(InMemoryAssetStorage.create()).build();
+      .imageProvider(provider).assetStorage(InMemoryAssetStorage.create())
+      .outagePolicy(OutagePolicy.disabled()).build();
 
   @AfterEach
   void close() {
@@ -79,7 +84,7 @@ class WorkerBehaviourTest {
 
   @Test
   void theProvidersRetryAfterIsHonouredWhenLongerThanTheBackoff() {
-    provider.failNext(ProviderException.retryable("429 rate limited", Duration.ofSeconds(30), null));
+    provider.failNext(ProviderException.retryable("429 rate limited", null, Duration.ofSeconds(30)));
     generator.startWorker(WorkerOptions.defaults());
     Instant submittedAt = clock.instant();
 

@@ -69,13 +69,13 @@ final class ProviderErrors {
     }
     if (status == 429) {
       return ProviderException.rateLimited(
-          "OpenAI is rate-limiting (HTTP 429): " + message, retryAfter(e.headers()), null);
+          "OpenAI is rate-limiting (HTTP 429): " + message, null, retryAfter(e.headers()));
     }
     if (status == 408 || status == 409 || status >= 500) {
       return ProviderException.retryable(
-          "OpenAI is unavailable or rate-limiting (HTTP " + status + "): " + message,
-          retryAfter(e.headers()),
-          null);
+          "OpenAI is unavailable (HTTP " + status + "): " + message,
+          null,
+          retryAfter(e.headers()));
     }
     return ProviderException.permanent(
         "OpenAI rejected the request (HTTP " + status + (code.isEmpty() ? "" : ", " + code)

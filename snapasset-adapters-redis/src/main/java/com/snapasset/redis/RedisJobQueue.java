@@ -4,16 +4,16 @@ import com.snapasset.JobId;
 import com.snapasset.JobState;
 import com.snapasset.QueueStats;
 import com.snapasset.RateLimit;
-import com.snapasset.spi.AddResult;
-import com.snapasset.spi.Claim;
-import com.snapasset.spi.ClaimRequest;
 import com.snapasset.spi.JobQueue;
-import com.snapasset.spi.LockStatus;
-import com.snapasset.spi.NewJob;
-import com.snapasset.spi.QueueEventListener;
-import com.snapasset.spi.QueuedJob;
-import com.snapasset.spi.Subscription;
-import com.snapasset.spi.SweepResult;
+import com.snapasset.spi.queue.AddResult;
+import com.snapasset.spi.queue.Claim;
+import com.snapasset.spi.queue.ClaimRequest;
+import com.snapasset.spi.queue.LockStatus;
+import com.snapasset.spi.queue.NewJob;
+import com.snapasset.spi.queue.QueueEventListener;
+import com.snapasset.spi.queue.QueuedJob;
+import com.snapasset.spi.queue.Subscription;
+import com.snapasset.spi.queue.SweepResult;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -230,14 +230,14 @@ public final class RedisJobQueue implements JobQueue {
 
   @Override
   public void heartbeat(String workerId, Duration ttl) {
-    JobQueue.checkWorkerId(workerId);
+    ClaimRequest.checkWorkerId(workerId);
     Objects.requireNonNull(ttl, "ttl");
     call("heartbeat", HEARTBEAT, workerId, clock.millis() + Math.max(1, ttl.toMillis()));
   }
 
   @Override
   public void leave(String workerId) {
-    JobQueue.checkWorkerId(workerId);
+    ClaimRequest.checkWorkerId(workerId);
     call("leave", HEARTBEAT, workerId, "");
   }
 

@@ -1,7 +1,7 @@
 package com.snapasset.internal;
 
 /** What a job depends on that can be down without the job being at fault. */
-public enum Dependency {
+enum Dependency {
   PROVIDER("image provider"),
   STORAGE("asset storage"),
   CATALOG("generation catalog");

@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * <p>The provider call also runs on a pool thread of its own, so that a job that is cancelled or
  * timed out abandons it at once instead of waiting for an HTTP client that ignores interrupts.
  */
-public final class Guarded {
+final class Guarded {
   private Guarded() {}
 
   public static ImageProvider provider(ImageProvider delegate, Outages outages, @Nullable ExecutorService callPool) {

@@ -4,7 +4,7 @@ import com.snapasset.OutagePolicy;
 import com.snapasset.ProviderException;
 import com.snapasset.QueueException;
 import com.snapasset.StorageException;
-import com.snapasset.spi.QueuedJob;
+import com.snapasset.spi.queue.QueuedJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * a failed attempt was the job's fault (spend an attempt) or a dependency's (postpone the job
  * without spending one). Shared by every worker of a generator; thread-safe.
  */
-public final class Outages {
+final class Outages {
   /** A job that failed on a dependency waits at least this long, plus jitter, before its next try. */
   static final Duration BASE_DELAY = Duration.ofSeconds(1);
   /** How often claims look again while a breaker's probe runs. */

@@ -6,13 +6,13 @@ import com.snapasset.JobTimeoutException;
 import com.snapasset.SnapAssetException;
 import com.snapasset.Worker;
 import com.snapasset.WorkerOptions;
-import com.snapasset.spi.Claim;
-import com.snapasset.spi.ClaimRequest;
 import com.snapasset.spi.JobQueue;
-import com.snapasset.spi.LockStatus;
-import com.snapasset.spi.QueueEvent;
-import com.snapasset.spi.QueuedJob;
-import com.snapasset.spi.Subscription;
+import com.snapasset.spi.queue.Claim;
+import com.snapasset.spi.queue.ClaimRequest;
+import com.snapasset.spi.queue.LockStatus;
+import com.snapasset.spi.queue.QueuedJob;
+import com.snapasset.spi.queue.QueueEvent;
+import com.snapasset.spi.queue.Subscription;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * best-effort, and the outcome of a job (completion, failure, postponement) is retried until it
  * is recorded or the job's lock would have run out anyway.
  */
-public final class QueueWorker implements Worker {
+final class QueueWorker implements Worker {
   private static final Logger log = LoggerFactory.getLogger(QueueWorker.class);
   private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
   private static final long RECORD_RETRY_MIN_MILLIS = 100;

@@ -20,7 +20,7 @@ import java.util.Optional;
  * catalog does not keep (attempts, priority, stage timings, output options) is left at neutral
  * values.
  */
-public final class RetainedJobs {
+final class RetainedJobs {
   private RetainedJobs() {}
 
   /** The completed job {@code id} as the catalog remembers it, if it does. */

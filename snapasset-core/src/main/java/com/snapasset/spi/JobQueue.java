@@ -4,6 +4,15 @@ import com.snapasset.JobId;
 import com.snapasset.JobState;
 import com.snapasset.QueueException;
 import com.snapasset.QueueStats;
+import com.snapasset.spi.queue.AddResult;
+import com.snapasset.spi.queue.Claim;
+import com.snapasset.spi.queue.ClaimRequest;
+import com.snapasset.spi.queue.LockStatus;
+import com.snapasset.spi.queue.NewJob;
+import com.snapasset.spi.queue.QueueEventListener;
+import com.snapasset.spi.queue.QueuedJob;
+import com.snapasset.spi.queue.Subscription;
+import com.snapasset.spi.queue.SweepResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -174,21 +183,6 @@ public interface JobQueue extends AutoCloseable {
 
   /** Starts delivering events to {@code listener} until the subscription is closed. */
   Subscription subscribe(QueueEventListener listener);
-
-  /**
-   * Checks a worker id: 1-200 characters of {@code A-Z a-z 0-9 . _ : -}.
-   *
-   * @throws IllegalArgumentException naming what is accepted
-   */
-  static String checkWorkerId(String workerId) {
-    if (workerId == null || workerId.isEmpty() || workerId.length() > 200
-        || !workerId.chars().allMatch(c -> (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
-            || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' || c == '-')) {
-      throw new IllegalArgumentException(
-          "workerId '" + workerId + "' is not valid: use 1-200 of A-Z a-z 0-9 . _ : -");
-    }
-    return workerId;
-  }
 
   /** Releases connections and threads the queue owns. */
   @Override

@@ -95,7 +95,7 @@ class CircuitBreakerTest {
     ImageProvider refusing = provider(() -> {
       throw n.incrementAndGet() % 2 == 0
           ? ProviderException.permanent("content policy", null)
-          : ProviderException.rateLimited("429", Duration.ofSeconds(1), null);
+          : ProviderException.rateLimited("429", null, Duration.ofSeconds(1));
     });
     ImageProvider guarded = Guarded.provider(refusing, outages, null);
     for (int i = 0; i < 6; i++) {

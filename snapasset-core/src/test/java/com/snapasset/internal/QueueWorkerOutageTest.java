@@ -25,12 +25,12 @@ import com.snapasset.ProviderException;
 import com.snapasset.QueueException;
 import com.snapasset.StorageException;
 import com.snapasset.WorkerOptions;
-import com.snapasset.spi.Claim;
+import com.snapasset.spi.queue.Claim;
 import com.snapasset.spi.JobQueue;
-import com.snapasset.spi.QueueEvent;
-import com.snapasset.spi.QueueEventListener;
-import com.snapasset.spi.QueuedJob;
-import com.snapasset.spi.Subscription;
+import com.snapasset.spi.queue.QueueEvent;
+import com.snapasset.spi.queue.QueueEventListener;
+import com.snapasset.spi.queue.QueuedJob;
+import com.snapasset.spi.queue.Subscription;
 import com.snapasset.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,7 +109,7 @@ class QueueWorkerOutageTest {
 
   @Test
   void aRateLimitHoldsTheWholeQueueForTheTimeAskedAndPostponesTheJob() {
-    start(failing(ProviderException.rateLimited("429", Duration.ofSeconds(7), null)));
+    start(failing(ProviderException.rateLimited("429", null, Duration.ofSeconds(7))));
 
     verify(queue, timeout(10_000)).postpone(eq(id), anyString(), eq(clock.instant().plusSeconds(7)), eq("429"));
     verify(queue).rateLimit(Duration.ofSeconds(7));

@@ -2,14 +2,12 @@ package com.snapasset.examples.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.snapasset.GenerationResult;
 import com.snapasset.JobId;
 import com.snapasset.JobState;
-import com.snapasset.internal.JobCodec;
 import com.snapasset.redis.RedisJobQueue;
-import com.snapasset.spi.QueueEvent;
-import com.snapasset.spi.QueuedJob;
-import com.snapasset.spi.Subscription;
+import com.snapasset.spi.queue.QueueEvent;
+import com.snapasset.spi.queue.QueuedJob;
+import com.snapasset.spi.queue.Subscription;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -369,14 +367,14 @@ final class ChaosRun {
     int lost = 0;
     int stuck = 0;
     Map<String, Integer> reasons = new TreeMap<>();
-    List<GenerationResult> toVerify = new ArrayList<>();
+    List<JsonNode> toVerify = new ArrayList<>();
     for (String id : promptOf.keySet()) {
       Optional<QueuedJob> job = queue.find(JobId.of(id));
       if (job.isEmpty()) {
         String result = results.get(id);
         if (result != null) {
           completed++; // trimmed by keepCompleted after completing: its result came with the event
-          toVerify.add(JobCodec.readResult(result));
+          toVerify.add(JSON.readTree(result));
         } else {
           lost++;
         }
@@ -385,7 +383,7 @@ final class ChaosRun {
       QueuedJob q = job.get();
       if (q.state() == JobState.COMPLETED) {
         completed++;
-        toVerify.add(JobCodec.readResult(q.result()));
+        toVerify.add(JSON.readTree(q.result()));
       } else if (q.state() == JobState.FAILED) {
         failed++;
         reasons.merge(String.valueOf(q.failedReason()).replaceAll("[0-9]+", "N"), 1, Integer::sum);
@@ -398,15 +396,17 @@ final class ChaosRun {
     int checked = 0;
     int wrong = 0;
     try (S3Client s3client = s3Client()) {
-      for (GenerationResult r : toVerify) {
-        for (var a : r.assets()) {
+      for (JsonNode r : toVerify) {
+        for (JsonNode a : r.path("assets")) {
           checked++;
           try {
-            ResponseBytes<GetObjectResponse> bytes = s3client.getObjectAsBytes(b -> b.bucket(BUCKET).key(a.key()));
+            String key = a.path("key").asText();
+            int width = a.path("width").asInt();
+            int height = a.path("height").asInt();
+            ResponseBytes<GetObjectResponse> bytes = s3client.getObjectAsBytes(b -> b.bucket(BUCKET).key(key));
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(bytes.asByteArray()));
-            String expected = a.width() + "x" + a.height();
-            if (img == null || img.getWidth() != a.width() || img.getHeight() != a.height()
-                || !PLATFORMS.contains(expected) || bytes.asByteArray().length != a.byteSize()) {
+            if (img == null || img.getWidth() != width || img.getHeight() != height
+                || !PLATFORMS.contains(width + "x" + height) || bytes.asByteArray().length != a.path("byteSize").asLong()) {
               wrong++;
             }
           } catch (RuntimeException e) {

@@ -4,23 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.snapasset.StorageException;
-import com.snapasset.spi.ResultCache;
-import com.snapasset.spi.ResultCacheContract;
+import com.snapasset.spi.BaseImageCache;
+import com.snapasset.spi.BaseImageCacheContract;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
-/** {@link RedisResultCache} against a real redis-server: the contract, and what is Redis-specific. */
-class RedisResultCacheTest extends ResultCacheContract {
+/** {@link RedisBaseImageCache} against a real redis-server: the contract, and what is Redis-specific. */
+class RedisBaseImageCacheTest extends BaseImageCacheContract {
   private static RedisTestServer server;
-  private static RedisResultCache cache;
+  private static RedisBaseImageCache cache;
 
   @BeforeAll
   static void start() {
     server = RedisTestServer.start();
-    cache = RedisResultCache.builder().url(server.url()).build();
+    cache = RedisBaseImageCache.builder().url(server.url()).build();
   }
 
   @AfterAll
@@ -30,7 +30,7 @@ class RedisResultCacheTest extends ResultCacheContract {
   }
 
   @Override
-  protected ResultCache createCache() {
+  protected BaseImageCache createCache() {
     return cache;
   }
 
@@ -55,7 +55,7 @@ class RedisResultCacheTest extends ResultCacheContract {
     RedisTestServer gone = RedisTestServer.start();
     String url = gone.url();
     gone.close();
-    try (RedisResultCache c = RedisResultCache.builder().url(url).build()) {
+    try (RedisBaseImageCache c = RedisBaseImageCache.builder().url(url).build()) {
       assertThatThrownBy(() -> c.get("k")).isInstanceOf(StorageException.class)
           .hasMessageContaining("'k'")
           .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isTrue());
@@ -65,10 +65,10 @@ class RedisResultCacheTest extends ResultCacheContract {
   @Test
   void aRedisRestartIsNotTakenForAMiss() {
     try (RedisTestServer aof = RedisTestServer.start(true);
-        RedisResultCache fromUrl = RedisResultCache.builder().url(aof.url()).build();
+        RedisBaseImageCache fromUrl = RedisBaseImageCache.builder().url(aof.url()).build();
         // a client of the caller's with Jedis' default pool, which does not test on borrow
         RedisClient client = RedisClient.create("127.0.0.1", aof.port());
-        RedisResultCache fromClient = RedisResultCache.builder().client(client).build()) {
+        RedisBaseImageCache fromClient = RedisBaseImageCache.builder().client(client).build()) {
       fromUrl.put("paid", new byte[] {1, 2, 3}, Duration.ofMinutes(5));
       assertThat(fromClient.get("paid")).isPresent(); // both pools now hold an idle connection
 

@@ -5,25 +5,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.snapasset.SnapAssetException;
 import com.snapasset.StorageException;
-import com.snapasset.embedded.InMemoryResultCache;
-import com.snapasset.spi.ResultCache;
+import com.snapasset.embedded.InMemoryBaseImageCache;
+import com.snapasset.spi.BaseImageCache;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** A cache that fails must not make the engine pay the provider again, nor lose a paid image. */
-class BaseImageCacheTest {
-  private final Flaky flaky = new Flaky(InMemoryResultCache.create());
-  private final BaseImageCache cache = new BaseImageCache(flaky, Duration.ofHours(1));
-  private final BaseImageCache.Entry entry = new BaseImageCache.Entry(new byte[] {7, 8, 9}, "revised");
+class CachedBaseImagesTest {
+  private final Flaky flaky = new Flaky(InMemoryBaseImageCache.create());
+  private final CachedBaseImages cache = new CachedBaseImages(flaky, Duration.ofHours(1));
+  private final CachedBaseImages.Entry entry = new CachedBaseImages.Entry(new byte[] {7, 8, 9}, "revised");
 
   @Test
   void aReadThatFailsOnceIsTriedAgainBeforeCountingAsAMiss() {
     cache.put("k", entry);
     flaky.failReads.set(1);
 
-    BaseImageCache.Entry found = cache.get("k");
+    CachedBaseImages.Entry found = cache.get("k");
 
     assertThat(found).isNotNull();
     assertThat(found.image()).containsExactly(7, 8, 9);
@@ -55,7 +55,7 @@ class BaseImageCacheTest {
     assertThat(flaky.delegate.get("k")).isEmpty();
 
     flaky.failReads.set(100); // the cache is still down for reads too: the kept image is used
-    BaseImageCache.Entry found = cache.get("k");
+    CachedBaseImages.Entry found = cache.get("k");
 
     assertThat(found).isNotNull();
     assertThat(found.image()).containsExactly(7, 8, 9);
@@ -63,13 +63,13 @@ class BaseImageCacheTest {
   }
 
   /** Fails the next reads or writes it is told to. */
-  private static final class Flaky implements ResultCache {
-    final ResultCache delegate;
+  private static final class Flaky implements BaseImageCache {
+    final BaseImageCache delegate;
     final AtomicInteger failReads = new AtomicInteger();
     final AtomicInteger failWrites = new AtomicInteger();
     volatile boolean permanent;
 
-    Flaky(ResultCache delegate) {
+    Flaky(BaseImageCache delegate) {
       this.delegate = delegate;
     }
 
@@ -87,11 +87,6 @@ class BaseImageCacheTest {
         throw StorageException.retryable("down", null);
       }
       delegate.put(key, value, ttl);
-    }
-
-    @Override
-    public void invalidate(String key) {
-      delegate.invalidate(key);
     }
   }
 }

@@ -346,6 +346,7 @@ public final class AssetGenerator implements AutoCloseable {
     private Map<String, String> environment = System.getenv();
     private boolean inMemory;
     private SourceFetchPolicy sourceFetchPolicy = SourceFetchPolicy.defaults();
+    private OutagePolicy outagePolicy = OutagePolicy.defaults();
     private final List<JobListener> jobListeners = new ArrayList<>();
     private final List<GenerationListener> generationListeners = new ArrayList<>();
 
@@ -529,6 +530,18 @@ public final class AssetGenerator implements AutoCloseable {
     }
 
     /**
+     * How jobs ride out rate limits and outages of the provider, storage and catalog without
+     * spending attempts. Default: {@link OutagePolicy#defaults()}.
+     *
+     * @param outagePolicy the policy
+     * @return this builder
+     */
+    public Builder outagePolicy(OutagePolicy outagePolicy) {
+      this.outagePolicy = Objects.requireNonNull(outagePolicy, "outagePolicy");
+      return this;
+    }
+
+    /**
      * A job listener registered from the start, before any event can be missed.
      *
      * @param listener called on engine or queue threads; must not block
@@ -581,7 +594,7 @@ public final class AssetGenerator implements AutoCloseable {
       }
       return new AssetGenerator(Engine.start(new Engine.Config(p, queue, s, cache, processor, catalog,
           clock, platforms, outputDirectory, publicBaseUrl, baseImageTtl, renderThreads, ioThreads, environment,
-          sourceFetchPolicy, jobListeners, generationListeners)));
+          sourceFetchPolicy, jobListeners, generationListeners, outagePolicy)));
     }
   }
 }

@@ -14,11 +14,14 @@ public final class ProviderException extends SnapAssetException {
 
   /** How long the provider asked to wait, if it did. */
   private final @Nullable Duration retryAfter;
+  private final boolean rateLimit;
 
   private ProviderException(
-      String message, @Nullable Throwable cause, boolean retryable, @Nullable Duration retryAfter) {
+      String message, @Nullable Throwable cause, boolean retryable, @Nullable Duration retryAfter,
+      boolean rateLimit) {
     super(message, cause, retryable);
     this.retryAfter = retryAfter;
+    this.rateLimit = rateLimit;
   }
 
   /**
@@ -29,7 +32,7 @@ public final class ProviderException extends SnapAssetException {
    * @return the exception
    */
   public static ProviderException retryable(String message, @Nullable Throwable cause) {
-    return new ProviderException(message, cause, true, null);
+    return new ProviderException(message, cause, true, null, false);
   }
 
   /**
@@ -43,7 +46,17 @@ public final class ProviderException extends SnapAssetException {
    */
   public static ProviderException retryable(
       String message, @Nullable Throwable cause, @Nullable Duration retryAfter) {
-    return new ProviderException(message, cause, true, retryAfter);
+    return new ProviderException(message, cause, true, retryAfter, false);
+  }
+
+  /**
+   * The provider is up but limits this caller (HTTP 429): retryable, and the job engine holds
+   * every worker of the queue back for {@code retryAfter} (or a default) instead of spending
+   * attempts.
+   */
+  public static ProviderException rateLimited(
+      String message, @Nullable Throwable cause, @Nullable Duration retryAfter) {
+    return new ProviderException(message, cause, true, retryAfter, true);
   }
 
   /**
@@ -54,7 +67,12 @@ public final class ProviderException extends SnapAssetException {
    * @return the exception
    */
   public static ProviderException permanent(String message, @Nullable Throwable cause) {
-    return new ProviderException(message, cause, false, null);
+    return new ProviderException(message, cause, false, null, false);
+  }
+
+  /** Whether the provider refused for a rate limit (HTTP 429), as opposed to being down. */
+  public boolean isRateLimit() {
+    return rateLimit;
   }
 
   /**

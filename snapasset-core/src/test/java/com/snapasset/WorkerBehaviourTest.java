@@ -15,13 +15,18 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The worker's decisions against a real in-memory queue and a provider scripted to fail. */
+/**
+ * The worker's decisions against a real in-memory queue and a provider scripted to fail, with
+ * outage handling off: every failure spends an attempt (see {@link OutageBehaviourTest} for the
+ * default).
+ */
 class WorkerBehaviourTest {
   private final MutableClock clock = MutableClock.startingNow();
   private final InMemoryJobQueue queue = InMemoryJobQueue.create(clock);
   private final ScriptedImageProvider provider = new ScriptedImageProvider();
   private final AssetGenerator generator = AssetGenerator.builder().clock(clock).jobQueue(queue)
-      .imageProvider(provider).assetStorage(InMemoryAssetStorage.create()).build();
+      .imageProvider(provider).assetStorage(InMemoryAssetStorage.create())
+      .outagePolicy(OutagePolicy.disabled()).build();
 
   @AfterEach
   void close() {

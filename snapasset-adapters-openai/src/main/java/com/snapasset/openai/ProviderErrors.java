@@ -83,9 +83,13 @@ final class ProviderErrors {
       return ProviderException.permanent(
           label + " quota exhausted (HTTP 429, insufficient_quota): " + message, null);
     }
-    if (status == 408 || status == 409 || status == 429 || status >= 500) {
+    if (status == 429) {
+      return ProviderException.rateLimited(
+          "OpenAI is rate-limiting (HTTP 429): " + message, null, retryAfter(e.headers()));
+    }
+    if (status == 408 || status == 409 || status >= 500) {
       return ProviderException.retryable(
-          label + " is unavailable or rate-limiting (HTTP " + status + "): " + message,
+          label + " is unavailable (HTTP " + status + "): " + message,
           null,
           retryAfter(e.headers()));
     }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
@@ -79,9 +80,20 @@ public final class RedisBaseImageCache implements BaseImageCache, AutoCloseable 
     return (prefix + key).getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * Runs {@code action}, once more on a broken connection: a pooled connection from before a Redis
+   * restart fails its first command, and the engine must not take that for a miss and pay the
+   * provider again. Every operation here is idempotent, so a second run is safe.
+   */
   private <T> T guard(String key, String operation, Supplier<T> action) {
     try {
       return action.get();
+    } catch (JedisConnectionException first) {
+      try {
+        return action.get();
+      } catch (JedisException e) {
+        throw RedisErrors.cache(key, operation, e);
+      }
     } catch (JedisException e) {
       throw RedisErrors.cache(key, operation, e);
     }

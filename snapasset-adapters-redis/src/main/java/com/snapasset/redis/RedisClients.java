@@ -39,9 +39,11 @@ final class RedisClients {
     pool.setMaxTotal(maxConnections);
     pool.setMaxIdle(maxConnections);
     pool.setMinIdle(0);
-    // Connections broken by a Redis restart are dropped when returned to the pool broken;
-    // testing on borrow is not needed and would cost a round trip per command.
-    pool.setTestOnBorrow(false);
+    // After a Redis restart every idle pooled connection is dead, and its first command would fail
+    // ("Unexpected end of stream") and pass for an outage: a cache read that fails costs a paid
+    // provider call. A PING on borrow (one loopback round trip; the queue's hot path runs on the
+    // script batcher's own connection) replaces them first.
+    pool.setTestOnBorrow(true);
     pool.setTestWhileIdle(true);
     pool.setBlockWhenExhausted(true);
     try {

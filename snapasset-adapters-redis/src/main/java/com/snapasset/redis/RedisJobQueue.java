@@ -70,6 +70,9 @@ public final class RedisJobQueue implements JobQueue {
   private static final LuaScript REMOVE = LuaScript.load("remove");
   private static final LuaScript CANCEL = LuaScript.load("cancel");
   private static final LuaScript RETRY = LuaScript.load("retry");
+  private static final LuaScript POSTPONE = LuaScript.load("postpone");
+  private static final LuaScript RATE_LIMIT = LuaScript.load("ratelimit");
+  private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat");
 
   /** Priorities beyond this are clamped: the wait score packs priority and order in a double. */
   private static final int PRIORITY_BOUND = 1 << 20;
@@ -151,7 +154,8 @@ public final class RedisJobQueue implements JobQueue {
     long now = clock.millis();
     List<?> reply = list(call("claim", CLAIM, request.token(), now,
         Math.max(1, request.lockDuration().toMillis()),
-        limit == null ? 0 : limit.max(), limit == null ? 0 : limit.window().toMillis()));
+        limit == null ? 0 : limit.max(), limit == null ? 0 : limit.window().toMillis(),
+        request.workerId() == null ? "" : request.workerId()));
     long kind = number(reply.get(0));
     if (kind == 2) {
       return Claim.rateLimited(Duration.ofMillis(number(reply.get(1))));
@@ -224,8 +228,35 @@ public final class RedisJobQueue implements JobQueue {
   }
 
   @Override
-  public SweepResult sweepStalled(int maxStalledCount) {
-    List<?> reply = list(call("sweepStalled", SWEEP, clock.millis(), maxStalledCount, sweepGuardMillis));
+  public boolean postpone(JobId id, String token, Instant until, String reason) {
+    Objects.requireNonNull(until, "until");
+    Objects.requireNonNull(reason, "reason");
+    return number(call("postpone", POSTPONE, id.value(), token, clock.millis(), until.toEpochMilli(), reason)) == 1;
+  }
+
+  @Override
+  public void rateLimit(Duration duration) {
+    Objects.requireNonNull(duration, "duration");
+    call("rateLimit", RATE_LIMIT, clock.millis(), Math.max(1, duration.toMillis()));
+  }
+
+  @Override
+  public void heartbeat(String workerId, Duration ttl) {
+    ClaimRequest.checkWorkerId(workerId);
+    Objects.requireNonNull(ttl, "ttl");
+    call("heartbeat", HEARTBEAT, workerId, clock.millis() + Math.max(1, ttl.toMillis()));
+  }
+
+  @Override
+  public void leave(String workerId) {
+    ClaimRequest.checkWorkerId(workerId);
+    call("leave", HEARTBEAT, workerId, "");
+  }
+
+  @Override
+  public SweepResult sweepStalled(int maxStalledCount, int maxWorkerLosses) {
+    List<?> reply = list(call("sweepStalled", SWEEP, clock.millis(), maxStalledCount, sweepGuardMillis,
+        maxWorkerLosses));
     return new SweepResult(ids(list(reply.get(0))), ids(list(reply.get(1))));
   }
 

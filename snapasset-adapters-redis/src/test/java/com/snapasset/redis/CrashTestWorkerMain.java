@@ -35,6 +35,8 @@ public final class CrashTestWorkerMain {
             .lockDuration(LOCK)
             .lockRenewInterval(Duration.ofMillis(400))
             .stalledCheckInterval(Duration.ofMillis(500))
+            .heartbeatInterval(Duration.ofMillis(200))
+            .workerTimeout(Duration.ofSeconds(1))
             .maxStalledCount(1)
             .shutdownGrace(Duration.ofSeconds(5))
             .build())) {

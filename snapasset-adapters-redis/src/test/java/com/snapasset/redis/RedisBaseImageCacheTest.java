@@ -10,6 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
 
 /** {@link RedisBaseImageCache} against a real redis-server: the contract, and what is Redis-specific. */
 class RedisBaseImageCacheTest extends BaseImageCacheContract {
@@ -58,6 +59,23 @@ class RedisBaseImageCacheTest extends BaseImageCacheContract {
       assertThatThrownBy(() -> c.get("k")).isInstanceOf(StorageException.class)
           .hasMessageContaining("'k'")
           .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isTrue());
+    }
+  }
+
+  @Test
+  void aRedisRestartIsNotTakenForAMiss() {
+    try (RedisTestServer aof = RedisTestServer.start(true);
+        RedisBaseImageCache fromUrl = RedisBaseImageCache.builder().url(aof.url()).build();
+        // a client of the caller's with Jedis' default pool, which does not test on borrow
+        RedisClient client = RedisClient.create("127.0.0.1", aof.port());
+        RedisBaseImageCache fromClient = RedisBaseImageCache.builder().client(client).build()) {
+      fromUrl.put("paid", new byte[] {1, 2, 3}, Duration.ofMinutes(5));
+      assertThat(fromClient.get("paid")).isPresent(); // both pools now hold an idle connection
+
+      aof.crashAndRestart();
+
+      assertThat(fromUrl.get("paid")).hasValueSatisfying(v -> assertThat(v).containsExactly(1, 2, 3));
+      assertThat(fromClient.get("paid")).hasValueSatisfying(v -> assertThat(v).containsExactly(1, 2, 3));
     }
   }
 }

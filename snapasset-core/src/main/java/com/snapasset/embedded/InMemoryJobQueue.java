@@ -71,6 +71,9 @@ public final class InMemoryJobQueue implements JobQueue {
   private boolean paused;
   private long windowStart = Long.MIN_VALUE;
   private int startedInWindow;
+  private Instant holdUntil = Instant.MIN;
+  /** Live workers and when their latest heartbeat runs out. */
+  private final Map<String, Instant> workers = new HashMap<>();
 
   private InMemoryJobQueue(Clock clock) {
     this.clock = clock;
@@ -125,6 +128,9 @@ public final class InMemoryJobQueue implements JobQueue {
       if (paused || waiting.isEmpty()) {
         return Claim.none();
       }
+      if (now.isBefore(holdUntil)) {
+        return Claim.rateLimited(Duration.between(now, holdUntil));
+      }
       RateLimit limit = request.rateLimit();
       if (limit != null) {
         long nowMs = now.toEpochMilli();
@@ -141,6 +147,7 @@ public final class InMemoryJobQueue implements JobQueue {
       Entry e = waiting.pollFirst();
       e.state = JobState.ACTIVE;
       e.token = request.token();
+      e.workerId = request.workerId();
       e.lockUntil = now.plus(request.lockDuration());
       e.cancelled = false;
       e.processedAt = now;
@@ -225,6 +232,7 @@ public final class InMemoryJobQueue implements JobQueue {
       e.attemptsMade++;
       e.finishedAt = clock.instant();
       e.token = null;
+      e.workerId = null;
       completed.add(e);
       trim(completed, e.keepCompleted);
       emit(new QueueEvent(QueueEvent.Type.COMPLETED, id, 0, result));
@@ -245,6 +253,7 @@ public final class InMemoryJobQueue implements JobQueue {
       }
       active.remove(id);
       e.token = null;
+      e.workerId = null;
       e.attemptsMade++;
       e.failedReason = reason;
       if (retryAt != null) {
@@ -274,6 +283,7 @@ public final class InMemoryJobQueue implements JobQueue {
       }
       active.remove(id);
       e.token = null;
+      e.workerId = null;
       makeWaiting(e);
     } finally {
       lock.unlock();
@@ -283,7 +293,74 @@ public final class InMemoryJobQueue implements JobQueue {
   }
 
   @Override
-  public SweepResult sweepStalled(int maxStalledCount) {
+  public boolean postpone(JobId id, String token, Instant until, String reason) {
+    Objects.requireNonNull(until, "until");
+    Objects.requireNonNull(reason, "reason");
+    lock.lock();
+    try {
+      Entry e = held(id, token);
+      if (e == null) {
+        return false;
+      }
+      active.remove(id);
+      e.token = null;
+      e.workerId = null;
+      e.failedReason = reason;
+      if (until.isAfter(clock.instant())) {
+        e.state = JobState.DELAYED;
+        e.delayedUntil = until;
+        delayed.add(e);
+      } else {
+        e.state = JobState.WAITING;
+        waiting.add(e);
+      }
+      workChanged.signalAll();
+      emit(new QueueEvent(QueueEvent.Type.RETRYING, id, 0, reason));
+    } finally {
+      lock.unlock();
+    }
+    drain();
+    return true;
+  }
+
+  @Override
+  public void rateLimit(Duration duration) {
+    Objects.requireNonNull(duration, "duration");
+    lock.lock();
+    try {
+      Instant until = clock.instant().plus(duration);
+      if (until.isAfter(holdUntil)) {
+        holdUntil = until;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void heartbeat(String workerId, Duration ttl) {
+    ClaimRequest.checkWorkerId(workerId);
+    Objects.requireNonNull(ttl, "ttl");
+    lock.lock();
+    try {
+      workers.put(workerId, clock.instant().plus(ttl));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void leave(String workerId) {
+    lock.lock();
+    try {
+      workers.remove(workerId);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public SweepResult sweepStalled(int maxStalledCount, int maxWorkerLosses) {
     List<JobId> recovered = new ArrayList<>();
     List<JobId> failedIds = new ArrayList<>();
     lock.lock();
@@ -291,11 +368,38 @@ public final class InMemoryJobQueue implements JobQueue {
       Instant now = clock.instant();
       for (Iterator<Entry> it = active.values().iterator(); it.hasNext(); ) {
         Entry e = it.next();
+        Instant beat = e.workerId == null ? null : workers.get(e.workerId);
+        if (beat == null || beat.isAfter(now)) {
+          continue;
+        }
+        // Its worker died: not the job's fault, unless workers keep dying under it.
+        it.remove();
+        e.token = null;
+        e.workerId = null;
+        e.workerLosses++;
+        emit(new QueueEvent(QueueEvent.Type.STALLED, e.id, 0, null));
+        if (e.workerLosses > maxWorkerLosses) {
+          String reason = poisonPillReason(e.workerLosses);
+          e.attemptsMade++;
+          e.failedReason = reason;
+          finishFailed(e);
+          failedIds.add(e.id);
+          emit(new QueueEvent(QueueEvent.Type.FAILED, e.id, 0, reason));
+        } else {
+          e.state = JobState.WAITING;
+          waiting.add(e);
+          recovered.add(e.id);
+        }
+      }
+      workers.values().removeIf(beat -> !beat.isAfter(now));
+      for (Iterator<Entry> it = active.values().iterator(); it.hasNext(); ) {
+        Entry e = it.next();
         if (e.lockUntil == null || e.lockUntil.isAfter(now)) {
           continue;
         }
         it.remove();
         e.token = null;
+        e.workerId = null;
         e.stalledCount++;
         emit(new QueueEvent(QueueEvent.Type.STALLED, e.id, 0, null));
         if (e.stalledCount > maxStalledCount) {
@@ -451,10 +555,17 @@ public final class InMemoryJobQueue implements JobQueue {
         return false;
       }
       e.cancelled = true;
-      return true;
+      emit(new QueueEvent(QueueEvent.Type.CANCEL_REQUESTED, id, 0, null));
     } finally {
       lock.unlock();
     }
+    drain();
+    return true;
+  }
+
+  /** The reason a job fails with when its workers keep dying under it. */
+  static String poisonPillReason(int losses) {
+    return losses + " workers died while processing this job; it may be what kills them (poison pill)";
   }
 
   @Override
@@ -468,6 +579,7 @@ public final class InMemoryJobQueue implements JobQueue {
       failed.remove(e);
       e.attemptsMade = 0;
       e.stalledCount = 0;
+      e.workerLosses = 0;
       e.finishedAt = null;
       e.progress = 0;
       makeWaiting(e);
@@ -593,6 +705,8 @@ public final class InMemoryJobQueue implements JobQueue {
     int progress;
     int attemptsMade;
     int stalledCount;
+    int workerLosses;
+    @Nullable String workerId;
     @Nullable Instant processedAt;
     @Nullable Instant finishedAt;
     @Nullable Instant delayedUntil;

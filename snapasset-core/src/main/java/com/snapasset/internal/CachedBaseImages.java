@@ -9,14 +9,21 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The provider's base images in the {@link BaseImageCache}, keyed by a hash of provider, prompt and
- * image options: identical requests do not pay the provider twice. A cache that fails is logged and
- * treated as a miss; it never fails a job.
+ * image options: identical requests do not pay the provider twice.
+ *
+ * <p>A failed read is tried once more (a connection broken by a Redis restart fails only its first
+ * command); a read that still fails with a retryable error is thrown, so the job waits for the
+ * cache instead of paying the provider for an image that may be cached already. A permanent cache
+ * failure (e.g. an unreadable value) counts as a miss. A paid image whose write fails is kept in
+ * this JVM (the newest {@value #MAX_KEPT}) and written again on the next lookup, so a retry of the
+ * job here does not pay again either.
  *
  * <p>Value layout: 4-byte length of the revised prompt in UTF-8 (-1 for none), those bytes, then
  * the image bytes.
@@ -24,8 +31,12 @@ import org.slf4j.LoggerFactory;
 final class CachedBaseImages {
   private static final Logger log = LoggerFactory.getLogger(CachedBaseImages.class);
 
+  static final int MAX_KEPT = 16;
+
   private final BaseImageCache cache;
   private final Duration ttl;
+  /** Paid images the cache refused, newest last; guarded by itself. */
+  private final LinkedHashMap<String, Entry> kept = new LinkedHashMap<>();
 
   CachedBaseImages(BaseImageCache cache, Duration ttl) {
     this.cache = cache;
@@ -52,21 +63,77 @@ final class CachedBaseImages {
     }
   }
 
+  /**
+   * The cached entry, or null on a miss.
+   *
+   * @throws SnapAssetException (retryable) when the cache cannot be read, twice in a row
+   */
   @Nullable Entry get(String key) {
+    Entry local;
+    synchronized (kept) {
+      local = kept.get(key);
+    }
+    if (local != null) {
+      if (write(key, local)) {
+        synchronized (kept) {
+          kept.remove(key);
+        }
+      }
+      return local;
+    }
+    byte[] value;
     try {
-      byte[] value = cache.get(key).orElse(null);
-      return value == null ? null : decode(value);
-    } catch (SnapAssetException | IllegalArgumentException | java.nio.BufferUnderflowException e) {
+      value = read(key);
+    } catch (SnapAssetException e) {
+      if (e.isRetryable()) {
+        throw new SnapAssetException("base-image cache unavailable; not paying the provider for an image"
+            + " that may be cached: " + e.getMessage(), e, true);
+      }
       log.warn("base-image cache lookup failed; calling the provider instead: {}", e.toString());
+      return null;
+    }
+    try {
+      return value == null ? null : decode(value);
+    } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
+      log.warn("cached base image is unreadable; calling the provider instead: {}", e.toString());
       return null;
     }
   }
 
-  void put(String key, Entry entry) {
+  private byte @Nullable [] read(String key) {
     try {
-      cache.put(key, encode(entry), ttl);
-    } catch (SnapAssetException e) {
-      log.warn("base-image cache write failed; the next identical request will call the provider: {}", e.toString());
+      return cache.get(key).orElse(null);
+    } catch (SnapAssetException first) {
+      if (!first.isRetryable()) {
+        throw first;
+      }
+      return cache.get(key).orElse(null);
+    }
+  }
+
+  /** Caches a paid image; when the cache refuses, keeps it here until a later lookup can write it. */
+  void put(String key, Entry entry) {
+    if (!write(key, entry)) {
+      synchronized (kept) {
+        kept.put(key, entry);
+        while (kept.size() > MAX_KEPT) {
+          kept.remove(kept.keySet().iterator().next());
+        }
+      }
+    }
+  }
+
+  private boolean write(String key, Entry entry) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        cache.put(key, encode(entry), ttl);
+        return true;
+      } catch (SnapAssetException e) {
+        if (attempt >= 2 || !e.isRetryable()) {
+          log.warn("base-image cache write failed; keeping the image in this JVM: {}", e.toString());
+          return false;
+        }
+      }
     }
   }
 

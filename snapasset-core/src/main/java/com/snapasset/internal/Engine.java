@@ -16,6 +16,7 @@ import com.snapasset.PlatformRegistry;
 import com.snapasset.SourceFetchPolicy;
 import com.snapasset.RequestProblem;
 import com.snapasset.SnapAssetException;
+import com.snapasset.OutagePolicy;
 import com.snapasset.Worker;
 import com.snapasset.WorkerOptions;
 import com.snapasset.embedded.FileSystemAssetStorage;
@@ -50,6 +51,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,7 +87,8 @@ public final class Engine implements AutoCloseable {
       Map<String, String> environment,
       SourceFetchPolicy sourceFetchPolicy,
       List<JobListener> jobListeners,
-      List<GenerationListener> generationListeners) {
+      List<GenerationListener> generationListeners,
+      OutagePolicy outagePolicy) {
     public Config {
       jobListeners = List.copyOf(jobListeners);
       generationListeners = List.copyOf(generationListeners);
@@ -104,6 +107,8 @@ public final class Engine implements AutoCloseable {
   private final EngineEvents engineEvents = new EngineEvents();
   private final ExecutorService renderPool;
   private final ExecutorService ioPool;
+  private final ExecutorService providerCalls;
+  private final Outages outages;
   private final Subscription subscription;
   private final List<Worker> workers = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> owned = new ArrayList<>();
@@ -140,8 +145,13 @@ public final class Engine implements AutoCloseable {
     this.renderPool = Executors.newFixedThreadPool(c.renderThreads(), new NamedThreads("snapasset-render"));
     this.ioPool = Executors.newFixedThreadPool(c.ioThreads(), new NamedThreads("snapasset-io"));
     ImageProcessor processor = c.processor() != null ? c.processor() : StandardImageProcessor.create();
-    this.pipeline = GenerationPipeline.create(provider, new SourceFetcher(c.sourceFetchPolicy()), processor, storage,
-        cache, c.baseImageTtl(), catalog, clock, renderPool, ioPool, engineEvents);
+    // The stages call the dependencies through their circuit breakers; provider calls run on a
+    // pool of their own, so a cancelled or timed-out job abandons them at once.
+    this.outages = new Outages(c.outagePolicy(), clock, RandomGenerator.getDefault());
+    this.providerCalls = Executors.newCachedThreadPool(new NamedThreads("snapasset-provider-call"));
+    this.pipeline = GenerationPipeline.create(Guarded.provider(provider, outages, providerCalls),
+        new SourceFetcher(c.sourceFetchPolicy()), processor, Guarded.storage(storage, outages), cache,
+        c.baseImageTtl(), Guarded.catalog(catalog, outages), clock, renderPool, ioPool, engineEvents);
     this.subscription = queue.subscribe(relay);
   }
 
@@ -168,8 +178,18 @@ public final class Engine implements AutoCloseable {
     return id;
   }
 
+  /** The job as the queue holds it; a completed one the queue has trimmed, from the catalog. */
   public Optional<Job> job(JobId id) {
-    return queue.find(id).map(Engine::toJob);
+    Optional<Job> queued = queue.find(id).map(Engine::toJob);
+    if (queued.isPresent()) {
+      return queued;
+    }
+    try {
+      return RetainedJobs.find(catalog, id);
+    } catch (RuntimeException e) {
+      log.warn("job {} is not in the queue and the catalog could not be asked: {}", id, e.toString());
+      return Optional.empty();
+    }
   }
 
   public Job await(JobId id, Duration timeout) throws InterruptedException {
@@ -208,7 +228,7 @@ public final class Engine implements AutoCloseable {
     checkOpen();
     String name = "snapasset-worker-" + workerCount.incrementAndGet();
     GenerationJobHandler handler = new GenerationJobHandler(pipeline, validator);
-    QueueWorker worker = new QueueWorker(name, queue, handler, options, clock).start();
+    QueueWorker worker = new QueueWorker(name, queue, handler, options, clock, outages).start();
     workers.add(worker);
     return worker;
   }
@@ -276,6 +296,7 @@ public final class Engine implements AutoCloseable {
     subscription.close();
     renderPool.shutdownNow();
     ioPool.shutdownNow();
+    providerCalls.shutdownNow();
     for (AutoCloseable c : owned) {
       try {
         c.close();

@@ -11,6 +11,8 @@ import com.snapasset.spi.queue.Claim;
 import com.snapasset.spi.queue.ClaimRequest;
 import com.snapasset.spi.queue.LockStatus;
 import com.snapasset.spi.queue.QueuedJob;
+import com.snapasset.spi.queue.QueueEvent;
+import com.snapasset.spi.queue.Subscription;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,14 +34,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Claims jobs and runs them on {@code concurrency} threads: renews their locks, enforces their
- * timeouts, sweeps stalled jobs of dead workers, and turns failures into retries or final failures.
+ * timeouts, beats its heartbeat and sweeps the jobs of dead workers, stops a job the moment it is
+ * cancelled, and turns failures into retries or final failures — or, when a dependency rather than
+ * the job is at fault, into a postponement that spends no attempt (see {@link Outages}).
+ *
+ * <p>Talking to the queue is itself subject to outages (Redis restarting): progress is
+ * best-effort, and the outcome of a job (completion, failure, postponement) is retried until it
+ * is recorded or the job's lock would have run out anyway.
  */
 final class QueueWorker implements Worker {
   private static final Logger log = LoggerFactory.getLogger(QueueWorker.class);
   private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
+  private static final long RECORD_RETRY_MIN_MILLIS = 100;
+  private static final long RECORD_RETRY_MAX_MILLIS = 2_000;
 
   private final String name;
+  private final String workerId;
   private final JobQueue queue;
+  private final Outages outages;
   private final JobHandler handler;
   private final WorkerOptions options;
   private final Clock clock;
@@ -51,9 +63,22 @@ final class QueueWorker implements Worker {
   private final Map<JobId, Running> running = new ConcurrentHashMap<>();
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private final AtomicBoolean closed = new AtomicBoolean();
+  private @Nullable Subscription cancelEvents;
+  /** Since when heartbeats have succeeded without a break after a failure (System.nanoTime), or null. */
+  private volatile @Nullable Long beatingAgainSince;
+  private volatile boolean beatFailed;
+  private volatile long lastSweepNanos = Long.MIN_VALUE;
 
   public QueueWorker(String name, JobQueue queue, JobHandler handler, WorkerOptions options, Clock clock) {
+    this(name, queue, handler, options, clock, Outages.disabled(clock));
+  }
+
+  public QueueWorker(
+      String name, JobQueue queue, JobHandler handler, WorkerOptions options, Clock clock, Outages outages) {
     this.name = name;
+    // Unique across processes: the queue tells dead workers from live ones by it.
+    this.workerId = name + "-" + Long.toHexString(new Random().nextLong() >>> 16);
+    this.outages = outages;
     this.queue = queue;
     this.handler = handler;
     this.options = options;
@@ -66,12 +91,18 @@ final class QueueWorker implements Worker {
 
   /** Starts claiming. */
   public QueueWorker start() {
+    try {
+      cancelEvents = queue.subscribe(this::onQueueEvent);
+    } catch (RuntimeException e) {
+      log.warn("worker {} cannot hear cancel events ({}); cancellation falls back to lock renewal", name, e.toString());
+    }
+    beat();
     long renew = options.lockRenewInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::renewLocks, renew, renew, TimeUnit.MILLISECONDS);
-    long sweep = options.stalledCheckInterval().toMillis();
-    scheduler.scheduleWithFixedDelay(this::sweepStalled, 0, sweep, TimeUnit.MILLISECONDS);
+    long beat = options.heartbeatInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(this::beatAndSweep, 0, beat, TimeUnit.MILLISECONDS);
     dispatcher.start();
-    log.info("worker {} started: concurrency {}", name, options.concurrency());
+    log.info("worker {} started as {}: concurrency {}", name, workerId, options.concurrency());
     return this;
   }
 
@@ -90,6 +121,21 @@ final class QueueWorker implements Worker {
     return !closed.get();
   }
 
+  /** The id the queue knows this worker by (its name plus a random part). */
+  public String workerId() {
+    return workerId;
+  }
+
+  private void onQueueEvent(QueueEvent event) {
+    if (event.type() == QueueEvent.Type.CANCEL_REQUESTED) {
+      Running r = running.get(event.jobId());
+      if (r != null) {
+        log.info("job {} cancelled: stopping it", event.jobId());
+        r.abort(Abort.CANCELLED);
+      }
+    }
+  }
+
   private void dispatch() {
     while (!closed.get()) {
       boolean handedOff = false;
@@ -98,8 +144,15 @@ final class QueueWorker implements Worker {
         if (closed.get()) {
           break;
         }
-        String token = name + ":" + UUID.randomUUID();
-        Claim claim = queue.claim(new ClaimRequest(token, options.lockDuration(), options.rateLimit()));
+        Duration outage = outages.claimWait();
+        if (!outage.isZero()) {
+          // A dependency is down: claiming would only take jobs we cannot finish.
+          stopSignal.await(outage.toMillis() + 1, TimeUnit.MILLISECONDS);
+          continue;
+        }
+        String token = workerId + ":" + UUID.randomUUID();
+        Claim claim = queue.claim(
+            new ClaimRequest(token, options.lockDuration(), options.rateLimit(), workerId));
         if (claim.job().isPresent()) {
           QueuedJob job = claim.job().get();
           jobThreads.execute(() -> run(job, token));
@@ -147,12 +200,17 @@ final class QueueWorker implements Worker {
       try {
         String result = prepared.run(percent -> {
           if (r.abort() == null) {
-            queue.progress(job.id(), token, percent);
+            try {
+              queue.progress(job.id(), token, percent);
+            } catch (RuntimeException e) {
+              // Progress is a courtesy: it must never fail an attempt whose image is paid for.
+              log.debug("progress of job {} not recorded: {}", job.id(), e.toString());
+            }
           }
         });
         Abort abort = r.finish();
         if (abort == null) {
-          if (!queue.complete(job.id(), token, result)) {
+          if (!durably("complete", job, () -> queue.complete(job.id(), token, result))) {
             log.warn("job {} finished but its lock was lost: another worker owns it now", job.id());
           }
           return;
@@ -186,13 +244,26 @@ final class QueueWorker implements Worker {
       return;
     }
     if (abort == Abort.RELEASED) {
-      queue.release(job.id(), token);
+      durably("release", job, () -> queue.release(job.id(), token));
       log.info("job {} released back to the queue on shutdown", job.id());
       return;
     }
     String reason = FailurePolicy.reason(error);
     if (abort == Abort.CANCELLED) {
-      queue.fail(job.id(), token, reason, null);
+      durably("fail", job, () -> queue.fail(job.id(), token, reason, null));
+      return;
+    }
+    Outages.Postponement later = abort == null ? outages.onFailure(error, job) : null;
+    if (later != null) {
+      if (later.rateLimitFor() != null) {
+        try {
+          queue.rateLimit(later.rateLimitFor());
+        } catch (RuntimeException e) {
+          log.debug("could not hold the queue back for the rate limit: {}", e.toString());
+        }
+      }
+      log.info("job {} waits until {} without spending an attempt: {}", job.id(), later.until(), reason);
+      durably("postpone", job, () -> queue.postpone(job.id(), token, later.until(), reason));
       return;
     }
     int attempt = job.attemptsMade() + 1;
@@ -202,7 +273,36 @@ final class QueueWorker implements Worker {
     } else {
       log.warn("job {} failed for good after attempt {}/{}: {}", job.id(), attempt, jobOptions.attempts(), reason);
     }
-    queue.fail(job.id(), token, reason, retryAt);
+    durably("fail", job, () -> queue.fail(job.id(), token, reason, retryAt));
+  }
+
+  /**
+   * Records a job's outcome, trying again while the queue is unreachable (e.g. Redis restarting),
+   * for as long as the job's lock would last: giving up earlier would leave the job to stall and
+   * run again, though its work is done.
+   *
+   * @return what the queue answered: false when the lock was lost
+   */
+  private boolean durably(String what, QueuedJob job, java.util.function.BooleanSupplier action) {
+    long deadline = System.nanoTime() + options.lockDuration().toNanos();
+    long pause = RECORD_RETRY_MIN_MILLIS;
+    while (true) {
+      try {
+        return action.getAsBoolean();
+      } catch (RuntimeException e) {
+        if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) > deadline) {
+          throw e;
+        }
+        log.warn("could not {} job {} ({}); trying again in {} ms", what, job.id(), e.toString(), pause);
+        try {
+          Thread.sleep(pause); // a pause between tries of a call that failed, not a wait for a condition
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        pause = Math.min(pause * 2, RECORD_RETRY_MAX_MILLIS);
+      }
+    }
   }
 
   private void renewLocks() {
@@ -220,9 +320,47 @@ final class QueueWorker implements Worker {
     }
   }
 
+  /** Registers this worker as alive; returns whether the queue heard it. */
+  private boolean beat() {
+    try {
+      queue.heartbeat(workerId, options.workerTimeout());
+      if (beatFailed) {
+        beatFailed = false;
+        beatingAgainSince = System.nanoTime();
+      }
+      return true;
+    } catch (RuntimeException e) {
+      beatFailed = true;
+      beatingAgainSince = null;
+      log.warn("worker {} heartbeat failed: {}", name, e.toString());
+      return false;
+    }
+  }
+
+  private void beatAndSweep() {
+    if (!beat()) {
+      return;
+    }
+    Long since = beatingAgainSince;
+    if (since != null) {
+      // After an outage of the queue every worker's beats lapsed together; the live ones beat again
+      // within an interval. Judge nobody dead until ours has run a full timeout again.
+      if (System.nanoTime() - since < options.workerTimeout().toNanos()) {
+        return;
+      }
+      beatingAgainSince = null;
+    }
+    long now = System.nanoTime();
+    if (lastSweepNanos != Long.MIN_VALUE && now - lastSweepNanos < options.stalledCheckInterval().toNanos()) {
+      return;
+    }
+    lastSweepNanos = now;
+    sweepStalled();
+  }
+
   private void sweepStalled() {
     try {
-      var result = queue.sweepStalled(options.maxStalledCount());
+      var result = queue.sweepStalled(options.maxStalledCount(), options.maxWorkerLosses());
       if (!result.recovered().isEmpty() || !result.failed().isEmpty()) {
         log.warn("stalled jobs: {} back to waiting, {} failed", result.recovered(), result.failed());
       }
@@ -253,6 +391,16 @@ final class QueueWorker implements Worker {
       Thread.currentThread().interrupt();
     } finally {
       scheduler.shutdownNow();
+      if (cancelEvents != null) {
+        cancelEvents.close();
+      }
+      if (running.isEmpty()) {
+        try {
+          queue.leave(workerId);
+        } catch (RuntimeException e) {
+          log.debug("worker {} could not say goodbye to the queue: {}", name, e.toString());
+        }
+      }
       log.info("worker {} stopped", name);
     }
   }

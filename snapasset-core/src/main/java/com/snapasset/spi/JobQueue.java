@@ -32,7 +32,14 @@ import org.jspecify.annotations.Nullable;
  * its lock cannot overwrite the work of the worker that took the job over.
  *
  * <p><b>Attempts.</b> {@code attemptsMade} counts finished attempts: it grows by one on {@link
- * #complete} and {@link #fail}, not on a stall or a {@link #release}.
+ * #complete} and {@link #fail}, not on a stall, a {@link #release} or a {@link #postpone}.
+ *
+ * <p><b>Liveness.</b> A worker that claims with a {@linkplain ClaimRequest#workerId() worker id}
+ * and {@linkplain #heartbeat beats} regularly is taken for dead once a beat's time-to-live passes:
+ * the next {@link #sweepStalled sweep} returns its jobs to waiting at once, without waiting for
+ * their locks to expire and without counting a stall against them (the job was not at fault).
+ * A job whose workers die under it more than {@code maxWorkerLosses} times is a suspected poison
+ * pill and fails, with a reason saying so.
  *
  * <p><b>Events.</b> Every state change is published to {@link #subscribe subscribers}; a shared
  * queue publishes to subscribers in every process.
@@ -124,13 +131,60 @@ public interface JobQueue extends AutoCloseable {
   boolean release(JobId id, String token);
 
   /**
-   * Finds active jobs whose lock expired: each goes back to waiting, or fails with a reason saying
-   * it stalled, once it has stalled more than {@code maxStalledCount} times.
+   * Puts an active job held under {@code token} back to waiting without counting an attempt or a
+   * stall, ready again at {@code until} (at once when that is not in the future); {@code reason}
+   * is kept as its latest failed reason, so whoever looks sees why it waits. For trouble that is
+   * not the job's fault: a rate limit, a dependency that is down. BullMQ's {@code RateLimitError}.
    *
-   * @param maxStalledCount stalls a job survives
-   * @return the jobs put back and the jobs failed
+   * <p>The default releases the job (ready at once): implementations should keep the time.
+   *
+   * @param id the job
+   * @param token the holder's lock token
+   * @param until when the job is ready again
+   * @param reason why it waits, kept as its latest failed reason
+   * @return whether the job was held under {@code token} and went back to waiting
    */
-  SweepResult sweepStalled(int maxStalledCount);
+  default boolean postpone(JobId id, String token, Instant until, String reason) {
+    return release(id, token);
+  }
+
+  /**
+   * Holds back every claim of this queue, by every worker sharing it, for {@code duration} from
+   * now; claims meanwhile answer {@link Claim#rateLimited}. A longer hold in force is kept. BullMQ's
+   * {@code worker.rateLimit(ms)}: what a worker calls when the provider answered 429.
+   *
+   * <p>The default does nothing: each worker then only backs off itself.
+   */
+  default void rateLimit(Duration duration) {}
+
+  /**
+   * Records that worker {@code workerId} is alive for {@code ttl} from now. One call per worker per
+   * beat, however many jobs it holds.
+   *
+   * <p>The default does nothing: jobs are then recovered only when their locks expire.
+   */
+  default void heartbeat(String workerId, Duration ttl) {}
+
+  /** Forgets a worker that stopped cleanly (after releasing its jobs). The default does nothing. */
+  default void leave(String workerId) {}
+
+  /**
+   * Recovers the jobs of dead workers and of expired locks. A job whose worker's heartbeat ran out
+   * goes back to waiting without a stall counted, or fails as a suspected poison pill once its
+   * workers died under it more than {@code maxWorkerLosses} times. A job whose lock expired while
+   * its worker lived (or whose worker does not beat) goes back to waiting with a stall counted, or
+   * fails with a reason saying it stalled once it has stalled more than {@code maxStalledCount}
+   * times.
+   */
+  SweepResult sweepStalled(int maxStalledCount, int maxWorkerLosses);
+
+  /** {@link #sweepStalled(int, int)} with {@value #DEFAULT_MAX_WORKER_LOSSES} worker losses allowed. */
+  default SweepResult sweepStalled(int maxStalledCount) {
+    return sweepStalled(maxStalledCount, DEFAULT_MAX_WORKER_LOSSES);
+  }
+
+  /** How many dead workers a job may outlive before it counts as a poison pill, by default. */
+  int DEFAULT_MAX_WORKER_LOSSES = 3;
 
   /**
    * A snapshot of the job, if the queue holds it.
@@ -191,9 +245,10 @@ public interface JobQueue extends AutoCloseable {
   boolean remove(JobId id);
 
   /**
-   * Asks for an active job to be cancelled: from now on {@link #renewLock} answers {@link
-   * LockStatus#CANCELLED} to its holder, which stops and fails it. Returns whether the job was
-   * active.
+   * Asks for an active job to be cancelled: publishes {@link QueueEvent.Type#CANCEL_REQUESTED} at
+   * once (to subscribers in every process sharing the queue), and from now on {@link #renewLock}
+   * answers {@link LockStatus#CANCELLED} to its holder, which stops and fails it. Returns whether
+   * the job was active.
    *
    * @param id the job
    * @return whether the job was active

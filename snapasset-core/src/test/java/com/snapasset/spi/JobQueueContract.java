@@ -639,6 +639,186 @@ public abstract class JobQueueContract {
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
   }
 
+  // --- outages, liveness, cancel events ---------------------------------------------------
+
+  protected static final Duration BEAT_TTL = Duration.ofSeconds(5);
+
+  protected QueuedJob claimAs(String worker, String token) {
+    return queue.claim(new ClaimRequest(token, LOCK, null, worker)).job()
+        .orElseThrow(() -> new AssertionError("expected a job to claim"));
+  }
+
+  @Test
+  void aPostponedJobWaitsUntilItsTimeWithoutSpendingAnAttempt() {
+    add("a", 5);
+    claimOrFail("t1");
+    Instant until = clock.instant().plusSeconds(5);
+
+    assertThat(queue.postpone(JobId.of("a"), "intruder", until, "provider unavailable")).isFalse();
+    assertThat(queue.postpone(JobId.of("a"), "t1", until, "provider unavailable")).isTrue();
+
+    QueuedJob job = queue.find(JobId.of("a")).orElseThrow();
+    assertThat(job.state()).isEqualTo(JobState.DELAYED);
+    assertThat(job.delayedUntil()).isEqualTo(until);
+    assertThat(job.failedReason()).isEqualTo("provider unavailable");
+    assertThat(job.attemptsMade()).isZero();
+    assertThat(job.stalledCount()).isZero();
+    assertThat(queue.postpone(JobId.of("a"), "t1", until, "again")).isFalse();
+
+    clock.advance(Duration.ofMillis(4999));
+    assertThat(claim("t2")).isEmpty();
+    clock.advance(Duration.ofMillis(1));
+    QueuedJob again = claimOrFail("t3");
+    assertThat(again.id().value()).isEqualTo("a");
+    assertThat(again.attemptsMade()).isZero();
+  }
+
+  @Test
+  void aJobPostponedToNowIsWaitingAtOnce() {
+    add("a", 5);
+    claimOrFail("t1");
+
+    assertThat(queue.postpone(JobId.of("a"), "t1", clock.instant(), "storage unavailable")).isTrue();
+
+    assertThat(stateOf("a")).isEqualTo(JobState.WAITING);
+    assertThat(claimOrFail("t2").attemptsMade()).isZero();
+  }
+
+  @Test
+  void aRateLimitHoldsBackEveryClaimUntilItPasses() {
+    add("a", 5);
+    add("b", 5);
+
+    queue.rateLimit(Duration.ofSeconds(10));
+    queue.rateLimit(Duration.ofSeconds(1)); // a shorter hold does not shorten the one in force
+
+    clock.advance(Duration.ofSeconds(2));
+    Claim held = queue.claim(new ClaimRequest("t1", LOCK, null, "w1"));
+    assertThat(held.job()).isEmpty();
+    assertThat(held.rateLimitedFor()).isEqualTo(Duration.ofSeconds(8));
+    assertThat(queue.stats().waiting()).isEqualTo(2);
+
+    clock.advance(Duration.ofSeconds(8));
+    assertThat(claim("t2")).isPresent();
+    assertThat(claim("t3")).isPresent();
+  }
+
+  @Test
+  void aDeadWorkersJobsGoBackAtOnceWithoutAStall() {
+    add("of-dead", 5);
+    add("of-live", 5);
+    queue.heartbeat("dead-worker", BEAT_TTL);
+    queue.heartbeat("live-worker", BEAT_TTL);
+    claimAs("dead-worker", "td");
+    claimAs("live-worker", "tl");
+
+    clock.advance(BEAT_TTL.plusSeconds(1)); // far less than the lock
+    queue.heartbeat("live-worker", BEAT_TTL);
+    SweepResult sweep = queue.sweepStalled(1, 3);
+
+    assertThat(sweep.recovered()).containsExactly(JobId.of("of-dead"));
+    assertThat(sweep.failed()).isEmpty();
+    QueuedJob back = queue.find(JobId.of("of-dead")).orElseThrow();
+    assertThat(back.state()).isEqualTo(JobState.WAITING);
+    assertThat(back.stalledCount()).isZero();
+    assertThat(back.attemptsMade()).isZero();
+    assertThat(stateOf("of-live")).isEqualTo(JobState.ACTIVE);
+    // the dead worker, should it come back, has lost the job
+    assertThat(queue.renewLock(JobId.of("of-dead"), "td", LOCK)).isEqualTo(LockStatus.LOST);
+    assertThat(queue.complete(JobId.of("of-dead"), "td", "stale")).isFalse();
+    assertThat(claimAs("live-worker", "tl2").id().value()).isEqualTo("of-dead");
+  }
+
+  @Test
+  void aLockThatExpiresUnderALiveWorkerStillCountsAStall() {
+    add("a", 5);
+    queue.heartbeat("w1", BEAT_TTL);
+    claimAs("w1", "t1");
+    for (int i = 0; i < 8; i++) { // 32 s, past the 30 s lock, with the worker beating
+      clock.advance(Duration.ofSeconds(4));
+      queue.heartbeat("w1", BEAT_TTL);
+    }
+
+    SweepResult sweep = queue.sweepStalled(1, 3);
+
+    assertThat(sweep.recovered()).containsExactly(JobId.of("a"));
+    assertThat(queue.find(JobId.of("a")).orElseThrow().stalledCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aJobWhoseWorkersKeepDyingFailsAsAPoisonPill() {
+    add("pill", 5);
+    for (int i = 1; i <= 3; i++) {
+      queue.heartbeat("w" + i, BEAT_TTL);
+      claimAs("w" + i, "t" + i);
+      clock.advance(BEAT_TTL.plusSeconds(1));
+      SweepResult sweep = queue.sweepStalled(1, 2);
+      if (i < 3) {
+        assertThat(sweep.recovered()).as("loss %d", i).containsExactly(JobId.of("pill"));
+      } else {
+        assertThat(sweep.failed()).containsExactly(JobId.of("pill"));
+      }
+    }
+    QueuedJob job = queue.find(JobId.of("pill")).orElseThrow();
+    assertThat(job.state()).isEqualTo(JobState.FAILED);
+    assertThat(job.failedReason()).contains("3 workers died").contains("poison pill");
+    assertThat(job.stalledCount()).isZero();
+  }
+
+  @Test
+  void aWorkerThatLeftIsNotTakenForDead() {
+    add("a", 5);
+    queue.heartbeat("w1", BEAT_TTL);
+    claimAs("w1", "t1");
+    queue.leave("w1");
+    clock.advance(BEAT_TTL.plusSeconds(1));
+
+    assertThat(queue.sweepStalled(1, 3).recovered()).isEmpty();
+    assertThat(stateOf("a")).isEqualTo(JobState.ACTIVE);
+    assertThat(queue.complete(JobId.of("a"), "t1", "r")).isTrue();
+  }
+
+  @Test
+  void aJobFinishedByItsWorkerIsNotTakenOverWhenTheWorkerDiesLater() {
+    add("a", 5);
+    add("b", 5);
+    queue.heartbeat("w1", BEAT_TTL);
+    claimAs("w1", "t1");
+    queue.complete(JobId.of("a"), "t1", "r");
+    clock.advance(BEAT_TTL.plusSeconds(1));
+
+    assertThat(queue.sweepStalled(1, 3).recovered()).isEmpty();
+    assertThat(stateOf("a")).isEqualTo(JobState.COMPLETED);
+    assertThat(stateOf("b")).isEqualTo(JobState.WAITING);
+  }
+
+  @Test
+  void invalidWorkerIdsAreRefused() {
+    assertThatThrownBy(() -> new ClaimRequest("t", LOCK, null, "has space"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workerId");
+    assertThatThrownBy(() -> queue.heartbeat("", BEAT_TTL))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workerId");
+  }
+
+  @Test
+  void cancellingAnActiveJobPublishesAnEventAtOnce() throws Exception {
+    BlockingQueue<QueueEvent> events = new LinkedBlockingQueue<>();
+    try (Subscription ignored = queue.subscribe(events::add)) {
+      awaitSubscriptionReady(events);
+      add("c", 5);
+      claimOrFail("t1");
+
+      assertThat(queue.cancel(JobId.of("c"))).isTrue();
+
+      QueueEvent ev;
+      do {
+        ev = events.poll(10, TimeUnit.SECONDS);
+        assertThat(ev).as("the cancel event").isNotNull();
+      } while (ev.type() != QueueEvent.Type.CANCEL_REQUESTED);
+      assertThat(ev.jobId().value()).isEqualTo("c");
+    }
+  }
+
   @Test
   void progressOutsideZeroToHundredIsRefused() {
     add("a", 5);

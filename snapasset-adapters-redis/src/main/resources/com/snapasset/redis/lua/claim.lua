@@ -1,4 +1,4 @@
--- ARGV: token, now, lockMillis, rateMax (0 = no limit), rateWindowMillis
+-- ARGV: token, now, lockMillis, rateMax (0 = no limit), rateWindowMillis, workerId ('' = none)
 -- Returns {0} for nothing ready or paused, {2, waitMillis} when rate-limited, or
 -- {1, id, {payload, priority, progress, attempts, maxAttempts, stalled, createdAt, failedReason}}.
 local token = ARGV[1]
@@ -14,6 +14,11 @@ if #due > 0 then
     redis.call('HDEL', jk, 'delayedUntil')
   end
   redis.call('ZREM', K_DELAYED, unpack(due))
+end
+-- A hold set by rateLimit(): nothing is handed out until it passes.
+local hold = redis.call('GET', K_HOLD)
+if hold and tonumber(hold) > now and redis.call('ZCARD', K_WAIT) > 0 then
+  return {2, tonumber(hold) - now}
 end
 -- The limiter is a fixed window on the callers' clock: {count, resetAt}, shared by every claimer.
 local rateMax = tonumber(ARGV[4])
@@ -42,6 +47,10 @@ local id = popped[1]
 local jk = jobKey(id)
 redis.call('HSET', jk, 'state', 'active', 'token', token, 'processedAt', now)
 redis.call('ZADD', K_ACTIVE, now + tonumber(ARGV[3]), id)
+if ARGV[6] and ARGV[6] ~= '' then
+  redis.call('HSET', jk, 'worker', ARGV[6])
+  redis.call('SADD', workerJobsKey(ARGV[6]), id)
+end
 if rateMax > 0 then
   redis.call('HINCRBY', K_LIMITER, 'count', 1)
 end

@@ -13,6 +13,8 @@ local K_WAKE = prefix .. 'wake'
 local K_LIMITER = prefix .. 'limiter'
 local K_SWEEP = prefix .. 'sweep-guard'
 local K_EVENTS = prefix .. 'events'
+local K_HOLD = prefix .. 'hold'
+local K_WORKERS = prefix .. 'workers'
 -- Wake tokens beyond this many only cause spurious wake-ups.
 local MAX_WAKE = 64
 -- Bounds the work of one script call (Redis runs scripts alone).
@@ -86,7 +88,16 @@ local function held(jk, id, token, now, ...)
   return v
 end
 
+-- The set of active jobs a worker holds, for taking them over when its heartbeat runs out.
+local function workerJobsKey(workerId)
+  return prefix .. 'wjobs:' .. workerId
+end
+
 local function leaveActive(jk, id)
-  redis.call('HDEL', jk, 'token', 'cancel')
+  local worker = redis.call('HGET', jk, 'worker')
+  if worker then
+    redis.call('SREM', workerJobsKey(worker), id)
+  end
+  redis.call('HDEL', jk, 'token', 'cancel', 'worker')
   redis.call('ZREM', K_ACTIVE, id)
 end

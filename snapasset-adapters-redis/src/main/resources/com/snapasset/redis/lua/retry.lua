@@ -5,7 +5,7 @@ if redis.call('HGET', jk, 'state') ~= 'failed' then
   return 0
 end
 redis.call('ZREM', K_FAILED, id)
-redis.call('HSET', jk, 'attempts', 0, 'stalled', 0, 'progress', 0)
+redis.call('HSET', jk, 'attempts', 0, 'stalled', 0, 'lost', 0, 'progress', 0)
 redis.call('HDEL', jk, 'finishedAt', 'failedReason', 'result', 'delayedUntil')
 toWait(id, jk, true)
 wakeOne()

@@ -34,7 +34,12 @@ public record QueueEvent(Type type, JobId jobId, int number, @Nullable String da
     /** A job's lock expired. */
     STALLED,
     /** A job was removed. */
-    REMOVED
+    REMOVED,
+    /**
+     * Someone asked for the active job to be cancelled: its worker stops it at once (the lock
+     * renewal also says so, later, should this event be missed).
+     */
+    CANCEL_REQUESTED
   }
 
   /**

@@ -79,6 +79,12 @@ final class Backend implements AutoCloseable {
         adapters.add(catalog);
         b.catalog(catalog);
         log.info("Generation history: {}", catalog);
+      } else if (shared) {
+        // Each JVM would keep its own history in memory: an API node would show none of the
+        // generations its workers recorded, nor answer for jobs the queue no longer keeps.
+        log.warn("REDIS_URL is set but DATABASE_URL is not: every process keeps its own generation history in"
+            + " memory, so an API node separate from its workers shows an empty history and forgets completed"
+            + " jobs once the queue trims them. Set DATABASE_URL for a shared catalog.");
       }
       return new Backend(b.build(), localFiles, shared, adapters);
     } catch (RuntimeException e) {

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,8 +27,14 @@ import org.jspecify.annotations.Nullable;
  * <p>URLs are {@code file:} URIs, or {@code publicBaseUrl + key} when a base URL is set (e.g. when a
  * web server serves the folder). Content-Type and Cache-Control are not stored: a file server
  * derives them from the extension and its own settings.
+ *
+ * <p>Files and folders are created with the process's umask (files {@code 0644} under the usual
+ * {@code 022}), like any other program's output, so a web server running as another user can
+ * serve them.
  */
 public final class FileSystemAssetStorage implements AssetStorage {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final Path root;
   private final @Nullable String publicBaseUrl;
 
@@ -73,8 +81,10 @@ public final class FileSystemAssetStorage implements AssetStorage {
     Path temp = null;
     try {
       Files.createDirectories(target.getParent());
-      temp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
-      Files.write(temp, data);
+      // Not Files.createTempFile: it makes the file 0600, which a web server running as another
+      // user cannot read. A plain new file gets 0666 less the process umask (0644 under 022).
+      temp = target.resolveSibling(".upload-" + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+      Files.write(temp, data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

@@ -70,6 +70,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "Key for the admin routes and every user's jobs (env SNAPASSET_ADMIN_KEY).")
   @Nullable String adminKey;
 
+  @Option(names = "--cors-origins", defaultValue = "${env:ALLOWED_ORIGINS}", paramLabel = "ORIGIN,...", split = ",",
+      description = "Origins whose browser pages may call the API, e.g. https://app.example.com, or * (env ALLOWED_ORIGINS, as the original; default: none).")
+  @Nullable List<String> corsOrigins;
+
   @Option(names = "--jobs-per-hour", defaultValue = "${env:JOBS_PER_HOUR:-20}",
       description = "Jobs a user may create per hour; 0 = unlimited (env JOBS_PER_HOUR, default: ${DEFAULT-VALUE}).")
   int jobsPerHour = 20;
@@ -138,6 +142,9 @@ final class ServeCommand implements Callable<Integer> {
       }
       if (b.localFiles != null) {
         server.localFiles(b.localFiles);
+      }
+      if (corsOrigins != null) {
+        server.corsOrigins(corsOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).toList());
       }
       try (ApiServer api = server.build().start()) {
         running = api;

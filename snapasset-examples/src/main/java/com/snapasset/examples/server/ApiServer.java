@@ -11,6 +11,7 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -53,6 +54,7 @@ public final class ApiServer implements AutoCloseable {
   private final Clock clock;
   private final ApiKeys keys;
   private final JobEventStreams events;
+  private final HttpGuards guards;
   private final Javalin app;
 
   private ApiServer(Builder b) {
@@ -65,8 +67,10 @@ public final class ApiServer implements AutoCloseable {
     this.keys = new ApiKeys(b.apiKeys, b.adminKey);
     this.events = new JobEventStreams(generator, json, b.heartbeat);
     JobRateLimiter limiter = new JobRateLimiter(b.jobsPerWindow, b.rateWindow, clock);
+    this.guards = new HttpGuards(json, clock, b.maxBodyBytes);
     this.app = Javalin.create(config -> {
       config.showJavalinBanner = false;
+      guards.install(config, b.corsOrigins);
       config.jsonMapper(new JavalinJackson(json, false));
       CompressionStrategy compression = new CompressionStrategy(null, new Gzip(6));
       List<String> excluded = new ArrayList<>(compression.getExcludedMimeTypes());
@@ -100,7 +104,11 @@ public final class ApiServer implements AutoCloseable {
         });
       }
     });
-    app.before("/api/*", ctx -> ctx.attribute(CALLER, keys.identify(apiKey(ctx))));
+    app.before("/api/*", ctx -> {
+      if (ctx.method() != HandlerType.OPTIONS) { // a CORS preflight carries no credentials
+        ctx.attribute(CALLER, keys.identify(apiKey(ctx)));
+      }
+    });
     new JobRoutes(this, limiter, new PendingJobLimit(b.maxPendingJobs, generator)).register(app);
     new QueueRoutes(this).register(app);
     if (b.prometheus != null) {
@@ -124,7 +132,13 @@ public final class ApiServer implements AutoCloseable {
       String message = code == ErrorCode.NOT_FOUND
           ? "no route for " + ctx.method().name() + " " + ApiException.abbreviate(ctx.path())
           : e.getMessage();
-      error(ctx, code, message, List.of(), Map.of());
+      Map<String, String> headers = Map.of();
+      if (code == ErrorCode.METHOD_NOT_ALLOWED && !e.getDetails().isEmpty()) {
+        String allow = e.getDetails().values().iterator().next();
+        headers = Map.of("Allow", allow);
+        message = ctx.method().name() + " is not allowed on " + ApiException.abbreviate(ctx.path()) + ": use " + allow;
+      }
+      error(ctx, code, message, List.of(), headers);
     });
     app.exception(SnapAssetException.class, (e, ctx) -> {
       if (e.isRetryable()) {
@@ -150,6 +164,7 @@ public final class ApiServer implements AutoCloseable {
   /** Starts listening; returns this server. */
   public ApiServer start() {
     app.start(settings.host, settings.port);
+    guards.started();
     log.info("SnapAsset API listening on http://{}:{}/", settings.host, port());
     return this;
   }
@@ -220,6 +235,10 @@ public final class ApiServer implements AutoCloseable {
 
   private static @Nullable String apiKey(Context ctx) {
     String key = ctx.header(ApiKeys.HEADER);
+    String authorization = ctx.header("Authorization");
+    if (key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      key = authorization.substring(7).trim(); // the original's clients send their token this way
+    }
     if (key == null && ctx.path().endsWith("/events")) {
       key = ctx.queryParam("apiKey"); // EventSource in a browser cannot send headers
     }
@@ -242,6 +261,7 @@ public final class ApiServer implements AutoCloseable {
     private String host = "0.0.0.0";
     private int port = 3000;
     private Map<String, String> apiKeys = Map.of();
+    private List<String> corsOrigins = List.of();
     private @Nullable String adminKey;
     private int jobsPerWindow = 20;
     private Duration rateWindow = Duration.ofHours(1);
@@ -291,6 +311,23 @@ public final class ApiServer implements AutoCloseable {
         }
       });
       this.apiKeys = Map.copyOf(userByKey);
+      return this;
+    }
+
+    /**
+     * Origins (e.g. {@code https://app.example.com}) whose pages may call the API from a browser;
+     * {@code *} allows any. Empty, the default, sends no CORS headers: browsers refuse
+     * cross-origin calls.
+     */
+    public Builder corsOrigins(List<String> origins) {
+      Objects.requireNonNull(origins, "corsOrigins");
+      for (String o : origins) {
+        if (o == null || !(o.equals("*") || o.matches("https?://[A-Za-z0-9.\\-]+(:\\d{1,5})?"))) {
+          throw new IllegalArgumentException(
+              "corsOrigins: '" + o + "' is not an origin: use scheme://host[:port], e.g. https://app.example.com, or *");
+        }
+      }
+      this.corsOrigins = List.copyOf(origins);
       return this;
     }
 
@@ -415,6 +452,7 @@ public final class ApiServer implements AutoCloseable {
       c.host = host;
       c.port = port;
       c.apiKeys = apiKeys;
+      c.corsOrigins = corsOrigins;
       c.adminKey = adminKey;
       c.jobsPerWindow = jobsPerWindow;
       c.rateWindow = rateWindow;

@@ -1,5 +1,7 @@
 package com.snapasset.examples.server;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.snapasset.Asset;
 import com.snapasset.GenerationResult;
 import com.snapasset.Job;
@@ -107,5 +109,15 @@ final class Views {
     }
   }
 
-  record ErrorView(String error, String message, String code, Instant timestamp, @Nullable List<String> details) {}
+  /**
+   * The one error shape. {@code success: false} is the original's marker of a failed call, kept so
+   * its clients' {@code if (!body.success)} checks keep working.
+   */
+  @JsonPropertyOrder({"success", "error", "message", "code", "timestamp", "details"})
+  record ErrorView(String error, String message, String code, Instant timestamp, @Nullable List<String> details) {
+    @JsonProperty("success")
+    boolean success() {
+      return false;
+    }
+  }
 }

@@ -74,6 +74,10 @@ final class ServeCommand implements Callable<Integer> {
       description = "Origins whose browser pages may call the API, e.g. https://app.example.com, or * (env ALLOWED_ORIGINS, as the original; default: none).")
   @Nullable List<String> corsOrigins;
 
+  @Option(names = "--environment", defaultValue = "${env:SNAPASSET_ENV:-${env:NODE_ENV:-development}}",
+      description = "What /health reports as environment (env SNAPASSET_ENV, or NODE_ENV as the original; default: development).")
+  String environment = "development";
+
   @Option(names = "--jobs-per-hour", defaultValue = "${env:JOBS_PER_HOUR:-20}",
       description = "Jobs a user may create per hour; 0 = unlimited (env JOBS_PER_HOUR, default: ${DEFAULT-VALUE}).")
   int jobsPerHour = 20;
@@ -133,7 +137,15 @@ final class ServeCommand implements Callable<Integer> {
           .prometheus(registry)
           .requestStats(requests)
           .alerts(alerts::active)
-          .version(version());
+          .version(version())
+          .environment(environment)
+          .services(Map.of(
+              "redis", present(backend.redisUrl),
+              "openai", b.generator.providerName().toLowerCase(java.util.Locale.ROOT).contains("openai"),
+              // Supabase Storage is reached through its S3 endpoint: the original's "supabase" is our storage
+              "supabase", present(backend.s3Bucket),
+              "s3", present(backend.s3Bucket),
+              "database", present(backend.databaseUrl)));
       if (!keys.isEmpty()) {
         server.apiKeys(keys);
       }

@@ -111,6 +111,7 @@ public final class ApiServer implements AutoCloseable {
     });
     new JobRoutes(this, limiter, new PendingJobLimit(b.maxPendingJobs, generator)).register(app);
     new QueueRoutes(this).register(app);
+    new CompatRoutes(generator, events, clock, b.version).register(app);
     if (b.prometheus != null) {
       PrometheusMeterRegistry prometheus = b.prometheus;
       app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -239,7 +240,7 @@ public final class ApiServer implements AutoCloseable {
     if (key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       key = authorization.substring(7).trim(); // the original's clients send their token this way
     }
-    if (key == null && ctx.path().endsWith("/events")) {
+    if (key == null && (ctx.path().endsWith("/events") || ctx.path().startsWith("/api/sse/"))) {
       key = ctx.queryParam("apiKey"); // EventSource in a browser cannot send headers
     }
     return key;
@@ -276,6 +277,8 @@ public final class ApiServer implements AutoCloseable {
     private @Nullable Supplier<Object> alerts;
     private Clock clock = Clock.systemUTC();
     private String version = "development";
+    private String environment = "development";
+    private Map<String, Boolean> services = Map.of();
 
     private Builder(AssetGenerator generator) {
       this.generator = Objects.requireNonNull(generator, "generator");
@@ -437,6 +440,24 @@ public final class ApiServer implements AutoCloseable {
       return this;
     }
 
+    /** The environment {@code /health} reports, e.g. {@code production}; default {@code development}. */
+    public Builder environment(String environment) {
+      if (environment == null || environment.isBlank()) {
+        throw new IllegalArgumentException("environment must not be blank");
+      }
+      this.environment = environment;
+      return this;
+    }
+
+    /**
+     * Which backing services are configured, as {@code /health} reports them under {@code services}
+     * (the original's {@code supabase}, {@code redis}, {@code openai}, and any others).
+     */
+    public Builder services(Map<String, Boolean> services) {
+      this.services = Map.copyOf(Objects.requireNonNull(services, "services"));
+      return this;
+    }
+
     /** The version {@code /health} reports. */
     public Builder version(String version) {
       this.version = Objects.requireNonNull(version, "version");
@@ -467,6 +488,8 @@ public final class ApiServer implements AutoCloseable {
       c.alerts = alerts;
       c.clock = clock;
       c.version = version;
+      c.environment = environment;
+      c.services = services;
       return c;
     }
 
@@ -484,6 +507,14 @@ public final class ApiServer implements AutoCloseable {
 
     String version() {
       return version;
+    }
+
+    String environment() {
+      return environment;
+    }
+
+    Map<String, Boolean> services() {
+      return new java.util.TreeMap<>(services);
     }
 
     @Nullable Supplier<Object> alerts() {

@@ -6,7 +6,7 @@ enum ErrorCode {
   BAD_REQUEST(400, "Bad request"),
   UNAUTHORIZED(401, "Unauthorized"),
   FORBIDDEN(403, "Forbidden"),
-  NOT_FOUND(404, "Not found"),
+  NOT_FOUND(404, "Route not found"),
   JOB_NOT_FOUND(404, "Job not found"),
   METHOD_NOT_ALLOWED(405, "Method not allowed"),
   INVALID_JOB_STATE(409, "Invalid job state"),

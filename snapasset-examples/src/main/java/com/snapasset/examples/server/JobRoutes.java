@@ -47,6 +47,7 @@ final class JobRoutes {
     app.get("/api/jobs", this::list);
     app.get("/api/jobs/{id}", this::get);
     app.get("/api/jobs/{id}/events", this::events);
+    app.get("/api/sse/jobs/{id}", ctx -> server.events().open(ctx, visibleJob(ctx).id(), true));
     app.post("/api/jobs/{id}/retry", this::retry);
     app.delete("/api/jobs/{id}/cancel", this::cancel);
     app.post("/api/generate", this::generate);
@@ -61,7 +62,13 @@ final class JobRoutes {
     rateLimit(ctx, request.userId());
     JobId id = pending.submit(request.userId(), () -> generator.submit(request));
     ctx.header("Location", "/api/jobs/" + id.value());
-    ctx.status(201).json(Map.of("jobId", id.value(), "status", "queued"));
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("jobId", id.value());
+    answer.put("status", "queued");
+    answer.put("message", "Job created successfully");
+    // The original's rough figure, kept for its clients: follow the job's progress for the real one.
+    answer.put("estimatedTime", request.platforms().size() * 15 + " seconds");
+    ctx.status(201).json(answer);
   }
 
   private void get(Context ctx) {
@@ -78,14 +85,17 @@ final class JobRoutes {
   private void list(Context ctx) {
     String status = ctx.queryParam("status");
     List<String> problems = new ArrayList<>();
-    List<JobState> states = List.of(JobState.ACTIVE, JobState.WAITING, JobState.DELAYED, JobState.FAILED,
-        JobState.COMPLETED);
-    if (status != null && !status.isBlank()) {
+    // Without a status the original listed the active jobs; "all" lists every state.
+    List<JobState> states = List.of(JobState.ACTIVE);
+    String shown = status == null || status.isBlank() ? "active" : status.trim().toLowerCase(Locale.ROOT);
+    if (shown.equals("all")) {
+      states = List.of(JobState.ACTIVE, JobState.WAITING, JobState.DELAYED, JobState.FAILED, JobState.COMPLETED);
+    } else if (status != null && !status.isBlank()) {
       JobState state = Arrays.stream(JobState.values())
           .filter(s -> Views.status(s).equals(status.trim().toLowerCase(Locale.ROOT))).findFirst().orElse(null);
       if (state == null) {
         problems.add("status '" + ApiException.abbreviate(status) + "' is not known: use one of "
-            + Arrays.stream(JobState.values()).map(Views::status).toList());
+            + Arrays.stream(JobState.values()).map(Views::status).toList() + " or all");
       } else {
         states = List.of(state);
       }
@@ -126,7 +136,7 @@ final class JobRoutes {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("jobs", out);
     answer.put("count", out.size());
-    answer.put("status", status == null || status.isBlank() ? null : status.trim().toLowerCase(Locale.ROOT));
+    answer.put("status", shown);
     answer.put("limit", limit);
     answer.put("offset", offset);
     ctx.json(answer);
@@ -143,7 +153,7 @@ final class JobRoutes {
       throw new ApiException(ErrorCode.INVALID_JOB_STATE,
           "job " + job.id() + " is " + Views.status(job.state()) + ": only failed jobs can be retried");
     }
-    ctx.json(Map.of("jobId", job.id().value(), "status", "waiting"));
+    ctx.json(Map.of("jobId", job.id().value(), "status", "retrying", "message", "Job has been queued for retry"));
   }
 
   private void cancel(Context ctx) {
@@ -156,10 +166,11 @@ final class JobRoutes {
     }
     if (state == JobState.ACTIVE) {
       // The worker stops at its next checkpoint and fails the job; its stream hears that.
-      ctx.status(202).json(Map.of("jobId", job.id().value(), "status", "cancelling"));
+      ctx.status(202).json(Map.of("jobId", job.id().value(), "status", "cancelling",
+          "message", "Job is stopping: it fails with \"job was cancelled\" at the worker's next checkpoint"));
     } else {
       server.events().removed(job.id());
-      ctx.json(Map.of("jobId", job.id().value(), "status", "removed"));
+      ctx.json(Map.of("jobId", job.id().value(), "status", "cancelled", "message", "Job cancelled successfully"));
     }
   }
 
@@ -180,7 +191,16 @@ final class JobRoutes {
       }
       throw new ApiException(ErrorCode.GENERATION_FAILED, e.getMessage() == null ? "generation failed" : e.getMessage());
     }
-    ctx.json(Views.ResultView.of(result));
+    Views.ResultView view = Views.ResultView.of(result);
+    Map<String, Object> answer = new LinkedHashMap<>();
+    // The original's envelope around our result; "images" holds the same assets, by URL not base64.
+    answer.put("success", true);
+    answer.put("prompt", request.prompt());
+    answer.put("images", view.assets());
+    answer.put("count", view.assets().size());
+    answer.put("timestamp", server.clock().instant());
+    answer.putAll(server.json().convertValue(view, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
+    ctx.json(answer);
   }
 
   private void generations(Context ctx) {

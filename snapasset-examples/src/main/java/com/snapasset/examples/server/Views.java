@@ -3,6 +3,7 @@ package com.snapasset.examples.server;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.snapasset.Asset;
+import com.snapasset.GenerationRequest;
 import com.snapasset.GenerationResult;
 import com.snapasset.Job;
 import com.snapasset.JobState;
@@ -11,8 +12,11 @@ import com.snapasset.StageTimings;
 import com.snapasset.spi.GenerationRecord;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** The JSON shapes the API answers with, as records Jackson writes field by field. */
@@ -37,13 +41,45 @@ final class Views {
       @Nullable String failedReason,
       Instant createdAt,
       @Nullable Instant processedAt,
-      @Nullable Instant finishedAt) {
+      @Nullable Instant finishedAt,
+      DataView data,
+      List<String> logs) {
 
     static JobView of(Job job) {
       return new JobView(job.id().value(), Views.status(job.state()), job.progress(), job.attemptsMade(),
           job.maxAttempts(), job.priority(), job.request().userId(), job.request().prompt(),
           job.request().platforms(), job.result() == null ? null : ResultView.of(job.result()),
-          job.failedReason(), job.createdAt(), job.startedAt(), job.finishedAt());
+          job.failedReason(), job.createdAt(), job.startedAt(), job.finishedAt(), DataView.of(job.request()),
+          logs(job));
+    }
+
+    /** The original's {@code logs}: here the job's milestones, as its worker would have logged them. */
+    private static List<String> logs(Job job) {
+      List<String> lines = new ArrayList<>();
+      lines.add(job.createdAt() + " queued");
+      if (job.startedAt() != null) {
+        lines.add(job.startedAt() + " attempt " + Math.max(1, job.attemptsMade()) + " of " + job.maxAttempts()
+            + " started");
+      }
+      if (job.finishedAt() != null) {
+        lines.add(job.finishedAt() + " " + Views.status(job.state())
+            + (job.failedReason() != null && job.state() == JobState.FAILED ? ": " + job.failedReason() : ""));
+      }
+      return lines;
+    }
+  }
+
+  /** The original's {@code data}: the job's request as it was submitted. */
+  record DataView(String userId, String prompt, List<String> platforms, Map<String, Object> options) {
+    static DataView of(GenerationRequest r) {
+      Map<String, Object> options = new LinkedHashMap<>();
+      options.put("model", r.image().model());
+      options.put("quality", r.image().quality());
+      options.put("style", r.image().style());
+      options.put("size", r.image().size());
+      options.put("format", r.output().format().name().toLowerCase(Locale.ROOT));
+      options.put("priority", r.job().priority());
+      return new DataView(r.userId(), r.prompt(), r.platforms(), options);
     }
   }
 

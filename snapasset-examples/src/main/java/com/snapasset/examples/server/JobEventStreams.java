@@ -126,7 +126,7 @@ final class JobEventStreams implements JobListener, AutoCloseable {
           m.put("jobId", id.value());
           m.put("status", "completed");
           m.put("progress", 100);
-          m.put("result", Views.ResultView.of(result));
+          m.put("result", Views.ResultView.of(result, false));
           return m;
         });
         finishAll(id, "completed", view);

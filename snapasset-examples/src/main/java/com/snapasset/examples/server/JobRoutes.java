@@ -79,7 +79,7 @@ final class JobRoutes {
     } else {
       ctx.header("Cache-Control", "no-cache");
     }
-    ctx.json(Views.JobView.of(job));
+    ctx.json(Views.JobView.of(job, operator(ctx)));
   }
 
   private void list(Context ctx) {
@@ -123,7 +123,7 @@ final class JobRoutes {
             if (skip > 0) {
               skip--;
             } else {
-              out.add(Views.JobView.of(job));
+              out.add(Views.JobView.of(job, operator(ctx)));
             }
           }
         }
@@ -191,7 +191,7 @@ final class JobRoutes {
       }
       throw new ApiException(ErrorCode.GENERATION_FAILED, e.getMessage() == null ? "generation failed" : e.getMessage());
     }
-    Views.ResultView view = Views.ResultView.of(result);
+    Views.ResultView view = Views.ResultView.of(result, operator(ctx));
     Map<String, Object> answer = new LinkedHashMap<>();
     // The original's envelope around our result; "images" holds the same assets, by URL not base64.
     answer.put("success", true);
@@ -217,10 +217,19 @@ final class JobRoutes {
     CatalogPage page = generator.catalog().latest(userId, limit, before == null || before.isBlank() ? null : before);
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("userId", userId);
-    answer.put("generations", page.items().stream().map(Views.GenerationView::of).toList());
+    boolean operator = operator(ctx);
+    answer.put("generations", page.items().stream().map(g -> Views.GenerationView.of(g, operator)).toList());
     answer.put("nextCursor", page.nextCursor());
     ctx.header("Cache-Control", "no-cache");
     ctx.json(answer);
+  }
+
+  /**
+   * Whether the caller may see cache facts: only the admin key. Without keys there are no users to
+   * keep apart, but also no operator to tell: nobody sees them.
+   */
+  private boolean operator(Context ctx) {
+    return server.authEnabled() && ApiServer.caller(ctx).admin();
   }
 
   private JsonNode body(Context ctx) {

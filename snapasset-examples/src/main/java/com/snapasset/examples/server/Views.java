@@ -1,5 +1,6 @@
 package com.snapasset.examples.server;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.snapasset.Asset;
@@ -45,10 +46,16 @@ final class Views {
       DataView data,
       List<String> logs) {
 
+    /** The job as anyone may see it: nothing that tells whether its base image came from the cache. */
     static JobView of(Job job) {
+      return of(job, false);
+    }
+
+    /** @param operator whether to show cache facts (the admin key only: they reveal other users' prompts) */
+    static JobView of(Job job, boolean operator) {
       return new JobView(job.id().value(), Views.status(job.state()), job.progress(), job.attemptsMade(),
           job.maxAttempts(), job.priority(), job.request().userId(), job.request().prompt(),
-          job.request().platforms(), job.result() == null ? null : ResultView.of(job.result()),
+          job.request().platforms(), job.result() == null ? null : ResultView.of(job.result(), operator),
           job.failedReason(), job.createdAt(), job.startedAt(), job.finishedAt(), DataView.of(job.request()),
           logs(job));
     }
@@ -83,24 +90,32 @@ final class Views {
     }
   }
 
+  /**
+   * A result. The base-image cache is shared by every user, so whether a result came from it (the
+   * flag, the zero cost, the skipped provider time) would tell a user that someone else asked for
+   * the same prompt: those fields are shown to operators (the admin key) only. The saving stays.
+   */
   record ResultView(
       String generationId,
       List<AssetView> assets,
       @Nullable String revisedPrompt,
       String provider,
-      BigDecimal costUsd,
-      boolean cached,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable BigDecimal costUsd,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Boolean cached,
       TimingsView timingsMs) {
 
-    static ResultView of(GenerationResult r) {
+    static ResultView of(GenerationResult r, boolean operator) {
       return new ResultView(r.generationId(), r.assets().stream().map(AssetView::of).toList(),
-          r.revisedPrompt(), r.provider(), r.costUsd(), r.baseImageCached(), TimingsView.of(r.timings()));
+          r.revisedPrompt(), r.provider(), operator ? r.costUsd() : null, operator ? r.baseImageCached() : null,
+          TimingsView.of(r.timings(), operator));
     }
   }
 
-  record TimingsView(long provider, long decode, long render, long store, long total) {
-    static TimingsView of(StageTimings t) {
-      return new TimingsView(t.provider().toMillis(), t.decode().toMillis(), t.render().toMillis(),
+  record TimingsView(
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Long provider, long decode, long render, long store,
+      long total) {
+    static TimingsView of(StageTimings t, boolean operator) {
+      return new TimingsView(operator ? t.provider().toMillis() : null, t.decode().toMillis(), t.render().toMillis(),
           t.store().toMillis(), t.total().toMillis());
     }
   }
@@ -123,13 +138,14 @@ final class Views {
       String quality,
       String style,
       String provider,
-      BigDecimal costUsd,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable BigDecimal costUsd,
       Instant createdAt,
       List<AssetView> assets) {
 
-    static GenerationView of(GenerationRecord g) {
+    /** @param operator whether to show the cost, which is zero when the base image came from the shared cache */
+    static GenerationView of(GenerationRecord g, boolean operator) {
       return new GenerationView(g.generationId(), g.jobId(), g.userId(), g.prompt(), g.revisedPrompt(),
-          g.image().model(), g.image().quality(), g.image().style(), g.provider(), g.costUsd(),
+          g.image().model(), g.image().quality(), g.image().style(), g.provider(), operator ? g.costUsd() : null,
           g.createdAt(), g.assets().stream().map(AssetView::of).toList());
     }
   }

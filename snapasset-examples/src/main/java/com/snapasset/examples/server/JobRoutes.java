@@ -23,10 +23,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The job routes, synchronous generation and a user's generation history. */
 final class JobRoutes {
+  private static final Logger log = LoggerFactory.getLogger(JobRoutes.class);
   private static final int SCAN_PAGE = 200;
   private static final int SCAN_LIMIT = 10_000;
 
@@ -34,6 +38,8 @@ final class JobRoutes {
   private final AssetGenerator generator;
   private final JobRateLimiter limiter;
   private final PendingJobLimit pending;
+  /** Synchronous generations in progress. */
+  private final AtomicInteger generating = new AtomicInteger();
 
   JobRoutes(ApiServer server, JobRateLimiter limiter, PendingJobLimit pending) {
     this.server = server;
@@ -179,9 +185,16 @@ final class JobRoutes {
     ApiKeys.Caller caller = ApiServer.caller(ctx);
     String field = body.has("presets") || !body.has("platforms") ? "presets" : "platforms";
     GenerationRequest request = request(body, caller, field);
-    rateLimit(ctx, request.userId());
+    checkBackPressure();
+    // Without keys the userId is only a claim (and usually left out): limit by client address.
+    rateLimit(ctx, server.authEnabled() ? request.userId() : "address " + ctx.ip());
     GenerationResult result;
-    try {
+    Thread handler = Thread.currentThread();
+    generating.incrementAndGet();
+    try (ClientGone watch = ClientGone.watch(ctx, () -> {
+      log.info("client of POST /api/generate left; stopping its generation");
+      handler.interrupt();
+    })) {
       result = generator.generate(request);
     } catch (InvalidRequestException e) {
       throw e;
@@ -190,6 +203,9 @@ final class JobRoutes {
         throw e;
       }
       throw new ApiException(ErrorCode.GENERATION_FAILED, e.getMessage() == null ? "generation failed" : e.getMessage());
+    } finally {
+      generating.decrementAndGet();
+      Thread.interrupted(); // the watch is closed: a client that left must not leave Jetty's thread interrupted
     }
     Views.ResultView view = Views.ResultView.of(result, operator(ctx));
     Map<String, Object> answer = new LinkedHashMap<>();
@@ -261,7 +277,8 @@ final class JobRoutes {
     long critical = server.settings().criticalQueueDepth();
     if (critical > 0) {
       QueueStats stats = generator.stats();
-      long backlog = stats.waiting() + stats.delayed();
+      // Synchronous generations skip the queue but load the same workers' machine: they count.
+      long backlog = stats.waiting() + stats.delayed() + generating.get();
       if (backlog >= critical) {
         throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
             "the queue holds " + backlog + " jobs waiting (critical depth " + critical + "); try again later",

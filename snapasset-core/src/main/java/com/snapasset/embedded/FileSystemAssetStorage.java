@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -80,11 +81,16 @@ public final class FileSystemAssetStorage implements AssetStorage {
     Path target = resolve(key);
     Path temp = null;
     try {
-      Files.createDirectories(target.getParent());
       // Not Files.createTempFile: it makes the file 0600, which a web server running as another
       // user cannot read. A plain new file gets 0666 less the process umask (0644 under 022).
       temp = target.resolveSibling(".upload-" + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
-      Files.write(temp, data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      try {
+        Files.createDirectories(target.getParent());
+        Files.write(temp, data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      } catch (NoSuchFileException folderJustPruned) { // a delete emptied and removed it meanwhile
+        Files.createDirectories(target.getParent());
+        Files.write(temp, data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      }
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
@@ -108,10 +114,20 @@ public final class FileSystemAssetStorage implements AssetStorage {
     }
   }
 
+  /** Deletes the file, and the folders above it that this leaves empty (never the root). */
   @Override
   public boolean delete(String key) {
     try {
-      return Files.deleteIfExists(resolve(key));
+      Path file = resolve(key);
+      boolean deleted = Files.deleteIfExists(file);
+      for (Path dir = file.getParent(); dir != null && !dir.equals(root) && dir.startsWith(root); dir = dir.getParent()) {
+        try {
+          Files.delete(dir);
+        } catch (DirectoryNotEmptyException | NoSuchFileException stillUsed) {
+          break;
+        }
+      }
+      return deleted;
     } catch (IOException e) {
       throw StorageException.retryable("deleting " + key + " under " + root + " failed: " + e.getMessage(), e);
     }

@@ -65,4 +65,24 @@ class FileSystemAssetStorageTest extends AssetStorageContract {
           .contains(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
     }
   }
+
+  @Test
+  void deletingTheLastFileOfAFolderRemovesTheEmptyFoldersButNotTheRoot() {
+    FileSystemAssetStorage s = FileSystemAssetStorage.create(root.resolve("out"));
+    s.put("u/g1/a.png", new byte[] {1}, PNG, CACHE);
+    s.put("u/g1/b.png", new byte[] {2}, PNG, CACHE);
+    s.put("u/g2/a.png", new byte[] {3}, PNG, CACHE);
+
+    assertThat(s.delete("u/g1/a.png")).isTrue();
+    assertThat(root.resolve("out/u/g1")).as("still holds b.png").isDirectory();
+    assertThat(s.delete("u/g1/b.png")).isTrue();
+    assertThat(root.resolve("out/u/g1")).doesNotExist();
+    assertThat(root.resolve("out/u")).as("still holds g2").isDirectory();
+    assertThat(s.delete("u/g2/a.png")).isTrue();
+    assertThat(root.resolve("out/u")).doesNotExist();
+    assertThat(root.resolve("out")).isDirectory();
+
+    s.put("u/g1/c.png", new byte[] {4}, PNG, CACHE);
+    assertThat(s.get("u/g1/c.png")).hasValueSatisfying(b -> assertThat(b).containsExactly(4));
+  }
 }

@@ -60,7 +60,7 @@ final class GenerateCommand implements Callable<Integer> {
   String fit = "cover";
 
   @Option(names = "--position", defaultValue = "attention",
-      description = "What a cover crop keeps: attention, entropy, centre, north, north-east, ... (default: ${DEFAULT-VALUE}).")
+      description = "What a cover crop keeps: attention, entropy, center (or centre), north, north-east, ... (default: ${DEFAULT-VALUE}).")
   String position = "attention";
 
   @Option(names = {"-o", "--out"}, defaultValue = "snapasset-output", description = "Output folder (default: ${DEFAULT-VALUE}).")
@@ -109,11 +109,26 @@ final class GenerateCommand implements Callable<Integer> {
           }
         }
       });
-      try (Worker ignored = generator.startWorker(WorkerOptions.builder().concurrency(1).build())) {
+      // No grace on close: an interrupted generation stops at once and rolls back its files.
+      Worker worker = generator.startWorker(WorkerOptions.builder().concurrency(1).shutdownGrace(Duration.ZERO).build());
+      Thread hook = new Thread(() -> {
+        worker.close();
+        err.println();
+        err.println("Interrupted: the generation was stopped and the files it had written were removed.");
+        err.flush();
+      }, "snapasset-interrupt");
+      try (worker) {
+        Runtime.getRuntime().addShutdownHook(hook);
+        onInterrupt = hook;
         JobId id = generator.submit(request);
         mine.set(id);
         bar.show(0, ProgressBar.stageOf(0));
-        Job job = generator.await(id, timeout);
+        Job job;
+        try {
+          job = generator.await(id, timeout);
+        } finally {
+          removeHook(hook);
+        }
         if (job.state() == JobState.COMPLETED) {
           bar.show(100, ProgressBar.stageOf(100));
         }
@@ -130,6 +145,17 @@ final class GenerateCommand implements Callable<Integer> {
         err.flush();
         return SnapAssetCli.EXIT_FAILED;
       }
+    }
+  }
+
+  /** What Ctrl-C (or SIGTERM) runs while a generation is in progress; for tests. */
+  volatile @Nullable Thread onInterrupt;
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the JVM is exiting: the hook is running or has run
     }
   }
 

@@ -7,6 +7,7 @@ import com.snapasset.AssetGenerator;
 import com.snapasset.InvalidRequestException;
 import com.snapasset.SnapAssetException;
 import com.snapasset.examples.metrics.RequestStats;
+import com.snapasset.spi.AssetStorage;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,24 +50,26 @@ public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
   static final String CALLER = "snapasset.caller";
 
-  private final Builder settings;
-  private final AssetGenerator generator;
-  private final ObjectMapper json;
+  private final String host;
+  private final int port;
   private final Clock clock;
-  private final ApiKeys keys;
   private final JobEventStreams events;
   private final HttpGuards guards;
   private final Javalin app;
 
+  /** Reads every setting of {@code b} now: the server keeps no reference to its builder. */
   private ApiServer(Builder b) {
-    this.settings = b;
-    this.generator = b.generator;
+    AssetGenerator generator = b.generator;
+    this.host = b.host;
+    this.port = b.port;
     this.clock = b.clock;
-    this.json = new ObjectMapper()
+    ObjectMapper json = new ObjectMapper()
         .registerModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    this.keys = new ApiKeys(b.apiKeys, b.adminKey);
+    ApiKeys keys = new ApiKeys(b.apiKeys, b.adminKey);
     this.events = new JobEventStreams(generator, json, b.heartbeat);
+    RouteContext routes = new RouteContext(generator, json, clock, events, keys.enabled(), b.maxBodyBytes,
+        b.criticalQueueDepth, b.retryAfter, b.version, b.environment, new TreeMap<>(b.services), b.alerts);
     JobRateLimiter limiter = new JobRateLimiter(b.jobsPerWindow, b.rateWindow, clock);
     this.guards = new HttpGuards(json, clock, b.maxBodyBytes);
     this.app = Javalin.create(config -> {
@@ -91,7 +95,7 @@ public final class ApiServer implements AutoCloseable {
           sf.directory = root.toAbsolutePath().toString();
           sf.location = Location.EXTERNAL;
           // Keys hold a fresh generation id, so a file never changes once written.
-          sf.headers = Map.of("Cache-Control", "public, max-age=31536000, immutable");
+          sf.headers = Map.of("Cache-Control", AssetStorage.IMMUTABLE);
         });
       }
       if (b.requestStats != null) {
@@ -109,9 +113,9 @@ public final class ApiServer implements AutoCloseable {
         ctx.attribute(CALLER, keys.identify(apiKey(ctx)));
       }
     });
-    new JobRoutes(this, limiter, new PendingJobLimit(b.maxPendingJobs, generator)).register(app);
-    new QueueRoutes(this).register(app);
-    new CompatRoutes(generator, events, clock, b.version).register(app);
+    new JobRoutes(routes, limiter, new PendingJobLimit(b.maxPendingJobs, generator)).register(app);
+    new QueueRoutes(routes).register(app);
+    new CompatRoutes(routes).register(app);
     if (b.prometheus != null) {
       PrometheusMeterRegistry prometheus = b.prometheus;
       app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -164,9 +168,9 @@ public final class ApiServer implements AutoCloseable {
 
   /** Starts listening; returns this server. */
   public ApiServer start() {
-    app.start(settings.host, settings.port);
+    app.start(host, port);
     guards.started();
-    log.info("SnapAsset API listening on http://{}:{}/", settings.host, port());
+    log.info("SnapAsset API listening on http://{}:{}/", host, port());
     return this;
   }
 
@@ -185,30 +189,6 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     events.close();
     app.stop();
-  }
-
-  AssetGenerator generator() {
-    return generator;
-  }
-
-  ObjectMapper json() {
-    return json;
-  }
-
-  Clock clock() {
-    return clock;
-  }
-
-  JobEventStreams events() {
-    return events;
-  }
-
-  Builder settings() {
-    return settings;
-  }
-
-  boolean authEnabled() {
-    return keys.enabled();
   }
 
   static ApiKeys.Caller caller(Context ctx) {
@@ -465,60 +445,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public ApiServer build() {
-      return new ApiServer(copy());
-    }
-
-    private Builder copy() {
-      Builder c = new Builder(generator);
-      c.host = host;
-      c.port = port;
-      c.apiKeys = apiKeys;
-      c.corsOrigins = corsOrigins;
-      c.adminKey = adminKey;
-      c.jobsPerWindow = jobsPerWindow;
-      c.rateWindow = rateWindow;
-      c.criticalQueueDepth = criticalQueueDepth;
-      c.maxPendingJobs = maxPendingJobs;
-      c.retryAfter = retryAfter;
-      c.maxBodyBytes = maxBodyBytes;
-      c.heartbeat = heartbeat;
-      c.localFiles = localFiles;
-      c.prometheus = prometheus;
-      c.requestStats = requestStats;
-      c.alerts = alerts;
-      c.clock = clock;
-      c.version = version;
-      c.environment = environment;
-      c.services = services;
-      return c;
-    }
-
-    int maxBodyBytes() {
-      return maxBodyBytes;
-    }
-
-    long criticalQueueDepth() {
-      return criticalQueueDepth;
-    }
-
-    Duration retryAfter() {
-      return retryAfter;
-    }
-
-    String version() {
-      return version;
-    }
-
-    String environment() {
-      return environment;
-    }
-
-    Map<String, Boolean> services() {
-      return new java.util.TreeMap<>(services);
-    }
-
-    @Nullable Supplier<Object> alerts() {
-      return alerts;
+      return new ApiServer(this);
     }
   }
 }

@@ -17,11 +17,11 @@ final class CompatRoutes {
   private final Clock clock;
   private final String version;
 
-  CompatRoutes(AssetGenerator generator, JobEventStreams events, Clock clock, String version) {
-    this.generator = generator;
-    this.events = events;
-    this.clock = clock;
-    this.version = version;
+  CompatRoutes(RouteContext context) {
+    this.generator = context.generator();
+    this.events = context.events();
+    this.clock = context.clock();
+    this.version = context.version();
   }
 
   void register(Javalin app) {

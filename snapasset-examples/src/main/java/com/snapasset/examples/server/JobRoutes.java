@@ -13,16 +13,19 @@ import com.snapasset.JobState;
 import com.snapasset.OutputFormat;
 import com.snapasset.OutputOptions;
 import com.snapasset.QueueStats;
+import com.snapasset.RequestProblem;
 import com.snapasset.SnapAssetException;
 import com.snapasset.spi.CatalogPage;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -34,16 +37,16 @@ final class JobRoutes {
   private static final int SCAN_PAGE = 200;
   private static final int SCAN_LIMIT = 10_000;
 
-  private final ApiServer server;
+  private final RouteContext context;
   private final AssetGenerator generator;
   private final JobRateLimiter limiter;
   private final PendingJobLimit pending;
   /** Synchronous generations in progress. */
   private final AtomicInteger generating = new AtomicInteger();
 
-  JobRoutes(ApiServer server, JobRateLimiter limiter, PendingJobLimit pending) {
-    this.server = server;
-    this.generator = server.generator();
+  JobRoutes(RouteContext context, JobRateLimiter limiter, PendingJobLimit pending) {
+    this.context = context;
+    this.generator = context.generator();
     this.limiter = limiter;
     this.pending = pending;
   }
@@ -53,7 +56,7 @@ final class JobRoutes {
     app.get("/api/jobs", this::list);
     app.get("/api/jobs/{id}", this::get);
     app.get("/api/jobs/{id}/events", this::events);
-    app.get("/api/sse/jobs/{id}", ctx -> server.events().open(ctx, visibleJob(ctx).id(), true));
+    app.get("/api/sse/jobs/{id}", ctx -> context.events().open(ctx, visibleJob(ctx).id(), true));
     app.post("/api/jobs/{id}/retry", this::retry);
     app.delete("/api/jobs/{id}/cancel", this::cancel);
     app.post("/api/generate", this::generate);
@@ -81,7 +84,7 @@ final class JobRoutes {
     Job job = visibleJob(ctx);
     // A finished job changes no more, except a failed one by a retry: only completed ones are cached.
     if (job.state() == JobState.COMPLETED) {
-      ctx.header("Cache-Control", (server.authEnabled() ? "private" : "public") + ", max-age=3600");
+      ctx.header("Cache-Control", (context.authEnabled() ? "private" : "public") + ", max-age=3600");
     } else {
       ctx.header("Cache-Control", "no-cache");
     }
@@ -150,7 +153,7 @@ final class JobRoutes {
 
   private void events(Context ctx) {
     Job job = visibleJob(ctx);
-    server.events().open(ctx, job.id());
+    context.events().open(ctx, job.id());
   }
 
   private void retry(Context ctx) {
@@ -175,7 +178,7 @@ final class JobRoutes {
       ctx.status(202).json(Map.of("jobId", job.id().value(), "status", "cancelling",
           "message", "Job is stopping: it fails with \"job was cancelled\" at the worker's next checkpoint"));
     } else {
-      server.events().removed(job.id());
+      context.events().removed(job.id());
       ctx.json(Map.of("jobId", job.id().value(), "status", "cancelled", "message", "Job cancelled successfully"));
     }
   }
@@ -187,7 +190,7 @@ final class JobRoutes {
     GenerationRequest request = request(body, caller, field);
     checkBackPressure();
     // Without keys the userId is only a claim (and usually left out): limit by client address.
-    rateLimit(ctx, server.authEnabled() ? request.userId() : "address " + ctx.ip());
+    rateLimit(ctx, context.authEnabled() ? request.userId() : "address " + ctx.ip());
     GenerationResult result;
     Thread handler = Thread.currentThread();
     generating.incrementAndGet();
@@ -214,8 +217,8 @@ final class JobRoutes {
     answer.put("prompt", request.prompt());
     answer.put("images", view.assets());
     answer.put("count", view.assets().size());
-    answer.put("timestamp", server.clock().instant());
-    answer.putAll(server.json().convertValue(view, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
+    answer.put("timestamp", context.clock().instant());
+    answer.putAll(context.json().convertValue(view, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
     ctx.json(answer);
   }
 
@@ -245,11 +248,11 @@ final class JobRoutes {
    * keep apart, but also no operator to tell: nobody sees them.
    */
   private boolean operator(Context ctx) {
-    return server.authEnabled() && ApiServer.caller(ctx).admin();
+    return context.authEnabled() && ApiServer.caller(ctx).admin();
   }
 
   private JsonNode body(Context ctx) {
-    JsonNode body = Bodies.json(ctx, server.json(), server.settings().maxBodyBytes(), false);
+    JsonNode body = Bodies.json(ctx, context.json(), context.maxBodyBytes(), false);
     if (body == null) {
       throw ApiException.validation(List.of("the request body is empty: send a JSON object"));
     }
@@ -274,7 +277,7 @@ final class JobRoutes {
   }
 
   private void checkBackPressure() {
-    long critical = server.settings().criticalQueueDepth();
+    long critical = context.criticalQueueDepth();
     if (critical > 0) {
       QueueStats stats = generator.stats();
       // Synchronous generations skip the queue but load the same workers' machine: they count.
@@ -282,7 +285,7 @@ final class JobRoutes {
       if (backlog >= critical) {
         throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
             "the queue holds " + backlog + " jobs waiting (critical depth " + critical + "); try again later",
-            List.of(), Map.of("Retry-After", Long.toString(server.settings().retryAfter().toSeconds())));
+            List.of(), Map.of("Retry-After", Long.toString(context.retryAfter().toSeconds())));
       }
     }
   }
@@ -307,44 +310,84 @@ final class JobRoutes {
     headers.forEach(ctx::header);
   }
 
-  /** Reads a job request in the original's shape, listing every problem found at once. */
+  /**
+   * Reads a job request in the original's shape, listing every problem found at once: the JSON
+   * shape problems found here, then core's (one {@link AssetGenerator#validate(GenerationRequest.Builder)}:
+   * the request's own rules, its platforms, its image options), leaving out core's problems of a
+   * field whose JSON shape was already reported here.
+   */
   private GenerationRequest request(JsonNode body, ApiKeys.Caller caller, String platformsField) {
     List<String> problems = new ArrayList<>();
+    Set<String> reported = new HashSet<>();
     String userId = text(body, "userId", problems);
+    if (userId == null && body.hasNonNull("userId")) {
+      reported.add("userId"); // not a string; text() said so
+    }
     if (userId == null) {
       userId = caller.userId() != null ? caller.userId() : platformsField.equals("presets") ? "anonymous" : null;
       if (userId == null) {
         problems.add("userId is missing");
+        reported.add("userId");
       }
     }
     String prompt = text(body, "prompt", problems);
-    if (prompt == null && !body.has("prompt")) {
+    if (prompt == null && body.hasNonNull("prompt")) {
+      reported.add("prompt");
+    } else if (!body.has("prompt")) {
       problems.add("prompt is missing: describe the image to generate");
+      reported.add("prompt");
     }
     List<String> platforms = new ArrayList<>();
     JsonNode p = body.get(platformsField);
     if (p == null || p.isNull()) {
       problems.add(platformsField + " is missing: name 1-" + GenerationRequest.MAX_PLATFORMS
           + " platforms, e.g. [\"instagram-post\"] (see GET /api/platforms)");
+      reported.add("platforms");
     } else if (!p.isArray()) {
       problems.add(platformsField + " must be an array of platform ids");
+      reported.add("platforms");
     } else {
       for (JsonNode e : p) {
         if (!e.isTextual()) {
           problems.add(platformsField + " must hold strings, found " + e.getNodeType().name().toLowerCase(Locale.ROOT));
         } else {
           platforms.add(e.asText());
-          if (!e.asText().isBlank() && generator.platforms().resolve(e.asText()).isEmpty()) {
-            problems.add("platform '" + ApiException.abbreviate(e.asText()) + "' is not known: use one of "
-                + generator.platforms().ids() + " or a custom size WxH");
-          }
         }
       }
+      if (platforms.isEmpty() && !p.isEmpty()) {
+        reported.add("platforms"); // every entry was refused above; "platforms is empty" would repeat it
+      }
     }
+    Options o = options(body.get("options"), problems);
+    GenerationRequest.Builder draft = GenerationRequest.builder()
+        .userId(userId == null ? "" : userId)
+        .prompt(prompt == null ? "" : prompt)
+        .platforms(platforms)
+        .image(o.image())
+        .output(o.output())
+        .job(o.job());
+    for (RequestProblem problem : generator.validate(draft)) {
+      if (!reported.contains(problem.field())) {
+        problems.add(problem.message());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw ApiException.validation(problems);
+    }
+    GenerationRequest request = draft.build();
+    if (!caller.mayAct(request.userId())) {
+      throw new ApiException(ErrorCode.FORBIDDEN, "this API key may not act for user " + request.userId());
+    }
+    return request;
+  }
+
+  /** The image, output and job options of a request's {@code options} object. */
+  private record Options(ImageOptions image, OutputOptions output, JobOptions job) {}
+
+  private static Options options(@Nullable JsonNode options, List<String> problems) {
     ImageOptions image = ImageOptions.defaults();
     OutputOptions output = OutputOptions.defaults();
     JobOptions job = JobOptions.defaults();
-    JsonNode options = body.get("options");
     if (options != null && !options.isNull()) {
       if (!options.isObject()) {
         problems.add("options must be an object");
@@ -373,33 +416,7 @@ final class JobRoutes {
         }
       }
     }
-    try {
-      GenerationRequest request = GenerationRequest.builder()
-          .userId(userId == null ? "" : userId)
-          .prompt(prompt == null ? "" : prompt)
-          .platforms(platforms)
-          .image(image)
-          .output(output)
-          .job(job)
-          .build();
-      if (problems.isEmpty() && !caller.mayAct(request.userId())) {
-        throw new ApiException(ErrorCode.FORBIDDEN, "this API key may not act for user " + request.userId());
-      }
-      if (!problems.isEmpty()) {
-        throw ApiException.validation(problems);
-      }
-      return request;
-    } catch (InvalidRequestException e) {
-      for (String m : e.problems()) {
-        boolean duplicate = (m.startsWith("prompt is empty") && problems.stream().anyMatch(x -> x.startsWith("prompt")))
-            || (m.startsWith("userId") && userId == null)
-            || (m.startsWith("platforms is empty") && problems.stream().anyMatch(x -> x.startsWith(platformsField)));
-        if (!duplicate) {
-          problems.add(m);
-        }
-      }
-      throw ApiException.validation(problems);
-    }
+    return new Options(image, output, job);
   }
 
   private static ImageOptions option(JsonNode options, String field, List<String> problems, ImageOptions image,

@@ -16,14 +16,14 @@ import java.util.function.Supplier;
 
 /** Health, platforms, queue statistics and the admin queue routes. */
 final class QueueRoutes {
-  private final ApiServer server;
+  private final RouteContext context;
   private final AssetGenerator generator;
   private final Instant started;
 
-  QueueRoutes(ApiServer server) {
-    this.server = server;
-    this.generator = server.generator();
-    this.started = server.clock().instant();
+  QueueRoutes(RouteContext context) {
+    this.context = context;
+    this.generator = context.generator();
+    this.started = context.clock().instant();
   }
 
   void register(Javalin app) {
@@ -33,17 +33,17 @@ final class QueueRoutes {
     app.post("/api/queue/pause", ctx -> {
       ApiServer.requireAdmin(ctx);
       generator.pause();
-      ctx.json(Map.of("paused", true, "message", "Queue paused successfully", "timestamp", server.clock().instant()));
+      ctx.json(Map.of("paused", true, "message", "Queue paused successfully", "timestamp", context.clock().instant()));
     });
     app.post("/api/queue/resume", ctx -> {
       ApiServer.requireAdmin(ctx);
       generator.resume();
-      ctx.json(Map.of("paused", false, "message", "Queue resumed successfully", "timestamp", server.clock().instant()));
+      ctx.json(Map.of("paused", false, "message", "Queue resumed successfully", "timestamp", context.clock().instant()));
     });
     app.post("/api/queue/clean", this::clean);
     app.get("/api/alerts", ctx -> {
       ApiServer.requireAdmin(ctx);
-      Supplier<Object> alerts = server.settings().alerts();
+      Supplier<Object> alerts = context.alerts();
       ctx.json(Map.of("alerts", alerts == null ? List.of() : alerts.get()));
     });
   }
@@ -65,15 +65,15 @@ final class QueueRoutes {
     }
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("status", reachable ? "ok" : "degraded");
-    answer.put("version", server.settings().version());
-    Duration up = Duration.between(started, server.clock().instant());
+    answer.put("version", context.version());
+    Duration up = Duration.between(started, context.clock().instant());
     answer.put("uptimeSeconds", up.toSeconds());
     answer.put("uptime", up.toMillis() / 1000.0); // the original's name and unit
-    answer.put("environment", server.settings().environment());
+    answer.put("environment", context.environment());
     answer.put("provider", generator.providerName());
-    answer.put("services", server.settings().services());
+    answer.put("services", context.services());
     answer.put("queue", queue);
-    answer.put("timestamp", server.clock().instant());
+    answer.put("timestamp", context.clock().instant());
     ctx.header("Cache-Control", "no-cache");
     ctx.status(reachable ? 200 : 503).json(answer);
   }
@@ -93,7 +93,7 @@ final class QueueRoutes {
     answer.put("delayed", s.delayed());
     answer.put("total", s.total());
     answer.put("paused", s.paused());
-    answer.put("timestamp", server.clock().instant());
+    answer.put("timestamp", context.clock().instant());
     ctx.header("Cache-Control", "no-cache");
     ctx.json(answer);
   }
@@ -101,7 +101,7 @@ final class QueueRoutes {
   /** Bull's {@code clean(grace, status)}: removes finished jobs older than {@code grace} ms. */
   private void clean(Context ctx) {
     ApiServer.requireAdmin(ctx);
-    JsonNode body = Bodies.json(ctx, server.json(), server.settings().maxBodyBytes(), true);
+    JsonNode body = Bodies.json(ctx, context.json(), context.maxBodyBytes(), true);
     List<String> problems = new ArrayList<>();
     long graceMs = 0;
     JobState state = JobState.COMPLETED;
@@ -145,7 +145,7 @@ final class QueueRoutes {
     answer.put("removed", removed);
     answer.put("status", Views.status(state));
     answer.put("grace", graceMs);
-    answer.put("timestamp", server.clock().instant());
+    answer.put("timestamp", context.clock().instant());
     ctx.json(answer);
   }
 }

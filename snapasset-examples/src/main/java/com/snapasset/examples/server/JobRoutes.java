@@ -36,6 +36,8 @@ final class JobRoutes {
   private static final Logger log = LoggerFactory.getLogger(JobRoutes.class);
   private static final int SCAN_PAGE = 200;
   private static final int SCAN_LIMIT = 10_000;
+  /** A client-chosen job id; the queue's id is {@code userId:jobId}. */
+  private static final java.util.regex.Pattern CLIENT_JOB_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   private final RouteContext context;
   private final AssetGenerator generator;
@@ -67,6 +69,20 @@ final class JobRoutes {
     JsonNode body = body(ctx);
     ApiKeys.Caller caller = ApiServer.caller(ctx);
     GenerationRequest request = request(body, caller, "platforms");
+    JobId chosen = request.job().jobId();
+    Job existing = chosen == null ? null : generator.job(chosen).orElse(null);
+    if (existing != null) {
+      // The library's de-duplication: the same id returns the job it names, and adds nothing, so
+      // it is neither rate-limited nor refused for back-pressure.
+      ctx.header("Location", "/api/jobs/" + chosen.value());
+      Map<String, Object> answer = new LinkedHashMap<>();
+      answer.put("jobId", chosen.value());
+      answer.put("status", Views.status(existing.state()));
+      answer.put("duplicate", true);
+      answer.put("message", "A job with this id exists: nothing was added");
+      ctx.status(200).json(answer);
+      return;
+    }
     checkBackPressure();
     rateLimit(ctx, request.userId());
     JobId id = pending.submit(request.userId(), () -> generator.submit(request));
@@ -359,13 +375,29 @@ final class JobRoutes {
       }
     }
     Options o = options(body.get("options"), problems);
+    JobOptions job = o.job();
+    String jobId = text(body, "jobId", problems);
+    if (jobId != null) {
+      if (!platformsField.equals("platforms")) {
+        problems.add("jobId applies to queued jobs (POST /api/jobs) only");
+      } else if (!CLIENT_JOB_ID.matcher(jobId).matches()) {
+        problems.add("jobId '" + ApiException.abbreviate(jobId) + "' is not valid: use 1-64 characters of A-Z a-z 0-9 . _ : -");
+      } else if (userId != null) {
+        // Scoped to the user: another user's "daily" is another job, and cannot be probed.
+        try {
+          job = job.toBuilder().jobId(userId + ":" + jobId).build();
+        } catch (InvalidRequestException badUserId) {
+          // the userId's own problem is reported by the validation below
+        }
+      }
+    }
     GenerationRequest.Builder draft = GenerationRequest.builder()
         .userId(userId == null ? "" : userId)
         .prompt(prompt == null ? "" : prompt)
         .platforms(platforms)
         .image(o.image())
         .output(o.output())
-        .job(o.job());
+        .job(job);
     for (RequestProblem problem : generator.validate(draft)) {
       if (!reported.contains(problem.field())) {
         problems.add(problem.message());

@@ -121,7 +121,11 @@ public final class ApiServer implements AutoCloseable {
       app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
           .result(prometheus.scrape()));
     }
-    app.exception(ApiException.class, (e, ctx) -> error(ctx, e.code, e.getMessage(), e.details, e.headers));
+    app.exception(ApiException.class, (e, ctx) -> {
+      e.headers.forEach(ctx::header);
+      ctx.status(e.code.status).json(new Views.ErrorView(e.title(), e.getMessage(), e.code.name(), clock.instant(),
+          e.details.isEmpty() ? null : e.details, e.missing.isEmpty() ? null : e.missing));
+    });
     app.exception(InvalidRequestException.class, (e, ctx) -> {
       ApiException v = ApiException.validation(e.problems());
       error(ctx, v.code, v.getMessage(), v.details, Map.of());

@@ -334,6 +334,7 @@ final class JobRoutes {
    */
   private GenerationRequest request(JsonNode body, ApiKeys.Caller caller, String platformsField) {
     List<String> problems = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
     Set<String> reported = new HashSet<>();
     String userId = text(body, "userId", problems);
     if (userId == null && body.hasNonNull("userId")) {
@@ -343,6 +344,7 @@ final class JobRoutes {
       userId = caller.userId() != null ? caller.userId() : platformsField.equals("presets") ? "anonymous" : null;
       if (userId == null) {
         problems.add("userId is missing");
+        missing.add("userId");
         reported.add("userId");
       }
     }
@@ -351,6 +353,7 @@ final class JobRoutes {
       reported.add("prompt");
     } else if (!body.has("prompt")) {
       problems.add("prompt is missing: describe the image to generate");
+      missing.add("prompt");
       reported.add("prompt");
     }
     List<String> platforms = new ArrayList<>();
@@ -358,6 +361,7 @@ final class JobRoutes {
     if (p == null || p.isNull()) {
       problems.add(platformsField + " is missing: name 1-" + GenerationRequest.MAX_PLATFORMS
           + " platforms, e.g. [\"instagram-post\"] (see GET /api/platforms)");
+      missing.add(platformsField);
       reported.add("platforms");
     } else if (!p.isArray()) {
       problems.add(platformsField + " must be an array of platform ids");
@@ -404,7 +408,7 @@ final class JobRoutes {
       }
     }
     if (!problems.isEmpty()) {
-      throw ApiException.validation(problems);
+      throw ApiException.validation(problems, missing);
     }
     GenerationRequest request = draft.build();
     if (!caller.mayAct(request.userId())) {

@@ -165,8 +165,13 @@ final class Views {
    * The one error shape. {@code success: false} is the original's marker of a failed call, kept so
    * its clients' {@code if (!body.success)} checks keep working.
    */
-  @JsonPropertyOrder({"success", "error", "message", "code", "timestamp", "details"})
-  record ErrorView(String error, String message, String code, Instant timestamp, @Nullable List<String> details) {
+  @JsonPropertyOrder({"success", "error", "message", "code", "timestamp", "details", "required"})
+  record ErrorView(String error, String message, String code, Instant timestamp, @Nullable List<String> details,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<String> required) {
+    ErrorView(String error, String message, String code, Instant timestamp, @Nullable List<String> details) {
+      this(error, message, code, timestamp, details, null);
+    }
+
     @JsonProperty("success")
     boolean success() {
       return false;

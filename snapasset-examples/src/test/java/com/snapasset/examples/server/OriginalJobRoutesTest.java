@@ -40,6 +40,15 @@ class OriginalJobRoutesTest {
       assertThat(c.get("estimatedTime").asText()).isEqualTo("15 seconds");
       Await.until("the first job", WAIT, () -> state(t, c.get("jobId").asText()) == JobState.COMPLETED);
 
+      // should return 400 for missing required fields
+      HttpResponse<String> incomplete = t.post("/api/jobs", "{\"userId\":\"user-123\"}");
+      assertThat(incomplete.statusCode()).isEqualTo(400);
+      JsonNode m = TestServer.json(incomplete);
+      assertThat(m.get("error").asText()).isEqualTo("Missing required fields");
+      assertThat(m.get("required").toString()).contains("prompt", "platforms").doesNotContain("userId");
+      assertThat(m.get("code").asText()).as("still our one shape").isEqualTo("VALIDATION_ERROR");
+      assertThat(m.get("details")).hasSize(2);
+
       // should return 400 for empty platforms array
       assertThat(t.post("/api/jobs", "{\"userId\":\"user-123\",\"prompt\":\"Test\",\"platforms\":[]}").statusCode())
           .isEqualTo(400);

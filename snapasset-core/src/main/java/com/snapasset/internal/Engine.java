@@ -312,6 +312,12 @@ public final class Engine implements AutoCloseable {
         return found.get();
       }
     }
+    if (!factories.isEmpty()) {
+      // An adapter is present but not configured: its rules still decide which options are valid.
+      log.info("Image provider: placeholder (offline, draws a picture from the prompt), checking options as {} "
+          + "would. Set its key (e.g. OPENAI_API_KEY) for real images.", factories.get(0).getClass().getSimpleName());
+      return PlaceholderImageProvider.standingInFor(factories.get(0));
+    }
     log.info("Image provider: placeholder (offline, draws a picture from the prompt). "
         + "For real images add snapasset-adapters-openai and set OPENAI_API_KEY.");
     return PlaceholderImageProvider.create();

@@ -167,6 +167,22 @@ class OriginalClientsTest {
     assertThat(services.get("openai").asBoolean()).as("placeholder provider").isFalse();
   }
 
+  @Test
+  void imageOptionsAreRefusedAsTheProviderWouldEvenWithoutItsKey() throws Exception {
+    // serve runs on the placeholder here (no OPENAI_API_KEY): it checks options by OpenAI's rules.
+    for (String options : List.of("{\"quality\":\"ultra\"}", "{\"style\":\"cubist\"}", "{\"model\":\"gpt-99\"}")) {
+      String value = options.replaceAll(".*:\"([^\"]+)\".*", "$1");
+      HttpResponse<String> job = post("/api/jobs",
+          "{\"userId\":\"opts\",\"prompt\":\"p\",\"platforms\":[\"64x64\"],\"options\":" + options + "}");
+      assertThat(job.statusCode()).as(options).isEqualTo(400);
+      assertThat(JSON.readTree(job.body()).get("message").asText()).contains(value);
+      HttpResponse<String> sync = post("/api/generate", "{\"prompt\":\"p\",\"presets\":[\"64x64\"],\"options\":" + options + "}");
+      assertThat(sync.statusCode()).as(options).isEqualTo(400);
+    }
+    assertThat(post("/api/jobs", "{\"userId\":\"opts\",\"prompt\":\"p\",\"platforms\":[\"64x64\"],"
+        + "\"options\":{\"quality\":\"hd\",\"style\":\"natural\"}}").statusCode()).isEqualTo(201);
+  }
+
   /** Evaluates the statements Postman test scripts of this collection use; anything else fails. */
   private static void runTestScript(String item, List<String> lines, HttpResponse<String> r, Map<String, String> vars,
       List<String> failures) throws IOException {

@@ -104,6 +104,13 @@ class HostileRequestTest {
   }
 
   @Test
+  void aPromptOfOnlyInvisibleCharactersIsRefused() {
+    assertRefused(t.post("/api/jobs", job("alice", "\\u200B\\u200C\\u2060\\uFEFF")), "no visible characters");
+    assertRefused(t.post("/api/generate", "{\"prompt\":\"\\u3164\\u3164\",\"presets\":[\"64x64\"]}"),
+        "no visible characters");
+  }
+
+  @Test
   void invalidUtf8IsRefused() {
     byte[] head = "{\"userId\":\"alice\",\"prompt\":\"".getBytes(StandardCharsets.UTF_8);
     byte[] overlongSlash = {(byte) 0xC0, (byte) 0xAF};

@@ -126,6 +126,27 @@ class SnapAssetCliTest {
   }
 
   @Test
+  void everyProblemOfTheCommandLineIsReportedAtOnce() {
+    int code = run("generate", "", "-p", "myspace,10x10", "-q", "0", "--user", "a b", "-f", "gif", "--fit", "squash",
+        "--position", "middle", "--image-quality", "ultra", "--out", dir.toString());
+
+    assertThat(code).isEqualTo(SnapAssetCli.EXIT_INVALID);
+    String e = err.toString();
+    assertThat(e).contains("Invalid input:")
+        .contains("format 'gif'")
+        .contains("fit 'squash'")
+        .contains("position 'middle'").contains("center")
+        .contains("quality 0")
+        .contains("prompt is empty")
+        .contains("'myspace'")
+        .contains("'10x10'")
+        .contains("userId 'a b'")
+        .contains("ultra")
+        .doesNotContain("Exception");
+    assertThat(e.lines().filter(l -> l.startsWith("  - ")).count()).isEqualTo(9);
+  }
+
+  @Test
   void anInterruptedGenerationLeavesNoPartOfItsFolderBehind() throws Exception {
     GenerateCommand command = new GenerateCommand();
     StringJoiner sizes = new StringJoiner(",");

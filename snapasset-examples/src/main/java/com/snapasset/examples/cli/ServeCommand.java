@@ -146,17 +146,23 @@ final class ServeCommand implements Callable<Integer> {
               "supabase", present(backend.s3Bucket),
               "s3", present(backend.s3Bucket),
               "database", present(backend.databaseUrl)));
+      // The builder checks each setting; a bad one is a configuration error (one line, exit 2),
+      // reported with every other bad one, not a stack trace.
+      List<String> problems = new ArrayList<>();
       if (!keys.isEmpty()) {
-        server.apiKeys(keys);
+        configure(problems, "--api-keys (SNAPASSET_API_KEYS)", () -> server.apiKeys(keys));
       }
       if (adminKey != null && !adminKey.isBlank()) {
-        server.adminKey(adminKey);
+        configure(problems, "--admin-key (SNAPASSET_ADMIN_KEY)", () -> server.adminKey(adminKey));
       }
       if (b.localFiles != null) {
         server.localFiles(b.localFiles);
       }
       if (corsOrigins != null) {
-        server.corsOrigins(corsOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).toList());
+        configure(problems, "--cors-origins (ALLOWED_ORIGINS)", () -> server.corsOrigins(corsOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).toList()));
+      }
+      if (!problems.isEmpty()) {
+        throw new ConfigurationException(problems);
       }
       try (ApiServer api = server.build().start()) {
         running = api;
@@ -186,6 +192,14 @@ final class ServeCommand implements Callable<Integer> {
       closed.countDown();
     }
     return 0;
+  }
+
+  private static void configure(List<String> problems, String source, Runnable setting) {
+    try {
+      setting.run();
+    } catch (IllegalArgumentException e) {
+      problems.add(source + ": " + e.getMessage());
+    }
   }
 
   /** Run by the shutdown hook: the JVM must not halt before active jobs finished or were handed back. */

@@ -27,12 +27,12 @@ public record Platform(String id, String name, int width, int height) {
     checkSide("height", height);
   }
 
-  /** A custom size, with id {@code custom-WxH}. */
+  /** A custom size, with id {@code WxH} (e.g. {@code 800x600}): the spelling it is asked for with. */
   public static Platform custom(int width, int height) {
     checkSide("width", width);
     checkSide("height", height);
     return new Platform(
-        "custom-" + width + "x" + height, "Custom " + width + "×" + height, width, height);
+        width + "x" + height, "Custom " + width + "×" + height, width, height);
   }
 
   private static void checkSide(String what, int value) {

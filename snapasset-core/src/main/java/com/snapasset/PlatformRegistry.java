@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * (e.g. {@code 1080x1350}), which becomes {@link Platform#custom(int, int)}.
  */
 public final class PlatformRegistry {
-  private static final Pattern CUSTOM = Pattern.compile("(\\d{1,5})x(\\d{1,5})");
+  private static final Pattern CUSTOM = Pattern.compile("(?:custom-)?(\\d{1,5})x(\\d{1,5})");
   private static final PlatformRegistry DEFAULTS = new PlatformRegistry(Platforms.presets());
 
   private final Map<String, Platform> byId;
@@ -48,7 +48,10 @@ public final class PlatformRegistry {
     return Optional.ofNullable(byId.get(id));
   }
 
-  /** A registered id, or a custom size {@code WxH} within the accepted range. */
+  /**
+   * A registered id, or a custom size {@code WxH} within the accepted range ({@code custom-WxH},
+   * an older spelling, is accepted too; either way the platform's id is {@code WxH}).
+   */
   public Optional<Platform> resolve(String idOrSize) {
     Platform known = byId.get(idOrSize);
     if (known != null) {

@@ -100,9 +100,12 @@ class ValueTypesTest {
     assertThat(reg.all()).hasSize(9);
     assertThat(reg.resolve("twitter-post")).hasValue(Platforms.TWITTER_POST);
     assertThat(reg.resolve("1080x1350")).hasValueSatisfying(p -> {
-      assertThat(p.id()).isEqualTo("custom-1080x1350");
+      assertThat(p.id()).isEqualTo("1080x1350");
       assertThat(p.width()).isEqualTo(1080);
     });
+    assertThat(reg.resolve("custom-1080x1350")).as("the older spelling, answered in the one spelling")
+        .hasValueSatisfying(p -> assertThat(p.id()).isEqualTo("1080x1350"));
+    assertThat(reg.resolve("custom-8x8")).isEmpty();
     assertThat(reg.resolve("8x8")).isEmpty();
     assertThat(reg.resolve("5000x100")).isEmpty();
     assertThat(reg.resolve("nope")).isEmpty();

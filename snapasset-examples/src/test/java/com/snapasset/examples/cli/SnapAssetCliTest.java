@@ -52,7 +52,7 @@ class SnapAssetCliTest {
         assertThat(img.getWidth()).isEqualTo(1500);
         assertThat(img.getHeight()).isEqualTo(500);
       } else {
-        assertThat(name).startsWith("custom-640x480");
+        assertThat(name).startsWith("640x480.");
         assertThat(img.getWidth()).isEqualTo(640);
         assertThat(img.getHeight()).isEqualTo(480);
       }

@@ -319,7 +319,8 @@ final class JobRoutes {
     if (!d.allowed()) {
       headers.put("Retry-After", Long.toString(d.resetSeconds()));
       throw new ApiException(ErrorCode.RATE_LIMIT_EXCEEDED,
-          "user " + userId + " may create " + d.limit() + " jobs per " + describe(limiter.window())
+          (userId.startsWith("address ") ? "the client at " + userId.substring(8) : "user " + userId)
+              + " may create " + d.limit() + " jobs per " + describe(limiter.window())
               + "; try again in " + d.resetSeconds() + " s",
           List.of(), headers);
     }

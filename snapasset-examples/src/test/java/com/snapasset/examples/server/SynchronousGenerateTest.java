@@ -74,6 +74,7 @@ class SynchronousGenerateTest {
       HttpResponse<String> third = t.post("/api/generate", "{\"userId\":\"c\",\"prompt\":\"p\",\"presets\":[\"64x64\"]}");
       assertThat(third.statusCode()).as("a new userId does not buy a new allowance").isEqualTo(429);
       assertErrorShape(TestServer.json(third), "RATE_LIMIT_EXCEEDED");
+      assertThat(TestServer.json(third).get("message").asText()).startsWith("the client at 127.0.0.1 may create 2");
     }
   }
 }

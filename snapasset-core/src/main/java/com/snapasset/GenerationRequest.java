@@ -62,6 +62,8 @@ public record GenerationRequest(
       problems.add(RequestProblem.of("prompt", "prompt is empty: describe the image to generate, or give a source image"));
     } else if (prompt.length() > MAX_PROMPT_LENGTH) {
       problems.add(RequestProblem.of("prompt", "prompt has " + prompt.length() + " characters: use at most " + MAX_PROMPT_LENGTH));
+    } else {
+      promptProblem(prompt).ifPresent(m -> problems.add(RequestProblem.of("prompt", m)));
     }
     if (platforms == null || platforms.isEmpty()) {
       problems.add(RequestProblem.of("platforms", "platforms is empty: name 1-" + MAX_PLATFORMS + " platforms"));
@@ -94,6 +96,33 @@ public record GenerationRequest(
   }
 
   /**
+   * Control characters (other than tab and line breaks) would reach the provider, logs and other
+   * clients verbatim; a prompt of only invisible characters (zero-width, format, filler) is empty.
+   */
+  private static java.util.Optional<String> promptProblem(String prompt) {
+    boolean visible = false;
+    for (int i = 0; i < prompt.length(); ) {
+      int c = prompt.codePointAt(i);
+      int type = Character.getType(c);
+      if (type == Character.CONTROL && c != '\t' && c != '\n' && c != '\r') {
+        return java.util.Optional.of(String.format(java.util.Locale.ROOT,
+            "prompt holds the control character U+%04X at position %d: only printable text, tabs and line breaks are accepted",
+            c, i));
+      }
+      if (!visible && !Character.isWhitespace(c) && !Character.isSpaceChar(c) && type != Character.FORMAT
+          && type != Character.CONTROL && !INVISIBLE.contains(c)) {
+        visible = true;
+      }
+      i += Character.charCount(c);
+    }
+    return visible ? java.util.Optional.empty()
+        : java.util.Optional.of("prompt has no visible characters (only spaces, zero-width or format characters): "
+            + "describe the image to generate");
+  }
+
+  /** Letters and symbols that render as blank: Hangul fillers, the braille blank, the Mongolian vowel separator. */
+  private static final Set<Integer> INVISIBLE = Set.of(0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x180E);
+
    * A request that generates its image: no source image.
    *
    * @param userId whose generation it is

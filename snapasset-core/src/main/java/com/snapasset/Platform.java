@@ -38,7 +38,7 @@ public record Platform(String id, String name, int width, int height) {
   }
 
   /**
-   * A custom size, with id {@code custom-WxH}.
+   * A custom size, with id {@code WxH} (e.g. {@code 800x600}): the spelling it is asked for with.
    *
    * @param width pixels
    * @param height pixels
@@ -48,7 +48,7 @@ public record Platform(String id, String name, int width, int height) {
     checkSide("width", width);
     checkSide("height", height);
     return new Platform(
-        "custom-" + width + "x" + height, "Custom " + width + "×" + height, width, height);
+        width + "x" + height, "Custom " + width + "×" + height, width, height);
   }
 
   private static void checkSide(String what, int value) {

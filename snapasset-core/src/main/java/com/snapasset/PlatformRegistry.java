@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * (e.g. {@code 1080x1350}), which becomes {@link Platform#custom(int, int)}.
  */
 public final class PlatformRegistry {
-  private static final Pattern CUSTOM = Pattern.compile("(\\d{1,5})x(\\d{1,5})");
+  private static final Pattern CUSTOM = Pattern.compile("(?:custom-)?(\\d{1,5})x(\\d{1,5})");
   private static final PlatformRegistry DEFAULTS = new PlatformRegistry(Platforms.presets());
 
   private final Map<String, Platform> byId;
@@ -63,7 +63,8 @@ public final class PlatformRegistry {
   }
 
   /**
-   * A registered id, or a custom size {@code WxH} within the accepted range.
+   * A registered id, or a custom size {@code WxH} within the accepted range ({@code custom-WxH},
+   * an older spelling, is accepted too; either way the platform's id is {@code WxH}).
    *
    * @param idOrSize a preset id or {@code WxH}
    * @return the platform, or empty when it is neither

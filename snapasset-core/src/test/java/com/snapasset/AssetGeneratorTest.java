@@ -55,7 +55,7 @@ class AssetGeneratorTest {
     GenerationResult result = job.result();
     assertThat(result).isNotNull();
     assertThat(result.assets()).extracting(Asset::platformId)
-        .containsExactly("instagram-post", "twitter-post", "pinterest-pin", "custom-800x600");
+        .containsExactly("instagram-post", "twitter-post", "pinterest-pin", "800x600");
     for (Asset a : result.assets()) {
       BufferedImage img = stored(a);
       assertThat(img.getWidth()).as(a.platformId()).isEqualTo(a.width());

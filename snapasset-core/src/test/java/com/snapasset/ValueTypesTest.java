@@ -29,6 +29,23 @@ class ValueTypesTest {
   }
 
   @Test
+  void promptsOfOnlyInvisibleCharactersOrWithControlCharactersAreRefused() {
+    for (String invisible : List.of("\u200B\u200C\u200D", "\u2060 \uFEFF", "\u3164\u3164", "\u2800", "\u202E\u200E")) {
+      assertThatThrownBy(() -> GenerationRequest.of("u", invisible, List.of("instagram-post")))
+          .as(invisible.codePoints().mapToObj(Integer::toHexString).toList().toString())
+          .hasMessageContaining("no visible characters");
+    }
+    assertThatThrownBy(() -> GenerationRequest.of("u", "a fox\u0007 \u001b[31m", List.of("instagram-post")))
+        .hasMessageContaining("control character U+0007 at position 5");
+    assertThatThrownBy(() -> GenerationRequest.of("u", "a fox\u0085", List.of("instagram-post")))
+        .hasMessageContaining("U+0085");
+    // Tabs, line breaks, emoji joined by zero-width joiners and accents are ordinary prompt text.
+    for (String fine : List.of("line one\nline two\twith a tab", "a family \uD83D\uDC68\u200D\uD83D\uDC69", "caf\u00E9")) {
+      assertThat(GenerationRequest.of("u", fine, List.of("instagram-post")).prompt()).isEqualTo(fine);
+    }
+  }
+
+  @Test
   void promptsAndUserIdsHaveLimits() {
     String longPrompt = String.join("", Collections.nCopies(4001, "x"));
     assertThatThrownBy(() -> GenerationRequest.of("u", longPrompt, List.of("instagram-post")))
@@ -83,9 +100,12 @@ class ValueTypesTest {
     assertThat(reg.all()).hasSize(9);
     assertThat(reg.resolve("twitter-post")).hasValue(Platforms.TWITTER_POST);
     assertThat(reg.resolve("1080x1350")).hasValueSatisfying(p -> {
-      assertThat(p.id()).isEqualTo("custom-1080x1350");
+      assertThat(p.id()).isEqualTo("1080x1350");
       assertThat(p.width()).isEqualTo(1080);
     });
+    assertThat(reg.resolve("custom-1080x1350")).as("the older spelling, answered in the one spelling")
+        .hasValueSatisfying(p -> assertThat(p.id()).isEqualTo("1080x1350"));
+    assertThat(reg.resolve("custom-8x8")).isEmpty();
     assertThat(reg.resolve("8x8")).isEmpty();
     assertThat(reg.resolve("5000x100")).isEmpty();
     assertThat(reg.resolve("nope")).isEmpty();

@@ -1,5 +1,6 @@
 package com.snapasset.openai;
 
+import com.snapasset.ImageOptions;
 import com.snapasset.spi.ImageProvider;
 import com.snapasset.spi.ImageProviderFactory;
 import java.util.Map;
@@ -19,6 +20,12 @@ public final class OpenAiImageProviderFactory implements ImageProviderFactory {
   @Override
   public Optional<ImageProvider> fromEnvironment(Map<String, String> environment) {
     return OpenAiImageProvider.fromEnvironment(environment).map(p -> p);
+  }
+
+  /** OpenAI's rules per model, also when no key is set (the placeholder then checks with these). */
+  @Override
+  public void validate(ImageOptions options) {
+    OpenAiModel.check(options);
   }
 
   /** Above the placeholder, which is the fallback when no factory answers. */

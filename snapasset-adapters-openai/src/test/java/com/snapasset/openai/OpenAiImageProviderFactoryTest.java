@@ -2,12 +2,17 @@ package com.snapasset.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.snapasset.AssetGenerator;
 import com.snapasset.ConfigurationException;
+import com.snapasset.GenerationRequest;
+import com.snapasset.RequestProblem;
 import com.snapasset.ImageOptions;
 import com.snapasset.spi.ImagePrompt;
 import com.snapasset.spi.ImageProvider;
 import com.snapasset.spi.ImageProviderFactory;
 import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +20,7 @@ import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The environment path that {@code AssetGenerator.builder().build()} takes through ServiceLoader. */
 class OpenAiImageProviderFactoryTest {
@@ -36,6 +42,24 @@ class OpenAiImageProviderFactoryTest {
 
     assertThat(factory.fromEnvironment(Map.of())).isEmpty();
     assertThat(factory.fromEnvironment(Map.of("OPENAI_API_KEY", "  ", "OPENAI_BASE_URL", "http://127.0.0.1:1/v1"))).isEmpty();
+  }
+
+  @Test
+  void withoutAKeyThePlaceholderStandsInAndRefusesWhatOpenAiWould(@TempDir Path out) {
+    try (AssetGenerator generator = AssetGenerator.builder().environment(Map.of()).outputDirectory(out).build()) {
+      assertThat(generator.providerName()).isEqualTo("placeholder");
+      GenerationRequest.Builder fine = GenerationRequest.builder().userId("u").prompt("a fox")
+          .platforms(List.of("instagram-post")).image(ImageOptions.defaults().withQuality("hd").withStyle("natural"));
+      assertThat(generator.validate(fine)).isEmpty();
+
+      for (ImageOptions refused : List.of(ImageOptions.defaults().withQuality("ultra"),
+          ImageOptions.defaults().withStyle("cubist"), ImageOptions.defaults().withModel("gpt-99"))) {
+        List<RequestProblem> problems = generator.validate(fine.image(refused));
+        assertThat(problems).as(refused.toString()).hasSize(1);
+        assertThat(problems.get(0).field()).isEqualTo("image");
+        assertThat(problems.get(0).message()).containsAnyOf("ultra", "cubist", "gpt-99");
+      }
+    }
   }
 
   @Test

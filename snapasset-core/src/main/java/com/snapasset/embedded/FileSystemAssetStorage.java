@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -25,8 +28,14 @@ import org.jspecify.annotations.Nullable;
  * <p>URLs are {@code file:} URIs, or {@code publicBaseUrl + key} when a base URL is set (e.g. when a
  * web server serves the folder). Content-Type and Cache-Control are not stored: a file server
  * derives them from the extension and its own settings.
+ *
+ * <p>Files and folders are created with the process's umask (files {@code 0644} under the usual
+ * {@code 022}), like any other program's output, so a web server running as another user can
+ * serve them.
  */
 public final class FileSystemAssetStorage implements AssetStorage {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final Path root;
   private final @Nullable String publicBaseUrl;
 
@@ -83,9 +92,16 @@ public final class FileSystemAssetStorage implements AssetStorage {
     Path target = resolve(key);
     Path temp = null;
     try {
-      Files.createDirectories(target.getParent());
-      temp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
-      Files.write(temp, data);
+      // Not Files.createTempFile: it makes the file 0600, which a web server running as another
+      // user cannot read. A plain new file gets 0666 less the process umask (0644 under 022).
+      temp = target.resolveSibling(".upload-" + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+      try {
+        Files.createDirectories(target.getParent());
+        Files.write(temp, data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      } catch (NoSuchFileException folderJustPruned) { // a delete emptied and removed it meanwhile
+        Files.createDirectories(target.getParent());
+        Files.write(temp, data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      }
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
@@ -109,10 +125,20 @@ public final class FileSystemAssetStorage implements AssetStorage {
     }
   }
 
+  /** Deletes the file, and the folders above it that this leaves empty (never the root). */
   @Override
   public boolean delete(String key) {
     try {
-      return Files.deleteIfExists(resolve(key));
+      Path file = resolve(key);
+      boolean deleted = Files.deleteIfExists(file);
+      for (Path dir = file.getParent(); dir != null && !dir.equals(root) && dir.startsWith(root); dir = dir.getParent()) {
+        try {
+          Files.delete(dir);
+        } catch (DirectoryNotEmptyException | NoSuchFileException stillUsed) {
+          break;
+        }
+      }
+      return deleted;
     } catch (IOException e) {
       throw StorageException.retryable("deleting " + key + " under " + root + " failed: " + e.getMessage(), e);
     }

@@ -1,6 +1,8 @@
 package com.snapasset.embedded;
 
+import com.snapasset.ImageOptions;
 import com.snapasset.ImageProcessingException;
+import com.snapasset.spi.ImageProviderFactory;
 import com.snapasset.spi.ImagePrompt;
 import com.snapasset.spi.ImageProvider;
 import com.snapasset.spi.ProviderImage;
@@ -20,8 +22,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,15 +41,35 @@ public final class PlaceholderImageProvider implements ImageProvider {
   private static final Logger log = LoggerFactory.getLogger(PlaceholderImageProvider.class);
   private static volatile boolean textUnavailableLogged;
 
-  private PlaceholderImageProvider() {}
+  private final @Nullable ImageProviderFactory standsInFor;
+
+  private PlaceholderImageProvider(@Nullable ImageProviderFactory standsInFor) {
+    this.standsInFor = standsInFor;
+  }
 
   /**
-   * The placeholder provider; stateless, so one instance serves everyone.
+   * A placeholder that accepts any image options.
    *
    * @return the provider
    */
   public static PlaceholderImageProvider create() {
-    return new PlaceholderImageProvider();
+    return new PlaceholderImageProvider(null);
+  }
+
+  /**
+   * A placeholder standing in for {@code factory}'s provider while that is not configured: it
+   * refuses the image options that provider would refuse, so requests valid here stay valid once
+   * the real provider is configured, and invalid ones are refused already.
+   */
+  public static PlaceholderImageProvider standingInFor(ImageProviderFactory factory) {
+    return new PlaceholderImageProvider(Objects.requireNonNull(factory, "factory"));
+  }
+
+  @Override
+  public void validate(ImageOptions options) {
+    if (standsInFor != null) {
+      standsInFor.validate(options);
+    }
   }
 
   @Override

@@ -77,9 +77,16 @@ final class ProviderSelection {
       String names = ordered.isEmpty() ? "no provider adapter is on the class path"
           : "no adapter found its settings in the environment (looked for: "
               + ordered.stream().map(f -> f.getClass().getSimpleName()).toList() + ")";
-      return new Choice(PlaceholderImageProvider.create(), true,
-          "Image provider: placeholder (offline, draws a picture from the prompt): " + names
-              + ". For real images add an adapter such as snapasset-adapters-openai and set OPENAI_API_KEY.");
+      if (ordered.isEmpty()) {
+        return new Choice(PlaceholderImageProvider.create(), true,
+            "Image provider: placeholder (offline, draws a picture from the prompt): " + names
+                + ". For real images add an adapter such as snapasset-adapters-openai and set OPENAI_API_KEY.");
+      }
+      // An adapter is present but not configured: its rules still decide which options are valid,
+      // so a request is valid or invalid the same way before and after its key is set.
+      return new Choice(PlaceholderImageProvider.standingInFor(ordered.get(0)), true,
+          "Image provider: placeholder (offline, draws a picture from the prompt), checking image options as "
+              + ordered.get(0).getClass().getSimpleName() + " would: " + names + ". Set its key for real images.");
     }
     Found winner = found.get(0);
     StringBuilder reason = new StringBuilder("Image provider: ").append(winner.provider().name())

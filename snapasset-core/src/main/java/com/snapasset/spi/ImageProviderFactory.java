@@ -1,5 +1,6 @@
 package com.snapasset.spi;
 
+import com.snapasset.ImageOptions;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,6 +25,16 @@ public interface ImageProviderFactory {
   Optional<ImageProvider> fromEnvironment(Map<String, String> environment);
 
   /**
+   * Refuses image options the way this factory's provider would, whether or not it is configured.
+   * When no factory answers, the offline placeholder stands in and checks options with the
+   * highest-priority factory's rules, so a request is valid or invalid the same way with or
+   * without the provider's key. The default accepts everything.
+   *
+   * @param options the image options of a request
+   * @throws com.snapasset.InvalidRequestException listing what is not supported and what is
+   */
+  default void validate(ImageOptions options) {}
+
    * Among several factories that answer, the highest priority wins.
    *
    * @return the priority; default 0

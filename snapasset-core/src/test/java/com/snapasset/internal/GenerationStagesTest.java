@@ -113,9 +113,9 @@ class GenerationStagesTest {
     RenderStoreStage.Stored stored = renderStoreStage(storage).run("gen-1", request, platforms, decoded(),
         progress::add);
 
-    assertThat(stored.assets()).extracting(Asset::platformId).containsExactly("twitter-post", "custom-100x50");
+    assertThat(stored.assets()).extracting(Asset::platformId).containsExactly("twitter-post", "100x50");
     assertThat(stored.assets()).extracting(Asset::key)
-        .containsExactly("user-1/gen-1/twitter-post.png", "user-1/gen-1/custom-100x50.png");
+        .containsExactly("user-1/gen-1/twitter-post.png", "user-1/gen-1/100x50.png");
     assertThat(stored.assets().get(1).width()).isEqualTo(100);
     assertThat(storage.cacheControl("user-1/gen-1/twitter-post.png")).hasValue(AssetStorage.IMMUTABLE);
     assertThat(progress).isSorted().last().isEqualTo(99);
@@ -123,7 +123,7 @@ class GenerationStagesTest {
 
   @Test
   void renderStoreStageDeletesWhatItStoredWhenOnePutFails() throws Exception {
-    FailingStorage failing = new FailingStorage(storage, "custom-100x50");
+    FailingStorage failing = new FailingStorage(storage, "100x50");
     GenerationRequest request = GenerationRequest.of("user-1", "a red fox",
         List.of("twitter-post", "instagram-post", "100x50"));
     List<Platform> platforms = List.of(Platforms.TWITTER_POST, Platforms.INSTAGRAM_POST, Platform.custom(100, 50));

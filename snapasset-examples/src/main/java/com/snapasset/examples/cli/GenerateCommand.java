@@ -60,7 +60,7 @@ final class GenerateCommand implements Callable<Integer> {
   String fit = "cover";
 
   @Option(names = "--position", defaultValue = "attention",
-      description = "What a cover crop keeps: attention, entropy, centre, north, north-east, ... (default: ${DEFAULT-VALUE}).")
+      description = "What a cover crop keeps: attention, entropy, center (or centre), north, north-east, ... (default: ${DEFAULT-VALUE}).")
   String position = "attention";
 
   @Option(names = {"-o", "--out"}, defaultValue = "snapasset-output", description = "Output folder (default: ${DEFAULT-VALUE}).")
@@ -85,9 +85,8 @@ final class GenerateCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    GenerationRequest request = request();
-
     try (AssetGenerator generator = AssetGenerator.builder().outputDirectory(this.out).build()) {
+      GenerationRequest request = request(generator);
       err.println("Provider: " + generator.providerName());
       err.flush();
       ProgressBar bar = new ProgressBar(err, System.console() != null);
@@ -109,11 +108,26 @@ final class GenerateCommand implements Callable<Integer> {
           }
         }
       });
-      try (Worker ignored = generator.startWorker(WorkerOptions.builder().concurrency(1).build())) {
+      // No grace on close: an interrupted generation stops at once and rolls back its files.
+      Worker worker = generator.startWorker(WorkerOptions.builder().concurrency(1).shutdownGrace(Duration.ZERO).build());
+      Thread hook = new Thread(() -> {
+        worker.close();
+        err.println();
+        err.println("Interrupted: the generation was stopped and the files it had written were removed.");
+        err.flush();
+      }, "snapasset-interrupt");
+      try (worker) {
+        Runtime.getRuntime().addShutdownHook(hook);
+        onInterrupt = hook;
         JobId id = generator.submit(request);
         mine.set(id);
         bar.show(0, ProgressBar.stageOf(0));
-        Job job = generator.await(id, timeout);
+        Job job;
+        try {
+          job = generator.await(id, timeout);
+        } finally {
+          removeHook(hook);
+        }
         if (job.state() == JobState.COMPLETED) {
           bar.show(100, ProgressBar.stageOf(100));
         }
@@ -133,7 +147,19 @@ final class GenerateCommand implements Callable<Integer> {
     }
   }
 
-  private GenerationRequest request() {
+  /** What Ctrl-C (or SIGTERM) runs while a generation is in progress; for tests. */
+  volatile @Nullable Thread onInterrupt;
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the JVM is exiting: the hook is running or has run
+    }
+  }
+
+  /** The request, or every problem of the command line at once (options, prompt, platforms, user). */
+  private GenerationRequest request(AssetGenerator generator) {
     List<String> problems = new ArrayList<>();
     OutputFormat outputFormat = OutputFormat.parse(format).orElse(null);
     if (outputFormat == null) {
@@ -145,29 +171,42 @@ final class GenerateCommand implements Callable<Integer> {
     }
     CropPosition crop = CropPosition.parse(position).orElse(null);
     if (crop == null) {
-      problems.add("position '" + position + "' is not known: use one of " + lowerCase(CropPosition.values()));
+      problems.add("position '" + position + "' is not known: use one of " + lowerCase(CropPosition.values())
+          + " (centre is accepted for center)");
     }
-    if (!problems.isEmpty()) {
-      throw new InvalidRequestException(problems);
+    OutputOptions output = OutputOptions.defaults();
+    try {
+      output = output.withQuality(quality);
+    } catch (InvalidRequestException e) {
+      problems.addAll(e.problems());
+    }
+    if (outputFormat != null) {
+      output = output.withFormat(outputFormat);
+    }
+    if (fitMode != null) {
+      output = output.withFit(fitMode);
+    }
+    if (crop != null) {
+      output = output.withPosition(crop);
     }
     ImageOptions image = ImageOptions.defaults();
-    if (model != null) {
-      image = image.withModel(model);
+    try {
+      image = new ImageOptions(model != null ? model : image.model(), imageQuality != null ? imageQuality : image.quality(),
+          style != null ? style : image.style(), image.size());
+    } catch (InvalidRequestException e) {
+      problems.addAll(e.problems());
     }
-    if (imageQuality != null) {
-      image = image.withQuality(imageQuality);
-    }
-    if (style != null) {
-      image = image.withStyle(style);
-    }
-    return GenerationRequest.builder()
+    GenerationRequest.Builder draft = GenerationRequest.builder()
         .userId(userId)
         .prompt(String.join(" ", promptWords))
         .platforms(platforms)
         .image(image)
-        .output(OutputOptions.defaults().withFormat(outputFormat).withQuality(quality).withFit(fitMode)
-            .withPosition(crop))
-        .build();
+        .output(output);
+    generator.validate(draft).forEach(p -> problems.add(p.message()));
+    if (!problems.isEmpty()) {
+      throw new InvalidRequestException(problems);
+    }
+    return draft.build();
   }
 
   private static List<String> lowerCase(Enum<?>[] values) {

@@ -70,6 +70,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "Key for the admin routes and every user's jobs (env SNAPASSET_ADMIN_KEY).")
   @Nullable String adminKey;
 
+  @Option(names = "--cors-origins", defaultValue = "${env:ALLOWED_ORIGINS}", paramLabel = "ORIGIN,...", split = ",",
+      description = "Origins whose browser pages may call the API, e.g. https://app.example.com, or * (env ALLOWED_ORIGINS, as the original; default: none).")
+  @Nullable List<String> corsOrigins;
+
+  @Option(names = "--environment", defaultValue = "${env:SNAPASSET_ENV:-${env:NODE_ENV:-development}}",
+      description = "What /health reports as environment (env SNAPASSET_ENV, or NODE_ENV as the original; default: development).")
+  String environment = "development";
+
   @Option(names = "--jobs-per-hour", defaultValue = "${env:JOBS_PER_HOUR:-20}",
       description = "Jobs a user may create per hour; 0 = unlimited (env JOBS_PER_HOUR, default: ${DEFAULT-VALUE}).")
   int jobsPerHour = 20;
@@ -135,15 +143,32 @@ final class ServeCommand implements Callable<Integer> {
           .prometheus(registry)
           .requestStats(requests)
           .alerts(alerts::active)
-          .version(version());
+          .version(version())
+          .environment(environment)
+          .services(Map.of(
+              "redis", present(backend.redisUrl),
+              "openai", b.generator.providerName().toLowerCase(java.util.Locale.ROOT).contains("openai"),
+              // Supabase Storage is reached through its S3 endpoint: the original's "supabase" is our storage
+              "supabase", present(backend.s3Bucket),
+              "s3", present(backend.s3Bucket),
+              "database", present(backend.databaseUrl)));
+      // The builder checks each setting; a bad one is a configuration error (one line, exit 2),
+      // reported with every other bad one, not a stack trace.
+      List<String> problems = new ArrayList<>();
       if (!keys.isEmpty()) {
-        server.apiKeys(keys);
+        configure(problems, "--api-keys (SNAPASSET_API_KEYS)", () -> server.apiKeys(keys));
       }
       if (adminKey != null && !adminKey.isBlank()) {
-        server.adminKey(adminKey);
+        configure(problems, "--admin-key (SNAPASSET_ADMIN_KEY)", () -> server.adminKey(adminKey));
       }
       if (b.localFiles != null) {
         server.localFiles(b.localFiles);
+      }
+      if (corsOrigins != null) {
+        configure(problems, "--cors-origins (ALLOWED_ORIGINS)", () -> server.corsOrigins(corsOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).toList()));
+      }
+      if (!problems.isEmpty()) {
+        throw new ConfigurationException(problems);
       }
       try (ApiServer api = server.build().start()) {
         running = api;
@@ -173,6 +198,14 @@ final class ServeCommand implements Callable<Integer> {
       closed.countDown();
     }
     return 0;
+  }
+
+  private static void configure(List<String> problems, String source, Runnable setting) {
+    try {
+      setting.run();
+    } catch (IllegalArgumentException e) {
+      problems.add(source + ": " + e.getMessage());
+    }
   }
 
   /** Run by the shutdown hook: the JVM must not halt before active jobs finished or were handed back. */

@@ -12,6 +12,7 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -52,6 +54,7 @@ public final class ApiServer implements AutoCloseable {
   private final int port;
   private final Clock clock;
   private final JobEventStreams events;
+  private final HttpGuards guards;
   private final Javalin app;
 
   /** Reads every setting of {@code b} now: the server keeps no reference to its builder. */
@@ -66,10 +69,12 @@ public final class ApiServer implements AutoCloseable {
     ApiKeys keys = new ApiKeys(b.apiKeys, b.adminKey);
     this.events = new JobEventStreams(generator, json, b.heartbeat);
     RouteContext routes = new RouteContext(generator, json, clock, events, keys.enabled(), b.maxBodyBytes,
-        b.criticalQueueDepth, b.retryAfter, b.version, b.alerts);
+        b.criticalQueueDepth, b.retryAfter, b.version, b.environment, new TreeMap<>(b.services), b.alerts);
     JobRateLimiter limiter = new JobRateLimiter(b.jobsPerWindow, b.rateWindow, clock);
+    this.guards = new HttpGuards(json, clock, b.maxBodyBytes);
     this.app = Javalin.create(config -> {
       config.showJavalinBanner = false;
+      guards.install(config, b.corsOrigins);
       config.jsonMapper(new JavalinJackson(json, false));
       CompressionStrategy compression = new CompressionStrategy(null, new Gzip(6));
       List<String> excluded = new ArrayList<>(compression.getExcludedMimeTypes());
@@ -103,16 +108,25 @@ public final class ApiServer implements AutoCloseable {
         });
       }
     });
-    app.before("/api/*", ctx -> ctx.attribute(CALLER, keys.identify(apiKey(ctx))));
+    app.before("/api/*", ctx -> {
+      if (ctx.method() != HandlerType.OPTIONS) { // a CORS preflight carries no credentials
+        ctx.attribute(CALLER, keys.identify(apiKey(ctx)));
+      }
+    });
     new JobRoutes(routes, limiter, new PendingJobLimit(b.maxPendingJobs, generator)).register(app);
     new QueueRoutes(routes).register(app);
     new RenderRoutes(routes).register(app);
+    new CompatRoutes(routes).register(app);
     if (b.prometheus != null) {
       PrometheusMeterRegistry prometheus = b.prometheus;
       app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
           .result(prometheus.scrape()));
     }
-    app.exception(ApiException.class, (e, ctx) -> error(ctx, e.code, e.getMessage(), e.details, e.headers));
+    app.exception(ApiException.class, (e, ctx) -> {
+      e.headers.forEach(ctx::header);
+      ctx.status(e.code.status).json(new Views.ErrorView(e.title(), e.getMessage(), e.code.name(), clock.instant(),
+          e.details.isEmpty() ? null : e.details, e.missing.isEmpty() ? null : e.missing));
+    });
     app.exception(InvalidRequestException.class, (e, ctx) -> {
       ApiException v = ApiException.validation(e.problems());
       error(ctx, v.code, v.getMessage(), v.details, Map.of());
@@ -128,7 +142,13 @@ public final class ApiServer implements AutoCloseable {
       String message = code == ErrorCode.NOT_FOUND
           ? "no route for " + ctx.method().name() + " " + ApiException.abbreviate(ctx.path())
           : e.getMessage();
-      error(ctx, code, message, List.of(), Map.of());
+      Map<String, String> headers = Map.of();
+      if (code == ErrorCode.METHOD_NOT_ALLOWED && !e.getDetails().isEmpty()) {
+        String allow = e.getDetails().values().iterator().next();
+        headers = Map.of("Allow", allow);
+        message = ctx.method().name() + " is not allowed on " + ApiException.abbreviate(ctx.path()) + ": use " + allow;
+      }
+      error(ctx, code, message, List.of(), headers);
     });
     app.exception(SnapAssetException.class, (e, ctx) -> {
       if (e.isRetryable()) {
@@ -154,6 +174,7 @@ public final class ApiServer implements AutoCloseable {
   /** Starts listening; returns this server. */
   public ApiServer start() {
     app.start(host, port);
+    guards.started();
     log.info("SnapAsset API listening on http://{}:{}/", host, port());
     return this;
   }
@@ -200,7 +221,11 @@ public final class ApiServer implements AutoCloseable {
 
   private static @Nullable String apiKey(Context ctx) {
     String key = ctx.header(ApiKeys.HEADER);
-    if (key == null && ctx.path().endsWith("/events")) {
+    String authorization = ctx.header("Authorization");
+    if (key == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      key = authorization.substring(7).trim(); // the original's clients send their token this way
+    }
+    if (key == null && (ctx.path().endsWith("/events") || ctx.path().startsWith("/api/sse/"))) {
       key = ctx.queryParam("apiKey"); // EventSource in a browser cannot send headers
     }
     return key;
@@ -222,6 +247,7 @@ public final class ApiServer implements AutoCloseable {
     private String host = "0.0.0.0";
     private int port = 3000;
     private Map<String, String> apiKeys = Map.of();
+    private List<String> corsOrigins = List.of();
     private @Nullable String adminKey;
     private int jobsPerWindow = 20;
     private Duration rateWindow = Duration.ofHours(1);
@@ -236,6 +262,8 @@ public final class ApiServer implements AutoCloseable {
     private @Nullable Supplier<Object> alerts;
     private Clock clock = Clock.systemUTC();
     private String version = "development";
+    private String environment = "development";
+    private Map<String, Boolean> services = Map.of();
 
     private Builder(AssetGenerator generator) {
       this.generator = Objects.requireNonNull(generator, "generator");
@@ -271,6 +299,23 @@ public final class ApiServer implements AutoCloseable {
         }
       });
       this.apiKeys = Map.copyOf(userByKey);
+      return this;
+    }
+
+    /**
+     * Origins (e.g. {@code https://app.example.com}) whose pages may call the API from a browser;
+     * {@code *} allows any. Empty, the default, sends no CORS headers: browsers refuse
+     * cross-origin calls.
+     */
+    public Builder corsOrigins(List<String> origins) {
+      Objects.requireNonNull(origins, "corsOrigins");
+      for (String o : origins) {
+        if (o == null || !(o.equals("*") || o.matches("https?://[A-Za-z0-9.\\-]+(:\\d{1,5})?"))) {
+          throw new IllegalArgumentException(
+              "corsOrigins: '" + o + "' is not an origin: use scheme://host[:port], e.g. https://app.example.com, or *");
+        }
+      }
+      this.corsOrigins = List.copyOf(origins);
       return this;
     }
 
@@ -377,6 +422,24 @@ public final class ApiServer implements AutoCloseable {
     /** The clock of rate-limit windows and error timestamps. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The environment {@code /health} reports, e.g. {@code production}; default {@code development}. */
+    public Builder environment(String environment) {
+      if (environment == null || environment.isBlank()) {
+        throw new IllegalArgumentException("environment must not be blank");
+      }
+      this.environment = environment;
+      return this;
+    }
+
+    /**
+     * Which backing services are configured, as {@code /health} reports them under {@code services}
+     * (the original's {@code supabase}, {@code redis}, {@code openai}, and any others).
+     */
+    public Builder services(Map<String, Boolean> services) {
+      this.services = Map.copyOf(Objects.requireNonNull(services, "services"));
       return this;
     }
 

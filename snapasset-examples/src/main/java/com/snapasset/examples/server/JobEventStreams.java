@@ -1,6 +1,7 @@
 package com.snapasset.examples.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.snapasset.AssetGenerator;
 import com.snapasset.GenerationResult;
@@ -8,6 +9,7 @@ import com.snapasset.Job;
 import com.snapasset.JobId;
 import com.snapasset.JobListener;
 import io.javalin.http.Context;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +41,7 @@ final class JobEventStreams implements JobListener, AutoCloseable {
 
   private final AssetGenerator generator;
   private final ObjectMapper json;
+  private final Clock clock = Clock.systemUTC();
   private final Map<JobId, Set<SseStream>> streams = new ConcurrentHashMap<>();
   private final ExecutorService writer = Executors.newSingleThreadExecutor(daemon("snapasset-sse"));
   private final ScheduledExecutorService ticker =
@@ -54,19 +57,32 @@ final class JobEventStreams implements JobListener, AutoCloseable {
 
   /** Turns the response into an event stream for {@code id}, whose job was found and may be seen. */
   void open(Context ctx, JobId id) {
+    open(ctx, id, false);
+  }
+
+  /**
+   * Like {@link #open(Context, JobId)}; with {@code original} the stream speaks the original's
+   * dialect ({@code /api/sse/jobs/:id}): unnamed messages {@code {type: connected | status |
+   * progress | done, jobId, status, progress, timestamp}}, which a plain {@code onmessage} handler
+   * receives, ending after {@code done} (with {@code result} and {@code error}).
+   */
+  void open(Context ctx, JobId id, boolean original) {
     ctx.status(200);
     ctx.res().setCharacterEncoding("UTF-8");
     ctx.res().setContentType("text/event-stream");
     ctx.res().setHeader("Cache-Control", "no-cache");
     ctx.res().setHeader("X-Accel-Buffering", "no");
     CompletableFuture<Void> done = new CompletableFuture<>();
-    SseStream stream = new SseStream(ctx.res(), done);
+    SseStream stream = new SseStream(ctx.res(), done, original);
     ctx.future(() -> done);
     // Subscribe before reading the snapshot, so an event between the two cannot be missed.
     streams.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(stream);
     writer.execute(() -> {
       Optional<Job> job = generator.job(id);
       stream.retry(3000);
+      if (original) {
+        stream.message(write(Map.of("type", "connected", "jobId", id.value())));
+      }
       if (job.isEmpty()) {
         finish(id, stream, "removed", Map.of("jobId", id.value(), "status", "removed"));
       } else if (job.get().isFinished()) {
@@ -110,7 +126,7 @@ final class JobEventStreams implements JobListener, AutoCloseable {
           m.put("jobId", id.value());
           m.put("status", "completed");
           m.put("progress", 100);
-          m.put("result", Views.ResultView.of(result));
+          m.put("result", Views.ResultView.of(result, false));
           return m;
         });
         finishAll(id, "completed", view);
@@ -174,11 +190,45 @@ final class JobEventStreams implements JobListener, AutoCloseable {
 
   private void send(JobId id, SseStream s, String event, Object data) {
     try {
-      if (!s.event(event, json.writeValueAsString(data))) {
+      boolean sent = s.original
+          ? s.message(json.writeValueAsString(original(id, s, event, data)))
+          : s.event(event, json.writeValueAsString(data));
+      if (!sent) {
         drop(id, s);
       }
     } catch (JsonProcessingException e) {
       log.warn("event {} of job {} could not be written as JSON", event, id, e);
+    }
+  }
+
+  /** One of our events as the original's message: its type, and the job's status and progress again. */
+  private Map<String, Object> original(JobId id, SseStream s, String event, Object data) {
+    JsonNode node = json.valueToTree(data);
+    if (node.hasNonNull("status")) {
+      s.lastStatus = node.get("status").asText();
+    }
+    if (node.hasNonNull("progress")) {
+      s.lastProgress = node.get("progress").asInt();
+    }
+    boolean done = event.equals("completed") || event.equals("failed") || event.equals("removed");
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("type", done ? "done" : event.equals("state") ? "status" : "progress");
+    m.put("jobId", id.value());
+    m.put("status", done ? event : s.lastStatus);
+    m.put("progress", done ? 100 : s.lastProgress);
+    if (done) {
+      m.put("result", node.get("result"));
+      m.put("error", node.hasNonNull("failedReason") ? node.get("failedReason").asText() : null);
+    }
+    m.put("timestamp", clock.instant());
+    return m;
+  }
+
+  private String write(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
   }
 

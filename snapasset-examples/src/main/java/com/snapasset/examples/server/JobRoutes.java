@@ -26,17 +26,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The job routes, synchronous generation and a user's generation history. */
 final class JobRoutes {
+  private static final Logger log = LoggerFactory.getLogger(JobRoutes.class);
   private static final int SCAN_PAGE = 200;
   private static final int SCAN_LIMIT = 10_000;
+  /** A client-chosen job id; the queue's id is {@code userId:jobId}. */
+  private static final java.util.regex.Pattern CLIENT_JOB_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   private final RouteContext context;
   private final AssetGenerator generator;
   private final JobRateLimiter limiter;
   private final PendingJobLimit pending;
+  /** Synchronous generations in progress. */
+  private final AtomicInteger generating = new AtomicInteger();
 
   JobRoutes(RouteContext context, JobRateLimiter limiter, PendingJobLimit pending) {
     this.context = context;
@@ -50,6 +58,7 @@ final class JobRoutes {
     app.get("/api/jobs", this::list);
     app.get("/api/jobs/{id}", this::get);
     app.get("/api/jobs/{id}/events", this::events);
+    app.get("/api/sse/jobs/{id}", ctx -> context.events().open(ctx, visibleJob(ctx).id(), true));
     app.post("/api/jobs/{id}/retry", this::retry);
     app.delete("/api/jobs/{id}/cancel", this::cancel);
     app.post("/api/generate", this::generate);
@@ -60,11 +69,31 @@ final class JobRoutes {
     JsonNode body = body(ctx);
     ApiKeys.Caller caller = ApiServer.caller(ctx);
     GenerationRequest request = request(body, caller, "platforms");
+    JobId chosen = request.job().jobId();
+    Job existing = chosen == null ? null : generator.job(chosen).orElse(null);
+    if (existing != null) {
+      // The library's de-duplication: the same id returns the job it names, and adds nothing, so
+      // it is neither rate-limited nor refused for back-pressure.
+      ctx.header("Location", "/api/jobs/" + chosen.value());
+      Map<String, Object> answer = new LinkedHashMap<>();
+      answer.put("jobId", chosen.value());
+      answer.put("status", Views.status(existing.state()));
+      answer.put("duplicate", true);
+      answer.put("message", "A job with this id exists: nothing was added");
+      ctx.status(200).json(answer);
+      return;
+    }
     checkBackPressure();
     rateLimit(ctx, request.userId());
     JobId id = pending.submit(request.userId(), () -> generator.submit(request));
     ctx.header("Location", "/api/jobs/" + id.value());
-    ctx.status(201).json(Map.of("jobId", id.value(), "status", "queued"));
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("jobId", id.value());
+    answer.put("status", "queued");
+    answer.put("message", "Job created successfully");
+    // The original's rough figure, kept for its clients: follow the job's progress for the real one.
+    answer.put("estimatedTime", request.platforms().size() * 15 + " seconds");
+    ctx.status(201).json(answer);
   }
 
   private void get(Context ctx) {
@@ -75,20 +104,23 @@ final class JobRoutes {
     } else {
       ctx.header("Cache-Control", "no-cache");
     }
-    ctx.json(Views.JobView.of(job));
+    ctx.json(Views.JobView.of(job, operator(ctx)));
   }
 
   private void list(Context ctx) {
     String status = ctx.queryParam("status");
     List<String> problems = new ArrayList<>();
-    List<JobState> states = List.of(JobState.ACTIVE, JobState.WAITING, JobState.DELAYED, JobState.FAILED,
-        JobState.COMPLETED);
-    if (status != null && !status.isBlank()) {
+    // Without a status the original listed the active jobs; "all" lists every state.
+    List<JobState> states = List.of(JobState.ACTIVE);
+    String shown = status == null || status.isBlank() ? "active" : status.trim().toLowerCase(Locale.ROOT);
+    if (shown.equals("all")) {
+      states = List.of(JobState.ACTIVE, JobState.WAITING, JobState.DELAYED, JobState.FAILED, JobState.COMPLETED);
+    } else if (status != null && !status.isBlank()) {
       JobState state = Arrays.stream(JobState.values())
           .filter(s -> Views.status(s).equals(status.trim().toLowerCase(Locale.ROOT))).findFirst().orElse(null);
       if (state == null) {
         problems.add("status '" + ApiException.abbreviate(status) + "' is not known: use one of "
-            + Arrays.stream(JobState.values()).map(Views::status).toList());
+            + Arrays.stream(JobState.values()).map(Views::status).toList() + " or all");
       } else {
         states = List.of(state);
       }
@@ -116,7 +148,7 @@ final class JobRoutes {
             if (skip > 0) {
               skip--;
             } else {
-              out.add(Views.JobView.of(job));
+              out.add(Views.JobView.of(job, operator(ctx)));
             }
           }
         }
@@ -129,7 +161,7 @@ final class JobRoutes {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("jobs", out);
     answer.put("count", out.size());
-    answer.put("status", status == null || status.isBlank() ? null : status.trim().toLowerCase(Locale.ROOT));
+    answer.put("status", shown);
     answer.put("limit", limit);
     answer.put("offset", offset);
     ctx.json(answer);
@@ -146,7 +178,7 @@ final class JobRoutes {
       throw new ApiException(ErrorCode.INVALID_JOB_STATE,
           "job " + job.id() + " is " + Views.status(job.state()) + ": only failed jobs can be retried");
     }
-    ctx.json(Map.of("jobId", job.id().value(), "status", "waiting"));
+    ctx.json(Map.of("jobId", job.id().value(), "status", "retrying", "message", "Job has been queued for retry"));
   }
 
   private void cancel(Context ctx) {
@@ -159,10 +191,11 @@ final class JobRoutes {
     }
     if (state == JobState.ACTIVE) {
       // The worker stops at its next checkpoint and fails the job; its stream hears that.
-      ctx.status(202).json(Map.of("jobId", job.id().value(), "status", "cancelling"));
+      ctx.status(202).json(Map.of("jobId", job.id().value(), "status", "cancelling",
+          "message", "Job is stopping: it fails with \"job was cancelled\" at the worker's next checkpoint"));
     } else {
       context.events().removed(job.id());
-      ctx.json(Map.of("jobId", job.id().value(), "status", "removed"));
+      ctx.json(Map.of("jobId", job.id().value(), "status", "cancelled", "message", "Job cancelled successfully"));
     }
   }
 
@@ -171,9 +204,16 @@ final class JobRoutes {
     ApiKeys.Caller caller = ApiServer.caller(ctx);
     String field = body.has("presets") || !body.has("platforms") ? "presets" : "platforms";
     GenerationRequest request = request(body, caller, field);
-    rateLimit(ctx, request.userId());
+    checkBackPressure();
+    // Without keys the userId is only a claim (and usually left out): limit by client address.
+    rateLimit(ctx, context.authEnabled() ? request.userId() : "address " + ctx.ip());
     GenerationResult result;
-    try {
+    Thread handler = Thread.currentThread();
+    generating.incrementAndGet();
+    try (ClientGone watch = ClientGone.watch(ctx, () -> {
+      log.info("client of POST /api/generate left; stopping its generation");
+      handler.interrupt();
+    })) {
       result = generator.generate(request);
     } catch (InvalidRequestException e) {
       throw e;
@@ -182,8 +222,20 @@ final class JobRoutes {
         throw e;
       }
       throw new ApiException(ErrorCode.GENERATION_FAILED, e.getMessage() == null ? "generation failed" : e.getMessage());
+    } finally {
+      generating.decrementAndGet();
+      Thread.interrupted(); // the watch is closed: a client that left must not leave Jetty's thread interrupted
     }
-    ctx.json(Views.ResultView.of(result));
+    Views.ResultView view = Views.ResultView.of(result, operator(ctx));
+    Map<String, Object> answer = new LinkedHashMap<>();
+    // The original's envelope around our result; "images" holds the same assets, by URL not base64.
+    answer.put("success", true);
+    answer.put("prompt", request.prompt());
+    answer.put("images", view.assets());
+    answer.put("count", view.assets().size());
+    answer.put("timestamp", context.clock().instant());
+    answer.putAll(context.json().convertValue(view, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
+    ctx.json(answer);
   }
 
   private void generations(Context ctx) {
@@ -200,10 +252,19 @@ final class JobRoutes {
     CatalogPage page = generator.catalog().latest(userId, limit, before == null || before.isBlank() ? null : before);
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("userId", userId);
-    answer.put("generations", page.items().stream().map(Views.GenerationView::of).toList());
+    boolean operator = operator(ctx);
+    answer.put("generations", page.items().stream().map(g -> Views.GenerationView.of(g, operator)).toList());
     answer.put("nextCursor", page.nextCursor());
     ctx.header("Cache-Control", "no-cache");
     ctx.json(answer);
+  }
+
+  /**
+   * Whether the caller may see cache facts: only the admin key. Without keys there are no users to
+   * keep apart, but also no operator to tell: nobody sees them.
+   */
+  private boolean operator(Context ctx) {
+    return context.authEnabled() && ApiServer.caller(ctx).admin();
   }
 
   private JsonNode body(Context ctx) {
@@ -235,7 +296,8 @@ final class JobRoutes {
     long critical = context.criticalQueueDepth();
     if (critical > 0) {
       QueueStats stats = generator.stats();
-      long backlog = stats.waiting() + stats.delayed();
+      // Synchronous generations skip the queue but load the same workers' machine: they count.
+      long backlog = stats.waiting() + stats.delayed() + generating.get();
       if (backlog >= critical) {
         throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
             "the queue holds " + backlog + " jobs waiting (critical depth " + critical + "); try again later",
@@ -257,7 +319,8 @@ final class JobRoutes {
     if (!d.allowed()) {
       headers.put("Retry-After", Long.toString(d.resetSeconds()));
       throw new ApiException(ErrorCode.RATE_LIMIT_EXCEEDED,
-          "user " + userId + " may create " + d.limit() + " jobs per " + describe(limiter.window())
+          (userId.startsWith("address ") ? "the client at " + userId.substring(8) : "user " + userId)
+              + " may create " + d.limit() + " jobs per " + describe(limiter.window())
               + "; try again in " + d.resetSeconds() + " s",
           List.of(), headers);
     }
@@ -272,6 +335,7 @@ final class JobRoutes {
    */
   private GenerationRequest request(JsonNode body, ApiKeys.Caller caller, String platformsField) {
     List<String> problems = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
     Set<String> reported = new HashSet<>();
     String userId = text(body, "userId", problems);
     if (userId == null && body.hasNonNull("userId")) {
@@ -281,6 +345,7 @@ final class JobRoutes {
       userId = caller.userId() != null ? caller.userId() : platformsField.equals("presets") ? "anonymous" : null;
       if (userId == null) {
         problems.add("userId is missing");
+        missing.add("userId");
         reported.add("userId");
       }
     }
@@ -289,6 +354,7 @@ final class JobRoutes {
       reported.add("prompt");
     } else if (!body.has("prompt")) {
       problems.add("prompt is missing: describe the image to generate");
+      missing.add("prompt");
       reported.add("prompt");
     }
     List<String> platforms = new ArrayList<>();
@@ -296,6 +362,7 @@ final class JobRoutes {
     if (p == null || p.isNull()) {
       problems.add(platformsField + " is missing: name 1-" + GenerationRequest.MAX_PLATFORMS
           + " platforms, e.g. [\"instagram-post\"] (see GET /api/platforms)");
+      missing.add(platformsField);
       reported.add("platforms");
     } else if (!p.isArray()) {
       problems.add(platformsField + " must be an array of platform ids");
@@ -313,20 +380,36 @@ final class JobRoutes {
       }
     }
     Options o = options(body.get("options"), problems);
+    JobOptions job = o.job();
+    String jobId = text(body, "jobId", problems);
+    if (jobId != null) {
+      if (!platformsField.equals("platforms")) {
+        problems.add("jobId applies to queued jobs (POST /api/jobs) only");
+      } else if (!CLIENT_JOB_ID.matcher(jobId).matches()) {
+        problems.add("jobId '" + ApiException.abbreviate(jobId) + "' is not valid: use 1-64 characters of A-Z a-z 0-9 . _ : -");
+      } else if (userId != null) {
+        // Scoped to the user: another user's "daily" is another job, and cannot be probed.
+        try {
+          job = job.toBuilder().jobId(userId + ":" + jobId).build();
+        } catch (InvalidRequestException badUserId) {
+          // the userId's own problem is reported by the validation below
+        }
+      }
+    }
     GenerationRequest.Builder draft = GenerationRequest.builder()
         .userId(userId == null ? "" : userId)
         .prompt(prompt == null ? "" : prompt)
         .platforms(platforms)
         .image(o.image())
         .output(o.output())
-        .job(o.job());
+        .job(job);
     for (RequestProblem problem : generator.validate(draft)) {
       if (!reported.contains(problem.field())) {
         problems.add(problem.message());
       }
     }
     if (!problems.isEmpty()) {
-      throw ApiException.validation(problems);
+      throw ApiException.validation(problems, missing);
     }
     GenerationRequest request = draft.build();
     if (!caller.mayAct(request.userId())) {

@@ -33,12 +33,12 @@ final class QueueRoutes {
     app.post("/api/queue/pause", ctx -> {
       ApiServer.requireAdmin(ctx);
       generator.pause();
-      ctx.json(Map.of("paused", true));
+      ctx.json(Map.of("paused", true, "message", "Queue paused successfully", "timestamp", context.clock().instant()));
     });
     app.post("/api/queue/resume", ctx -> {
       ApiServer.requireAdmin(ctx);
       generator.resume();
-      ctx.json(Map.of("paused", false));
+      ctx.json(Map.of("paused", false, "message", "Queue resumed successfully", "timestamp", context.clock().instant()));
     });
     app.post("/api/queue/clean", this::clean);
     app.get("/api/alerts", ctx -> {
@@ -66,8 +66,12 @@ final class QueueRoutes {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("status", reachable ? "ok" : "degraded");
     answer.put("version", context.version());
-    answer.put("uptimeSeconds", Duration.between(started, context.clock().instant()).toSeconds());
+    Duration up = Duration.between(started, context.clock().instant());
+    answer.put("uptimeSeconds", up.toSeconds());
+    answer.put("uptime", up.toMillis() / 1000.0); // the original's name and unit
+    answer.put("environment", context.environment());
     answer.put("provider", generator.providerName());
+    answer.put("services", context.services());
     answer.put("queue", queue);
     answer.put("timestamp", context.clock().instant());
     ctx.header("Cache-Control", "no-cache");
@@ -89,6 +93,7 @@ final class QueueRoutes {
     answer.put("delayed", s.delayed());
     answer.put("total", s.total());
     answer.put("paused", s.paused());
+    answer.put("timestamp", context.clock().instant());
     ctx.header("Cache-Control", "no-cache");
     ctx.json(answer);
   }
@@ -135,9 +140,12 @@ final class QueueRoutes {
     }
     int removed = generator.clean(state, Duration.ofMillis(graceMs), limit);
     Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("message", "Cleaned " + removed + " " + Views.status(state) + " jobs");
+    answer.put("cleaned", removed);
     answer.put("removed", removed);
     answer.put("status", Views.status(state));
     answer.put("grace", graceMs);
+    answer.put("timestamp", context.clock().instant());
     ctx.json(answer);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.snapasset.AssetGenerator;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -14,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param authEnabled whether API keys are required (completed jobs are then cached privately)
  * @param criticalQueueDepth waiting jobs past which new ones are refused; 0 turns it off
  * @param retryAfter what back-pressure refusals ask the client to wait
+ * @param environment what {@code /health} reports as the environment
+ * @param services which backing services are configured, for {@code /health}
  * @param alerts what {@code GET /api/alerts} answers, when configured
  */
 record RouteContext(
@@ -26,4 +29,6 @@ record RouteContext(
     long criticalQueueDepth,
     Duration retryAfter,
     String version,
+    String environment,
+    Map<String, Boolean> services,
     @Nullable Supplier<Object> alerts) {}

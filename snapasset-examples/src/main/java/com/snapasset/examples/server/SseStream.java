@@ -13,12 +13,27 @@ import java.util.concurrent.CompletableFuture;
 final class SseStream {
   private final HttpServletResponse response;
   private final CompletableFuture<Void> done;
+  /** The original's unnamed {@code data:} messages with a {@code type} field, instead of named events. */
+  final boolean original;
+  /** What the original's messages repeat in each one; written by the one writer thread only. */
+  String lastStatus = "waiting";
+  int lastProgress;
   private long nextId = 1;
   private boolean closed;
 
   SseStream(HttpServletResponse response, CompletableFuture<Void> done) {
+    this(response, done, false);
+  }
+
+  SseStream(HttpServletResponse response, CompletableFuture<Void> done, boolean original) {
     this.response = response;
     this.done = done;
+    this.original = original;
+  }
+
+  /** Sends one unnamed message with the next id: what a plain {@code onmessage} handler receives. */
+  synchronized boolean message(String jsonData) {
+    return write("id: " + nextId++ + "\ndata: " + jsonData + "\n\n");
   }
 
   /** Sends one event with the next id; false once the client is gone. */

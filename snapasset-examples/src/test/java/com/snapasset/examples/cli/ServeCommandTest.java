@@ -159,6 +159,18 @@ class ServeCommandTest {
   }
 
   @Test
+  void aShortAdminKeyAndABadOriginAreOneLineEachAndExitCode2NotAStackTrace() {
+    int code = run(new ServeCommand(), "--port", "0", "--output", dir.toString(), "--admin-key", "short",
+        "--cors-origins", "https://ok.example,ftp://nope");
+    assertThat(code).isEqualTo(SnapAssetCli.EXIT_INVALID);
+    assertThat(err.toString()).contains("Invalid configuration:")
+        .contains("--admin-key (SNAPASSET_ADMIN_KEY): adminKey needs 8+ characters")
+        .contains("--cors-origins (ALLOWED_ORIGINS)").contains("ftp://nope")
+        .doesNotContain("Exception").doesNotContain("\tat ")
+        .doesNotContain("short");
+  }
+
+  @Test
   void databaseUrlsOfOtherKindsAreRefused() {
     assertThatThrownBy(() -> Backend.catalog("mysql://u:p@h/db"))
         .isInstanceOf(ConfigurationException.class).hasMessageContaining("postgres://");

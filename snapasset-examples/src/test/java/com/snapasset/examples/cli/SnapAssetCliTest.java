@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class SnapAssetCliTest {
         assertThat(img.getWidth()).isEqualTo(1500);
         assertThat(img.getHeight()).isEqualTo(500);
       } else {
-        assertThat(name).startsWith("custom-640x480");
+        assertThat(name).startsWith("640x480.");
         assertThat(img.getWidth()).isEqualTo(640);
         assertThat(img.getHeight()).isEqualTo(480);
       }
@@ -122,5 +123,62 @@ class SnapAssetCliTest {
     assertThat(code).isZero();
     assertThat(out.toString()).contains("instagram-post", "1080 x 1080", "pinterest-pin", "1000 x 1500", "WIDTHxHEIGHT");
     assertThat(out.toString().lines().filter(l -> l.matches("^[a-z]+-[a-z]+ .*"))).hasSize(9);
+  }
+
+  @Test
+  void everyProblemOfTheCommandLineIsReportedAtOnce() {
+    int code = run("generate", "", "-p", "myspace,10x10", "-q", "0", "--user", "a b", "-f", "gif", "--fit", "squash",
+        "--position", "middle", "--image-quality", "ultra", "--out", dir.toString());
+
+    assertThat(code).isEqualTo(SnapAssetCli.EXIT_INVALID);
+    String e = err.toString();
+    assertThat(e).contains("Invalid input:")
+        .contains("format 'gif'")
+        .contains("fit 'squash'")
+        .contains("position 'middle'").contains("center")
+        .contains("quality 0")
+        .contains("prompt is empty")
+        .contains("'myspace'")
+        .contains("'10x10'")
+        .contains("userId 'a b'")
+        .contains("ultra")
+        .doesNotContain("Exception");
+    assertThat(e.lines().filter(l -> l.startsWith("  - ")).count()).isEqualTo(9);
+  }
+
+  @Test
+  void anInterruptedGenerationLeavesNoPartOfItsFolderBehind() throws Exception {
+    GenerateCommand command = new GenerateCommand();
+    StringJoiner sizes = new StringJoiner(",");
+    for (int i = 0; i < 16; i++) {
+      sizes.add((3000 + i) + "x3000"); // large enough that storing all of them takes a while
+    }
+    java.util.concurrent.atomic.AtomicInteger exit = new java.util.concurrent.atomic.AtomicInteger(-1);
+    Thread run = new Thread(() -> exit.set(new CommandLine(command).setOut(new PrintWriter(out, true))
+        .setErr(new PrintWriter(err, true)).execute("an", "interrupted", "harbour", "-p", sizes.toString(),
+            "--out", dir.toString())));
+    run.start();
+    com.snapasset.testing.Await.until("the first file stored", java.time.Duration.ofSeconds(120),
+        () -> !stored().isEmpty() || exit.get() >= 0);
+    assertThat(exit.get()).as("still generating when interrupted; " + err).isEqualTo(-1);
+
+    command.onInterrupt.run(); // what the JVM runs on Ctrl-C / SIGTERM
+    assertThat(stored()).as("files written before the interrupt are removed").isEmpty();
+    try (Stream<Path> all = Files.walk(dir)) {
+      assertThat(all.filter(p -> !p.equals(dir)).filter(Files::isDirectory).toList())
+          .as("and so are the folders they left empty").isEmpty();
+    }
+    assertThat(err.toString()).contains("Interrupted");
+    run.interrupt();
+    run.join(30_000);
+  }
+
+  /** Finished files (not temporary uploads); a walk racing a write just sees nothing yet. */
+  private List<Path> stored() {
+    try {
+      return files().stream().filter(p -> !p.getFileName().toString().startsWith(".upload-")).toList();
+    } catch (IOException | java.io.UncheckedIOException racedAWrite) {
+      return List.of();
+    }
   }
 }

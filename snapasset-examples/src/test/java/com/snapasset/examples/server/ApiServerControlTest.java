@@ -52,6 +52,7 @@ class ApiServerControlTest {
       assertThat(kept.get("removed").asInt()).isZero();
       JsonNode cleaned = TestServer.json(t.post("/api/queue/clean", "{\"grace\":0,\"status\":\"completed\"}"));
       assertThat(cleaned.get("removed").asInt()).isEqualTo(1);
+      assertThat(cleaned.get("cleaned").asInt()).as("the original's name").isEqualTo(1);
       assertThat(t.get("/api/jobs/" + done).statusCode()).isEqualTo(404);
 
       HttpResponse<String> bad = t.post("/api/queue/clean", "{\"grace\":-1,\"status\":\"active\"}");
@@ -69,7 +70,7 @@ class ApiServerControlTest {
         assertThat(sse.until("state", WAIT).get(0).name()).isEqualTo("state");
         HttpResponse<String> r = t.delete("/api/jobs/" + id + "/cancel");
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(TestServer.json(r).get("status").asText()).isEqualTo("removed");
+        assertThat(TestServer.json(r).get("status").asText()).isEqualTo("cancelled");
         assertThat(sse.until("removed", WAIT)).isNotEmpty();
         assertThat(sse.endsWithin(WAIT)).isTrue();
       }
@@ -125,8 +126,8 @@ class ApiServerControlTest {
         assertThat(sse.until("completed", WAIT)).isNotEmpty();
       }
 
-      assertThat(TestServer.json(t.get("/api/jobs", "X-API-Key", BOB)).get("jobs")).isEmpty();
-      JsonNode alices = TestServer.json(t.get("/api/jobs", "X-API-Key", ALICE)).get("jobs");
+      assertThat(TestServer.json(t.get("/api/jobs?status=all", "X-API-Key", BOB)).get("jobs")).isEmpty();
+      JsonNode alices = TestServer.json(t.get("/api/jobs?status=all", "X-API-Key", ALICE)).get("jobs");
       assertThat(alices).hasSize(2);
       alices.forEach(j -> assertThat(j.get("userId").asText()).isEqualTo("alice"));
       assertThat(t.get("/api/users/alice/generations", "X-API-Key", BOB).statusCode()).isEqualTo(403);

@@ -207,7 +207,7 @@ class ApiServerTest {
     awaitState(failed, "failed");
     HttpResponse<String> retried = t.post("/api/jobs/" + failed + "/retry", "");
     assertThat(retried.statusCode()).isEqualTo(200);
-    assertThat(TestServer.json(retried).get("status").asText()).isEqualTo("waiting");
+    assertThat(TestServer.json(retried).get("status").asText()).isEqualTo("retrying");
     awaitState(failed, "failed"); // refused again: a second full round of attempts ran
     assertThat(TestServer.json(t.get("/api/jobs/" + failed)).get("attempts").asInt()).isGreaterThanOrEqualTo(1);
 
@@ -227,8 +227,11 @@ class ApiServerTest {
     assertThat(list.get("jobs")).hasSize(2);
     assertThat(list.get("count").asInt()).isEqualTo(2);
     list.get("jobs").forEach(j -> assertThat(j.get("status").asText()).isEqualTo("completed"));
-    JsonNode all = TestServer.json(t.get("/api/jobs"));
+    JsonNode all = TestServer.json(t.get("/api/jobs?status=all"));
     assertThat(all.get("jobs").size()).isGreaterThanOrEqualTo(3).isLessThanOrEqualTo(20);
+    JsonNode byDefault = TestServer.json(t.get("/api/jobs"));
+    assertThat(byDefault.get("status").asText()).as("the original's default").isEqualTo("active");
+    byDefault.get("jobs").forEach(j -> assertThat(j.get("status").asText()).isEqualTo("active"));
 
     HttpResponse<String> bad = t.get("/api/jobs?status=sleeping&limit=500");
     assertThat(bad.statusCode()).isEqualTo(400);

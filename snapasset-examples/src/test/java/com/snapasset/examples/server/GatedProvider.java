@@ -15,6 +15,8 @@ final class GatedProvider implements ImageProvider {
   private final ImageProvider placeholder = PlaceholderImageProvider.create();
   private final CountDownLatch gate = new CountDownLatch(1);
   final CountDownLatch holding = new CountDownLatch(1);
+  /** Counted down when a held generation is interrupted (cancelled) instead of released. */
+  final CountDownLatch interrupted = new CountDownLatch(1);
 
   @Override
   public ProviderImage generate(ImagePrompt prompt) {
@@ -27,6 +29,7 @@ final class GatedProvider implements ImageProvider {
         gate.await();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        interrupted.countDown();
         throw ProviderException.permanent("interrupted while held", e);
       }
     }

@@ -3,6 +3,7 @@ package com.snapasset.redis;
 import com.snapasset.QueueException;
 import com.snapasset.StorageException;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -31,6 +32,10 @@ final class RedisErrors {
       return false;
     }
     if (e instanceof JedisConnectionException) {
+      return true;
+    }
+    if (e instanceof JedisClusterOperationException) {
+      // Out of attempts while a master was unreachable or the topology changing (failover).
       return true;
     }
     String m = String.valueOf(e.getMessage());

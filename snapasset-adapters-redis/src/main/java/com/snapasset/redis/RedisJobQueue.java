@@ -14,7 +14,6 @@ import com.snapasset.spi.QueueEventListener;
 import com.snapasset.spi.QueuedJob;
 import com.snapasset.spi.Subscription;
 import com.snapasset.spi.SweepResult;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,11 +22,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.KeyValue;
 
@@ -75,6 +78,8 @@ public final class RedisJobQueue implements JobQueue {
   private static final int PRIORITY_BOUND = 1 << 20;
   /** Blocking calls are cut into slices so interruption and close() are noticed promptly. */
   private static final long MAX_BLOCK_SLICE_MILLIS = 1_000;
+  /** How long a script call waits out the migration of its queue's cluster slot (TRYAGAIN). */
+  private static final long MIGRATION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final UnifiedJedis redis;
   private final boolean ownsClient;
@@ -86,6 +91,7 @@ public final class RedisJobQueue implements JobQueue {
   private final EventHub events;
   private final @Nullable ScriptBatcher batcher;
   private final LuaScript.Evaluator evaluator;
+  private final LongAdder migrationRetries = new LongAdder();
   private volatile boolean closed;
 
   private RedisJobQueue(Builder b, UnifiedJedis redis, boolean ownsClient) {
@@ -93,7 +99,10 @@ public final class RedisJobQueue implements JobQueue {
     this.ownsClient = ownsClient;
     this.queueName = b.queueName;
     this.prefix = b.keyPrefix + ":{" + b.queueName + "}:";
-    this.keys = List.of(prefix);
+    // On Redis Cluster a second key is declared that is never created: while the queue's slot
+    // migrates, Redis then answers TRYAGAIN (some declared keys missing) instead of running a
+    // script on whichever half of the queue's keys one node holds at that moment.
+    this.keys = RedisClients.isCluster(redis) ? List.of(prefix, prefix + "cluster-guard") : List.of(prefix);
     this.clock = b.clock;
     this.sweepGuardMillis = b.stalledSweepInterval.toMillis();
     this.events = new EventHub(redis, prefix + "events", queueName);
@@ -322,7 +331,31 @@ public final class RedisJobQueue implements JobQueue {
     for (Object a : args) {
       argv.add(String.valueOf(a));
     }
-    return guard(operation, () -> script.run(evaluator, redis, keys, argv));
+    return guard(operation, () -> runWaitingOutMigration(script, argv));
+  }
+
+  /** Runs a script; while Redis Cluster moves the queue's slot, tries again until it has moved. */
+  private Object runWaitingOutMigration(LuaScript script, List<String> argv) {
+    long deadline = System.nanoTime() + MIGRATION_WAIT_NANOS;
+    long pauseMillis = 2;
+    while (true) {
+      try {
+        return script.run(evaluator, redis, keys, argv);
+      } catch (JedisDataException e) {
+        if (!String.valueOf(e.getMessage()).startsWith("TRYAGAIN") || System.nanoTime() > deadline || closed) {
+          throw e;
+        }
+      }
+      // The slot is being migrated (usually milliseconds): back off, bounded by the deadline.
+      migrationRetries.increment();
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMillis));
+      pauseMillis = Math.min(pauseMillis * 2, 100);
+    }
+  }
+
+  /** How often a script call met TRYAGAIN (its slot migrating) and was tried again; for tests. */
+  long migrationRetries() {
+    return migrationRetries.sum();
   }
 
   private <T> T guard(String operation, Supplier<T> action) {
@@ -356,7 +389,8 @@ public final class RedisJobQueue implements JobQueue {
   public static final class Builder {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
-    private @Nullable URI url;
+    private @Nullable RedisEndpoint url;
+    private @Nullable RedisTls tls;
     private @Nullable UnifiedJedis client;
     private String queueName = "snapasset";
     private String keyPrefix = "snapasset";
@@ -368,8 +402,18 @@ public final class RedisJobQueue implements JobQueue {
     private Builder() {}
 
     /**
-     * Connects to {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://…} for TLS.
-     * The queue creates, owns and closes its client.
+     * Connects to Redis; the queue creates, owns and closes its client. Accepted forms:
+     *
+     * <ul>
+     *   <li>{@code redis://[user:password@]host[:port][/db]}, {@code rediss://…} for TLS;
+     *   <li>Redis Cluster: {@code redis://host1:port1,host2:port2,…} (seeds: any reachable one
+     *       finds the rest), or {@code redis-cluster://host:port} for a single seed;
+     *   <li>Sentinel: {@code redis-sentinel://sentinel1:26379,sentinel2:26379[/db]#masterName},
+     *       following the master across failovers (credentials are the master's).
+     * </ul>
+     *
+     * <p>Each form has a TLS twin ({@code rediss-cluster://}, {@code rediss-sentinel://}); see
+     * {@link #tls}. Errors never repeat the URL, which may hold a password.
      */
     public Builder url(String url) {
       Objects.requireNonNull(url, "url");
@@ -386,6 +430,15 @@ public final class RedisJobQueue implements JobQueue {
     public Builder client(UnifiedJedis client) {
       this.client = Objects.requireNonNull(client, "client");
       this.url = null;
+      return this;
+    }
+
+    /**
+     * TLS settings (trusted CAs, client certificate, verification) for a {@code rediss…} {@link
+     * #url}. Without them TLS uses the JVM's trust store and checks the host name.
+     */
+    public Builder tls(RedisTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 
@@ -456,7 +509,14 @@ public final class RedisJobQueue implements JobQueue {
       if (url == null) {
         throw new IllegalStateException("set url(..) or client(..)");
       }
-      return new RedisJobQueue(this, RedisClients.create(url, maxConnections), true);
+      UnifiedJedis created;
+      try {
+        created = RedisClients.create(url, tls, maxConnections);
+      } catch (JedisException e) {
+        // Cluster and Sentinel clients connect while being built.
+        throw RedisErrors.queue(queueName, "connecting to " + url, e);
+      }
+      return new RedisJobQueue(this, created, true);
     }
   }
 }

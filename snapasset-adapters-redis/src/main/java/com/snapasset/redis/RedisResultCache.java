@@ -1,7 +1,6 @@
 package com.snapasset.redis;
 
 import com.snapasset.spi.ResultCache;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -91,14 +90,18 @@ public final class RedisResultCache implements ResultCache, AutoCloseable {
 
   /** Builds a {@link RedisResultCache}. Set either {@link #url} or {@link #client}. */
   public static final class Builder {
-    private @Nullable URI url;
+    private @Nullable RedisEndpoint url;
+    private @Nullable RedisTls tls;
     private @Nullable UnifiedJedis client;
     private String keyPrefix = "snapasset:cache";
     private int maxConnections = 16;
 
     private Builder() {}
 
-    /** Connects to {@code redis://[user:password@]host[:port][/db]} or {@code rediss://…}. */
+    /**
+     * Connects to Redis: one server, a Cluster or a Sentinel-watched master, in the forms {@link
+     * RedisJobQueue.Builder#url} accepts. The cache creates, owns and closes its client.
+     */
     public Builder url(String url) {
       Objects.requireNonNull(url, "url");
       this.url = RedisClients.parse(url);
@@ -110,6 +113,12 @@ public final class RedisResultCache implements ResultCache, AutoCloseable {
     public Builder client(UnifiedJedis client) {
       this.client = Objects.requireNonNull(client, "client");
       this.url = null;
+      return this;
+    }
+
+    /** TLS settings for a {@code rediss…} {@link #url}; as {@link RedisJobQueue.Builder#tls}. */
+    public Builder tls(RedisTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 
@@ -140,7 +149,14 @@ public final class RedisResultCache implements ResultCache, AutoCloseable {
       if (url == null) {
         throw new IllegalStateException("set url(..) or client(..)");
       }
-      return new RedisResultCache(RedisClients.create(url, maxConnections), true, keyPrefix);
+      UnifiedJedis created;
+      try {
+        created = RedisClients.create(url, tls, maxConnections);
+      } catch (JedisException e) {
+        // Cluster and Sentinel clients connect while being built.
+        throw RedisErrors.cache("*", "connecting to " + url, e);
+      }
+      return new RedisResultCache(created, true, keyPrefix);
     }
   }
 }

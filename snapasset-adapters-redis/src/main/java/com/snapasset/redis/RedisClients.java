@@ -75,6 +75,9 @@ final class RedisClients {
         .clientName("snapasset");
     if (master) {
       c.user(endpoint.user()).password(endpoint.password()).database(endpoint.database());
+    } else {
+      // Sentinels speak RESP2 to Jedis' listener; without this it warns on every connection.
+      c.autoNegotiateProtocol(false);
     }
     if (endpoint.tls()) {
       c.ssl(true);

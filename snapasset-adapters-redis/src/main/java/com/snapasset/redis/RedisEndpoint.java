@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.HostAndPort;
 
@@ -27,6 +28,9 @@ record RedisEndpoint(Topology topology, boolean tls, List<HostAndPort> hosts, @N
     @Nullable String password, int database, @Nullable String masterName) {
 
   enum Topology { STANDALONE, CLUSTER, SENTINEL }
+
+  /** A host name, an IPv4 address or (unbracketed here) an IPv6 address. */
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%-]+");
 
   static final String FORMS = "redis://[user:password@]host[:port][/db], rediss://… (TLS), "
       + "redis://host1:port1,host2:port2 or redis-cluster://host:port (Redis Cluster seeds), "
@@ -136,8 +140,8 @@ record RedisEndpoint(Topology topology, boolean tls, List<HostAndPort> hosts, @N
       host = colon < 0 ? text : text.substring(0, colon);
       port = colon < 0 ? null : text.substring(colon + 1);
     }
-    if (host.isEmpty()) {
-      throw invalid("it names an empty host");
+    if (!HOST.matcher(host).matches()) {
+      throw invalid("a host is empty or holds characters a host name cannot have");
     }
     int p = defaultPort;
     if (port != null) {

@@ -15,6 +15,6 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-# --no-install-recommends: no service is enabled or started; the tests start their own servers.
+# The tests start their own servers on free ports; a packaged service on 6379, if any, is not used.
 $SUDO apt-get install -y -qq --no-install-recommends redis-server openssl
 redis_ok

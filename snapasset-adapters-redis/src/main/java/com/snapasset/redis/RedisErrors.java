@@ -27,6 +27,12 @@ final class RedisErrors {
         : StorageException.permanent(message, e);
   }
 
+  /** A cache whose Cluster or Sentinel client could not connect while being built. */
+  static StorageException cacheConnect(RedisEndpoint endpoint, JedisException e) {
+    String message = "Redis result cache: cannot connect to " + endpoint + ": " + describe(e);
+    return isRetryable(e) ? StorageException.retryable(message, e) : StorageException.permanent(message, e);
+  }
+
   static boolean isRetryable(JedisException e) {
     if (e instanceof JedisAccessControlException) {
       return false;

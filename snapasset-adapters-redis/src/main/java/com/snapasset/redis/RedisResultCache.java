@@ -154,7 +154,7 @@ public final class RedisResultCache implements ResultCache, AutoCloseable {
         created = RedisClients.create(url, tls, maxConnections);
       } catch (JedisException e) {
         // Cluster and Sentinel clients connect while being built.
-        throw RedisErrors.cache("*", "connecting to " + url, e);
+        throw RedisErrors.cacheConnect(url, e);
       }
       return new RedisResultCache(created, true, keyPrefix);
     }

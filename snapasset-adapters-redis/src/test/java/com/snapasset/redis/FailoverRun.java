@@ -99,11 +99,11 @@ final class FailoverRun {
   /** Waits until {@code replica} has applied everything {@code master} had written when called. */
   static void awaitReplicaCaughtUp(RedisTestServer master, RedisTestServer replica) {
     long target;
-    try (Jedis m = new Jedis("127.0.0.1", master.port(), 5_000)) {
+    try (Jedis m = RedisTestCluster.jedis(master)) {
       target = field(m.info("replication"), "master_repl_offset");
     }
     Await.until("the replica to reach offset " + target, Duration.ofSeconds(30), () -> {
-      try (Jedis r = new Jedis("127.0.0.1", replica.port(), 5_000)) {
+      try (Jedis r = RedisTestCluster.jedis(replica)) {
         return field(r.info("replication"), "slave_repl_offset") >= target;
       }
     });

@@ -148,7 +148,8 @@ class RedisClusterTest extends JobQueueContract {
       List<Thread> workers = new ArrayList<>();
       List<RedisJobQueue> workerQueues = new ArrayList<>();
       for (int w = 0; w < 3; w++) {
-        RedisJobQueue q = RedisJobQueue.builder().url(url).queueName("migrating").build();
+        // Pipelined calls (redirections handed to the cluster client) and direct ones alike.
+        RedisJobQueue q = RedisJobQueue.builder().url(url).queueName("migrating").pipelining(w != 0).build();
         workerQueues.add(q);
         Thread t = new Thread(() -> work(q, stop, completed, completedTwice, errors), "migration-worker-" + w);
         workers.add(t);

@@ -58,7 +58,7 @@ class RedisSentinelFailoverTest {
           master::kill);
 
       assertThat(info(replica)).as("the replica was promoted").contains("role:master");
-      try (Jedis s = new Jedis("127.0.0.1", sentinels.get(0).port(), 5_000)) {
+      try (Jedis s = RedisTestCluster.jedis(sentinels.get(0))) {
         assertThat(s.sentinelGetMasterAddrByName(MASTER_NAME)).containsExactly("127.0.0.1",
             Integer.toString(replica.port()));
       }
@@ -72,13 +72,13 @@ class RedisSentinelFailoverTest {
   }
 
   private static String info(RedisTestServer server) {
-    try (Jedis j = new Jedis("127.0.0.1", server.port(), 5_000)) {
+    try (Jedis j = RedisTestCluster.jedis(server)) {
       return j.info("replication");
     }
   }
 
   private static Map<String, String> sentinelMaster(RedisTestServer sentinel) {
-    try (Jedis j = new Jedis("127.0.0.1", sentinel.port(), 5_000)) {
+    try (Jedis j = RedisTestCluster.jedis(sentinel)) {
       return j.sentinelMaster(MASTER_NAME);
     }
   }

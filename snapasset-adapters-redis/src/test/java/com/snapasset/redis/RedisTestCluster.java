@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.MigrateParams;
 
@@ -169,8 +171,10 @@ public final class RedisTestCluster implements AutoCloseable {
     }
   }
 
-  static Jedis jedis(RedisTestServer node) {
-    return new Jedis("127.0.0.1", node.port(), 5_000);
+  /** A plain connection to one node (RESP2, without the protocol negotiation Jedis warns about). */
+  public static Jedis jedis(RedisTestServer node) {
+    return new Jedis(new HostAndPort("127.0.0.1", node.port()),
+        DefaultJedisClientConfig.builder().timeoutMillis(5_000).autoNegotiateProtocol(false).build());
   }
 
   private static String info(RedisTestServer n, String section) {

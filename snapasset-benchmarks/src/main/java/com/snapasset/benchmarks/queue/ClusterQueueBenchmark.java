@@ -23,11 +23,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * were added by 16 threads. Rounds alternate one server / cluster; each row keeps its best round.
  *
  * <pre>
- * ClusterQueueBenchmark [--queues 6] [--threads 8] [--jobs 5000] [--rounds 2]
+ * ClusterQueueBenchmark [--queues 6] [--threads 8] [--jobs 5000] [--rounds 2] [--cluster-replicas 1]
  *                       [--single-url redis://…] [--cluster-url redis://h1:p1,h2:p2,…]
  * </pre>
  *
- * Without URLs it starts a redis-server and a 3-master / 3-replica cluster on loopback (needs
+ * Without URLs it starts a redis-server and a 3-master cluster with {@code --cluster-replicas}
+ * replicas per master on loopback (needs
  * redis-server 7 on PATH).
  */
 public final class ClusterQueueBenchmark {
@@ -42,6 +43,7 @@ public final class ClusterQueueBenchmark {
     int threads = Integer.parseInt(o.getOrDefault("--threads", "8"));
     int jobs = Integer.parseInt(o.getOrDefault("--jobs", "5000"));
     int rounds = Integer.parseInt(o.getOrDefault("--rounds", "2"));
+    int replicas = Integer.parseInt(o.getOrDefault("--cluster-replicas", "1"));
     RedisTestServer single = null;
     RedisTestCluster cluster = null;
     try {
@@ -52,11 +54,12 @@ public final class ClusterQueueBenchmark {
       }
       String clusterUrl = o.get("--cluster-url");
       if (clusterUrl == null) {
-        cluster = RedisTestCluster.start(3, 1);
+        cluster = RedisTestCluster.start(3, replicas);
         clusterUrl = cluster.url();
       }
-      System.out.printf("queues %d x threads %d, %d jobs per queue; cores %d, java %s%n", queues, threads, jobs,
-          Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+      System.out.printf("queues %d x threads %d, %d jobs per queue, cluster: 3 masters x %d replica(s); cores %d,"
+          + " java %s%n", queues, threads, jobs, replicas, Runtime.getRuntime().availableProcessors(),
+          System.getProperty("java.version"));
       run(singleUrl, 1, threads, jobs / 5, "warm-up"); // JIT
       run(clusterUrl, 1, threads, jobs / 5, "warm-up");
       Map<String, Double> best = new LinkedHashMap<>();

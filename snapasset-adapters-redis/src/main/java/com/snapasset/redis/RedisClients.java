@@ -10,6 +10,7 @@ import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -66,6 +67,7 @@ final class RedisClients {
   }
 
   /** Whether keys of one script call must be declared for Redis Cluster's routing and checks. */
+  @SuppressWarnings("deprecation") // JedisCluster: still what some users hand to client(..)
   static boolean isCluster(UnifiedJedis client) {
     return client instanceof RedisClusterClient || client instanceof JedisCluster;
   }
@@ -80,15 +82,8 @@ final class RedisClients {
       c.autoNegotiateProtocol(false);
     }
     if (endpoint.tls()) {
-      c.ssl(true);
-      if (tls != null) {
-        c.sslSocketFactory(tls.sslContext().getSocketFactory()).sslParameters(tls.sslParameters());
-      } else {
-        // Jedis checks the host name only when given parameters that ask for it.
-        javax.net.ssl.SSLParameters full = new javax.net.ssl.SSLParameters();
-        full.setEndpointIdentificationAlgorithm("HTTPS");
-        c.sslParameters(full);
-      }
+      // Defaults: the JVM's trust store and a host-name check (SslVerifyMode.FULL).
+      c.sslOptions(tls != null ? tls.sslOptions() : SslOptions.defaults());
     }
     return c.build();
   }

@@ -1,5 +1,7 @@
 package com.snapasset.redis;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -8,16 +10,11 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.Objects;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.SslVerifyMode;
 
 /**
  * TLS settings for {@code rediss://} connections (standalone, Sentinel and Cluster alike): which
@@ -54,6 +51,9 @@ public final class RedisTls {
   private final char @Nullable [] keyStorePassword;
   private final Verification verification;
 
+  /** Protects nothing: the in-memory trust store holds public certificates only. */
+  private static final char[] IN_MEMORY_PASSWORD = "snapasset".toCharArray();
+
   private RedisTls(Builder b) {
     this.trustCertificates = b.trustCertificates;
     this.trustStore = b.trustStore;
@@ -73,44 +73,40 @@ public final class RedisTls {
     return verification;
   }
 
-  /** An SSL context for these settings; reads the files now. */
-  SSLContext sslContext() {
+  /**
+   * These settings as Jedis' {@link SslOptions}. Jedis builds an SSL context from them for each new
+   * connection (so renewed files are picked up); they are tried once here, so a missing file or a
+   * wrong password fails when the queue or cache is built.
+   */
+  SslOptions sslOptions() {
+    SslOptions.Builder b = SslOptions.builder().sslVerifyMode(switch (verification) {
+      case FULL -> SslVerifyMode.FULL;
+      case CA -> SslVerifyMode.CA;
+      case NONE -> SslVerifyMode.INSECURE;
+    });
     try {
-      TrustManager[] trust;
-      if (verification == Verification.NONE) {
-        trust = new TrustManager[] {new TrustEverything()};
-      } else if (trustCertificates != null || trustStore != null) {
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trustCertificates != null ? pemTrustStore(trustCertificates) : load(trustStore, trustStorePassword));
-        trust = tmf.getTrustManagers();
-      } else {
-        trust = null; // the JVM's default trust store
+      if (trustCertificates != null) {
+        // Jedis reads trust stores only: hand it the PEM's certificates as an in-memory store. JKS,
+        // not PKCS#12: Jedis loads it for every new connection, and PKCS#12's key derivation is slow.
+        byte[] store = pemTrustStore(trustCertificates);
+        b.truststore(() -> new ByteArrayInputStream(store), IN_MEMORY_PASSWORD.clone()).trustStoreType("JKS");
+      } else if (trustStore != null) {
+        b.truststore(trustStore.toFile(), password(trustStorePassword)).trustStoreType(storeType(trustStore));
       }
-      KeyManagerFactory kmf = null;
       if (keyStore != null) {
-        kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(load(keyStore, keyStorePassword), keyStorePassword == null ? new char[0] : keyStorePassword);
+        b.keystore(keyStore.toFile(), password(keyStorePassword)).keyStoreType(storeType(keyStore));
       }
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(kmf == null ? null : kmf.getKeyManagers(), trust, null);
-      return context;
+      SslOptions options = b.build();
+      options.createSslContext();
+      return options;
     } catch (IOException | GeneralSecurityException e) {
       // The cause names the file or the algorithm; it never holds a password.
       throw new IllegalArgumentException("Redis TLS settings are not usable: " + e.getMessage(), e);
     }
   }
 
-  /** With {@link Verification#FULL}: check the host name as HTTPS does. */
-  SSLParameters sslParameters() {
-    SSLParameters parameters = new SSLParameters();
-    if (verification == Verification.FULL) {
-      parameters.setEndpointIdentificationAlgorithm("HTTPS");
-    }
-    return parameters;
-  }
-
-  private static KeyStore pemTrustStore(Path pem) throws IOException, GeneralSecurityException {
-    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+  private static byte[] pemTrustStore(Path pem) throws IOException, GeneralSecurityException {
+    KeyStore store = KeyStore.getInstance("JKS");
     store.load(null, null);
     Collection<? extends Certificate> certificates;
     try (InputStream in = Files.newInputStream(pem)) {
@@ -123,12 +119,18 @@ public final class RedisTls {
     for (Certificate c : certificates) {
       store.setCertificateEntry("ca-" + i++, c);
     }
-    return store;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    store.store(out, IN_MEMORY_PASSWORD);
+    return out.toByteArray();
   }
 
-  private static KeyStore load(Path file, char @Nullable [] password) throws IOException, GeneralSecurityException {
-    // Detects PKCS#12 and JKS from the file's content.
-    return KeyStore.getInstance(file.toFile(), password);
+  /** The type a key store file really has (PKCS#12 or JKS), read from its content. */
+  private static String storeType(Path file) throws IOException, GeneralSecurityException {
+    return KeyStore.getInstance(file.toFile(), (char[]) null).getType();
+  }
+
+  private static char[] password(char @Nullable [] password) {
+    return password == null ? new char[0] : password.clone();
   }
 
   @Override
@@ -137,20 +139,6 @@ public final class RedisTls {
         + (trustCertificates != null ? ", trustCertificates=" + trustCertificates : "")
         + (trustStore != null ? ", trustStore=" + trustStore : "")
         + (keyStore != null ? ", keyStore=" + keyStore : "") + "]";
-  }
-
-  /** Accepts any server certificate: {@link Verification#NONE}. */
-  private static final class TrustEverything implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
   }
 
   /** Builds {@link RedisTls}; {@link #build()} leaves the builder unchanged. */

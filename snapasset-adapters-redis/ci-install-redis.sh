@@ -17,4 +17,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # The tests start their own servers on free ports; a packaged service on 6379, if any, is not used.
 $SUDO apt-get install -y -qq --no-install-recommends redis-server openssl
-redis_ok
+if ! redis_ok; then
+  echo "the Redis Cluster / Sentinel / TLS tests need redis-server 7 or newer; apt installed: $(redis-server --version)" >&2
+  exit 1
+fi

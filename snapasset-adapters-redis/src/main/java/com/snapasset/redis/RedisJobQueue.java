@@ -525,6 +525,9 @@ public final class RedisJobQueue implements JobQueue {
 
     /** A new queue; the builder can build more. */
     public RedisJobQueue build() {
+      if (client != null && tls != null) {
+        throw new IllegalStateException("tls(..) applies to url(..); configure TLS on your own client instead");
+      }
       if (client != null) {
         return new RedisJobQueue(this, client, false);
       }

@@ -143,6 +143,9 @@ public final class RedisResultCache implements ResultCache, AutoCloseable {
 
     /** A new cache; the builder can build more. */
     public RedisResultCache build() {
+      if (client != null && tls != null) {
+        throw new IllegalStateException("tls(..) applies to url(..); configure TLS on your own client instead");
+      }
       if (client != null) {
         return new RedisResultCache(client, false, keyPrefix);
       }

@@ -141,6 +141,10 @@ class RedisTlsTest extends JobQueueContract {
   void tlsSettingsNeedATlsUrl() {
     assertThatThrownBy(() -> RedisJobQueue.builder().url("redis://127.0.0.1:" + server.port()).tls(fullTls()).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rediss://");
+    try (redis.clients.jedis.RedisClient own = redis.clients.jedis.RedisClient.create("127.0.0.1", server.port())) {
+      assertThatThrownBy(() -> RedisResultCache.builder().client(own).tls(fullTls()).build())
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("tls(..)");
+    }
   }
 
   private static void assertWorks(RedisTls tls, String host) {

@@ -2,7 +2,9 @@ package com.snapasset.redis;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.JedisClientConfig;
@@ -12,6 +14,7 @@ import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * The one place that turns an endpoint (a parsed URL) and TLS settings into a Jedis client: a
@@ -64,6 +67,26 @@ final class RedisClients {
           .clientConfig(config).sentinelClientConfig(clientConfig(endpoint, tls, false))
           .poolConfig(pool).build();
     };
+  }
+
+  /**
+   * Where a queue's pipelined script batches get their connection: the pool of a standalone
+   * client, the pool of the node serving the key's slot in a cluster (a redirection makes the
+   * batcher ask again), or the pool of the master Sentinel names now (replaced on a failover).
+   * Null for other clients, which then run each call through the client itself.
+   */
+  static @Nullable Supplier<Connection> masterConnections(UnifiedJedis client, String key) {
+    if (client instanceof RedisClient standalone) {
+      return standalone.getPool()::getResource;
+    }
+    if (client instanceof RedisClusterClient cluster) {
+      int slot = JedisClusterCRC16.getSlot(key);
+      return () -> cluster.getConnectionFromSlot(slot);
+    }
+    if (client instanceof RedisSentinelClient sentinel) {
+      return () -> sentinel.getPrimaryNodesConnectionMap().values().iterator().next().getResource();
+    }
+    return null;
   }
 
   /** Whether keys of one script call must be declared for Redis Cluster's routing and checks. */

@@ -28,13 +28,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisRedirectionException;
-import redis.clients.jedis.util.JedisClusterCRC16;
 import redis.clients.jedis.util.KeyValue;
 
 /**
@@ -109,18 +107,16 @@ public final class RedisJobQueue implements JobQueue {
     this.clock = b.clock;
     this.sweepGuardMillis = b.stalledSweepInterval.toMillis();
     this.events = new EventHub(redis, prefix + "events", queueName);
-    // Pipelining needs a connection of our own: from a standalone RedisClient's pool, or from the
-    // pool of the node serving the queue's slot of a RedisClusterClient.
-    if (b.pipelining && redis instanceof RedisClient rc) {
-      this.batcher = new ScriptBatcher(rc.getPool()::getResource);
-      this.evaluator = batcher::evalsha;
-    } else if (b.pipelining && redis instanceof RedisClusterClient cc) {
-      int slot = JedisClusterCRC16.getSlot(prefix);
-      ScriptBatcher clusterBatcher = new ScriptBatcher(() -> cc.getConnectionFromSlot(slot));
-      this.batcher = clusterBatcher;
+    // Pipelining needs a connection of our own, to the master holding the queue's keys.
+    Supplier<Connection> own = b.pipelining ? RedisClients.masterConnections(redis, prefix) : null;
+    ScriptBatcher pipelined = own == null ? null : new ScriptBatcher(own);
+    this.batcher = pipelined;
+    if (pipelined == null) {
+      this.evaluator = redis::evalsha;
+    } else if (RedisClients.isCluster(redis)) {
       this.evaluator = (sha, k, a) -> {
         try {
-          return clusterBatcher.evalsha(sha, k, a);
+          return pipelined.evalsha(sha, k, a);
         } catch (JedisRedirectionException e) {
           // MOVED / ASK: the script did not run. The cluster client follows the redirection and
           // learns the new owner, whose connection the batcher takes next time.
@@ -128,8 +124,7 @@ public final class RedisJobQueue implements JobQueue {
         }
       };
     } else {
-      this.batcher = null;
-      this.evaluator = redis::evalsha;
+      this.evaluator = pipelined::evalsha;
     }
   }
 
@@ -515,7 +510,7 @@ public final class RedisJobQueue implements JobQueue {
 
     /**
      * Whether concurrent calls of this queue's threads share one connection, pipelined in batches
-     * (default true; applies to standalone and Cluster clients, not Sentinel). Under load it cuts
+     * (default true; standalone, Cluster and Sentinel clients). Under load it cuts
      * the work Redis does per call several-fold; a lone caller makes its call directly, as without.
      */
     public Builder pipelining(boolean pipelining) {

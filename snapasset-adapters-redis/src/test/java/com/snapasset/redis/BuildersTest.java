@@ -18,7 +18,7 @@ class BuildersTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("redis://")
         .hasMessageNotContaining("hunter2");
-    assertThatThrownBy(() -> RedisResultCache.builder().url("redis://:hunter2@exa mple.com"))
+    assertThatThrownBy(() -> RedisBaseImageCache.builder().url("redis://:hunter2@exa mple.com"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("url")
         .hasMessageNotContaining("hunter2");
@@ -38,7 +38,7 @@ class BuildersTest {
   void buildNeedsAUrlOrAClient() {
     assertThatThrownBy(() -> RedisJobQueue.builder().build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("url");
-    assertThatThrownBy(() -> RedisResultCache.builder().build())
+    assertThatThrownBy(() -> RedisBaseImageCache.builder().build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("url");
   }
 
@@ -50,7 +50,7 @@ class BuildersTest {
         .isInstanceOf(QueueException.class)
         .hasMessageContaining("redis-cluster://127.0.0.1:" + a)
         .hasMessageNotContaining("hunter2");
-    assertThatThrownBy(() -> RedisResultCache.builder().url("redis-sentinel://:hunter2@127.0.0.1:" + a + "#m").build())
+    assertThatThrownBy(() -> RedisBaseImageCache.builder().url("redis-sentinel://:hunter2@127.0.0.1:" + a + "#m").build())
         .isInstanceOf(StorageException.class)
         .hasMessageContaining("redis-sentinel://127.0.0.1:" + a + "#m")
         .hasMessageNotContaining("hunter2")

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.snapasset.JobId;
 import com.snapasset.JobState;
 import com.snapasset.QueueException;
-import com.snapasset.spi.ClaimRequest;
+import com.snapasset.spi.queue.ClaimRequest;
 import com.snapasset.spi.JobQueue;
 import com.snapasset.spi.JobQueueContract;
-import com.snapasset.spi.NewJob;
-import com.snapasset.spi.QueuedJob;
-import com.snapasset.spi.ResultCache;
-import com.snapasset.spi.ResultCacheContract;
+import com.snapasset.spi.queue.NewJob;
+import com.snapasset.spi.queue.QueuedJob;
+import com.snapasset.spi.BaseImageCache;
+import com.snapasset.spi.BaseImageCacheContract;
 import com.snapasset.testing.Await;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,20 +62,20 @@ class RedisClusterTest extends JobQueueContract {
   }
 
   @Nested
-  class Cache extends ResultCacheContract {
-    private RedisResultCache cache;
+  class Cache extends BaseImageCacheContract {
+    private RedisBaseImageCache shared;
 
     @Override
-    protected ResultCache createCache() {
-      if (cache == null) {
-        cache = RedisResultCache.builder().url(cluster.url()).build();
+    protected BaseImageCache createCache() {
+      if (shared == null) {
+        shared = RedisBaseImageCache.builder().url(cluster.url()).build();
       }
-      return cache;
+      return shared;
     }
 
     @Test
     void keysLandOnEveryMaster() {
-      RedisResultCache c = (RedisResultCache) createCache();
+      RedisBaseImageCache c = (RedisBaseImageCache) createCache();
       Set<Integer> ports = new HashSet<>();
       for (int i = 0; i < 30; i++) {
         c.put("spread-" + i, new byte[] {(byte) i}, Duration.ofMinutes(1));

@@ -7,9 +7,9 @@ import com.snapasset.JobId;
 import com.snapasset.QueueException;
 import com.snapasset.spi.JobQueue;
 import com.snapasset.spi.JobQueueContract;
-import com.snapasset.spi.NewJob;
-import com.snapasset.spi.ResultCache;
-import com.snapasset.spi.ResultCacheContract;
+import com.snapasset.spi.queue.NewJob;
+import com.snapasset.spi.BaseImageCache;
+import com.snapasset.spi.BaseImageCacheContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
@@ -73,18 +73,18 @@ class RedisTlsTest extends JobQueueContract {
   }
 
   @Nested
-  class Cache extends ResultCacheContract {
-    private RedisResultCache cache;
+  class Cache extends BaseImageCacheContract {
+    private RedisBaseImageCache shared;
 
     @Override
-    protected ResultCache createCache() {
-      if (cache == null) {
+    protected BaseImageCache createCache() {
+      if (shared == null) {
         // A PKCS#12 trust store this time.
-        cache = RedisResultCache.builder().url(url("127.0.0.1")).tls(RedisTls.builder()
+        shared = RedisBaseImageCache.builder().url(url("127.0.0.1")).tls(RedisTls.builder()
             .trustStore(certs.caP12, TestCertificates.PASSWORD)
             .keyStore(certs.clientP12, TestCertificates.PASSWORD).build()).build();
       }
-      return cache;
+      return shared;
     }
   }
 
@@ -142,7 +142,7 @@ class RedisTlsTest extends JobQueueContract {
     assertThatThrownBy(() -> RedisJobQueue.builder().url("redis://127.0.0.1:" + server.port()).tls(fullTls()).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rediss://");
     try (redis.clients.jedis.RedisClient own = redis.clients.jedis.RedisClient.create("127.0.0.1", server.port())) {
-      assertThatThrownBy(() -> RedisResultCache.builder().client(own).tls(fullTls()).build())
+      assertThatThrownBy(() -> RedisBaseImageCache.builder().client(own).tls(fullTls()).build())
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("tls(..)");
     }
   }
@@ -156,7 +156,7 @@ class RedisTlsTest extends JobQueueContract {
   }
 
   private static void assertRefused(RedisTls tls, String host, Class<? extends Throwable> rootCause) {
-    try (RedisResultCache c = RedisResultCache.builder().url(url(host)).tls(tls).build()) {
+    try (RedisBaseImageCache c = RedisBaseImageCache.builder().url(url(host)).tls(tls).build()) {
       ThrowingCallable get = () -> c.get("k");
       assertThatThrownBy(get).isInstanceOf(com.snapasset.StorageException.class)
           .satisfies(e -> assertThat(chain(e)).doesNotContain(PASSWORD))

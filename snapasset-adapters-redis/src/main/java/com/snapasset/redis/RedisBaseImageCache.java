@@ -1,7 +1,6 @@
 package com.snapasset.redis;
 
 import com.snapasset.spi.BaseImageCache;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -101,7 +100,8 @@ public final class RedisBaseImageCache implements BaseImageCache, AutoCloseable 
 
   /** Builds a {@link RedisBaseImageCache}. Set either {@link #url} or {@link #client}. */
   public static final class Builder {
-    private @Nullable URI url;
+    private @Nullable RedisEndpoint url;
+    private @Nullable RedisTls tls;
     private @Nullable UnifiedJedis client;
     private String keyPrefix = "snapasset:cache";
     private int maxConnections = 16;
@@ -109,7 +109,8 @@ public final class RedisBaseImageCache implements BaseImageCache, AutoCloseable 
     private Builder() {}
 
     /**
-     * Connects to {@code redis://[user:password@]host[:port][/db]} or {@code rediss://…}.
+     * Connects to Redis: one server, a Cluster or a Sentinel-watched master, in the forms {@link
+     * RedisJobQueue.Builder#url} accepts. The cache creates, owns and closes its client.
      *
      * @param url the server's URL
      * @return this builder
@@ -130,6 +131,17 @@ public final class RedisBaseImageCache implements BaseImageCache, AutoCloseable 
     public Builder client(UnifiedJedis client) {
       this.client = Objects.requireNonNull(client, "client");
       this.url = null;
+      return this;
+    }
+
+    /**
+     * TLS settings for a {@code rediss…} {@link #url}; as {@link RedisJobQueue.Builder#tls}.
+     *
+     * @param tls the settings
+     * @return this builder
+     */
+    public Builder tls(RedisTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 
@@ -168,13 +180,23 @@ public final class RedisBaseImageCache implements BaseImageCache, AutoCloseable 
      * @return a connected cache
      */
     public RedisBaseImageCache build() {
+      if (client != null && tls != null) {
+        throw new IllegalStateException("tls(..) applies to url(..); configure TLS on your own client instead");
+      }
       if (client != null) {
         return new RedisBaseImageCache(client, false, keyPrefix);
       }
       if (url == null) {
         throw new IllegalStateException("set url(..) or client(..)");
       }
-      return new RedisBaseImageCache(RedisClients.create(url, maxConnections), true, keyPrefix);
+      UnifiedJedis created;
+      try {
+        created = RedisClients.create(url, tls, maxConnections);
+      } catch (JedisException e) {
+        // Cluster and Sentinel clients connect while being built.
+        throw RedisErrors.cacheConnect(url, e);
+      }
+      return new RedisBaseImageCache(created, true, keyPrefix);
     }
   }
 }

@@ -3,6 +3,7 @@ package com.snapasset.redis;
 import com.snapasset.QueueException;
 import com.snapasset.StorageException;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -26,11 +27,21 @@ final class RedisErrors {
         : StorageException.permanent(message, e);
   }
 
+  /** A cache whose Cluster or Sentinel client could not connect while being built. */
+  static StorageException cacheConnect(RedisEndpoint endpoint, JedisException e) {
+    String message = "Redis result cache: cannot connect to " + endpoint + ": " + describe(e);
+    return isRetryable(e) ? StorageException.retryable(message, e) : StorageException.permanent(message, e);
+  }
+
   static boolean isRetryable(JedisException e) {
     if (e instanceof JedisAccessControlException) {
       return false;
     }
     if (e instanceof JedisConnectionException) {
+      return true;
+    }
+    if (e instanceof JedisClusterOperationException) {
+      // Out of attempts while a master was unreachable or the topology changing (failover).
       return true;
     }
     String m = String.valueOf(e.getMessage());

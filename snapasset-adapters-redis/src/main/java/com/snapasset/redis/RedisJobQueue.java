@@ -14,7 +14,6 @@ import com.snapasset.spi.queue.QueueEventListener;
 import com.snapasset.spi.queue.QueuedJob;
 import com.snapasset.spi.queue.Subscription;
 import com.snapasset.spi.queue.SweepResult;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,12 +22,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.util.KeyValue;
 
 /**
@@ -78,6 +82,8 @@ public final class RedisJobQueue implements JobQueue {
   private static final int PRIORITY_BOUND = 1 << 20;
   /** Blocking calls are cut into slices so interruption and close() are noticed promptly. */
   private static final long MAX_BLOCK_SLICE_MILLIS = 1_000;
+  /** How long a script call waits out the migration of its queue's cluster slot (TRYAGAIN). */
+  private static final long MIGRATION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final UnifiedJedis redis;
   private final boolean ownsClient;
@@ -89,6 +95,7 @@ public final class RedisJobQueue implements JobQueue {
   private final EventHub events;
   private final @Nullable ScriptBatcher batcher;
   private final LuaScript.Evaluator evaluator;
+  private final LongAdder migrationRetries = new LongAdder();
   private volatile boolean closed;
 
   private RedisJobQueue(Builder b, UnifiedJedis redis, boolean ownsClient) {
@@ -96,13 +103,32 @@ public final class RedisJobQueue implements JobQueue {
     this.ownsClient = ownsClient;
     this.queueName = b.queueName;
     this.prefix = b.keyPrefix + ":{" + b.queueName + "}:";
-    this.keys = List.of(prefix);
+    // On Redis Cluster a second key is declared that is never created: while the queue's slot
+    // migrates, Redis then answers TRYAGAIN (some declared keys missing) instead of running a
+    // script on whichever half of the queue's keys one node holds at that moment.
+    this.keys = RedisClients.isCluster(redis) ? List.of(prefix, prefix + "cluster-guard") : List.of(prefix);
     this.clock = b.clock;
     this.sweepGuardMillis = b.stalledSweepInterval.toMillis();
     this.events = new EventHub(redis, prefix + "events", queueName);
-    // Pipelining needs a connection of our own: available from a (standalone) RedisClient's pool.
-    this.batcher = redis instanceof RedisClient rc && b.pipelining ? new ScriptBatcher(rc.getPool()) : null;
-    this.evaluator = batcher != null ? batcher::evalsha : redis::evalsha;
+    // Pipelining needs a connection of our own, to the master holding the queue's keys.
+    Supplier<Connection> own = b.pipelining ? RedisClients.masterConnections(redis, prefix) : null;
+    ScriptBatcher pipelined = own == null ? null : new ScriptBatcher(own);
+    this.batcher = pipelined;
+    if (pipelined == null) {
+      this.evaluator = redis::evalsha;
+    } else if (RedisClients.isCluster(redis)) {
+      this.evaluator = (sha, k, a) -> {
+        try {
+          return pipelined.evalsha(sha, k, a);
+        } catch (JedisRedirectionException e) {
+          // MOVED / ASK: the script did not run. The cluster client follows the redirection and
+          // learns the new owner, whose connection the batcher takes next time.
+          return redis.evalsha(sha, k, a);
+        }
+      };
+    } else {
+      this.evaluator = pipelined::evalsha;
+    }
   }
 
   /**
@@ -365,7 +391,31 @@ public final class RedisJobQueue implements JobQueue {
     for (Object a : args) {
       argv.add(String.valueOf(a));
     }
-    return guard(operation, () -> script.run(evaluator, redis, keys, argv));
+    return guard(operation, () -> runWaitingOutMigration(script, argv));
+  }
+
+  /** Runs a script; while Redis Cluster moves the queue's slot, tries again until it has moved. */
+  private Object runWaitingOutMigration(LuaScript script, List<String> argv) {
+    long deadline = System.nanoTime() + MIGRATION_WAIT_NANOS;
+    long pauseMillis = 2;
+    while (true) {
+      try {
+        return script.run(evaluator, redis, keys, argv);
+      } catch (JedisDataException e) {
+        if (!String.valueOf(e.getMessage()).startsWith("TRYAGAIN") || System.nanoTime() > deadline || closed) {
+          throw e;
+        }
+      }
+      // The slot is being migrated (usually milliseconds): back off, bounded by the deadline.
+      migrationRetries.increment();
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMillis));
+      pauseMillis = Math.min(pauseMillis * 2, 100);
+    }
+  }
+
+  /** How often a script call met TRYAGAIN (its slot migrating) and was tried again; for tests. */
+  long migrationRetries() {
+    return migrationRetries.sum();
   }
 
   private <T> T guard(String operation, Supplier<T> action) {
@@ -399,7 +449,8 @@ public final class RedisJobQueue implements JobQueue {
   public static final class Builder {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
-    private @Nullable URI url;
+    private @Nullable RedisEndpoint url;
+    private @Nullable RedisTls tls;
     private @Nullable UnifiedJedis client;
     private String queueName = "snapasset";
     private String keyPrefix = "snapasset";
@@ -411,8 +462,18 @@ public final class RedisJobQueue implements JobQueue {
     private Builder() {}
 
     /**
-     * Connects to {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://…} for TLS.
-     * The queue creates, owns and closes its client.
+     * Connects to Redis; the queue creates, owns and closes its client. Accepted forms:
+     *
+     * <ul>
+     *   <li>{@code redis://[user:password@]host[:port][/db]}, {@code rediss://…} for TLS;
+     *   <li>Redis Cluster: {@code redis://host1:port1,host2:port2,…} (seeds: any reachable one
+     *       finds the rest), or {@code redis-cluster://host:port} for a single seed;
+     *   <li>Sentinel: {@code redis-sentinel://sentinel1:26379,sentinel2:26379[/db]#masterName},
+     *       following the master across failovers (credentials are the master's).
+     * </ul>
+     *
+     * <p>Each form has a TLS twin ({@code rediss-cluster://}, {@code rediss-sentinel://}); see
+     * {@link #tls}. Errors never repeat the URL, which may hold a password.
      *
      * @param url the server's URL
      * @return this builder
@@ -439,6 +500,17 @@ public final class RedisJobQueue implements JobQueue {
     }
 
     /**
+     * TLS settings (trusted CAs, client certificate, verification) for a {@code rediss…} {@link
+     * #url}. Without them TLS uses the JVM's trust store and checks the host name.
+     *
+     * @param tls the settings
+     * @return this builder
+     */
+    public Builder tls(RedisTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
      * The queue's name: 1-100 of {@code A-Z a-z 0-9 . _ -}. Default {@code snapasset}.
      *
      * @param queueName the name
@@ -512,8 +584,8 @@ public final class RedisJobQueue implements JobQueue {
 
     /**
      * Whether concurrent calls of this queue's threads share one connection, pipelined in batches
-     * (default true; applies to standalone clients). Under load it cuts the work Redis does per
-     * call several-fold; a lone caller makes its call directly, as without it.
+     * (default true; standalone, Cluster and Sentinel clients). Under load it cuts
+     * the work Redis does per call several-fold; a lone caller makes its call directly, as without.
      *
      * @param pipelining false to give every call its own connection
      * @return this builder
@@ -529,13 +601,23 @@ public final class RedisJobQueue implements JobQueue {
      * @return a connected queue
      */
     public RedisJobQueue build() {
+      if (client != null && tls != null) {
+        throw new IllegalStateException("tls(..) applies to url(..); configure TLS on your own client instead");
+      }
       if (client != null) {
         return new RedisJobQueue(this, client, false);
       }
       if (url == null) {
         throw new IllegalStateException("set url(..) or client(..)");
       }
-      return new RedisJobQueue(this, RedisClients.create(url, maxConnections), true);
+      UnifiedJedis created;
+      try {
+        created = RedisClients.create(url, tls, maxConnections);
+      } catch (JedisException e) {
+        // Cluster and Sentinel clients connect while being built.
+        throw RedisErrors.queue(queueName, "connecting to " + url, e);
+      }
+      return new RedisJobQueue(this, created, true);
     }
   }
 }

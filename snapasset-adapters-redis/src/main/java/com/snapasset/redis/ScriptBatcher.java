@@ -6,13 +6,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.util.Pool;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * Runs the script calls of many threads over one connection, pipelined (flat combining): a caller
@@ -26,7 +27,8 @@ final class ScriptBatcher implements AutoCloseable {
   /** Only a safety net: a waiting caller is woken when its reply is in. */
   private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-  private final Pool<Connection> pool;
+  /** Lends the connection batches are sent on (a standalone pool, or the pool of a slot's node). */
+  private final Supplier<Connection> pool;
   private final ConcurrentLinkedQueue<Call> pending = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean combining = new AtomicBoolean();
   // Touched only by the thread that holds `combining`.
@@ -34,7 +36,7 @@ final class ScriptBatcher implements AutoCloseable {
   private @Nullable Pipeline pipeline;
   private volatile boolean closed;
 
-  ScriptBatcher(Pool<Connection> pool) {
+  ScriptBatcher(Supplier<Connection> pool) {
     this.pool = pool;
   }
 
@@ -105,18 +107,24 @@ final class ScriptBatcher implements AutoCloseable {
       }
       return;
     }
+    boolean redirected = false;
     for (int i = 0; i < batch.size(); i++) {
       try {
         batch.get(i).finish(replies.get(i).get(), null);
       } catch (JedisException e) {
+        redirected |= e instanceof JedisRedirectionException;
         batch.get(i).finish(null, e); // e.g. NOSCRIPT for this call only
       }
+    }
+    if (redirected) {
+      // Cluster: the slot lives elsewhere now; the next batch asks for a connection afresh.
+      dropConnection();
     }
   }
 
   private Pipeline pipeline() {
     if (pipeline == null) {
-      Connection c = pool.getResource();
+      Connection c = pool.get();
       connection = c;
       pipeline = new Pipeline(c, false);
     }

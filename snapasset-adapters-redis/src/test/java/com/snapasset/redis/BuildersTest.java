@@ -1,6 +1,11 @@
 package com.snapasset.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.snapasset.QueueException;
+import com.snapasset.StorageException;
+import java.io.IOException;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,5 +40,20 @@ class BuildersTest {
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("url");
     assertThatThrownBy(() -> RedisBaseImageCache.builder().build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("url");
+  }
+
+  @Test
+  void anUnreachableClusterOrSentinelIsARetryableErrorAtBuild() throws IOException {
+    int a = RedisTestServer.freePort();
+    int b = RedisTestServer.freePort();
+    assertThatThrownBy(() -> RedisJobQueue.builder().url("redis://:hunter2@127.0.0.1:" + a + ",127.0.0.1:" + b).build())
+        .isInstanceOf(QueueException.class)
+        .hasMessageContaining("redis-cluster://127.0.0.1:" + a)
+        .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> RedisBaseImageCache.builder().url("redis-sentinel://:hunter2@127.0.0.1:" + a + "#m").build())
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("redis-sentinel://127.0.0.1:" + a + "#m")
+        .hasMessageNotContaining("hunter2")
+        .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isTrue());
   }
 }

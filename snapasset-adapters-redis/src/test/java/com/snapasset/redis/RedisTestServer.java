@@ -30,14 +30,25 @@ public final class RedisTestServer implements AutoCloseable {
   private final boolean appendOnly;
   private final List<String> extraArgs;
   private final int port;
+  private final boolean sentinel;
   private Process process;
 
   private RedisTestServer(Path binary, boolean appendOnly, List<String> extraArgs) throws IOException {
+    this(binary, appendOnly, extraArgs, null);
+  }
+
+  private RedisTestServer(Path binary, boolean appendOnly, List<String> extraArgs, String sentinelConfig)
+      throws IOException {
     this.binary = binary;
     this.appendOnly = appendOnly;
     this.extraArgs = List.copyOf(extraArgs);
     this.dir = Files.createTempDirectory("snapasset-redis-");
     this.port = freePort();
+    this.sentinel = sentinelConfig != null;
+    if (sentinel) {
+      // Sentinel rewrites its file as it learns the topology, so it needs a writable one.
+      Files.writeString(dir.resolve("sentinel.conf"), sentinelConfig);
+    }
     this.process = launch();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> process.destroyForcibly()));
   }
@@ -57,6 +68,32 @@ public final class RedisTestServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot start redis-server", e);
     }
+  }
+
+  /**
+   * A Sentinel ({@code redis-server <conf> --sentinel}) with the given configuration lines, e.g.
+   * {@code sentinel monitor mymaster 127.0.0.1 6379 2}.
+   */
+  public static RedisTestServer startSentinel(String configuration) {
+    try {
+      return new RedisTestServer(binary(), false, List.of(), configuration);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start redis-server --sentinel", e);
+    }
+  }
+
+  /** The server's log so far, for the message of a failed test. */
+  public String log() {
+    try {
+      return Files.readString(dir.resolve("redis.log"));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  /** The server's own directory (its data, configuration and log). */
+  public Path directory() {
+    return dir;
   }
 
   /** Which binary runs: {@code redis-server} on PATH, else the one embedded-redis bundles. */
@@ -120,6 +157,10 @@ public final class RedisTestServer implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(binary.toString(),
         "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
         "--dir", dir.toString(), "--appendonly", appendOnly ? "yes" : "no"));
+    if (sentinel) {
+      cmd = new ArrayList<>(List.of(binary.toString(), dir.resolve("sentinel.conf").toString(), "--sentinel",
+          "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString()));
+    }
     if (appendOnly) {
       cmd.addAll(List.of("--appendfsync", "always"));
     }
@@ -161,7 +202,8 @@ public final class RedisTestServer implements AutoCloseable {
     throw new IOException("redis-server did not answer on port " + port, last);
   }
 
-  private static int freePort() throws IOException {
+  /** A loopback port that was free a moment ago. */
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }

@@ -5,6 +5,7 @@ import com.snapasset.ConfigurationException;
 import com.snapasset.jdbc.JdbcGenerationCatalog;
 import com.snapasset.redis.RedisBaseImageCache;
 import com.snapasset.redis.RedisJobQueue;
+import com.snapasset.redis.RedisTls;
 import com.snapasset.s3.S3AssetStorage;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -51,9 +52,11 @@ final class Backend implements AutoCloseable {
       AssetGenerator.Builder b = AssetGenerator.builder().outputDirectory(o.output);
       boolean shared = false;
       if (present(o.redisUrl)) {
-        RedisJobQueue queue = redisQueue(o.redisUrl);
+        RedisTls tls = redisTls(o);
+        RedisJobQueue queue = redisQueue(o.redisUrl, tls);
         adapters.add(queue);
-        RedisBaseImageCache cache = RedisBaseImageCache.builder().url(o.redisUrl).build();
+        RedisBaseImageCache.Builder cacheBuilder = RedisBaseImageCache.builder().url(o.redisUrl);
+        RedisBaseImageCache cache = (tls == null ? cacheBuilder : cacheBuilder.tls(tls)).build();
         adapters.add(cache);
         b.jobQueue(queue).baseImageCache(cache);
         shared = true;
@@ -99,13 +102,51 @@ final class Backend implements AutoCloseable {
     closeAll(adapters);
   }
 
-  private static RedisJobQueue redisQueue(String url) {
+  private static RedisJobQueue redisQueue(String url, @Nullable RedisTls tls) {
+    RedisJobQueue.Builder b;
     try {
-      return RedisJobQueue.builder().url(url).build();
+      b = RedisJobQueue.builder().url(url);
     } catch (IllegalArgumentException e) {
-      // the URL may hold a password: say what is wrong without repeating it
-      throw new ConfigurationException("REDIS_URL is not usable: use redis://[user:password@]host:port[/db] or rediss://…");
+      // the URL may hold a password: the adapter's message says what is wrong without repeating it
+      throw new ConfigurationException("REDIS_URL is not usable: " + e.getMessage());
     }
+    if (tls != null) {
+      b.tls(tls);
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("REDIS_URL / REDIS_TLS_* are not usable together: " + e.getMessage());
+    }
+  }
+
+  /** TLS settings from REDIS_TLS_*; null when none is set (rediss… then uses the JVM's trust store). */
+  private static @Nullable RedisTls redisTls(BackendOptions o) {
+    if (o.redisTlsCa == null && o.redisTlsKeystore == null && !present(o.redisTlsVerify)) {
+      return null;
+    }
+    RedisTls.Builder tls = RedisTls.builder();
+    try {
+      if (o.redisTlsCa != null) {
+        tls.trustCertificates(o.redisTlsCa);
+      }
+      if (o.redisTlsKeystore != null) {
+        String password = System.getenv("REDIS_TLS_KEYSTORE_PASSWORD");
+        tls.keyStore(o.redisTlsKeystore, password == null ? null : password.toCharArray());
+      }
+      if (present(o.redisTlsVerify)) {
+        tls.verification(switch (o.redisTlsVerify.toLowerCase(Locale.ROOT)) {
+          case "full" -> RedisTls.Verification.FULL;
+          case "ca" -> RedisTls.Verification.CA;
+          case "none" -> RedisTls.Verification.NONE;
+          default -> throw new IllegalArgumentException("REDIS_TLS_VERIFY must be full, ca or none, was '"
+              + o.redisTlsVerify + "'");
+        });
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage());
+    }
+    return tls.build();
   }
 
   private static S3AssetStorage s3(BackendOptions o) {

@@ -14,8 +14,23 @@ import picocli.CommandLine.Option;
  */
 final class BackendOptions {
   @Option(names = "--redis-url", defaultValue = "${env:REDIS_URL}", paramLabel = "URL",
-      description = "Shared queue and cache, redis://[user:password@]host:port[/db] (env REDIS_URL).")
+      description = "Shared queue and cache (env REDIS_URL): redis://[user:password@]host:port[/db], "
+          + "rediss://… for TLS, redis://host1:port1,host2:port2 for a Redis Cluster, "
+          + "redis-sentinel://sentinel1:26379,sentinel2:26379#masterName for Sentinel.")
   @Nullable String redisUrl;
+
+  @Option(names = "--redis-tls-ca", defaultValue = "${env:REDIS_TLS_CA}", paramLabel = "PEM",
+      description = "With rediss…: trust the CA certificates in this PEM file (env REDIS_TLS_CA).")
+  @Nullable Path redisTlsCa;
+
+  @Option(names = "--redis-tls-keystore", defaultValue = "${env:REDIS_TLS_KEYSTORE}", paramLabel = "FILE",
+      description = "With rediss…: present this PKCS#12 client certificate (env REDIS_TLS_KEYSTORE; its "
+          + "password only from env REDIS_TLS_KEYSTORE_PASSWORD).")
+  @Nullable Path redisTlsKeystore;
+
+  @Option(names = "--redis-tls-verify", defaultValue = "${env:REDIS_TLS_VERIFY}", paramLabel = "MODE",
+      description = "With rediss…: full (default: chain and host name), ca (chain only) or none (env REDIS_TLS_VERIFY).")
+  @Nullable String redisTlsVerify;
 
   @Option(names = "--s3-bucket", defaultValue = "${env:S3_BUCKET}", paramLabel = "NAME",
       description = "Store files in this S3 bucket instead of a local folder (env S3_BUCKET).")

@@ -145,6 +145,14 @@ class ServeCommandTest {
   }
 
   @Test
+  void anUnknownRedisTlsVerificationIsRefused() {
+    int code = run(new ServeCommand(), "--port", "0", "--output", dir.toString(),
+        "--redis-url", "rediss://127.0.0.1:1", "--redis-tls-verify", "sometimes");
+    assertThat(code).isEqualTo(SnapAssetCli.EXIT_INVALID);
+    assertThat(err.toString()).contains("REDIS_TLS_VERIFY").contains("full, ca or none");
+  }
+
+  @Test
   void aSeparateWorkerNeedsASharedQueue() {
     int code = run(new WorkerCommand(), "--output", dir.toString());
     assertThat(code).isEqualTo(SnapAssetCli.EXIT_INVALID);

@@ -1,0 +1,199 @@
+package com.snapasset.redis;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.SslVerifyMode;
+
+/**
+ * TLS settings for {@code rediss://} connections (standalone, Sentinel and Cluster alike): which
+ * certificate authorities to trust, an optional client certificate, and how strictly to check the
+ * server. Without them a {@code rediss://} URL uses the JVM's default trust store and full
+ * verification.
+ *
+ * <pre>{@code
+ * RedisTls tls = RedisTls.builder()
+ *     .trustCertificates(Path.of("/etc/redis/ca.crt"))            // PEM
+ *     .keyStore(Path.of("/etc/snapasset/client.p12"), password)   // client certificate (mTLS)
+ *     .build();
+ * RedisJobQueue.builder().url("rediss://redis.internal:6380").tls(tls).build();
+ * }</pre>
+ *
+ * <p>Files are read when a queue or cache is built. Passwords are copied and never appear in
+ * {@link #toString()} or in messages. Immutable and thread-safe.
+ */
+public final class RedisTls {
+  /** How the server's certificate is checked. */
+  public enum Verification {
+    /** A trusted chain and a host name (or IP address) that matches the certificate. The default. */
+    FULL,
+    /** A trusted chain; the host name is not compared (certificates issued for other names). */
+    CA,
+    /** Nothing is checked: the connection is encrypted but open to impersonation. Tests only. */
+    NONE
+  }
+
+  private final @Nullable Path trustCertificates;
+  private final @Nullable Path trustStore;
+  private final char @Nullable [] trustStorePassword;
+  private final @Nullable Path keyStore;
+  private final char @Nullable [] keyStorePassword;
+  private final Verification verification;
+
+  /** Protects nothing: the in-memory trust store holds public certificates only. */
+  private static final char[] IN_MEMORY_PASSWORD = "snapasset".toCharArray();
+
+  private RedisTls(Builder b) {
+    this.trustCertificates = b.trustCertificates;
+    this.trustStore = b.trustStore;
+    this.trustStorePassword = b.trustStorePassword == null ? null : b.trustStorePassword.clone();
+    this.keyStore = b.keyStore;
+    this.keyStorePassword = b.keyStorePassword == null ? null : b.keyStorePassword.clone();
+    this.verification = b.verification;
+  }
+
+  /** A builder; every setting is optional. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** How the server's certificate is checked. */
+  public Verification verification() {
+    return verification;
+  }
+
+  /**
+   * These settings as Jedis' {@link SslOptions}. Jedis builds an SSL context from them for each new
+   * connection (so renewed files are picked up); they are tried once here, so a missing file or a
+   * wrong password fails when the queue or cache is built.
+   */
+  SslOptions sslOptions() {
+    SslOptions.Builder b = SslOptions.builder().sslVerifyMode(switch (verification) {
+      case FULL -> SslVerifyMode.FULL;
+      case CA -> SslVerifyMode.CA;
+      case NONE -> SslVerifyMode.INSECURE;
+    });
+    try {
+      if (trustCertificates != null) {
+        // Jedis reads trust stores only: hand it the PEM's certificates as an in-memory store. JKS,
+        // not PKCS#12: Jedis loads it for every new connection, and PKCS#12's key derivation is slow.
+        byte[] store = pemTrustStore(trustCertificates);
+        b.truststore(() -> new ByteArrayInputStream(store), IN_MEMORY_PASSWORD.clone()).trustStoreType("JKS");
+      } else if (trustStore != null) {
+        b.truststore(trustStore.toFile(), password(trustStorePassword)).trustStoreType(storeType(trustStore));
+      }
+      if (keyStore != null) {
+        b.keystore(keyStore.toFile(), password(keyStorePassword)).keyStoreType(storeType(keyStore));
+      }
+      SslOptions options = b.build();
+      options.createSslContext();
+      return options;
+    } catch (IOException | GeneralSecurityException e) {
+      // The cause names the file or the algorithm; it never holds a password.
+      throw new IllegalArgumentException("Redis TLS settings are not usable: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] pemTrustStore(Path pem) throws IOException, GeneralSecurityException {
+    KeyStore store = KeyStore.getInstance("JKS");
+    store.load(null, null);
+    Collection<? extends Certificate> certificates;
+    try (InputStream in = Files.newInputStream(pem)) {
+      certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+    }
+    if (certificates.isEmpty()) {
+      throw new GeneralSecurityException(pem + " holds no PEM certificate");
+    }
+    int i = 0;
+    for (Certificate c : certificates) {
+      store.setCertificateEntry("ca-" + i++, c);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    store.store(out, IN_MEMORY_PASSWORD);
+    return out.toByteArray();
+  }
+
+  /** The type a key store file really has (PKCS#12 or JKS), read from its content. */
+  private static String storeType(Path file) throws IOException, GeneralSecurityException {
+    return KeyStore.getInstance(file.toFile(), (char[]) null).getType();
+  }
+
+  private static char[] password(char @Nullable [] password) {
+    return password == null ? new char[0] : password.clone();
+  }
+
+  @Override
+  public String toString() {
+    return "RedisTls[verification=" + verification
+        + (trustCertificates != null ? ", trustCertificates=" + trustCertificates : "")
+        + (trustStore != null ? ", trustStore=" + trustStore : "")
+        + (keyStore != null ? ", keyStore=" + keyStore : "") + "]";
+  }
+
+  /** Builds {@link RedisTls}; {@link #build()} leaves the builder unchanged. */
+  public static final class Builder {
+    private @Nullable Path trustCertificates;
+    private @Nullable Path trustStore;
+    private char @Nullable [] trustStorePassword;
+    private @Nullable Path keyStore;
+    private char @Nullable [] keyStorePassword;
+    private Verification verification = Verification.FULL;
+
+    private Builder() {}
+
+    /** Trust the certificate authorities in this PEM file (e.g. Redis' {@code ca.crt}). */
+    public Builder trustCertificates(Path pemFile) {
+      this.trustCertificates = readable("trustCertificates", pemFile);
+      this.trustStore = null;
+      return this;
+    }
+
+    /** Trust the certificates in this PKCS#12 or JKS file instead of the JVM's defaults. */
+    public Builder trustStore(Path file, char @Nullable [] password) {
+      this.trustStore = readable("trustStore", file);
+      this.trustStorePassword = password == null ? null : password.clone();
+      this.trustCertificates = null;
+      return this;
+    }
+
+    /**
+     * Present the client certificate (and key) in this PKCS#12 or JKS file, for servers started
+     * with {@code tls-auth-clients yes}. A PEM pair converts with {@code openssl pkcs12 -export}.
+     */
+    public Builder keyStore(Path file, char @Nullable [] password) {
+      this.keyStore = readable("keyStore", file);
+      this.keyStorePassword = password == null ? null : password.clone();
+      return this;
+    }
+
+    /** How strictly the server is checked. Default {@link Verification#FULL}. */
+    public Builder verification(Verification verification) {
+      this.verification = Objects.requireNonNull(verification, "verification");
+      return this;
+    }
+
+    /** The settings; files are read when a client is built from them. */
+    public RedisTls build() {
+      return new RedisTls(this);
+    }
+
+    private static Path readable(String name, Path file) {
+      Objects.requireNonNull(file, name);
+      if (!Files.isReadable(file)) {
+        throw new IllegalArgumentException(name + " file " + file + " does not exist or is not readable");
+      }
+      return file;
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package com.snapasset.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.snapasset.JobId;
+import com.snapasset.QueueException;
+import com.snapasset.spi.JobQueue;
+import com.snapasset.spi.JobQueueContract;
+import com.snapasset.spi.queue.NewJob;
+import com.snapasset.spi.BaseImageCache;
+import com.snapasset.spi.BaseImageCacheContract;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.time.Clock;
+import java.util.UUID;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The queue and the cache over TLS to a real {@code redis-server} that demands a client
+ * certificate and a password, with certificates made in the test: both contracts, then what each
+ * verification setting accepts and refuses, and that the password shows up nowhere.
+ */
+class RedisTlsTest extends JobQueueContract {
+  private static final String PASSWORD = "tls-s3cret-pw";
+  private static Path dir;
+  private static TestCertificates certs;
+  private static RedisTestServer server;
+  private static int tlsPort;
+
+  @BeforeAll
+  static void startTlsServer() throws Exception {
+    RedisServerVersion.requireRedis7("Redis TLS tests");
+    dir = Files.createTempDirectory("snapasset-tls-");
+    certs = TestCertificates.generate(dir);
+    tlsPort = RedisTestServer.freePort();
+    server = RedisTestServer.start(false, "--tls-port", Integer.toString(tlsPort),
+        "--tls-cert-file", certs.serverCertPem.toString(), "--tls-key-file", certs.serverKeyPem.toString(),
+        "--tls-ca-cert-file", certs.caPem.toString(), "--tls-auth-clients", "yes", "--requirepass", PASSWORD);
+  }
+
+  @AfterAll
+  static void stopTlsServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    if (dir != null) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  private static String url(String host) {
+    return "rediss://:" + PASSWORD + "@" + host + ":" + tlsPort;
+  }
+
+  /** Trusts the test CA (PEM), presents the client certificate, verifies fully. */
+  private static RedisTls fullTls() {
+    return RedisTls.builder().trustCertificates(certs.caPem)
+        .keyStore(certs.clientP12, TestCertificates.PASSWORD).build();
+  }
+
+  @Override
+  protected JobQueue createQueue(Clock clock) {
+    return RedisJobQueue.builder().url(url("127.0.0.1")).tls(fullTls())
+        .queueName("tls-" + UUID.randomUUID()).clock(clock).build();
+  }
+
+  @Nested
+  class Cache extends BaseImageCacheContract {
+    private RedisBaseImageCache shared;
+
+    @Override
+    protected BaseImageCache createCache() {
+      if (shared == null) {
+        // A PKCS#12 trust store this time.
+        shared = RedisBaseImageCache.builder().url(url("127.0.0.1")).tls(RedisTls.builder()
+            .trustStore(certs.caP12, TestCertificates.PASSWORD)
+            .keyStore(certs.clientP12, TestCertificates.PASSWORD).build()).build();
+      }
+      return shared;
+    }
+  }
+
+  @Test
+  void withoutAClientCertificateTheServerRefuses() {
+    RedisTls noClientCert = RedisTls.builder().trustCertificates(certs.caPem).build();
+    assertRefused(noClientCert, "127.0.0.1", null);
+  }
+
+  @Test
+  void anUntrustedServerIsRefused() {
+    // The JVM's default trust store does not know the test CA.
+    RedisTls defaults = RedisTls.builder().keyStore(certs.clientP12, TestCertificates.PASSWORD).build();
+    assertRefused(defaults, "127.0.0.1", CertificateException.class);
+  }
+
+  @Test
+  void fullVerificationRefusesAHostTheCertificateDoesNotName() {
+    // The certificate names redis.test and 127.0.0.1, not localhost.
+    assertRefused(fullTls(), "localhost", CertificateException.class);
+    RedisTls caOnly = RedisTls.builder().trustCertificates(certs.caPem)
+        .keyStore(certs.clientP12, TestCertificates.PASSWORD).verification(RedisTls.Verification.CA).build();
+    assertWorks(caOnly, "localhost");
+  }
+
+  @Test
+  void noVerificationAcceptsAnyServer() {
+    RedisTls none = RedisTls.builder().keyStore(certs.clientP12, TestCertificates.PASSWORD)
+        .verification(RedisTls.Verification.NONE).build();
+    assertWorks(none, "localhost");
+  }
+
+  @Test
+  void aWrongPasswordFailsWithoutShowingIt() {
+    String wrong = "not-the-pw-42";
+    try (RedisJobQueue q = RedisJobQueue.builder().url("rediss://:" + wrong + "@127.0.0.1:" + tlsPort)
+        .tls(fullTls()).queueName("auth").build()) {
+      assertThatThrownBy(q::stats).isInstanceOf(QueueException.class)
+          .satisfies(e -> assertThat(chain(e)).doesNotContain(wrong).doesNotContain(PASSWORD));
+    }
+  }
+
+  @Test
+  void thePasswordAppearsInNoDescription() {
+    try (RedisJobQueue q = RedisJobQueue.builder().url(url("127.0.0.1")).tls(fullTls()).queueName("desc").build()) {
+      assertThat(q.toString()).doesNotContain(PASSWORD);
+      assertThat(RedisEndpoint.parse(url("127.0.0.1")).toString())
+          .isEqualTo("rediss://127.0.0.1:" + tlsPort).doesNotContain(PASSWORD);
+      assertThat(fullTls().toString()).doesNotContain(new String(TestCertificates.PASSWORD));
+    }
+  }
+
+  @Test
+  void tlsSettingsNeedATlsUrl() {
+    assertThatThrownBy(() -> RedisJobQueue.builder().url("redis://127.0.0.1:" + server.port()).tls(fullTls()).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rediss://");
+    try (redis.clients.jedis.RedisClient own = redis.clients.jedis.RedisClient.create("127.0.0.1", server.port())) {
+      assertThatThrownBy(() -> RedisBaseImageCache.builder().client(own).tls(fullTls()).build())
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("tls(..)");
+    }
+  }
+
+  private static void assertWorks(RedisTls tls, String host) {
+    try (RedisJobQueue q = RedisJobQueue.builder().url(url(host)).tls(tls).queueName("works-" + UUID.randomUUID())
+        .build()) {
+      q.add(new NewJob(JobId.of("a"), "p", 0, 1, -1, -1));
+      assertThat(q.stats().waiting()).isEqualTo(1);
+    }
+  }
+
+  private static void assertRefused(RedisTls tls, String host, Class<? extends Throwable> rootCause) {
+    try (RedisBaseImageCache c = RedisBaseImageCache.builder().url(url(host)).tls(tls).build()) {
+      ThrowingCallable get = () -> c.get("k");
+      assertThatThrownBy(get).isInstanceOf(com.snapasset.StorageException.class)
+          .satisfies(e -> assertThat(chain(e)).doesNotContain(PASSWORD))
+          .satisfies(e -> {
+            if (rootCause != null) {
+              assertThat(hasCause(e, rootCause)).as("caused by %s: %s", rootCause.getSimpleName(), chain(e)).isTrue();
+            }
+          });
+    }
+  }
+
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String chain(Throwable e) {
+    StringBuilder s = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      s.append(t).append(" <- ");
+    }
+    return s.toString();
+  }
+}

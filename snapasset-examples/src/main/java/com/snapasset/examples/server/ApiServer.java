@@ -104,9 +104,10 @@ public final class ApiServer implements AutoCloseable {
       }
     });
     app.before("/api/*", ctx -> ctx.attribute(CALLER, keys.identify(apiKey(ctx))));
-    new JobRoutes(routes, limiter, new PendingJobLimit(b.maxPendingJobs, generator)).register(app);
+    PendingJobLimit pending = new PendingJobLimit(b.maxPendingJobs, generator);
+    new JobRoutes(routes, limiter, pending).register(app);
     new QueueRoutes(routes).register(app);
-    new RenderRoutes(routes).register(app);
+    new RenderRoutes(routes, limiter, pending).register(app);
     if (b.prometheus != null) {
       PrometheusMeterRegistry prometheus = b.prometheus;
       app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")

@@ -113,9 +113,10 @@ public final class ApiServer implements AutoCloseable {
         ctx.attribute(CALLER, keys.identify(apiKey(ctx)));
       }
     });
-    new JobRoutes(routes, limiter, new PendingJobLimit(b.maxPendingJobs, generator)).register(app);
+    PendingJobLimit pending = new PendingJobLimit(b.maxPendingJobs, generator);
+    new JobRoutes(routes, limiter, pending).register(app);
     new QueueRoutes(routes).register(app);
-    new RenderRoutes(routes).register(app);
+    new RenderRoutes(routes, limiter, pending).register(app);
     new CompatRoutes(routes).register(app);
     if (b.prometheus != null) {
       PrometheusMeterRegistry prometheus = b.prometheus;

@@ -27,7 +27,9 @@ import java.util.Map;
  * JSON body {@code {"imageUrl": "https://...", "platforms": [...], "userId": ..., "options":
  * {"format": ...}}}; the URL is fetched by the worker under the generator's {@code
  * SourceFetchPolicy} (public https addresses only by default). The upload's declared length is
- * checked before a byte is read; uploads without a length are refused.
+ * checked before a byte is read; uploads without a length are refused. A render job counts against
+ * the same per-user rate limit, unfinished-job cap and queue back-pressure as {@code POST
+ * /api/jobs}.
  */
 final class RenderRoutes {
   /** The largest upload accepted. */
@@ -35,10 +37,14 @@ final class RenderRoutes {
 
   private final AssetGenerator generator;
   private final RouteContext server;
+  private final JobRateLimiter limiter;
+  private final PendingJobLimit pending;
 
-  RenderRoutes(RouteContext server) {
+  RenderRoutes(RouteContext server, JobRateLimiter limiter, PendingJobLimit pending) {
     this.server = server;
     this.generator = server.generator();
+    this.limiter = limiter;
+    this.pending = pending;
   }
 
   void register(Javalin app) {
@@ -57,13 +63,36 @@ final class RenderRoutes {
       throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
           "send multipart/form-data with an 'image' file, or application/json with an 'imageUrl'");
     }
-    JobId id = generator.submit(request);
+    checkBackPressure();
+    if (limiter.enabled()) {
+      JobRateLimiter.Decision d = limiter.acquire(request.userId());
+      if (!d.allowed()) {
+        throw new ApiException(ErrorCode.RATE_LIMIT_EXCEEDED,
+            "user " + request.userId() + " may create " + d.limit() + " jobs per " + limiter.window().toSeconds()
+                + " s; try again in " + d.resetSeconds() + " s",
+            List.of(), Map.of("Retry-After", Long.toString(d.resetSeconds())));
+      }
+    }
+    JobId id = pending.submit(request.userId(), () -> generator.submit(request));
     ctx.header("Location", "/api/jobs/" + id.value());
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("jobId", id.value());
     answer.put("status", "queued");
     answer.put("source", type.startsWith("multipart/") ? "upload" : "url");
     ctx.status(201).json(answer);
+  }
+
+  private void checkBackPressure() {
+    long critical = server.criticalQueueDepth();
+    if (critical > 0) {
+      var stats = generator.stats();
+      long backlog = stats.waiting() + stats.delayed();
+      if (backlog >= critical) {
+        throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
+            "the queue holds " + backlog + " jobs waiting (critical depth " + critical + "); try again later",
+            List.of(), Map.of("Retry-After", Long.toString(server.retryAfter().toSeconds())));
+      }
+    }
   }
 
   private GenerationRequest fromUpload(Context ctx, ApiKeys.Caller caller) throws IOException {

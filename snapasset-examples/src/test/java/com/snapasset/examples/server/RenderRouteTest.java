@@ -127,6 +127,19 @@ class RenderRouteTest {
   }
 
   @Test
+  void renderJobsCountAgainstTheSameRateLimitAsOtherJobs(@TempDir Path other) throws IOException {
+    try (TestServer limited = new TestServer(other, b -> b.jobRateLimit(1, Duration.ofHours(1)))) {
+      String body = "{\"userId\":\"bob\",\"imageUrl\":\"https://images.invalid/a.png\",\"platforms\":[\"instagram-post\"]}";
+      HttpResponse<String> first = limited.post("/api/render", body);
+      HttpResponse<String> second = limited.post("/api/render", body);
+
+      assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+      assertThat(second.statusCode()).isEqualTo(429);
+      assertThat(second.headers().firstValue("Retry-After")).isPresent();
+    }
+  }
+
+  @Test
   void otherMediaTypesAreRefused() {
     HttpResponse<String> r = t.send(t.request("/api/render").header("Content-Type", "text/plain")
         .POST(HttpRequest.BodyPublishers.ofString("hello")).build());

@@ -123,6 +123,7 @@ public record GenerationRequest(
   /** Letters and symbols that render as blank: Hangul fillers, the braille blank, the Mongolian vowel separator. */
   private static final Set<Integer> INVISIBLE = Set.of(0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x180E);
 
+  /**
    * A request that generates its image: no source image.
    *
    * @param userId whose generation it is

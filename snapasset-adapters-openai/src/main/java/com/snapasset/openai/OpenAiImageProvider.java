@@ -649,6 +649,7 @@ public final class OpenAiImageProvider implements ImageProvider, AutoCloseable {
       return this;
     }
 
+    /**
      * The price table for cost accounting; default {@link OpenAiPrices#defaults()}.
      *
      * @param prices the price table

@@ -511,6 +511,7 @@ public final class RedisJobQueue implements JobQueue {
       return this;
     }
 
+    /**
      * The queue's name: 1-100 of {@code A-Z a-z 0-9 . _ -}. Default {@code snapasset}.
      *
      * @param queueName the name

@@ -35,6 +35,7 @@ public interface ImageProviderFactory {
    */
   default void validate(ImageOptions options) {}
 
+  /**
    * Among several factories that answer, the highest priority wins.
    *
    * @return the priority; default 0

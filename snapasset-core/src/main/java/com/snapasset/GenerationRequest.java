@@ -62,7 +62,7 @@ public record GenerationRequest(
       problems.add(RequestProblem.of("prompt", "prompt is empty: describe the image to generate, or give a source image"));
     } else if (prompt.length() > MAX_PROMPT_LENGTH) {
       problems.add(RequestProblem.of("prompt", "prompt has " + prompt.length() + " characters: use at most " + MAX_PROMPT_LENGTH));
-    } else {
+    } else if (source == null || !prompt.isBlank()) { // with a source image the prompt is optional
       promptProblem(prompt).ifPresent(m -> problems.add(RequestProblem.of("prompt", m)));
     }
     if (platforms == null || platforms.isEmpty()) {

@@ -49,6 +49,11 @@ final class Guarded {
       }
 
       @Override
+      public String cacheVariant(ImagePrompt prompt) {
+        return delegate.cacheVariant(prompt);
+      }
+
+      @Override
       public void validate(ImageOptions options) {
         delegate.validate(options);
       }

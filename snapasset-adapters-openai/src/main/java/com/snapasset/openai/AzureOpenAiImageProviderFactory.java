@@ -1,5 +1,6 @@
 package com.snapasset.openai;
 
+import com.snapasset.ImageOptions;
 import com.snapasset.spi.ImageProvider;
 import com.snapasset.spi.ImageProviderFactory;
 import java.util.Map;
@@ -20,6 +21,12 @@ public final class AzureOpenAiImageProviderFactory implements ImageProviderFacto
   @Override
   public Optional<ImageProvider> fromEnvironment(Map<String, String> environment) {
     return OpenAiImageProvider.azureFromEnvironment(environment).map(p -> p);
+  }
+
+  /** OpenAI's rules per model: Azure deployments serve the same models. */
+  @Override
+  public void validate(ImageOptions options) {
+    OpenAiModel.check(options);
   }
 
   /**

@@ -85,7 +85,7 @@ final class ProviderErrors {
     }
     if (status == 429) {
       return ProviderException.rateLimited(
-          "OpenAI is rate-limiting (HTTP 429): " + message, null, retryAfter(e.headers()));
+          label + " is rate-limiting (HTTP 429): " + message, null, retryAfter(e.headers()));
     }
     if (status == 408 || status == 409 || status >= 500) {
       return ProviderException.retryable(

@@ -216,7 +216,7 @@ class AzureOpenAiImageProviderTest {
 
     assertThat(millis.isRetryable()).isTrue();
     assertThat(millis.retryAfter()).contains(Duration.ofMillis(2500));
-    assertThat(millis).hasMessageContaining("Azure OpenAI is unavailable or rate-limiting (HTTP 429)");
+    assertThat(millis).hasMessageContaining("Azure OpenAI is rate-limiting (HTTP 429)");
     assertThat(seconds.retryAfter()).contains(Duration.ofSeconds(12));
     assertThat(unavailable.isRetryable()).isTrue();
     assertThat(unavailable.retryAfter()).isEmpty();

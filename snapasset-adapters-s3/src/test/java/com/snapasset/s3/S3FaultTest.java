@@ -11,6 +11,7 @@ import com.snapasset.Job;
 import com.snapasset.JobId;
 import com.snapasset.JobOptions;
 import com.snapasset.JobState;
+import com.snapasset.OutagePolicy;
 import com.snapasset.StorageException;
 import com.snapasset.WorkerOptions;
 import com.snapasset.embedded.InMemoryJobQueue;
@@ -104,6 +105,9 @@ class S3FaultTest {
                 .jobQueue(queue)
                 .imageProvider(new ScriptedImageProvider())
                 .assetStorage(storage)
+                // This test is about attempt counting and rollback: with outage handling on, a
+                // storage fault would be retried for free (covered by core's engine tests).
+                .outagePolicy(OutagePolicy.disabled())
                 .build()) {
       generator.startWorker(WorkerOptions.defaults());
       GenerationRequest request =

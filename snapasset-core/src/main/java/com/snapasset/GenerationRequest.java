@@ -34,44 +34,41 @@ public record GenerationRequest(
   private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
   public GenerationRequest {
-    List<String> problems = new ArrayList<>();
+    List<RequestProblem> problems = new ArrayList<>();
     if (userId == null || !USER_ID.matcher(userId).matches() || userId.equals(".") || userId.equals("..")) {
-      problems.add(
-          "userId '" + abbreviate(userId) + "' is not valid: use 1-128 characters of A-Z a-z 0-9 . _ -");
+      problems.add(RequestProblem.of("userId", "userId '" + abbreviate(userId) + "' is not valid: use 1-128 characters of A-Z a-z 0-9 . _ -"));
     }
     if (prompt == null || prompt.isBlank()) {
-      problems.add("prompt is empty: describe the image to generate");
+      problems.add(RequestProblem.of("prompt", "prompt is empty: describe the image to generate"));
     } else if (prompt.length() > MAX_PROMPT_LENGTH) {
-      problems.add(
-          "prompt has " + prompt.length() + " characters: use at most " + MAX_PROMPT_LENGTH);
+      problems.add(RequestProblem.of("prompt", "prompt has " + prompt.length() + " characters: use at most " + MAX_PROMPT_LENGTH));
     }
     if (platforms == null || platforms.isEmpty()) {
-      problems.add("platforms is empty: name 1-" + MAX_PLATFORMS + " platforms");
+      problems.add(RequestProblem.of("platforms", "platforms is empty: name 1-" + MAX_PLATFORMS + " platforms"));
     } else {
       if (platforms.size() > MAX_PLATFORMS) {
-        problems.add(
-            "platforms has " + platforms.size() + " entries: use at most " + MAX_PLATFORMS);
+        problems.add(RequestProblem.of("platforms", "platforms has " + platforms.size() + " entries: use at most " + MAX_PLATFORMS));
       }
       Set<String> seen = new HashSet<>();
       for (String p : platforms) {
         if (p == null || p.isBlank()) {
-          problems.add("platforms contains a blank entry");
+          problems.add(RequestProblem.of("platforms", "platforms contains a blank entry"));
         } else if (!seen.add(p)) {
-          problems.add("platform '" + p + "' is listed twice");
+          problems.add(RequestProblem.of("platforms", "platform '" + p + "' is listed twice"));
         }
       }
     }
     if (image == null) {
-      problems.add("image options are missing");
+      problems.add(RequestProblem.of("image", "image options are missing"));
     }
     if (output == null) {
-      problems.add("output options are missing");
+      problems.add(RequestProblem.of("output", "output options are missing"));
     }
     if (job == null) {
-      problems.add("job options are missing");
+      problems.add(RequestProblem.of("job", "job options are missing"));
     }
     if (!problems.isEmpty()) {
-      throw new InvalidRequestException(problems);
+      throw InvalidRequestException.of(problems);
     }
     platforms = List.copyOf(platforms);
   }
@@ -149,6 +146,16 @@ public record GenerationRequest(
 
     public GenerationRequest build() {
       return new GenerationRequest(userId, prompt, platforms, image, output, job);
+    }
+
+    /** The platform ids set so far, for {@link AssetGenerator#validate(Builder)}. */
+    List<String> draftPlatforms() {
+      return platforms.stream().filter(Objects::nonNull).toList();
+    }
+
+    /** The image options set so far, for {@link AssetGenerator#validate(Builder)}. */
+    ImageOptions draftImage() {
+      return image;
     }
   }
 }

@@ -9,20 +9,35 @@ import java.util.List;
 public final class InvalidRequestException extends SnapAssetException {
   private static final long serialVersionUID = 1L;
 
-  private final List<String> problems;
+  private final List<RequestProblem> details;
 
+  /** Problems not tied to one field (their {@link RequestProblem#field()} is {@code request}). */
   public InvalidRequestException(List<String> problems) {
-    super(format(problems), null, false);
-    this.problems = List.copyOf(problems);
+    this(problems.stream().map(m -> RequestProblem.of(RequestProblem.REQUEST, m)).toList(), true);
   }
 
   public InvalidRequestException(String problem) {
     this(List.of(problem));
   }
 
+  private InvalidRequestException(List<RequestProblem> details, boolean structured) {
+    super(format(details.stream().map(RequestProblem::message).toList()), null, false);
+    this.details = List.copyOf(details);
+  }
+
+  /** An exception carrying {@code problems}, each naming its field. */
+  public static InvalidRequestException of(List<RequestProblem> problems) {
+    return new InvalidRequestException(problems, true);
+  }
+
   /** Every problem found, one sentence each. Never empty. */
   public List<String> problems() {
-    return problems;
+    return details.stream().map(RequestProblem::message).toList();
+  }
+
+  /** Every problem found, with the field each concerns. Never empty. */
+  public List<RequestProblem> details() {
+    return details;
   }
 
   private static String format(List<String> problems) {

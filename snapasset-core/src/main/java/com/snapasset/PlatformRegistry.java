@@ -65,6 +65,22 @@ public final class PlatformRegistry {
     return Optional.empty();
   }
 
+  /**
+   * Why {@code idOrSize} does not {@linkplain #resolve(String) resolve}, as one sentence saying what
+   * is accepted; empty when it resolves.
+   */
+  public Optional<String> problemWith(String idOrSize) {
+    if (resolve(idOrSize).isPresent()) {
+      return Optional.empty();
+    }
+    if (CUSTOM.matcher(idOrSize).matches()) {
+      return Optional.of("custom size '" + idOrSize + "' is out of range: use " + Platform.MIN_SIDE + "-"
+          + Platform.MAX_SIDE + " px a side, e.g. 1080x1350");
+    }
+    return Optional.of("platform '" + idOrSize + "' is not known: use one of " + ids()
+        + " or a custom size WIDTHxHEIGHT");
+  }
+
   /** Every registered platform, presets first, in registration order. */
   public List<Platform> all() {
     return List.copyOf(byId.values());

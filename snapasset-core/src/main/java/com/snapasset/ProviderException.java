@@ -20,9 +20,17 @@ public final class ProviderException extends SnapAssetException {
     this.retryAfter = retryAfter;
   }
 
-  /** A failure that may go away: rate limit, 5xx, connection error, timeout. */
+  /** A failure that may go away: 5xx, connection error, timeout. */
+  public static ProviderException retryable(String message, @Nullable Throwable cause) {
+    return new ProviderException(message, cause, true, null);
+  }
+
+  /**
+   * A failure that may go away, with the delay the provider asked for (a rate limit's
+   * Retry-After), when it gave one. Arguments in the order of {@link StorageException#retryable}.
+   */
   public static ProviderException retryable(
-      String message, @Nullable Duration retryAfter, @Nullable Throwable cause) {
+      String message, @Nullable Throwable cause, @Nullable Duration retryAfter) {
     return new ProviderException(message, cause, true, retryAfter);
   }
 

@@ -3,7 +3,7 @@ package com.snapasset;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Asset storage, result cache or catalog failed. Retryable for throttling, server errors,
+ * Asset storage, base-image cache or catalog failed. Retryable for throttling, server errors,
  * timeouts and lost connections; permanent for refused access, a missing bucket or an invalid key.
  * Messages name the bucket and key involved, never credentials.
  */

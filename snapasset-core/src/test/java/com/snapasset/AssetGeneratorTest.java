@@ -125,6 +125,32 @@ class AssetGeneratorTest {
   }
 
   @Test
+  void validateReturnsTheProblemsSubmitAndGenerateThrowEachNamingItsField() {
+    AssetGenerator g = generator();
+    GenerationRequest request = GenerationRequest.of("u", "fine", List.of("instagram-post", "myspace-banner", "9x9"));
+
+    List<RequestProblem> problems = g.validate(request);
+
+    assertThat(problems).extracting(RequestProblem::field).containsExactly("platforms", "platforms");
+    assertThat(problems.get(0).message()).contains("myspace-banner");
+    assertThat(g.validate(GenerationRequest.of("u", "fine", List.of("instagram-post", "800x600")))).isEmpty();
+    assertThatThrownBy(() -> g.submit(request)).isInstanceOfSatisfying(InvalidRequestException.class,
+        e -> assertThat(e.details()).isEqualTo(problems));
+    assertThatThrownBy(() -> g.generate(request)).isInstanceOfSatisfying(InvalidRequestException.class,
+        e -> assertThat(e.details()).isEqualTo(problems));
+    assertThat(provider.calls()).isZero();
+  }
+
+  @Test
+  void aRequestTagsTheProblemsItFindsAloneWithTheirFields() {
+    assertThatThrownBy(() -> GenerationRequest.of("bad user", " ", List.of("a", "a")))
+        .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+          assertThat(e.details()).extracting(RequestProblem::field).containsExactly("userId", "prompt", "platforms");
+          assertThat(e.problems()).hasSize(3);
+        });
+  }
+
+  @Test
   void aJobIdThatExistsIsNotAddedTwice() {
     AssetGenerator g = generator();
     GenerationRequest request = GenerationRequest.builder().userId("u").prompt("p").platforms("instagram-post")

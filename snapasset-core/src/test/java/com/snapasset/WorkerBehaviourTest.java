@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.snapasset.embedded.InMemoryAssetStorage;
 import com.snapasset.embedded.InMemoryJobQueue;
-import com.snapasset.spi.ClaimRequest;
-import com.snapasset.spi.QueuedJob;
+import com.snapasset.spi.queue.ClaimRequest;
+import com.snapasset.spi.queue.QueuedJob;
 import com.snapasset.testing.Await;
 import com.snapasset.testing.MutableClock;
 import com.snapasset.testing.ScriptedImageProvider;
@@ -79,7 +79,7 @@ class WorkerBehaviourTest {
 
   @Test
   void theProvidersRetryAfterIsHonouredWhenLongerThanTheBackoff() {
-    provider.failNext(ProviderException.retryable("429 rate limited", Duration.ofSeconds(30), null));
+    provider.failNext(ProviderException.retryable("429 rate limited", null, Duration.ofSeconds(30)));
     generator.startWorker(WorkerOptions.defaults());
     Instant submittedAt = clock.instant();
 

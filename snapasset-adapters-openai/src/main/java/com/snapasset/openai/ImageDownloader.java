@@ -60,10 +60,10 @@ final class ImageDownloader implements AutoCloseable {
       return readCapped(body.source(), shown);
     } catch (InterruptedIOException timeout) {
       throw ProviderException.retryable(
-          "downloading the image from " + shown + " timed out", null, timeout);
+          "downloading the image from " + shown + " timed out", timeout, null);
     } catch (IOException e) {
       throw ProviderException.retryable(
-          "downloading the image from " + shown + " failed: " + e.getMessage(), null, e);
+          "downloading the image from " + shown + " failed: " + e.getMessage(), e, null);
     }
   }
 

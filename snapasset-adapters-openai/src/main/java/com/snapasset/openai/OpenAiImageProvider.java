@@ -7,6 +7,7 @@ import com.openai.errors.OpenAIException;
 import com.openai.models.images.Image;
 import com.openai.models.images.ImageGenerateParams;
 import com.openai.models.images.ImagesResponse;
+import com.snapasset.ConfigurationException;
 import com.snapasset.ImageOptions;
 import com.snapasset.InvalidRequestException;
 import com.snapasset.ProviderException;
@@ -114,7 +115,7 @@ public final class OpenAiImageProvider implements ImageProvider, AutoCloseable {
    * unset or blank. Reads {@code OPENAI_API_KEY}, {@code OPENAI_BASE_URL}, {@code OPENAI_ORG_ID},
    * {@code OPENAI_PROJECT_ID} and {@code SNAPASSET_OPENAI_TIMEOUT_SECONDS}.
    *
-   * @throws InvalidRequestException when a variable is set but invalid (the message never quotes
+   * @throws ConfigurationException when a variable is set but invalid (the message never quotes
    *     the key)
    */
   public static Optional<OpenAiImageProvider> fromEnvironment(Map<String, String> environment) {
@@ -133,7 +134,7 @@ public final class OpenAiImageProvider implements ImageProvider, AutoCloseable {
       apply(problems, () -> b.timeout(Duration.ofSeconds(Long.parseLong(seconds.trim()))));
     }
     if (!problems.isEmpty()) {
-      throw new InvalidRequestException(problems);
+      throw new ConfigurationException(problems);
     }
     return Optional.of(b.build());
   }

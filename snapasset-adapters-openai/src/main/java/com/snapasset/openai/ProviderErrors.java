@@ -70,8 +70,8 @@ final class ProviderErrors {
     if (status == 408 || status == 409 || status == 429 || status >= 500) {
       return ProviderException.retryable(
           "OpenAI is unavailable or rate-limiting (HTTP " + status + "): " + message,
-          retryAfter(e.headers()),
-          null);
+          null,
+          retryAfter(e.headers()));
     }
     return ProviderException.permanent(
         "OpenAI rejected the request (HTTP " + status + (code.isEmpty() ? "" : ", " + code)

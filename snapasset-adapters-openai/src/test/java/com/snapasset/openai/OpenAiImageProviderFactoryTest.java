@@ -2,8 +2,8 @@ package com.snapasset.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.snapasset.ConfigurationException;
 import com.snapasset.ImageOptions;
-import com.snapasset.InvalidRequestException;
 import com.snapasset.spi.ImagePrompt;
 import com.snapasset.spi.ImageProvider;
 import com.snapasset.spi.ImageProviderFactory;
@@ -73,8 +73,8 @@ class OpenAiImageProviderFactoryTest {
             "OPENAI_BASE_URL", "ftp://example/v1",
             "SNAPASSET_OPENAI_TIMEOUT_SECONDS", "0");
 
-    InvalidRequestException e =
-        watch.thrown(InvalidRequestException.class, () -> new OpenAiImageProviderFactory().fromEnvironment(env));
+    ConfigurationException e =
+        watch.thrown(ConfigurationException.class, () -> new OpenAiImageProviderFactory().fromEnvironment(env));
 
     assertThat(e.problems()).hasSize(2);
     assertThat(e.getMessage()).contains("baseUrl must be an absolute http(s) URL").contains("timeout must be between");

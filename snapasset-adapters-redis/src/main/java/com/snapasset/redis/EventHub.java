@@ -1,11 +1,11 @@
 package com.snapasset.redis;
 
 import com.snapasset.JobId;
-import com.snapasset.spi.QueueEvent;
-import com.snapasset.spi.QueueEventListener;
-import com.snapasset.spi.Subscription;
+import com.snapasset.spi.Listeners;
+import com.snapasset.spi.queue.QueueEvent;
+import com.snapasset.spi.queue.QueueEventListener;
+import com.snapasset.spi.queue.Subscription;
 import java.time.Duration;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +28,7 @@ final class EventHub implements AutoCloseable {
   private final UnifiedJedis redis;
   private final String channel;
   private final String queueName;
-  private final CopyOnWriteArrayList<QueueEventListener> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners<QueueEventListener> listeners;
   private final Object lock = new Object();
   private @Nullable Thread thread;
   private volatile @Nullable JedisPubSub pubSub;
@@ -39,6 +39,7 @@ final class EventHub implements AutoCloseable {
     this.redis = redis;
     this.channel = channel;
     this.queueName = queueName;
+    this.listeners = new Listeners<>("Redis job queue '" + queueName + "' event listener");
   }
 
   /** Returns once the channel is subscribed, so no event published after it returns is missed. */
@@ -102,13 +103,7 @@ final class EventHub implements AutoCloseable {
       if (event == null) {
         return;
       }
-      for (QueueEventListener l : listeners) {
-        try {
-          l.onEvent(event);
-        } catch (RuntimeException e) {
-          log.warn("Redis job queue '{}': event listener threw on {}", queueName, event.type(), e);
-        }
-      }
+      listeners.each(l -> l.onEvent(event));
     }
   }
 

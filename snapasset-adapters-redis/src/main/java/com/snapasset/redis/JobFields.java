@@ -2,7 +2,7 @@ package com.snapasset.redis;
 
 import com.snapasset.JobId;
 import com.snapasset.JobState;
-import com.snapasset.spi.QueuedJob;
+import com.snapasset.spi.queue.QueuedJob;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;

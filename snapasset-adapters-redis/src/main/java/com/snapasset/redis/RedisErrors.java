@@ -20,7 +20,7 @@ final class RedisErrors {
    * wrong-type keys will not.
    */
   static StorageException cache(String key, String operation, JedisException e) {
-    String message = "Redis result cache: " + operation + " of key '" + key + "' failed: " + describe(e);
+    String message = "Redis base-image cache: " + operation + " of key '" + key + "' failed: " + describe(e);
     return isRetryable(e)
         ? StorageException.retryable(message, e)
         : StorageException.permanent(message, e);

@@ -13,7 +13,7 @@ class BuildersTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("redis://")
         .hasMessageNotContaining("hunter2");
-    assertThatThrownBy(() -> RedisResultCache.builder().url("redis://:hunter2@exa mple.com"))
+    assertThatThrownBy(() -> RedisBaseImageCache.builder().url("redis://:hunter2@exa mple.com"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("url")
         .hasMessageNotContaining("hunter2");
@@ -33,7 +33,7 @@ class BuildersTest {
   void buildNeedsAUrlOrAClient() {
     assertThatThrownBy(() -> RedisJobQueue.builder().build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("url");
-    assertThatThrownBy(() -> RedisResultCache.builder().build())
+    assertThatThrownBy(() -> RedisBaseImageCache.builder().build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("url");
   }
 }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.snapasset.JobId;
 import com.snapasset.JobState;
-import com.snapasset.spi.ClaimRequest;
-import com.snapasset.spi.LockStatus;
-import com.snapasset.spi.NewJob;
-import com.snapasset.spi.QueuedJob;
+import com.snapasset.spi.queue.ClaimRequest;
+import com.snapasset.spi.queue.LockStatus;
+import com.snapasset.spi.queue.NewJob;
+import com.snapasset.spi.queue.QueuedJob;
 import com.snapasset.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import com.snapasset.Job;
 import com.snapasset.JobId;
 import com.snapasset.JobState;
 import com.snapasset.QueueStats;
-import com.snapasset.spi.QueuedJob;
+import com.snapasset.spi.queue.QueuedJob;
 import com.snapasset.testing.Await;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;

@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * }</pre>
  *
  * <p>Files are written with the Content-Type and Cache-Control the caller gives (an empty
- * Cache-Control means {@link #IMMUTABLE_FOR_A_YEAR}); files at or above the multipart threshold go
+ * Cache-Control means {@link AssetStorage#IMMUTABLE}); files at or above the multipart threshold go
  * up in parts. URLs are, in order of preference: under a configured public base URL (a CDN or
  * bucket website), presigned GET URLs with a set lifetime, or the plain object URL of the bucket.
  *
@@ -57,8 +57,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3AssetStorage implements AssetStorage, AutoCloseable {
 
-  /** The Cache-Control for generated files, whose keys never get new content: a year, immutable. */
-  public static final String IMMUTABLE_FOR_A_YEAR = "public, max-age=31536000, immutable";
 
   /** S3's smallest part (all parts but the last must be at least this big). */
   static final long MIN_PART_SIZE = 5L * 1024 * 1024;
@@ -138,7 +136,7 @@ public final class S3AssetStorage implements AssetStorage, AutoCloseable {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(contentType, "contentType");
     String cache = Objects.requireNonNull(cacheControl, "cacheControl").isBlank()
-        ? IMMUTABLE_FOR_A_YEAR
+        ? IMMUTABLE
         : cacheControl;
     try {
       if (data.length >= multipartThreshold) {

@@ -4,17 +4,18 @@ import com.snapasset.JobId;
 import com.snapasset.JobState;
 import com.snapasset.QueueStats;
 import com.snapasset.RateLimit;
-import com.snapasset.spi.AddResult;
-import com.snapasset.spi.Claim;
-import com.snapasset.spi.ClaimRequest;
 import com.snapasset.spi.JobQueue;
-import com.snapasset.spi.LockStatus;
-import com.snapasset.spi.NewJob;
-import com.snapasset.spi.QueueEvent;
-import com.snapasset.spi.QueueEventListener;
-import com.snapasset.spi.QueuedJob;
-import com.snapasset.spi.Subscription;
-import com.snapasset.spi.SweepResult;
+import com.snapasset.spi.Listeners;
+import com.snapasset.spi.queue.AddResult;
+import com.snapasset.spi.queue.Claim;
+import com.snapasset.spi.queue.ClaimRequest;
+import com.snapasset.spi.queue.LockStatus;
+import com.snapasset.spi.queue.NewJob;
+import com.snapasset.spi.queue.QueueEvent;
+import com.snapasset.spi.queue.QueueEventListener;
+import com.snapasset.spi.queue.QueuedJob;
+import com.snapasset.spi.queue.Subscription;
+import com.snapasset.spi.queue.SweepResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,9 +31,9 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -63,7 +64,7 @@ public final class InMemoryJobQueue implements JobQueue {
   private final Map<JobId, Entry> active = new HashMap<>();
   private final LinkedHashSet<Entry> completed = new LinkedHashSet<>();
   private final LinkedHashSet<Entry> failed = new LinkedHashSet<>();
-  private final List<QueueEventListener> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners<QueueEventListener> listeners = new Listeners<>("queue event listener");
   private final Queue<QueueEvent> pending = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean draining = new AtomicBoolean();
   private long nextSeq;
@@ -560,13 +561,8 @@ public final class InMemoryJobQueue implements JobQueue {
       try {
         QueueEvent event;
         while ((event = pending.poll()) != null) {
-          for (QueueEventListener l : listeners) {
-            try {
-              l.onEvent(event);
-            } catch (RuntimeException ex) {
-              log.warn("queue event listener {} failed on {}", l, event, ex);
-            }
-          }
+          QueueEvent e = event;
+          listeners.each(l -> l.onEvent(e));
         }
       } finally {
         draining.set(false);

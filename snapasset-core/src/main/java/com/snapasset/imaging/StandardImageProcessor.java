@@ -60,16 +60,6 @@ public final class StandardImageProcessor implements ImageProcessor {
     return new Builder();
   }
 
-  /** The largest input accepted, in pixels (width × height, read from the header). */
-  public long maxPixels() {
-    return maxPixels;
-  }
-
-  /** The largest input accepted, in encoded bytes. */
-  public int maxBytes() {
-    return maxBytes;
-  }
-
   @Override
   public DecodedImage decode(byte[] data) {
     if (data.length == 0) {

@@ -14,7 +14,7 @@ import com.snapasset.SnapAssetException;
  * Writes requests and results as JSON for the queue, which stores them as opaque strings. Unknown
  * fields are ignored, so workers of an older version can read what a newer one wrote.
  */
-public final class JobCodec {
+final class JobCodec {
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .addModule(new JavaTimeModule())

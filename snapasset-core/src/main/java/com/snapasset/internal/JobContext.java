@@ -1,7 +1,7 @@
 package com.snapasset.internal;
 
 /** What a running job can tell its worker. */
-public interface JobContext {
+interface JobContext {
   /** Reports progress 0–100; ignored once the worker lost the job. */
   void progress(int percent);
 }

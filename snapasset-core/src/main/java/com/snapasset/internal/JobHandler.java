@@ -1,10 +1,10 @@
 package com.snapasset.internal;
 
 import com.snapasset.JobOptions;
-import com.snapasset.spi.QueuedJob;
+import com.snapasset.spi.queue.QueuedJob;
 
 /** What a {@link QueueWorker} does with a claimed job. */
-public interface JobHandler {
+interface JobHandler {
 
   /**
    * Reads the job's payload, once per claim.

@@ -4,7 +4,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Daemon threads named {@code prefix-N}, so thread dumps say whose they are. */
-public final class NamedThreads implements ThreadFactory {
+final class NamedThreads implements ThreadFactory {
   private final String prefix;
   private final AtomicInteger next = new AtomicInteger(1);
 

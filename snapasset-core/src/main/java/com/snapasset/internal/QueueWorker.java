@@ -6,11 +6,11 @@ import com.snapasset.JobTimeoutException;
 import com.snapasset.SnapAssetException;
 import com.snapasset.Worker;
 import com.snapasset.WorkerOptions;
-import com.snapasset.spi.Claim;
-import com.snapasset.spi.ClaimRequest;
 import com.snapasset.spi.JobQueue;
-import com.snapasset.spi.LockStatus;
-import com.snapasset.spi.QueuedJob;
+import com.snapasset.spi.queue.Claim;
+import com.snapasset.spi.queue.ClaimRequest;
+import com.snapasset.spi.queue.LockStatus;
+import com.snapasset.spi.queue.QueuedJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * Claims jobs and runs them on {@code concurrency} threads: renews their locks, enforces their
  * timeouts, sweeps stalled jobs of dead workers, and turns failures into retries or final failures.
  */
-public final class QueueWorker implements Worker {
+final class QueueWorker implements Worker {
   private static final Logger log = LoggerFactory.getLogger(QueueWorker.class);
   private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
 

@@ -1,25 +1,43 @@
 package com.snapasset.internal;
 
 import com.snapasset.GenerationRequest;
+import com.snapasset.ImageOptions;
 import com.snapasset.InvalidRequestException;
 import com.snapasset.Platform;
 import com.snapasset.PlatformRegistry;
+import com.snapasset.RequestProblem;
 import com.snapasset.spi.ImageProvider;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Checks what a {@link GenerationRequest} cannot check alone: that every platform is known and
- * that the provider serves the image options. Reports every problem at once.
+ * that the provider serves the image options. Reports every problem at once. The one validator
+ * behind {@code AssetGenerator.validate}, {@code submit}, {@code generate} and the worker.
  */
-public final class RequestValidator {
+final class RequestValidator {
   private final PlatformRegistry platforms;
   private final ImageProvider provider;
 
-  public RequestValidator(PlatformRegistry platforms, ImageProvider provider) {
+  RequestValidator(PlatformRegistry platforms, ImageProvider provider) {
     this.platforms = platforms;
     this.provider = provider;
+  }
+
+  /**
+   * Every problem of these platform ids (each distinct, non-blank one once: the request itself
+   * reports blanks and repeats) and image options; empty when they can run.
+   */
+  List<RequestProblem> problems(List<String> platformIds, ImageOptions image) {
+    List<RequestProblem> problems = new ArrayList<>();
+    platformIds.stream().filter(id -> !id.isBlank()).distinct().forEach(id ->
+        platforms.problemWith(id).ifPresent(m -> problems.add(RequestProblem.of("platforms", m))));
+    try {
+      provider.validate(image);
+    } catch (InvalidRequestException e) {
+      e.problems().forEach(m -> problems.add(RequestProblem.of("image", m)));
+    }
+    return problems;
   }
 
   /**
@@ -27,29 +45,11 @@ public final class RequestValidator {
    *
    * @throws InvalidRequestException listing every problem
    */
-  public List<Platform> validate(GenerationRequest request) {
-    List<String> problems = new ArrayList<>();
-    List<Platform> resolved = new ArrayList<>();
-    for (String id : request.platforms()) {
-      Optional<Platform> p = platforms.resolve(id);
-      if (p.isPresent()) {
-        resolved.add(p.get());
-      } else if (id.matches("\\d{1,5}x\\d{1,5}")) {
-        problems.add("custom size '" + id + "' is out of range: use " + Platform.MIN_SIDE + "-"
-            + Platform.MAX_SIDE + " px a side, e.g. 1080x1350");
-      } else {
-        problems.add("platform '" + id + "' is not known: use one of " + platforms.ids()
-            + " or a custom size WIDTHxHEIGHT");
-      }
-    }
-    try {
-      provider.validate(request.image());
-    } catch (InvalidRequestException e) {
-      problems.addAll(e.problems());
-    }
+  List<Platform> validate(GenerationRequest request) {
+    List<RequestProblem> problems = problems(request.platforms(), request.image());
     if (!problems.isEmpty()) {
-      throw new InvalidRequestException(problems);
+      throw InvalidRequestException.of(problems);
     }
-    return resolved;
+    return request.platforms().stream().map(id -> platforms.resolve(id).orElseThrow()).toList();
   }
 }

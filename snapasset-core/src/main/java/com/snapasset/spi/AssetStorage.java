@@ -16,13 +16,17 @@ import java.util.regex.Pattern;
  * throw {@link StorageException} (retryable or not) instead of their driver's exceptions.
  */
 public interface AssetStorage {
+  /**
+   * The Cache-Control of generated images: a year, never changing (what the original's guide set
+   * for images behind a CDN). Every rendition's key is new, so nothing ever needs revalidating.
+   */
+  String IMMUTABLE = "public, max-age=31536000, immutable";
 
   /**
    * Stores {@code data} under {@code key}, replacing what was there, and returns its URL.
    *
    * @param contentType e.g. {@code image/png}
-   * @param cacheControl the Cache-Control the file is served with, e.g. {@code public,
-   *     max-age=31536000, immutable}
+   * @param cacheControl the Cache-Control the file is served with, e.g. {@link #IMMUTABLE}
    */
   URI put(String key, byte[] data, String contentType, String cacheControl);
 

@@ -2,6 +2,8 @@ package com.snapasset.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.snapasset.internal.Engine;
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
@@ -43,7 +45,7 @@ class ArchitectureTest {
   @Test
   void theApiAndThePortsDoNotDependOnTheEngineInTheirSignatures() {
     ArchRuleDefinition.classes()
-        .that().resideInAnyPackage("com.snapasset", "com.snapasset.spi")
+        .that().resideInAnyPackage("com.snapasset", "com.snapasset.spi", "com.snapasset.spi.queue")
         .and().arePublic()
         .should(exposeNoInternalTypes())
         .check(core);
@@ -51,7 +53,7 @@ class ArchitectureTest {
 
   @Test
   void portsDependOnNothingButTheApi() {
-    noClasses().that().resideInAPackage("com.snapasset.spi")
+    noClasses().that().resideInAPackage("com.snapasset.spi..")
         .should().dependOnClassesThat().resideInAnyPackage(
             "com.snapasset.internal..", "com.snapasset.embedded..", "com.snapasset.imaging..")
         .check(core);
@@ -61,6 +63,23 @@ class ArchitectureTest {
   void adaptersInCoreDoNotReachIntoTheEngine() {
     noClasses().that().resideInAnyPackage("com.snapasset.embedded..", "com.snapasset.imaging..")
         .should().dependOnClassesThat().resideInAPackage("com.snapasset.internal..")
+        .check(core);
+  }
+
+  @Test
+  void theFrontDoorReachesTheEngineOnlyThroughEngine() {
+    noClasses().that().resideInAPackage("com.snapasset")
+        .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("com.snapasset.internal..")
+            .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(Engine.class))))
+        .check(core);
+  }
+
+  @Test
+  void theEngineShowsOneTypeOnly() {
+    ArchRuleDefinition.classes()
+        .that().resideInAPackage("com.snapasset.internal..").and().areTopLevelClasses()
+        .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(Engine.class)))
+        .should().notBePublic()
         .check(core);
   }
 

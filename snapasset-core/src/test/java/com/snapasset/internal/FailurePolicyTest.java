@@ -54,8 +54,8 @@ class FailurePolicyTest {
 
   @Test
   void aLongerRetryAfterFromTheProviderWins() {
-    ProviderException limited = ProviderException.retryable("429", Duration.ofSeconds(60), null);
-    ProviderException shortWait = ProviderException.retryable("429", Duration.ofSeconds(1), null);
+    ProviderException limited = ProviderException.retryable("429", null, Duration.ofSeconds(60));
+    ProviderException shortWait = ProviderException.retryable("429", null, Duration.ofSeconds(1));
 
     assertThat(policy.retryAt(limited, 1, fixed, NOW)).isEqualTo(NOW.plusSeconds(60));
     assertThat(policy.retryAt(shortWait, 1, fixed, NOW)).isEqualTo(NOW.plusSeconds(5));

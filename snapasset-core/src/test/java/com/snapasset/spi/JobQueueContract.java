@@ -1,5 +1,14 @@
 package com.snapasset.spi;
 
+import com.snapasset.spi.queue.AddResult;
+import com.snapasset.spi.queue.Claim;
+import com.snapasset.spi.queue.ClaimRequest;
+import com.snapasset.spi.queue.LockStatus;
+import com.snapasset.spi.queue.NewJob;
+import com.snapasset.spi.queue.QueueEvent;
+import com.snapasset.spi.queue.QueuedJob;
+import com.snapasset.spi.queue.Subscription;
+import com.snapasset.spi.queue.SweepResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

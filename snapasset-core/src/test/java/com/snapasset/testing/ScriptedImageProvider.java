@@ -60,7 +60,7 @@ public final class ScriptedImageProvider implements ImageProvider {
       gate.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw com.snapasset.ProviderException.retryable("interrupted while waiting", null, e);
+      throw com.snapasset.ProviderException.retryable("interrupted while waiting", e, null);
     }
     return drawing.generate(prompt);
   }

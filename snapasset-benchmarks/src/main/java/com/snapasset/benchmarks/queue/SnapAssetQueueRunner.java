@@ -2,11 +2,11 @@ package com.snapasset.benchmarks.queue;
 
 import com.snapasset.JobId;
 import com.snapasset.redis.RedisJobQueue;
-import com.snapasset.spi.ClaimRequest;
-import com.snapasset.spi.NewJob;
-import com.snapasset.spi.QueueEvent;
-import com.snapasset.spi.QueuedJob;
-import com.snapasset.spi.Subscription;
+import com.snapasset.spi.queue.ClaimRequest;
+import com.snapasset.spi.queue.NewJob;
+import com.snapasset.spi.queue.QueueEvent;
+import com.snapasset.spi.queue.QueuedJob;
+import com.snapasset.spi.queue.Subscription;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

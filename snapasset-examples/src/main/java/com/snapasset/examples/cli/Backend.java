@@ -1,10 +1,10 @@
 package com.snapasset.examples.cli;
 
 import com.snapasset.AssetGenerator;
-import com.snapasset.InvalidRequestException;
+import com.snapasset.ConfigurationException;
 import com.snapasset.jdbc.JdbcGenerationCatalog;
+import com.snapasset.redis.RedisBaseImageCache;
 import com.snapasset.redis.RedisJobQueue;
-import com.snapasset.redis.RedisResultCache;
 import com.snapasset.s3.S3AssetStorage;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -43,7 +43,7 @@ final class Backend implements AutoCloseable {
    *
    * @param localBaseUrl the URL the local folder is served under (e.g. {@code
    *     http://localhost:3000/files/}), or null for {@code file:} URLs
-   * @throws InvalidRequestException naming every setting that cannot be used
+   * @throws ConfigurationException naming every setting that cannot be used
    */
   static Backend open(BackendOptions o, @Nullable String localBaseUrl) {
     List<AutoCloseable> adapters = new ArrayList<>();
@@ -53,9 +53,9 @@ final class Backend implements AutoCloseable {
       if (present(o.redisUrl)) {
         RedisJobQueue queue = redisQueue(o.redisUrl);
         adapters.add(queue);
-        RedisResultCache cache = RedisResultCache.builder().url(o.redisUrl).build();
+        RedisBaseImageCache cache = RedisBaseImageCache.builder().url(o.redisUrl).build();
         adapters.add(cache);
-        b.jobQueue(queue).resultCache(cache);
+        b.jobQueue(queue).baseImageCache(cache);
         shared = true;
         log.info("Job queue and cache: {}", queue);
       }
@@ -98,7 +98,7 @@ final class Backend implements AutoCloseable {
       return RedisJobQueue.builder().url(url).build();
     } catch (IllegalArgumentException e) {
       // the URL may hold a password: say what is wrong without repeating it
-      throw new InvalidRequestException("REDIS_URL is not usable: use redis://[user:password@]host:port[/db] or rediss://…");
+      throw new ConfigurationException("REDIS_URL is not usable: use redis://[user:password@]host:port[/db] or rediss://…");
     }
   }
 
@@ -126,7 +126,7 @@ final class Backend implements AutoCloseable {
       s3.presignedUrls(o.s3Presign);
     }
     if (!problems.isEmpty()) {
-      throw new InvalidRequestException(problems);
+      throw new ConfigurationException(problems);
     }
     return s3.build();
   }
@@ -142,16 +142,16 @@ final class Backend implements AutoCloseable {
     }
     String lower = databaseUrl.toLowerCase(Locale.ROOT);
     if (!lower.startsWith("postgres://") && !lower.startsWith("postgresql://")) {
-      throw new InvalidRequestException("DATABASE_URL must be a jdbc: URL or postgres://user:password@host:port/database");
+      throw new ConfigurationException("DATABASE_URL must be a jdbc: URL or postgres://user:password@host:port/database");
     }
     URI u;
     try {
       u = URI.create(databaseUrl);
     } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException("DATABASE_URL is not a valid URL"); // the URL may hold a password
+      throw new ConfigurationException("DATABASE_URL is not a valid URL"); // the URL may hold a password
     }
     if (u.getHost() == null) {
-      throw new InvalidRequestException("DATABASE_URL names no host");
+      throw new ConfigurationException("DATABASE_URL names no host");
     }
     String jdbc = "jdbc:postgresql://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "")
         + (u.getRawPath() == null ? "/" : u.getRawPath()) + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());

@@ -1,6 +1,6 @@
 package com.snapasset.examples.cli;
 
-import com.snapasset.InvalidRequestException;
+import com.snapasset.ConfigurationException;
 import com.snapasset.Worker;
 import com.snapasset.WorkerOptions;
 import com.snapasset.examples.metrics.AlertMonitor;
@@ -98,7 +98,7 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Map<String, String> keys = parseKeys(apiKeys);
     if (noWorker && !present(backend.redisUrl)) {
-      throw new InvalidRequestException("--no-worker leaves the in-memory queue unprocessed: set REDIS_URL so"
+      throw new ConfigurationException("--no-worker leaves the in-memory queue unprocessed: set REDIS_URL so"
           + " separate 'snapasset worker' processes can take the jobs, or drop --no-worker");
     }
     String base = publicUrl != null && !publicUrl.isBlank() ? publicUrl.replaceAll("/+$", "")
@@ -207,7 +207,7 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     if (!problems.isEmpty()) {
-      throw new InvalidRequestException(problems);
+      throw new ConfigurationException(problems);
     }
     return keys;
   }

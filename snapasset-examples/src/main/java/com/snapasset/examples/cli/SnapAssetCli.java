@@ -1,5 +1,6 @@
 package com.snapasset.examples.cli;
 
+import com.snapasset.ConfigurationException;
 import com.snapasset.InvalidRequestException;
 import com.snapasset.SnapAssetException;
 import picocli.CommandLine;
@@ -31,6 +32,11 @@ public final class SnapAssetCli {
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof InvalidRequestException invalid) {
         commandLine.getErr().println("Invalid input:");
+        invalid.problems().forEach(p -> commandLine.getErr().println("  - " + p));
+        return EXIT_INVALID;
+      }
+      if (e instanceof ConfigurationException invalid) {
+        commandLine.getErr().println("Invalid configuration:");
         invalid.problems().forEach(p -> commandLine.getErr().println("  - " + p));
         return EXIT_INVALID;
       }

@@ -1,6 +1,6 @@
 package com.snapasset.examples.cli;
 
-import com.snapasset.InvalidRequestException;
+import com.snapasset.ConfigurationException;
 import com.snapasset.Worker;
 import com.snapasset.WorkerOptions;
 import com.snapasset.examples.metrics.AlertMonitor;
@@ -51,7 +51,7 @@ final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
     if (backend.redisUrl == null || backend.redisUrl.isBlank()) {
-      throw new InvalidRequestException("a separate worker needs a shared queue: set REDIS_URL (with embedded"
+      throw new ConfigurationException("a separate worker needs a shared queue: set REDIS_URL (with embedded"
           + " defaults, 'snapasset serve' runs the worker inside the server process)");
     }
     try (Backend b = Backend.open(backend, null)) {

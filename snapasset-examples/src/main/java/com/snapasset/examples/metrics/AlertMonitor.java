@@ -2,6 +2,7 @@ package com.snapasset.examples.metrics;
 
 import com.snapasset.AssetGenerator;
 import com.snapasset.QueueStats;
+import com.snapasset.spi.Listeners;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -101,13 +101,13 @@ public final class AlertMonitor implements AutoCloseable {
   private final Signals signals;
   private final Builder settings;
   private final Map<String, AlertEvent> active = new ConcurrentHashMap<>();
-  private final List<Consumer<AlertEvent>> listeners;
+  private final Listeners<Consumer<AlertEvent>> listeners = new Listeners<>("alert listener");
   private @Nullable ScheduledExecutorService timer;
 
   private AlertMonitor(Builder b) {
     this.signals = b.signals;
     this.settings = b;
-    this.listeners = new CopyOnWriteArrayList<>(b.listeners);
+    b.listeners.forEach(listeners::add);
     if (b.registry != null) {
       for (String rule : List.of("queue-backlog", "job-error-rate", "http-error-rate", "slow-responses", "memory")) {
         Gauge.builder("snapasset.alert.active", active, m -> m.containsKey(rule) ? 1 : 0)
@@ -201,13 +201,7 @@ public final class AlertMonitor implements AutoCloseable {
       log.info("alert {} cleared: {}", rule, message);
     }
     events.add(e);
-    for (Consumer<AlertEvent> l : listeners) {
-      try {
-        l.accept(e);
-      } catch (RuntimeException ex) {
-        log.warn("alert listener {} failed", l, ex);
-      }
-    }
+    listeners.each(l -> l.accept(e));
   }
 
   private double rate(long part, long all) {

@@ -7,6 +7,7 @@ import com.snapasset.AssetGenerator;
 import com.snapasset.InvalidRequestException;
 import com.snapasset.SnapAssetException;
 import com.snapasset.examples.metrics.RequestStats;
+import com.snapasset.spi.AssetStorage;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
@@ -47,23 +48,25 @@ public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
   static final String CALLER = "snapasset.caller";
 
-  private final Builder settings;
-  private final AssetGenerator generator;
-  private final ObjectMapper json;
+  private final String host;
+  private final int port;
   private final Clock clock;
-  private final ApiKeys keys;
   private final JobEventStreams events;
   private final Javalin app;
 
+  /** Reads every setting of {@code b} now: the server keeps no reference to its builder. */
   private ApiServer(Builder b) {
-    this.settings = b;
-    this.generator = b.generator;
+    AssetGenerator generator = b.generator;
+    this.host = b.host;
+    this.port = b.port;
     this.clock = b.clock;
-    this.json = new ObjectMapper()
+    ObjectMapper json = new ObjectMapper()
         .registerModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    this.keys = new ApiKeys(b.apiKeys, b.adminKey);
+    ApiKeys keys = new ApiKeys(b.apiKeys, b.adminKey);
     this.events = new JobEventStreams(generator, json, b.heartbeat);
+    RouteContext routes = new RouteContext(generator, json, clock, events, keys.enabled(), b.maxBodyBytes,
+        b.criticalQueueDepth, b.retryAfter, b.version, b.alerts);
     JobRateLimiter limiter = new JobRateLimiter(b.jobsPerWindow, b.rateWindow, clock);
     this.app = Javalin.create(config -> {
       config.showJavalinBanner = false;
@@ -87,7 +90,7 @@ public final class ApiServer implements AutoCloseable {
           sf.directory = root.toAbsolutePath().toString();
           sf.location = Location.EXTERNAL;
           // Keys hold a fresh generation id, so a file never changes once written.
-          sf.headers = Map.of("Cache-Control", "public, max-age=31536000, immutable");
+          sf.headers = Map.of("Cache-Control", AssetStorage.IMMUTABLE);
         });
       }
       if (b.requestStats != null) {
@@ -101,8 +104,8 @@ public final class ApiServer implements AutoCloseable {
       }
     });
     app.before("/api/*", ctx -> ctx.attribute(CALLER, keys.identify(apiKey(ctx))));
-    new JobRoutes(this, limiter, new PendingJobLimit(b.maxPendingJobs, generator)).register(app);
-    new QueueRoutes(this).register(app);
+    new JobRoutes(routes, limiter, new PendingJobLimit(b.maxPendingJobs, generator)).register(app);
+    new QueueRoutes(routes).register(app);
     if (b.prometheus != null) {
       PrometheusMeterRegistry prometheus = b.prometheus;
       app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -149,8 +152,8 @@ public final class ApiServer implements AutoCloseable {
 
   /** Starts listening; returns this server. */
   public ApiServer start() {
-    app.start(settings.host, settings.port);
-    log.info("SnapAsset API listening on http://{}:{}/", settings.host, port());
+    app.start(host, port);
+    log.info("SnapAsset API listening on http://{}:{}/", host, port());
     return this;
   }
 
@@ -169,30 +172,6 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     events.close();
     app.stop();
-  }
-
-  AssetGenerator generator() {
-    return generator;
-  }
-
-  ObjectMapper json() {
-    return json;
-  }
-
-  Clock clock() {
-    return clock;
-  }
-
-  JobEventStreams events() {
-    return events;
-  }
-
-  Builder settings() {
-    return settings;
-  }
-
-  boolean authEnabled() {
-    return keys.enabled();
   }
 
   static ApiKeys.Caller caller(Context ctx) {
@@ -407,49 +386,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public ApiServer build() {
-      return new ApiServer(copy());
-    }
-
-    private Builder copy() {
-      Builder c = new Builder(generator);
-      c.host = host;
-      c.port = port;
-      c.apiKeys = apiKeys;
-      c.adminKey = adminKey;
-      c.jobsPerWindow = jobsPerWindow;
-      c.rateWindow = rateWindow;
-      c.criticalQueueDepth = criticalQueueDepth;
-      c.maxPendingJobs = maxPendingJobs;
-      c.retryAfter = retryAfter;
-      c.maxBodyBytes = maxBodyBytes;
-      c.heartbeat = heartbeat;
-      c.localFiles = localFiles;
-      c.prometheus = prometheus;
-      c.requestStats = requestStats;
-      c.alerts = alerts;
-      c.clock = clock;
-      c.version = version;
-      return c;
-    }
-
-    int maxBodyBytes() {
-      return maxBodyBytes;
-    }
-
-    long criticalQueueDepth() {
-      return criticalQueueDepth;
-    }
-
-    Duration retryAfter() {
-      return retryAfter;
-    }
-
-    String version() {
-      return version;
-    }
-
-    @Nullable Supplier<Object> alerts() {
-      return alerts;
+      return new ApiServer(this);
     }
   }
 }

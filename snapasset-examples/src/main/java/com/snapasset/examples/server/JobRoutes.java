@@ -13,16 +13,19 @@ import com.snapasset.JobState;
 import com.snapasset.OutputFormat;
 import com.snapasset.OutputOptions;
 import com.snapasset.QueueStats;
+import com.snapasset.RequestProblem;
 import com.snapasset.SnapAssetException;
 import com.snapasset.spi.CatalogPage;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /** The job routes, synchronous generation and a user's generation history. */
@@ -30,14 +33,14 @@ final class JobRoutes {
   private static final int SCAN_PAGE = 200;
   private static final int SCAN_LIMIT = 10_000;
 
-  private final ApiServer server;
+  private final RouteContext context;
   private final AssetGenerator generator;
   private final JobRateLimiter limiter;
   private final PendingJobLimit pending;
 
-  JobRoutes(ApiServer server, JobRateLimiter limiter, PendingJobLimit pending) {
-    this.server = server;
-    this.generator = server.generator();
+  JobRoutes(RouteContext context, JobRateLimiter limiter, PendingJobLimit pending) {
+    this.context = context;
+    this.generator = context.generator();
     this.limiter = limiter;
     this.pending = pending;
   }
@@ -68,7 +71,7 @@ final class JobRoutes {
     Job job = visibleJob(ctx);
     // A finished job changes no more, except a failed one by a retry: only completed ones are cached.
     if (job.state() == JobState.COMPLETED) {
-      ctx.header("Cache-Control", (server.authEnabled() ? "private" : "public") + ", max-age=3600");
+      ctx.header("Cache-Control", (context.authEnabled() ? "private" : "public") + ", max-age=3600");
     } else {
       ctx.header("Cache-Control", "no-cache");
     }
@@ -134,7 +137,7 @@ final class JobRoutes {
 
   private void events(Context ctx) {
     Job job = visibleJob(ctx);
-    server.events().open(ctx, job.id());
+    context.events().open(ctx, job.id());
   }
 
   private void retry(Context ctx) {
@@ -158,7 +161,7 @@ final class JobRoutes {
       // The worker stops at its next checkpoint and fails the job; its stream hears that.
       ctx.status(202).json(Map.of("jobId", job.id().value(), "status", "cancelling"));
     } else {
-      server.events().removed(job.id());
+      context.events().removed(job.id());
       ctx.json(Map.of("jobId", job.id().value(), "status", "removed"));
     }
   }
@@ -204,7 +207,7 @@ final class JobRoutes {
   }
 
   private JsonNode body(Context ctx) {
-    JsonNode body = Bodies.json(ctx, server.json(), server.settings().maxBodyBytes(), false);
+    JsonNode body = Bodies.json(ctx, context.json(), context.maxBodyBytes(), false);
     if (body == null) {
       throw ApiException.validation(List.of("the request body is empty: send a JSON object"));
     }
@@ -229,14 +232,14 @@ final class JobRoutes {
   }
 
   private void checkBackPressure() {
-    long critical = server.settings().criticalQueueDepth();
+    long critical = context.criticalQueueDepth();
     if (critical > 0) {
       QueueStats stats = generator.stats();
       long backlog = stats.waiting() + stats.delayed();
       if (backlog >= critical) {
         throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
             "the queue holds " + backlog + " jobs waiting (critical depth " + critical + "); try again later",
-            List.of(), Map.of("Retry-After", Long.toString(server.settings().retryAfter().toSeconds())));
+            List.of(), Map.of("Retry-After", Long.toString(context.retryAfter().toSeconds())));
       }
     }
   }
@@ -261,44 +264,84 @@ final class JobRoutes {
     headers.forEach(ctx::header);
   }
 
-  /** Reads a job request in the original's shape, listing every problem found at once. */
+  /**
+   * Reads a job request in the original's shape, listing every problem found at once: the JSON
+   * shape problems found here, then core's (one {@link AssetGenerator#validate(GenerationRequest.Builder)}:
+   * the request's own rules, its platforms, its image options), leaving out core's problems of a
+   * field whose JSON shape was already reported here.
+   */
   private GenerationRequest request(JsonNode body, ApiKeys.Caller caller, String platformsField) {
     List<String> problems = new ArrayList<>();
+    Set<String> reported = new HashSet<>();
     String userId = text(body, "userId", problems);
+    if (userId == null && body.hasNonNull("userId")) {
+      reported.add("userId"); // not a string; text() said so
+    }
     if (userId == null) {
       userId = caller.userId() != null ? caller.userId() : platformsField.equals("presets") ? "anonymous" : null;
       if (userId == null) {
         problems.add("userId is missing");
+        reported.add("userId");
       }
     }
     String prompt = text(body, "prompt", problems);
-    if (prompt == null && !body.has("prompt")) {
+    if (prompt == null && body.hasNonNull("prompt")) {
+      reported.add("prompt");
+    } else if (!body.has("prompt")) {
       problems.add("prompt is missing: describe the image to generate");
+      reported.add("prompt");
     }
     List<String> platforms = new ArrayList<>();
     JsonNode p = body.get(platformsField);
     if (p == null || p.isNull()) {
       problems.add(platformsField + " is missing: name 1-" + GenerationRequest.MAX_PLATFORMS
           + " platforms, e.g. [\"instagram-post\"] (see GET /api/platforms)");
+      reported.add("platforms");
     } else if (!p.isArray()) {
       problems.add(platformsField + " must be an array of platform ids");
+      reported.add("platforms");
     } else {
       for (JsonNode e : p) {
         if (!e.isTextual()) {
           problems.add(platformsField + " must hold strings, found " + e.getNodeType().name().toLowerCase(Locale.ROOT));
         } else {
           platforms.add(e.asText());
-          if (!e.asText().isBlank() && generator.platforms().resolve(e.asText()).isEmpty()) {
-            problems.add("platform '" + ApiException.abbreviate(e.asText()) + "' is not known: use one of "
-                + generator.platforms().ids() + " or a custom size WxH");
-          }
         }
       }
+      if (platforms.isEmpty() && !p.isEmpty()) {
+        reported.add("platforms"); // every entry was refused above; "platforms is empty" would repeat it
+      }
     }
+    Options o = options(body.get("options"), problems);
+    GenerationRequest.Builder draft = GenerationRequest.builder()
+        .userId(userId == null ? "" : userId)
+        .prompt(prompt == null ? "" : prompt)
+        .platforms(platforms)
+        .image(o.image())
+        .output(o.output())
+        .job(o.job());
+    for (RequestProblem problem : generator.validate(draft)) {
+      if (!reported.contains(problem.field())) {
+        problems.add(problem.message());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw ApiException.validation(problems);
+    }
+    GenerationRequest request = draft.build();
+    if (!caller.mayAct(request.userId())) {
+      throw new ApiException(ErrorCode.FORBIDDEN, "this API key may not act for user " + request.userId());
+    }
+    return request;
+  }
+
+  /** The image, output and job options of a request's {@code options} object. */
+  private record Options(ImageOptions image, OutputOptions output, JobOptions job) {}
+
+  private static Options options(@Nullable JsonNode options, List<String> problems) {
     ImageOptions image = ImageOptions.defaults();
     OutputOptions output = OutputOptions.defaults();
     JobOptions job = JobOptions.defaults();
-    JsonNode options = body.get("options");
     if (options != null && !options.isNull()) {
       if (!options.isObject()) {
         problems.add("options must be an object");
@@ -327,33 +370,7 @@ final class JobRoutes {
         }
       }
     }
-    try {
-      GenerationRequest request = GenerationRequest.builder()
-          .userId(userId == null ? "" : userId)
-          .prompt(prompt == null ? "" : prompt)
-          .platforms(platforms)
-          .image(image)
-          .output(output)
-          .job(job)
-          .build();
-      if (problems.isEmpty() && !caller.mayAct(request.userId())) {
-        throw new ApiException(ErrorCode.FORBIDDEN, "this API key may not act for user " + request.userId());
-      }
-      if (!problems.isEmpty()) {
-        throw ApiException.validation(problems);
-      }
-      return request;
-    } catch (InvalidRequestException e) {
-      for (String m : e.problems()) {
-        boolean duplicate = (m.startsWith("prompt is empty") && problems.stream().anyMatch(x -> x.startsWith("prompt")))
-            || (m.startsWith("userId") && userId == null)
-            || (m.startsWith("platforms is empty") && problems.stream().anyMatch(x -> x.startsWith(platformsField)));
-        if (!duplicate) {
-          problems.add(m);
-        }
-      }
-      throw ApiException.validation(problems);
-    }
+    return new Options(image, output, job);
   }
 
   private static ImageOptions option(JsonNode options, String field, List<String> problems, ImageOptions image,

@@ -16,14 +16,14 @@ import java.util.function.Supplier;
 
 /** Health, platforms, queue statistics and the admin queue routes. */
 final class QueueRoutes {
-  private final ApiServer server;
+  private final RouteContext context;
   private final AssetGenerator generator;
   private final Instant started;
 
-  QueueRoutes(ApiServer server) {
-    this.server = server;
-    this.generator = server.generator();
-    this.started = server.clock().instant();
+  QueueRoutes(RouteContext context) {
+    this.context = context;
+    this.generator = context.generator();
+    this.started = context.clock().instant();
   }
 
   void register(Javalin app) {
@@ -43,7 +43,7 @@ final class QueueRoutes {
     app.post("/api/queue/clean", this::clean);
     app.get("/api/alerts", ctx -> {
       ApiServer.requireAdmin(ctx);
-      Supplier<Object> alerts = server.settings().alerts();
+      Supplier<Object> alerts = context.alerts();
       ctx.json(Map.of("alerts", alerts == null ? List.of() : alerts.get()));
     });
   }
@@ -65,11 +65,11 @@ final class QueueRoutes {
     }
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("status", reachable ? "ok" : "degraded");
-    answer.put("version", server.settings().version());
-    answer.put("uptimeSeconds", Duration.between(started, server.clock().instant()).toSeconds());
+    answer.put("version", context.version());
+    answer.put("uptimeSeconds", Duration.between(started, context.clock().instant()).toSeconds());
     answer.put("provider", generator.providerName());
     answer.put("queue", queue);
-    answer.put("timestamp", server.clock().instant());
+    answer.put("timestamp", context.clock().instant());
     ctx.header("Cache-Control", "no-cache");
     ctx.status(reachable ? 200 : 503).json(answer);
   }
@@ -96,7 +96,7 @@ final class QueueRoutes {
   /** Bull's {@code clean(grace, status)}: removes finished jobs older than {@code grace} ms. */
   private void clean(Context ctx) {
     ApiServer.requireAdmin(ctx);
-    JsonNode body = Bodies.json(ctx, server.json(), server.settings().maxBodyBytes(), true);
+    JsonNode body = Bodies.json(ctx, context.json(), context.maxBodyBytes(), true);
     List<String> problems = new ArrayList<>();
     long graceMs = 0;
     JobState state = JobState.COMPLETED;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.snapasset.InvalidRequestException;
+import com.snapasset.ConfigurationException;
 import com.snapasset.redis.RedisTestServer;
 import com.snapasset.testing.Await;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -148,7 +148,7 @@ class ServeCommandTest {
   @Test
   void databaseUrlsOfOtherKindsAreRefused() {
     assertThatThrownBy(() -> Backend.catalog("mysql://u:p@h/db"))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("postgres://");
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("postgres://");
   }
 
   private int run(Object command, String... args) {

@@ -1,4 +1,4 @@
-package com.snapasset.spi;
+package com.snapasset.spi.queue;
 
 import java.time.Duration;
 import java.util.Optional;

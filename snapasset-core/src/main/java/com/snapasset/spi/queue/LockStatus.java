@@ -1,4 +1,6 @@
-package com.snapasset.spi;
+package com.snapasset.spi.queue;
+
+import com.snapasset.spi.JobQueue;
 
 /** What {@link JobQueue#renewLock} found. */
 public enum LockStatus {

@@ -4,22 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.snapasset.StorageException;
-import com.snapasset.spi.ResultCache;
-import com.snapasset.spi.ResultCacheContract;
+import com.snapasset.spi.BaseImageCache;
+import com.snapasset.spi.BaseImageCacheContract;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@link RedisResultCache} against a real redis-server: the contract, and what is Redis-specific. */
-class RedisResultCacheTest extends ResultCacheContract {
+/** {@link RedisBaseImageCache} against a real redis-server: the contract, and what is Redis-specific. */
+class RedisBaseImageCacheTest extends BaseImageCacheContract {
   private static RedisTestServer server;
-  private static RedisResultCache cache;
+  private static RedisBaseImageCache cache;
 
   @BeforeAll
   static void start() {
     server = RedisTestServer.start();
-    cache = RedisResultCache.builder().url(server.url()).build();
+    cache = RedisBaseImageCache.builder().url(server.url()).build();
   }
 
   @AfterAll
@@ -29,7 +29,7 @@ class RedisResultCacheTest extends ResultCacheContract {
   }
 
   @Override
-  protected ResultCache createCache() {
+  protected BaseImageCache createCache() {
     return cache;
   }
 
@@ -54,7 +54,7 @@ class RedisResultCacheTest extends ResultCacheContract {
     RedisTestServer gone = RedisTestServer.start();
     String url = gone.url();
     gone.close();
-    try (RedisResultCache c = RedisResultCache.builder().url(url).build()) {
+    try (RedisBaseImageCache c = RedisBaseImageCache.builder().url(url).build()) {
       assertThatThrownBy(() -> c.get("k")).isInstanceOf(StorageException.class)
           .hasMessageContaining("'k'")
           .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isTrue());

@@ -9,14 +9,11 @@ import java.util.Optional;
  *
  * <p>Implementations are thread-safe and binary-safe; values returned must not be modified.
  */
-public interface ResultCache {
+public interface BaseImageCache {
 
   /** The value under {@code key}, if present and not expired. */
   Optional<byte[]> get(String key);
 
   /** Stores {@code value} under {@code key} for {@code ttl}. */
   void put(String key, byte[] value, Duration ttl);
-
-  /** Removes {@code key}, if present. */
-  void invalidate(String key);
 }

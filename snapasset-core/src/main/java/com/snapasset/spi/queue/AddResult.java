@@ -1,5 +1,6 @@
-package com.snapasset.spi;
+package com.snapasset.spi.queue;
 
+import com.snapasset.spi.JobQueue;
 import java.util.Objects;
 
 /**

@@ -1,8 +1,8 @@
 package com.snapasset.internal;
 
 import com.snapasset.SnapAssetException;
+import com.snapasset.spi.BaseImageCache;
 import com.snapasset.spi.ImagePrompt;
-import com.snapasset.spi.ResultCache;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,20 +14,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The provider's base images in the {@link ResultCache}, keyed by a hash of provider, prompt and
+ * The provider's base images in the {@link BaseImageCache}, keyed by a hash of provider, prompt and
  * image options: identical requests do not pay the provider twice. A cache that fails is logged and
  * treated as a miss; it never fails a job.
  *
  * <p>Value layout: 4-byte length of the revised prompt in UTF-8 (-1 for none), those bytes, then
  * the image bytes.
  */
-final class BaseImageCache {
-  private static final Logger log = LoggerFactory.getLogger(BaseImageCache.class);
+final class CachedBaseImages {
+  private static final Logger log = LoggerFactory.getLogger(CachedBaseImages.class);
 
-  private final ResultCache cache;
+  private final BaseImageCache cache;
   private final Duration ttl;
 
-  BaseImageCache(ResultCache cache, Duration ttl) {
+  CachedBaseImages(BaseImageCache cache, Duration ttl) {
     this.cache = cache;
     this.ttl = ttl;
   }

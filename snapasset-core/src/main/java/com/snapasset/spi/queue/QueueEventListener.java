@@ -1,4 +1,4 @@
-package com.snapasset.spi;
+package com.snapasset.spi.queue;
 
 /**
  * Receives {@link QueueEvent}s. Called on a queue thread (or the thread that made the change): must

@@ -1,4 +1,4 @@
-package com.snapasset.spi;
+package com.snapasset.spi.queue;
 
 import com.snapasset.RateLimit;
 import java.time.Duration;

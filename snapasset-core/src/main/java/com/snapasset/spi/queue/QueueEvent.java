@@ -1,6 +1,7 @@
-package com.snapasset.spi;
+package com.snapasset.spi.queue;
 
 import com.snapasset.JobId;
+import com.snapasset.spi.JobQueue;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 

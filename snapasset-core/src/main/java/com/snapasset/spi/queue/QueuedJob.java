@@ -1,7 +1,8 @@
-package com.snapasset.spi;
+package com.snapasset.spi.queue;
 
 import com.snapasset.JobId;
 import com.snapasset.JobState;
+import com.snapasset.spi.JobQueue;
 import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;

@@ -1,0 +1,319 @@
+package com.snapasset.internal;
+
+import com.snapasset.GenerationListener;
+import com.snapasset.GenerationRequest;
+import com.snapasset.GenerationResult;
+import com.snapasset.ImageOptions;
+import com.snapasset.InvalidRequestException;
+import com.snapasset.Job;
+import com.snapasset.JobId;
+import com.snapasset.JobListener;
+import com.snapasset.JobNotFoundException;
+import com.snapasset.JobOptions;
+import com.snapasset.JobState;
+import com.snapasset.Platform;
+import com.snapasset.PlatformRegistry;
+import com.snapasset.RequestProblem;
+import com.snapasset.SnapAssetException;
+import com.snapasset.Worker;
+import com.snapasset.WorkerOptions;
+import com.snapasset.embedded.FileSystemAssetStorage;
+import com.snapasset.embedded.InMemoryBaseImageCache;
+import com.snapasset.embedded.InMemoryGenerationCatalog;
+import com.snapasset.embedded.InMemoryJobQueue;
+import com.snapasset.embedded.PlaceholderImageProvider;
+import com.snapasset.imaging.StandardImageProcessor;
+import com.snapasset.spi.AssetStorage;
+import com.snapasset.spi.BaseImageCache;
+import com.snapasset.spi.GenerationCatalog;
+import com.snapasset.spi.ImageProcessor;
+import com.snapasset.spi.ImageProvider;
+import com.snapasset.spi.ImageProviderFactory;
+import com.snapasset.spi.JobQueue;
+import com.snapasset.spi.queue.AddResult;
+import com.snapasset.spi.queue.NewJob;
+import com.snapasset.spi.queue.QueuedJob;
+import com.snapasset.spi.queue.Subscription;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What an {@link com.snapasset.AssetGenerator} runs on: assembles the ports (filling in the
+ * embedded defaults), the pools, the pipeline, the event relays and the workers, and owns their
+ * lifecycle. The generator is only its front door.
+ */
+public final class Engine implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  /** Waiting callers re-check the queue this often, in case an event was lost on the way. */
+  private static final Duration AWAIT_RECHECK = Duration.ofSeconds(5);
+
+  /**
+   * The generator's configuration, as its builder holds it; a null port means "use the embedded
+   * default".
+   */
+  public record Config(
+      @Nullable ImageProvider provider,
+      @Nullable JobQueue queue,
+      @Nullable AssetStorage storage,
+      @Nullable BaseImageCache cache,
+      @Nullable ImageProcessor processor,
+      @Nullable GenerationCatalog catalog,
+      Clock clock,
+      PlatformRegistry platforms,
+      Path outputDirectory,
+      @Nullable String publicBaseUrl,
+      Duration baseImageTtl,
+      int renderThreads,
+      int ioThreads,
+      Map<String, String> environment,
+      List<JobListener> jobListeners,
+      List<GenerationListener> generationListeners) {
+    public Config {
+      jobListeners = List.copyOf(jobListeners);
+      generationListeners = List.copyOf(generationListeners);
+    }
+  }
+
+  private final ImageProvider provider;
+  private final JobQueue queue;
+  private final AssetStorage storage;
+  private final GenerationCatalog catalog;
+  private final PlatformRegistry platforms;
+  private final Clock clock;
+  private final RequestValidator validator;
+  private final GenerationPipeline pipeline;
+  private final JobEventRelay relay = new JobEventRelay();
+  private final EngineEvents engineEvents = new EngineEvents();
+  private final ExecutorService renderPool;
+  private final ExecutorService ioPool;
+  private final Subscription subscription;
+  private final List<Worker> workers = new CopyOnWriteArrayList<>();
+  private final List<AutoCloseable> owned = new ArrayList<>();
+  private final AtomicInteger workerCount = new AtomicInteger();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Engine(Config c) {
+    ImageProvider p = c.provider();
+    if (p == null) {
+      p = providerFromEnvironment(c.environment());
+      if (p instanceof AutoCloseable closeable) {
+        owned.add(closeable);
+      }
+    }
+    this.provider = p;
+    JobQueue q = c.queue();
+    if (q == null) {
+      q = InMemoryJobQueue.create(c.clock());
+      owned.add(q);
+    }
+    this.queue = q;
+    AssetStorage s = c.storage();
+    if (s == null) {
+      FileSystemAssetStorage fs = FileSystemAssetStorage.create(c.outputDirectory(), c.publicBaseUrl());
+      log.info("Asset storage: local folder {}", fs.root());
+      s = fs;
+    }
+    this.storage = s;
+    BaseImageCache cache = c.cache() != null ? c.cache() : InMemoryBaseImageCache.create(c.clock());
+    this.catalog = c.catalog() != null ? c.catalog() : InMemoryGenerationCatalog.create();
+    this.platforms = c.platforms();
+    this.clock = c.clock();
+    c.generationListeners().forEach(engineEvents::add);
+    c.jobListeners().forEach(relay::add);
+    this.validator = new RequestValidator(platforms, provider);
+    this.renderPool = Executors.newFixedThreadPool(c.renderThreads(), new NamedThreads("snapasset-render"));
+    this.ioPool = Executors.newFixedThreadPool(c.ioThreads(), new NamedThreads("snapasset-io"));
+    ImageProcessor processor = c.processor() != null ? c.processor() : StandardImageProcessor.create();
+    this.pipeline = GenerationPipeline.create(provider, processor, storage, cache, c.baseImageTtl(), catalog,
+        clock, renderPool, ioPool, engineEvents);
+    this.subscription = queue.subscribe(relay);
+  }
+
+  /** Assembles an engine from {@code config}. */
+  public static Engine start(Config config) {
+    return new Engine(config);
+  }
+
+  /** Every problem of these platforms and image options in this engine's context. */
+  public List<RequestProblem> validate(List<String> platformIds, ImageOptions image) {
+    return validator.problems(platformIds, image);
+  }
+
+  public JobId submit(GenerationRequest request) {
+    checkOpen();
+    validator.validate(request);
+    JobOptions o = request.job();
+    JobId id = o.jobId() != null ? o.jobId() : JobId.random();
+    AddResult added = queue.add(new NewJob(id, JobCodec.writeRequest(request), o.priority(), o.attempts(),
+        o.keepCompleted(), o.keepFailed()));
+    if (!added.created()) {
+      log.debug("job {} exists already; not added again", id);
+    }
+    return id;
+  }
+
+  public Optional<Job> job(JobId id) {
+    return queue.find(id).map(Engine::toJob);
+  }
+
+  public Job await(JobId id, Duration timeout) throws InterruptedException {
+    CountDownLatch finished = new CountDownLatch(1);
+    Runnable unregister = relay.onFinish(id, finished::countDown);
+    try {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        Job job = job(id).orElseThrow(() -> new JobNotFoundException(id));
+        long left = deadline - System.nanoTime();
+        if (job.isFinished() || left <= 0) {
+          return job;
+        }
+        if (finished.await(Math.min(left, AWAIT_RECHECK.toNanos()), TimeUnit.NANOSECONDS)) {
+          return job(id).orElseThrow(() -> new JobNotFoundException(id));
+        }
+      }
+    } finally {
+      unregister.run();
+    }
+  }
+
+  /** Runs the pipeline on the calling thread's behalf, without the queue; no retries. */
+  public GenerationResult generate(GenerationRequest request) {
+    checkOpen();
+    List<Platform> resolved = validator.validate(request);
+    try {
+      return pipeline.run(UUID.randomUUID().toString(), null, request, resolved, p -> {});
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SnapAssetException("generation interrupted", e, true);
+    }
+  }
+
+  public Worker startWorker(WorkerOptions options) {
+    checkOpen();
+    String name = "snapasset-worker-" + workerCount.incrementAndGet();
+    GenerationJobHandler handler = new GenerationJobHandler(pipeline, validator);
+    QueueWorker worker = new QueueWorker(name, queue, handler, options, clock).start();
+    workers.add(worker);
+    return worker;
+  }
+
+  public List<Job> jobs(JobState state, int offset, int limit) {
+    List<Job> out = new ArrayList<>();
+    for (QueuedJob q : queue.list(state, offset, limit)) {
+      out.add(toJob(q));
+    }
+    return out;
+  }
+
+  public boolean cancel(JobId id) {
+    Optional<QueuedJob> job = queue.find(id);
+    if (job.isEmpty()) {
+      return false;
+    }
+    return switch (job.get().state()) {
+      case WAITING, DELAYED -> queue.remove(id);
+      case ACTIVE -> queue.cancel(id);
+      case COMPLETED, FAILED -> false;
+    };
+  }
+
+  public JobQueue queue() {
+    return queue;
+  }
+
+  public PlatformRegistry platforms() {
+    return platforms;
+  }
+
+  public ImageProvider provider() {
+    return provider;
+  }
+
+  public GenerationCatalog catalog() {
+    return catalog;
+  }
+
+  public void addListener(JobListener listener) {
+    relay.add(listener);
+  }
+
+  public void removeListener(JobListener listener) {
+    relay.remove(listener);
+  }
+
+  public void addGenerationListener(GenerationListener listener) {
+    engineEvents.add(listener);
+  }
+
+  public void removeGenerationListener(GenerationListener listener) {
+    engineEvents.remove(listener);
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (Worker w : workers) {
+      w.close();
+    }
+    subscription.close();
+    renderPool.shutdownNow();
+    ioPool.shutdownNow();
+    for (AutoCloseable c : owned) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("closing {} failed", c, e);
+      }
+    }
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("this AssetGenerator is closed");
+    }
+  }
+
+  private static Job toJob(QueuedJob q) {
+    GenerationRequest request = JobCodec.readRequest(q.payload());
+    GenerationResult result = q.state() == JobState.COMPLETED && q.result() != null
+        ? JobCodec.readResult(q.result()) : null;
+    return new Job(q.id(), q.state(), q.progress(), q.attemptsMade(), q.maxAttempts(), q.priority(), q.createdAt(),
+        q.processedAt(), q.finishedAt(), request, result, q.failedReason());
+  }
+
+  private static ImageProvider providerFromEnvironment(Map<String, String> environment) {
+    List<ImageProviderFactory> factories = new ArrayList<>();
+    ServiceLoader.load(ImageProviderFactory.class).forEach(factories::add);
+    factories.sort(Comparator.comparingInt(ImageProviderFactory::priority).reversed());
+    for (ImageProviderFactory f : factories) {
+      Optional<ImageProvider> found = f.fromEnvironment(environment);
+      if (found.isPresent()) {
+        log.info("Image provider: {} (configured from the environment)", found.get().name());
+        return found.get();
+      }
+    }
+    log.info("Image provider: placeholder (offline, draws a picture from the prompt). "
+        + "For real images add snapasset-adapters-openai and set OPENAI_API_KEY.");
+    return PlaceholderImageProvider.create();
+  }
+}

@@ -1,0 +1,148 @@
+package com.snapasset.internal;
+
+import com.snapasset.Asset;
+import com.snapasset.GenerationRequest;
+import com.snapasset.Platform;
+import com.snapasset.SnapAssetException;
+import com.snapasset.spi.AssetStorage;
+import com.snapasset.spi.DecodedImage;
+import com.snapasset.spi.EncodedImage;
+import com.snapasset.spi.ImageProcessor;
+import com.snapasset.spi.Rendition;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage 3: every platform rendered in parallel on the render pool, each rendition stored on the
+ * I/O pool as soon as it is encoded. When any of it fails (or the thread is interrupted), the work
+ * in flight is cancelled and the files already stored are deleted: a failed generation leaves
+ * nothing behind.
+ */
+final class RenderStoreStage {
+  private static final Logger log = LoggerFactory.getLogger(RenderStoreStage.class);
+
+  private final ImageProcessor processor;
+  private final AssetStorage storage;
+  private final ExecutorService renderPool;
+  private final ExecutorService ioPool;
+  private final EngineEvents events;
+
+  RenderStoreStage(ImageProcessor processor, AssetStorage storage, ExecutorService renderPool,
+      ExecutorService ioPool, EngineEvents events) {
+    this.processor = processor;
+    this.storage = storage;
+    this.renderPool = renderPool;
+    this.ioPool = ioPool;
+    this.events = events;
+  }
+
+  /** The assets in the order of {@code platforms}, and how long rendering and storing took. */
+  record Stored(List<Asset> assets, Duration render, Duration store) {}
+
+  /** Storage key of a rendition: {@code userId/generationId/platform.ext}. */
+  static String key(String userId, String generationId, Platform platform, EncodedImage image) {
+    return userId + "/" + generationId + "/" + platform.id() + "." + image.format().extension();
+  }
+
+  /** Reports progress from 20 to 99. */
+  Stored run(String generationId, GenerationRequest request, List<Platform> platforms, DecodedImage decoded,
+      GenerationPipeline.ProgressSink progress) throws InterruptedException {
+    long r0 = System.nanoTime();
+    int n = platforms.size();
+    CompletionService<Rendered> renders = new ExecutorCompletionService<>(renderPool);
+    CompletionService<Asset> stores = new ExecutorCompletionService<>(ioPool);
+    List<Future<?>> inFlight = new ArrayList<>(2 * n);
+    Map<String, Asset> byPlatform = new HashMap<>();
+    List<String> submittedKeys = new ArrayList<>(n);
+    AtomicBoolean rolledBack = new AtomicBoolean();
+    long firstStoreAt = Long.MAX_VALUE;
+    boolean succeeded = false;
+    try {
+      for (Platform p : platforms) {
+        inFlight.add(renders.submit(() -> render(decoded, p, request)));
+      }
+      for (int i = 0; i < n; i++) {
+        Rendered r = unwrap(renders.take());
+        firstStoreAt = Math.min(firstStoreAt, System.nanoTime());
+        String key = key(request.userId(), generationId, r.platform, r.image);
+        submittedKeys.add(key);
+        inFlight.add(stores.submit(() -> store(key, r, rolledBack)));
+        progress.report(20 + (int) (40.0 * (i + 1) / n));
+      }
+      long renderDoneAt = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        Asset a = unwrap(stores.take());
+        byPlatform.put(a.platformId(), a);
+        progress.report(60 + (int) (39.0 * (i + 1) / n));
+      }
+      succeeded = true;
+      long end = System.nanoTime();
+      List<Asset> assets = platforms.stream().map(p -> byPlatform.get(p.id())).toList();
+      return new Stored(assets, Duration.ofNanos(renderDoneAt - r0), Duration.ofNanos(end - Math.min(firstStoreAt, end)));
+    } finally {
+      if (!succeeded) {
+        // Every submitted key, not only the stores already taken: a put may finish after the
+        // failure. One that finishes after this flag is set deletes its own file (see store).
+        rolledBack.set(true);
+        inFlight.forEach(f -> f.cancel(true));
+        submittedKeys.forEach(this::deleteQuietly);
+      }
+    }
+  }
+
+  private Rendered render(DecodedImage decoded, Platform p, GenerationRequest request) {
+    long t = System.nanoTime();
+    EncodedImage image = processor.render(decoded, Rendition.of(p, request.output()));
+    events.rendered(image.format(), Duration.ofNanos(System.nanoTime() - t));
+    return new Rendered(p, image);
+  }
+
+  private Asset store(String key, Rendered r, AtomicBoolean rolledBack) {
+    long t = System.nanoTime();
+    URI url = storage.put(key, r.image.data(), r.image.format().contentType(), AssetStorage.IMMUTABLE);
+    if (rolledBack.get()) {
+      deleteQuietly(key); // the generation failed while this put ran
+    }
+    events.stored(Duration.ofNanos(System.nanoTime() - t), r.image.data().length);
+    return new Asset(r.platform.id(), r.platform.name(), r.image.width(), r.image.height(),
+        r.image.format(), r.image.data().length, key, url);
+  }
+
+  private void deleteQuietly(String key) {
+    try {
+      storage.delete(key);
+    } catch (RuntimeException e) {
+      log.warn("could not delete {} after a failed generation: {}", key, e.toString());
+    }
+  }
+
+  /** The task's own exception, not the ExecutionException wrapping it. */
+  private static <T> T unwrap(Future<T> done) throws InterruptedException {
+    try {
+      return done.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new SnapAssetException("generation step failed: " + cause, cause, true);
+    }
+  }
+
+  private record Rendered(Platform platform, EncodedImage image) {}
+}

@@ -1,0 +1,223 @@
+package com.snapasset.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.snapasset.Asset;
+import com.snapasset.GenerationListener;
+import com.snapasset.GenerationRequest;
+import com.snapasset.GenerationResult;
+import com.snapasset.ImageOptions;
+import com.snapasset.OutputFormat;
+import com.snapasset.Platform;
+import com.snapasset.Platforms;
+import com.snapasset.StageTimings;
+import com.snapasset.StorageException;
+import com.snapasset.embedded.InMemoryAssetStorage;
+import com.snapasset.embedded.InMemoryBaseImageCache;
+import com.snapasset.embedded.InMemoryGenerationCatalog;
+import com.snapasset.imaging.StandardImageProcessor;
+import com.snapasset.spi.AssetStorage;
+import com.snapasset.spi.GenerationRecord;
+import com.snapasset.spi.ImagePrompt;
+import com.snapasset.spi.StoredObject;
+import com.snapasset.testing.MutableClock;
+import com.snapasset.testing.ScriptedImageProvider;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Each stage of the pipeline on its own, on real parts (placeholder drawing, in-memory ports). */
+class GenerationStagesTest {
+  private final ScriptedImageProvider provider = new ScriptedImageProvider();
+  private final InMemoryAssetStorage storage = InMemoryAssetStorage.create();
+  private final EngineEvents events = new EngineEvents();
+  private final List<Boolean> lookups = new CopyOnWriteArrayList<>();
+  private final ExecutorService renderPool = Executors.newFixedThreadPool(2);
+  private final ExecutorService ioPool = Executors.newFixedThreadPool(2);
+  private final ImagePrompt prompt = new ImagePrompt("a red fox at dawn", ImageOptions.defaults());
+
+  GenerationStagesTest() {
+    events.add(new GenerationListener() {
+      @Override
+      public void onBaseImageLookup(boolean hit) {
+        lookups.add(hit);
+      }
+    });
+  }
+
+  @AfterEach
+  void stopPools() {
+    renderPool.shutdownNow();
+    ioPool.shutdownNow();
+  }
+
+  private BaseImageStage baseImageStage() {
+    return new BaseImageStage(provider, new CachedBaseImages(InMemoryBaseImageCache.create(), Duration.ofHours(1)), events);
+  }
+
+  @Test
+  void baseImageStageCallsTheProviderOnceForIdenticalPrompts() {
+    BaseImageStage stage = baseImageStage();
+
+    BaseImageStage.BaseImage first = stage.fetch(prompt);
+    BaseImageStage.BaseImage second = stage.fetch(prompt);
+
+    assertThat(provider.calls()).isEqualTo(1);
+    assertThat(first.fromCache()).isFalse();
+    assertThat(second.fromCache()).isTrue();
+    assertThat(second.data()).isEqualTo(first.data());
+    assertThat(second.cost()).isEqualByComparingTo(BigDecimal.ZERO);
+    assertThat(second.providerTime()).isEqualTo(Duration.ZERO);
+    assertThat(lookups).containsExactly(false, true);
+  }
+
+  @Test
+  void baseImageStageAsksAgainForADifferentPrompt() {
+    BaseImageStage stage = baseImageStage();
+
+    stage.fetch(prompt);
+    stage.fetch(new ImagePrompt("a blue whale", ImageOptions.defaults()));
+
+    assertThat(provider.calls()).isEqualTo(2);
+  }
+
+  @Test
+  void decodeStageDecodesTheBaseImageOnce() {
+    byte[] png = provider.generate(prompt).data();
+
+    DecodeStage.Decoded decoded = new DecodeStage(StandardImageProcessor.create()).decode(png);
+
+    assertThat(decoded.image().width()).isPositive();
+    assertThat(decoded.took().isNegative()).isFalse();
+    assertThat(decoded.image().height()).isPositive();
+  }
+
+  @Test
+  void renderStoreStageStoresOneImmutableFilePerPlatformInRequestOrder() throws Exception {
+    GenerationRequest request = GenerationRequest.of("user-1", "a red fox", List.of("twitter-post", "100x50"));
+    List<Platform> platforms = List.of(Platforms.TWITTER_POST, Platform.custom(100, 50));
+    List<Integer> progress = new CopyOnWriteArrayList<>();
+
+    RenderStoreStage.Stored stored = renderStoreStage(storage).run("gen-1", request, platforms, decoded(),
+        progress::add);
+
+    assertThat(stored.assets()).extracting(Asset::platformId).containsExactly("twitter-post", "custom-100x50");
+    assertThat(stored.assets()).extracting(Asset::key)
+        .containsExactly("user-1/gen-1/twitter-post.png", "user-1/gen-1/custom-100x50.png");
+    assertThat(stored.assets().get(1).width()).isEqualTo(100);
+    assertThat(storage.cacheControl("user-1/gen-1/twitter-post.png")).hasValue(AssetStorage.IMMUTABLE);
+    assertThat(progress).isSorted().last().isEqualTo(99);
+  }
+
+  @Test
+  void renderStoreStageDeletesWhatItStoredWhenOnePutFails() throws Exception {
+    FailingStorage failing = new FailingStorage(storage, "custom-100x50");
+    GenerationRequest request = GenerationRequest.of("user-1", "a red fox",
+        List.of("twitter-post", "instagram-post", "100x50"));
+    List<Platform> platforms = List.of(Platforms.TWITTER_POST, Platforms.INSTAGRAM_POST, Platform.custom(100, 50));
+
+    assertThatThrownBy(() -> renderStoreStage(failing).run("gen-2", request, platforms, decoded(), p -> {}))
+        .isInstanceOf(StorageException.class);
+    // puts still running when the failure came must clean up after themselves too
+    ioPool.shutdown();
+    assertThat(ioPool.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
+
+    assertThat(failing.puts).isNotEmpty();
+    assertThat(storage.list("user-1/gen-2/")).isEmpty();
+  }
+
+  @Test
+  void recordStageWritesTheGenerationStampedWithTheEngineClock() {
+    InMemoryGenerationCatalog catalog = InMemoryGenerationCatalog.create();
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
+    GenerationRequest request = GenerationRequest.of("user-1", "a red fox", List.of("twitter-post"));
+    GenerationResult result = new GenerationResult("gen-3", "user-1", List.of(), "revised", "scripted",
+        new BigDecimal("0.04"), false,
+        new StageTimings(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO));
+
+    new RecordStage(catalog, clock).record("job-3", request, result);
+
+    GenerationRecord record = catalog.find("gen-3").orElseThrow();
+    assertThat(record.jobId()).isEqualTo("job-3");
+    assertThat(record.createdAt()).isEqualTo(clock.instant());
+    assertThat(record.revisedPrompt()).isEqualTo("revised");
+    assertThat(record.costUsd()).isEqualByComparingTo("0.04");
+  }
+
+  @Test
+  void thePipelineRunsTheStagesInOrderAndRecordsTheResult() throws Exception {
+    InMemoryGenerationCatalog catalog = InMemoryGenerationCatalog.create();
+    GenerationPipeline pipeline = new GenerationPipeline(baseImageStage(),
+        new DecodeStage(StandardImageProcessor.create()), renderStoreStage(storage),
+        new RecordStage(catalog, new MutableClock(Instant.parse("2026-03-01T12:00:00Z"))));
+    GenerationRequest request = GenerationRequest.of("user-1", "a red fox", List.of("facebook-post"));
+    List<Integer> progress = new ArrayList<>();
+
+    GenerationResult result = pipeline.run("gen-4", null, request, List.of(Platforms.FACEBOOK_POST), progress::add);
+
+    assertThat(result.assets()).singleElement().satisfies(a -> assertThat(a.format()).isEqualTo(OutputFormat.PNG));
+    assertThat(result.provider()).isEqualTo("scripted");
+    assertThat(progress).startsWith(10, 20);
+    assertThat(catalog.find("gen-4")).hasValueSatisfying(r -> assertThat(r.jobId()).isNull());
+  }
+
+  private RenderStoreStage renderStoreStage(AssetStorage target) {
+    return new RenderStoreStage(StandardImageProcessor.create(), target, renderPool, ioPool, events);
+  }
+
+  private com.snapasset.spi.DecodedImage decoded() {
+    return StandardImageProcessor.create().decode(provider.generate(prompt).data());
+  }
+
+  /** Real in-memory storage whose puts of one key fail. */
+  private static final class FailingStorage implements AssetStorage {
+    final AssetStorage delegate;
+    final String failOn;
+    final List<String> puts = new CopyOnWriteArrayList<>();
+
+    FailingStorage(AssetStorage delegate, String failOn) {
+      this.delegate = delegate;
+      this.failOn = failOn;
+    }
+
+    @Override
+    public URI put(String key, byte[] data, String contentType, String cacheControl) {
+      if (key.contains(failOn)) {
+        throw StorageException.permanent("refused " + key, null);
+      }
+      puts.add(key);
+      return delegate.put(key, data, contentType, cacheControl);
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+      return delegate.get(key);
+    }
+
+    @Override
+    public boolean delete(String key) {
+      return delegate.delete(key);
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) {
+      return delegate.list(prefix);
+    }
+
+    @Override
+    public URI url(String key) {
+      return delegate.url(key);
+    }
+  }
+}

@@ -14,9 +14,14 @@ final class BenchmarkImages {
   private BenchmarkImages() {}
 
   static byte[] flower() {
-    try (InputStream in = BenchmarkImages.class.getResourceAsStream(FLOWER)) {
+    return image(FLOWER);
+  }
+
+  /** A comparison input by resource name, e.g. {@code /images/bokeh-1024.jpg}. */
+  static byte[] image(String resource) {
+    try (InputStream in = BenchmarkImages.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException(FLOWER + " is not on the class path");
+        throw new IllegalStateException(resource + " is not on the class path");
       }
       return in.readAllBytes();
     } catch (IOException e) {

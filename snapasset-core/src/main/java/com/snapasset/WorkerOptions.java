@@ -100,7 +100,7 @@ public record WorkerOptions(
   /**
    * The defaults: the guide's settings.
    *
-   * @return concurrency 2, 30 s lock renewed every 10 s, stalled sweep every 30 s
+   * @return concurrency 2, 30 s lock renewed every 10 s, stalled sweep every 2 s
    */
   public static WorkerOptions defaults() {
     return builder().build();

@@ -49,6 +49,8 @@ public record GenerationRequest(
    * @param image what the image provider is asked for
    * @param output how renditions are fitted and encoded
    * @param job how the job is queued and retried
+   * @param source the caller's own image instead of a generated one, or null to generate; with it
+   *     the prompt may be empty or null (kept as the empty string)
    */
   public GenerationRequest {
     List<RequestProblem> problems = new ArrayList<>();

@@ -36,6 +36,18 @@ import java.util.Objects;
 public record OutagePolicy(
     Duration retryBudget, int failuresToOpen, Duration openFor, Duration maxOpenFor, Duration rateLimitWait) {
 
+  /**
+   * Checks the components; see the class description.
+   *
+   * @param retryBudget how long after its creation a job's transient faults are free; zero or
+   *     positive, zero turns the free retries off
+   * @param failuresToOpen transient failures in a row that open a dependency's breaker, 1-1000
+   * @param openFor how long a breaker stays open before its first probe; positive
+   * @param maxOpenFor the longest a breaker stays open after failed probes; not shorter than openFor
+   * @param rateLimitWait how long the queue holds claims after a 429 without Retry-After; positive
+   * @throws IllegalArgumentException when a component is out of its range
+   * @throws NullPointerException when a duration is null
+   */
   public OutagePolicy {
     Objects.requireNonNull(retryBudget, "retryBudget");
     if (retryBudget.isNegative()) {
@@ -52,30 +64,67 @@ public record OutagePolicy(
     }
   }
 
-  /** The defaults described above. */
+  /**
+   * The defaults described above.
+   *
+   * @return 3 failures to open, open 5 s doubling up to 1 min, 5 s rate-limit wait, 30-minute
+   *     retry budget
+   */
   public static OutagePolicy defaults() {
     return new OutagePolicy(Duration.ofMinutes(30), 3, Duration.ofSeconds(5), Duration.ofMinutes(1),
         Duration.ofSeconds(5));
   }
 
-  /** Every failure spends an attempt, as before outage handling existed; breakers never open. */
+  /**
+   * Every failure spends an attempt, as before outage handling existed; breakers never open.
+   *
+   * @return a policy with a zero retry budget and breakers that need 1000 failures in a row
+   */
   public static OutagePolicy disabled() {
     return new OutagePolicy(Duration.ZERO, 1000, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofSeconds(5));
   }
 
-  /** Whether transient faults are retried without spending attempts. */
+  /**
+   * Whether transient faults are retried without spending attempts.
+   *
+   * @return true when {@link #retryBudget()} is not zero
+   */
   public boolean enabled() {
     return !retryBudget.isZero();
   }
 
+  /**
+   * A copy with another retry budget.
+   *
+   * @param retryBudget how long after its creation a job's transient faults are free; zero turns
+   *     the free retries off
+   * @return the copy
+   * @throws IllegalArgumentException when the budget is negative
+   */
   public OutagePolicy withRetryBudget(Duration retryBudget) {
     return new OutagePolicy(retryBudget, failuresToOpen, openFor, maxOpenFor, rateLimitWait);
   }
 
+  /**
+   * A copy with other circuit-breaker settings.
+   *
+   * @param failuresToOpen transient failures in a row that open a dependency's breaker, 1-1000
+   * @param openFor how long a breaker stays open before its first probe; positive
+   * @param maxOpenFor the longest a breaker stays open after failed probes; not shorter than openFor
+   * @return the copy
+   * @throws IllegalArgumentException when a value is out of its range
+   */
   public OutagePolicy withBreaker(int failuresToOpen, Duration openFor, Duration maxOpenFor) {
     return new OutagePolicy(retryBudget, failuresToOpen, openFor, maxOpenFor, rateLimitWait);
   }
 
+  /**
+   * A copy with another wait after a rate limit that gave no Retry-After.
+   *
+   * @param rateLimitWait how long the queue holds claims after such a 429; positive
+   * @return the copy
+   * @throws IllegalArgumentException when the wait is zero or negative
+   */
   public OutagePolicy withRateLimitWait(Duration rateLimitWait) {
     return new OutagePolicy(retryBudget, failuresToOpen, openFor, maxOpenFor, rateLimitWait);
   }

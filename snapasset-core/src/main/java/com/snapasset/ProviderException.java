@@ -14,6 +14,7 @@ public final class ProviderException extends SnapAssetException {
 
   /** How long the provider asked to wait, if it did. */
   private final @Nullable Duration retryAfter;
+  /** Whether the provider refused for a rate limit (HTTP 429). */
   private final boolean rateLimit;
 
   private ProviderException(
@@ -53,6 +54,12 @@ public final class ProviderException extends SnapAssetException {
    * The provider is up but limits this caller (HTTP 429): retryable, and the job engine holds
    * every worker of the queue back for {@code retryAfter} (or a default) instead of spending
    * attempts.
+   *
+   * @param message what went wrong, for people; no secrets
+   * @param cause the underlying failure, or null
+   * @param retryAfter the delay the provider asked for (its Retry-After), or null for the
+   *     {@link OutagePolicy#rateLimitWait() default}
+   * @return the exception, retryable and marked as a rate limit
    */
   public static ProviderException rateLimited(
       String message, @Nullable Throwable cause, @Nullable Duration retryAfter) {
@@ -70,7 +77,11 @@ public final class ProviderException extends SnapAssetException {
     return new ProviderException(message, cause, false, null, false);
   }
 
-  /** Whether the provider refused for a rate limit (HTTP 429), as opposed to being down. */
+  /**
+   * Whether the provider refused for a rate limit (HTTP 429), as opposed to being down.
+   *
+   * @return true when made by {@link #rateLimited}
+   */
   public boolean isRateLimit() {
     return rateLimit;
   }

@@ -26,10 +26,21 @@ import java.util.Objects;
  */
 public record SourceFetchPolicy(
     boolean allowHttp, boolean allowPrivateNetworks, long maxBytes, Duration timeout, int maxRedirects) {
+  /** The redirects followed by default. */
   public static final int DEFAULT_MAX_REDIRECTS = 3;
   private static final SourceFetchPolicy DEFAULTS =
       new SourceFetchPolicy(false, false, 20L * 1024 * 1024, Duration.ofSeconds(20), DEFAULT_MAX_REDIRECTS);
 
+  /**
+   * Checks the components; reports every problem at once.
+   *
+   * @param allowHttp whether plain {@code http} URLs are fetched
+   * @param allowPrivateNetworks whether loopback, private and other non-public addresses are fetched
+   * @param maxBytes the largest image fetched, in bytes, 1 to 536870912 (512 MiB)
+   * @param timeout the limit for the whole fetch, redirects included, 100 ms to 10 min
+   * @param maxRedirects how many redirects are followed, each checked again, 0-10
+   * @throws ConfigurationException listing every component out of its range
+   */
   public SourceFetchPolicy {
     Objects.requireNonNull(timeout, "timeout");
     List<String> problems = new ArrayList<>();
@@ -47,27 +58,66 @@ public record SourceFetchPolicy(
     }
   }
 
-  /** https only, public addresses only, 20 MiB, 20 s, 3 redirects. */
+  /**
+   * The safe defaults.
+   *
+   * @return https only, public addresses only, 20 MiB, 20 s, 3 redirects
+   */
   public static SourceFetchPolicy defaults() {
     return DEFAULTS;
   }
 
+  /**
+   * A copy that does or does not fetch plain {@code http} URLs.
+   *
+   * @param allowHttp true to fetch {@code http} as well as {@code https}; meant for development and
+   *     trusted callers
+   * @return the copy
+   */
   public SourceFetchPolicy withAllowHttp(boolean allowHttp) {
     return new SourceFetchPolicy(allowHttp, allowPrivateNetworks, maxBytes, timeout, maxRedirects);
   }
 
+  /**
+   * A copy that does or does not fetch from non-public addresses.
+   *
+   * @param allowPrivateNetworks true to fetch from loopback, private, link-local and other
+   *     non-public addresses; meant for development and trusted callers
+   * @return the copy
+   */
   public SourceFetchPolicy withAllowPrivateNetworks(boolean allowPrivateNetworks) {
     return new SourceFetchPolicy(allowHttp, allowPrivateNetworks, maxBytes, timeout, maxRedirects);
   }
 
+  /**
+   * A copy with another size cap.
+   *
+   * @param maxBytes the largest image fetched, in bytes, 1 to 536870912 (512 MiB)
+   * @return the copy
+   * @throws ConfigurationException when the cap is out of range
+   */
   public SourceFetchPolicy withMaxBytes(long maxBytes) {
     return new SourceFetchPolicy(allowHttp, allowPrivateNetworks, maxBytes, timeout, maxRedirects);
   }
 
+  /**
+   * A copy with another time limit.
+   *
+   * @param timeout the limit for the whole fetch, redirects included, 100 ms to 10 min
+   * @return the copy
+   * @throws ConfigurationException when the limit is out of range
+   */
   public SourceFetchPolicy withTimeout(Duration timeout) {
     return new SourceFetchPolicy(allowHttp, allowPrivateNetworks, maxBytes, timeout, maxRedirects);
   }
 
+  /**
+   * A copy that follows another number of redirects.
+   *
+   * @param maxRedirects how many redirects are followed, each checked again, 0-10
+   * @return the copy
+   * @throws ConfigurationException when the number is out of range
+   */
   public SourceFetchPolicy withMaxRedirects(int maxRedirects) {
     return new SourceFetchPolicy(allowHttp, allowPrivateNetworks, maxBytes, timeout, maxRedirects);
   }

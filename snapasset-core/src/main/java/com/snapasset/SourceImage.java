@@ -20,6 +20,15 @@ public record SourceImage(byte @Nullable [] data, @Nullable String url) {
   /** The longest URL accepted. */
   public static final int MAX_URL_LENGTH = 2048;
 
+  /**
+   * Checks the components.
+   *
+   * @param data the encoded PNG, JPEG or WebP image, or null for a URL; not copied, do not modify
+   * @param url the image's http(s) address, at most {@value #MAX_URL_LENGTH} characters, with a
+   *     host and without credentials, or null for bytes
+   * @throws InvalidRequestException when both or neither are given, the bytes are empty or not a
+   *     PNG, JPEG or WebP image, or the URL is refused
+   */
   public SourceImage {
     if ((data == null) == (url == null)) {
       throw new InvalidRequestException("a source image is either bytes or a URL, not both or neither");
@@ -37,7 +46,13 @@ public record SourceImage(byte @Nullable [] data, @Nullable String url) {
     }
   }
 
-  /** The bytes of an image the caller has. */
+  /**
+   * The bytes of an image the caller has.
+   *
+   * @param data the encoded PNG, JPEG or WebP image; not copied, do not modify
+   * @return the source image
+   * @throws InvalidRequestException when the bytes are empty or not a PNG, JPEG or WebP image
+   */
   public static SourceImage ofBytes(byte[] data) {
     return new SourceImage(data, null);
   }
@@ -46,6 +61,8 @@ public record SourceImage(byte @Nullable [] data, @Nullable String url) {
    * An image at an {@code https} URL (or {@code http} where {@link SourceFetchPolicy#allowHttp()}
    * says so).
    *
+   * @param url the image's address, at most {@value #MAX_URL_LENGTH} characters
+   * @return the source image
    * @throws InvalidRequestException when the URL is malformed, too long, not http(s), has no host or
    *     carries credentials
    */
@@ -53,12 +70,20 @@ public record SourceImage(byte @Nullable [] data, @Nullable String url) {
     return new SourceImage(null, url);
   }
 
-  /** The bytes, when the image was given as bytes. */
+  /**
+   * The bytes, when the image was given as bytes.
+   *
+   * @return the bytes (not a copy), or empty for a URL
+   */
   public Optional<byte[]> bytes() {
     return Optional.ofNullable(data);
   }
 
-  /** The URL, when the image was given by address. */
+  /**
+   * The URL, when the image was given by address.
+   *
+   * @return the URL, or empty for bytes
+   */
   public Optional<URI> uri() {
     return url == null ? Optional.empty() : Optional.of(URI.create(url));
   }
@@ -72,7 +97,12 @@ public record SourceImage(byte @Nullable [] data, @Nullable String url) {
     return "SourceImage[" + shown(URI.create(url)) + "]";
   }
 
-  /** A URL for messages and logs: scheme, host, port and path, no query or fragment. */
+  /**
+   * A URL for messages and logs: scheme, host, port and path, no query or fragment.
+   *
+   * @param uri an absolute URL
+   * @return the URL without its query (which may be a credential) or fragment
+   */
   public static String shown(URI uri) {
     return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
         + (uri.getRawPath() == null ? "" : uri.getRawPath());

@@ -11,6 +11,13 @@ import org.jspecify.annotations.Nullable;
 public final class SourceImageException extends SnapAssetException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A failed fetch.
+   *
+   * @param message what went wrong, for people; the URL only as {@link SourceImage#shown}, no query
+   * @param cause the underlying failure, or null
+   * @param retryable true for timeouts, connection errors and 5xx / 429 answers; false otherwise
+   */
   public SourceImageException(String message, @Nullable Throwable cause, boolean retryable) {
     super(message, cause, retryable);
   }

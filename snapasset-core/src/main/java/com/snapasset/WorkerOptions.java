@@ -53,6 +53,13 @@ public record WorkerOptions(
    * @param maxStalledCount a job that stalls more often than this fails
    * @param shutdownGrace how long {@link Worker#close()} waits for active jobs
    * @param rateLimit jobs started per window across all workers of the queue, or null for none
+   * @param heartbeatInterval how often the worker tells the queue it is alive; positive and
+   *     shorter than workerTimeout
+   * @param workerTimeout how long after its last heartbeat a worker is taken for dead; positive and
+   *     shorter than lockDuration
+   * @param maxWorkerLosses a job whose workers died under it more often than this fails as a
+   *     suspected poison pill; 0 or more
+   * @throws IllegalArgumentException when a component is out of its range
    */
   public WorkerOptions {
     if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
@@ -93,7 +100,7 @@ public record WorkerOptions(
   /**
    * The defaults: the guide's settings.
    *
-   * @return concurrency 2, 30 s lock renewed every 10 s, stalled sweep every 30 s
+   * @return concurrency 2, 30 s lock renewed every 10 s, stalled sweep every 2 s
    */
   public static WorkerOptions defaults() {
     return builder().build();

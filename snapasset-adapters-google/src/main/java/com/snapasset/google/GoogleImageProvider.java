@@ -131,7 +131,11 @@ public final class GoogleImageProvider implements ImageProvider, AutoCloseable {
             + ", maxImageBytes=" + maxImageBytes + "]";
   }
 
-  /** A builder with the defaults: {@link #DEFAULT_MODEL}, 120 s per call, 32 MiB per image. */
+  /**
+   * A builder with the defaults: {@link #DEFAULT_MODEL}, 120 s per call, 32 MiB per image.
+   *
+   * @return a new builder; set either {@link Builder#apiKey} or {@link Builder#vertexAi}
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -145,6 +149,8 @@ public final class GoogleImageProvider implements ImageProvider, AutoCloseable {
    * SNAPASSET_GOOGLE_TIMEOUT_SECONDS}, and {@code GOOGLE_GEMINI_BASE_URL} / {@code
    * GOOGLE_VERTEX_BASE_URL}.
    *
+   * @param environment the variables to read, usually {@link System#getenv()}
+   * @return the provider, or empty when neither Vertex AI is asked for nor an API key is set
    * @throws ConfigurationException when a variable is set but invalid (the message never quotes
    *     the key)
    */
@@ -396,7 +402,13 @@ public final class GoogleImageProvider implements ImageProvider, AutoCloseable {
 
     private Builder() {}
 
-    /** The Gemini Developer API key ({@code GEMINI_API_KEY} / {@code GOOGLE_API_KEY}). */
+    /**
+     * The Gemini Developer API key ({@code GEMINI_API_KEY} / {@code GOOGLE_API_KEY}).
+     *
+     * @param apiKey the key; non-blank, without whitespace; never shown in {@code toString()}
+     * @return this builder
+     * @throws IllegalArgumentException when the key is blank or contains whitespace
+     */
     public Builder apiKey(String apiKey) {
       Objects.requireNonNull(apiKey, "apiKey");
       if (apiKey.isBlank() || apiKey.chars().anyMatch(Character::isWhitespace)) {
@@ -410,6 +422,12 @@ public final class GoogleImageProvider implements ImageProvider, AutoCloseable {
      * Calls Vertex AI in {@code project} at {@code location} (e.g. {@code us-central1}) instead of
      * the Gemini Developer API, authenticated by {@link #credentials} or, when none are set, by
      * Application Default Credentials.
+     *
+     * @param project the Google Cloud project id
+     * @param location the region, such as {@code us-central1}, or {@code global}: 2-40 characters of
+     *     {@code a-z 0-9 -}
+     * @return this builder
+     * @throws IllegalArgumentException when the project id or the location is not valid
      */
     public Builder vertexAi(String project, String location) {
       Objects.requireNonNull(project, "project");
@@ -425,13 +443,24 @@ public final class GoogleImageProvider implements ImageProvider, AutoCloseable {
       return this;
     }
 
-    /** The Google credentials for Vertex AI; default Application Default Credentials. */
+    /**
+     * The Google credentials for Vertex AI; default Application Default Credentials.
+     *
+     * @param credentials the credentials the calls are authenticated with
+     * @return this builder
+     */
     public Builder credentials(GoogleCredentials credentials) {
       this.credentials = Objects.requireNonNull(credentials, "credentials");
       return this;
     }
 
-    /** Another address for the API, e.g. a proxy or a regional endpoint; default Google's. */
+    /**
+     * Another address for the API, e.g. a proxy or a regional endpoint; default Google's.
+     *
+     * @param baseUrl an absolute {@code http} or {@code https} URL with a host
+     * @return this builder
+     * @throws IllegalArgumentException when the URL is malformed, not http(s) or has no host
+     */
     public Builder baseUrl(String baseUrl) {
       Objects.requireNonNull(baseUrl, "baseUrl");
       URI uri;
@@ -447,7 +476,14 @@ public final class GoogleImageProvider implements ImageProvider, AutoCloseable {
       return this;
     }
 
-    /** The model for requests that name none (SnapAsset's default options); default {@link #DEFAULT_MODEL}. */
+    /**
+     * The model for requests that name none (SnapAsset's default options); default {@link
+     * #DEFAULT_MODEL}.
+     *
+     * @param model the id of a supported model, such as {@code gemini-2.5-flash-image}
+     * @return this builder
+     * @throws IllegalArgumentException naming the supported models when this one is not one of them
+     */
     public Builder defaultModel(String model) {
       Objects.requireNonNull(model, "defaultModel");
       this.defaultModel = GoogleModel.byId(model).orElseThrow(() -> new IllegalArgumentException(
@@ -455,19 +491,37 @@ public final class GoogleImageProvider implements ImageProvider, AutoCloseable {
       return this;
     }
 
-    /** The limit for one generation call, up to 30 min; default 120 s. */
+    /**
+     * The limit for one generation call; default 120 s.
+     *
+     * @param timeout 100 ms to 30 min
+     * @return this builder
+     * @throws IllegalArgumentException when the limit is out of range
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = checkDuration("timeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(30));
       return this;
     }
 
-    /** The limit for opening a connection; default 10 s. */
+    /**
+     * The limit for opening a connection; default 10 s.
+     *
+     * @param connectTimeout 1 ms to 5 min
+     * @return this builder
+     * @throws IllegalArgumentException when the limit is out of range
+     */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = checkDuration("connectTimeout", connectTimeout, Duration.ofMillis(1), Duration.ofMinutes(5));
       return this;
     }
 
-    /** The largest image accepted, in bytes; default 32 MiB. */
+    /**
+     * The largest image accepted, in bytes; default 32 MiB.
+     *
+     * @param maxImageBytes the cap on one decoded image's bytes, 1 or more
+     * @return this builder
+     * @throws IllegalArgumentException when the cap is not positive
+     */
     public Builder maxImageBytes(long maxImageBytes) {
       if (maxImageBytes < 1) {
         throw new IllegalArgumentException("maxImageBytes must be positive, got " + maxImageBytes);
@@ -476,7 +530,12 @@ public final class GoogleImageProvider implements ImageProvider, AutoCloseable {
       return this;
     }
 
-    /** The price table for cost accounting; default {@link GooglePrices#defaults()}. */
+    /**
+     * The price table for cost accounting; default {@link GooglePrices#defaults()}.
+     *
+     * @param prices the prices recorded per image
+     * @return this builder
+     */
     public Builder prices(GooglePrices prices) {
       this.prices = Objects.requireNonNull(prices, "prices");
       return this;
@@ -491,6 +550,7 @@ public final class GoogleImageProvider implements ImageProvider, AutoCloseable {
     /**
      * A new provider with its own HTTP client.
      *
+     * @return the provider
      * @throws IllegalStateException when neither or both of an API key and Vertex AI are set, or
      *     credentials are set without Vertex AI
      */

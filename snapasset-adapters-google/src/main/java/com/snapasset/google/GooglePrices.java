@@ -32,7 +32,11 @@ public final class GooglePrices {
     this.usdPerImage = Map.copyOf(usdPerImage);
   }
 
-  /** Google's list prices (see the class description). */
+  /**
+   * Google's list prices (see the class description).
+   *
+   * @return the default table
+   */
   public static GooglePrices defaults() {
     return DEFAULTS;
   }
@@ -43,6 +47,7 @@ public final class GooglePrices {
    * @param model e.g. {@code imagen-4.0-generate-001}
    * @param imageSize {@code 1K}, {@code 2K} or {@code 4K}, as the model offers
    * @param price the price of one image in US dollars, zero or more
+   * @return a new table; this one is unchanged
    * @throws IllegalArgumentException when the model does not offer that size
    */
   public GooglePrices with(String model, String imageSize, BigDecimal price) {
@@ -63,6 +68,9 @@ public final class GooglePrices {
   /**
    * The price of one image.
    *
+   * @param model the model id, e.g. {@code imagen-4.0-generate-001}
+   * @param imageSize {@code 1K}, {@code 2K} or {@code 4K}
+   * @return the price in US dollars
    * @throws IllegalArgumentException when the combination has no price
    */
   public BigDecimal perImage(String model, String imageSize) {
@@ -73,7 +81,11 @@ public final class GooglePrices {
     return price;
   }
 
-  /** Every priced combination as {@code model/imageSize}, with its price. */
+  /**
+   * Every priced combination as {@code model/imageSize}, with its price.
+   *
+   * @return an unmodifiable map of US dollars per image
+   */
   public Map<String, BigDecimal> usdPerImage() {
     return usdPerImage;
   }

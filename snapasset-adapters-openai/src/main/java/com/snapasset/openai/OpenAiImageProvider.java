@@ -231,6 +231,8 @@ public final class OpenAiImageProvider implements ImageProvider, AutoCloseable {
    * SNAPASSET_OPENAI_TIMEOUT_SECONDS}. An Entra ID token cannot come from the environment: pass a
    * token source to {@link Builder#entraIdToken} in code.
    *
+   * @param environment the variables to read, usually {@link System#getenv()}
+   * @return the provider, or empty when {@code AZURE_OPENAI_ENDPOINT} is unset or blank
    * @throws ConfigurationException when a variable is missing or invalid (the message never quotes
    *     the key)
    */

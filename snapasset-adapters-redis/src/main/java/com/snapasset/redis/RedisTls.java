@@ -63,12 +63,20 @@ public final class RedisTls {
     this.verification = b.verification;
   }
 
-  /** A builder; every setting is optional. */
+  /**
+   * A builder; every setting is optional.
+   *
+   * @return a new builder: the JVM's trusted authorities, no client certificate, full verification
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** How the server's certificate is checked. */
+  /**
+   * How the server's certificate is checked.
+   *
+   * @return the verification mode, {@link Verification#FULL} unless the builder said otherwise
+   */
   public Verification verification() {
     return verification;
   }
@@ -152,14 +160,29 @@ public final class RedisTls {
 
     private Builder() {}
 
-    /** Trust the certificate authorities in this PEM file (e.g. Redis' {@code ca.crt}). */
+    /**
+     * Trust the certificate authorities in this PEM file (e.g. Redis' {@code ca.crt}) instead of the
+     * JVM's defaults; replaces a {@link #trustStore} set before.
+     *
+     * @param pemFile a readable PEM file of one or more CA certificates
+     * @return this builder
+     * @throws IllegalArgumentException when the file does not exist or is not readable
+     */
     public Builder trustCertificates(Path pemFile) {
       this.trustCertificates = readable("trustCertificates", pemFile);
       this.trustStore = null;
       return this;
     }
 
-    /** Trust the certificates in this PKCS#12 or JKS file instead of the JVM's defaults. */
+    /**
+     * Trust the certificates in this PKCS#12 or JKS file instead of the JVM's defaults; replaces
+     * {@link #trustCertificates} set before.
+     *
+     * @param file a readable PKCS#12 or JKS trust store
+     * @param password the store's password, or null for none; copied, so the caller may clear it
+     * @return this builder
+     * @throws IllegalArgumentException when the file does not exist or is not readable
+     */
     public Builder trustStore(Path file, char @Nullable [] password) {
       this.trustStore = readable("trustStore", file);
       this.trustStorePassword = password == null ? null : password.clone();
@@ -170,6 +193,11 @@ public final class RedisTls {
     /**
      * Present the client certificate (and key) in this PKCS#12 or JKS file, for servers started
      * with {@code tls-auth-clients yes}. A PEM pair converts with {@code openssl pkcs12 -export}.
+     *
+     * @param file a readable PKCS#12 or JKS key store holding the client certificate and its key
+     * @param password the store's password, or null for none; copied, so the caller may clear it
+     * @return this builder
+     * @throws IllegalArgumentException when the file does not exist or is not readable
      */
     public Builder keyStore(Path file, char @Nullable [] password) {
       this.keyStore = readable("keyStore", file);
@@ -177,13 +205,22 @@ public final class RedisTls {
       return this;
     }
 
-    /** How strictly the server is checked. Default {@link Verification#FULL}. */
+    /**
+     * How strictly the server is checked. Default {@link Verification#FULL}.
+     *
+     * @param verification the verification mode
+     * @return this builder
+     */
     public Builder verification(Verification verification) {
       this.verification = Objects.requireNonNull(verification, "verification");
       return this;
     }
 
-    /** The settings; files are read when a client is built from them. */
+    /**
+     * The settings; files are read when a client is built from them.
+     *
+     * @return the TLS settings
+     */
     public RedisTls build() {
       return new RedisTls(this);
     }

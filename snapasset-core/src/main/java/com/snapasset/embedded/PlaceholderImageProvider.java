@@ -60,6 +60,10 @@ public final class PlaceholderImageProvider implements ImageProvider {
    * A placeholder standing in for {@code factory}'s provider while that is not configured: it
    * refuses the image options that provider would refuse, so requests valid here stay valid once
    * the real provider is configured, and invalid ones are refused already.
+   *
+   * @param factory the factory of the provider that is not configured; its {@code validate} checks
+   *     the image options
+   * @return the provider
    */
   public static PlaceholderImageProvider standingInFor(ImageProviderFactory factory) {
     return new PlaceholderImageProvider(Objects.requireNonNull(factory, "factory"));

@@ -28,12 +28,21 @@ public record ImagePrompt(String prompt, ImageOptions options, @Nullable Platfor
     Objects.requireNonNull(options, "options");
   }
 
-  /** A prompt without a target platform. */
+  /**
+   * A prompt without a target platform, as when the provider is called outside a generation.
+   *
+   * @param prompt the user's text
+   * @param options model, quality, style and size
+   */
   public ImagePrompt(String prompt, ImageOptions options) {
     this(prompt, options, null);
   }
 
-  /** {@link #largestPlatform} as an {@code Optional}. */
+  /**
+   * {@link #largestPlatform} as an {@code Optional}.
+   *
+   * @return the largest platform the image is for, or empty when not known
+   */
   public Optional<Platform> target() {
     return Optional.ofNullable(largestPlatform);
   }

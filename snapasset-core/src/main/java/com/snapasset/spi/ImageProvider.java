@@ -43,6 +43,10 @@ public interface ImageProvider {
    * something the provider ignores share one paid image. The default, empty, suits providers that
    * draw exactly the options' size; a provider that picks an aspect ratio from {@link
    * ImagePrompt#largestPlatform()} returns the ratio it would pick.
+   *
+   * @param prompt what the provider would be asked to draw
+   * @return a short, stable text naming what else decides the image (such as {@code "16:9"}), or
+   *     the empty string when nothing does
    */
   default String cacheVariant(ImagePrompt prompt) {
     return "";

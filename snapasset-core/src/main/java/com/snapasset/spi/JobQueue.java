@@ -154,6 +154,9 @@ public interface JobQueue extends AutoCloseable {
    * {@code worker.rateLimit(ms)}: what a worker calls when the provider answered 429.
    *
    * <p>The default does nothing: each worker then only backs off itself.
+   *
+   * @param duration how long from now claims are held back; a shorter hold than one already in
+   *     force changes nothing
    */
   default void rateLimit(Duration duration) {}
 
@@ -162,10 +165,18 @@ public interface JobQueue extends AutoCloseable {
    * beat, however many jobs it holds.
    *
    * <p>The default does nothing: jobs are then recovered only when their locks expire.
+   *
+   * @param workerId the beating worker's id, the one it passes in {@link ClaimRequest#workerId()}
+   * @param ttl how long from now the worker counts as alive without another beat; its jobs are
+   *     recovered by {@link #sweepStalled(int, int)} once it runs out
    */
   default void heartbeat(String workerId, Duration ttl) {}
 
-  /** Forgets a worker that stopped cleanly (after releasing its jobs). The default does nothing. */
+  /**
+   * Forgets a worker that stopped cleanly (after releasing its jobs). The default does nothing.
+   *
+   * @param workerId the id the worker beat with in {@link #heartbeat(String, Duration)}
+   */
   default void leave(String workerId) {}
 
   /**
@@ -175,10 +186,19 @@ public interface JobQueue extends AutoCloseable {
    * its worker lived (or whose worker does not beat) goes back to waiting with a stall counted, or
    * fails with a reason saying it stalled once it has stalled more than {@code maxStalledCount}
    * times.
+   *
+   * @param maxStalledCount how many times a job's lock may expire under a live worker; one more fails it
+   * @param maxWorkerLosses how many of its workers a job may outlive; one more marks it a poison pill and fails it
+   * @return the jobs sent back to waiting and the jobs failed by this sweep
    */
   SweepResult sweepStalled(int maxStalledCount, int maxWorkerLosses);
 
-  /** {@link #sweepStalled(int, int)} with {@value #DEFAULT_MAX_WORKER_LOSSES} worker losses allowed. */
+  /**
+   * {@link #sweepStalled(int, int)} with {@value #DEFAULT_MAX_WORKER_LOSSES} worker losses allowed.
+   *
+   * @param maxStalledCount how many times a job's lock may expire under a live worker; one more fails it
+   * @return the jobs sent back to waiting and the jobs failed by this sweep
+   */
   default SweepResult sweepStalled(int maxStalledCount) {
     return sweepStalled(maxStalledCount, DEFAULT_MAX_WORKER_LOSSES);
   }
@@ -245,7 +265,7 @@ public interface JobQueue extends AutoCloseable {
   boolean remove(JobId id);
 
   /**
-   * Asks for an active job to be cancelled: publishes {@link QueueEvent.Type#CANCEL_REQUESTED} at
+   * Asks for an active job to be cancelled: publishes {@link com.snapasset.spi.queue.QueueEvent.Type#CANCEL_REQUESTED} at
    * once (to subscribers in every process sharing the queue), and from now on {@link #renewLock}
    * answers {@link LockStatus#CANCELLED} to its holder, which stops and fails it. Returns whether
    * the job was active.

@@ -81,12 +81,22 @@ public final class SpringAiImageProvider implements ImageProvider, AutoCloseable
             .build();
   }
 
-  /** A bridge with the defaults: name {@code spring-ai}, cost zero, 32 MiB, 30 s downloads. */
+  /**
+   * A bridge with the defaults: name {@code spring-ai}, cost zero, 32 MiB, 30 s downloads.
+   *
+   * @param model the Spring AI image model to call, e.g. the auto-configured bean
+   * @return the provider
+   */
   public static SpringAiImageProvider of(ImageModel model) {
     return builder(model).build();
   }
 
-  /** A builder for the bridge over {@code model}. */
+  /**
+   * A builder for the bridge over {@code model}.
+   *
+   * @param model the Spring AI image model to call, e.g. the auto-configured bean
+   * @return a new builder with the defaults of {@link #of}
+   */
   public static Builder builder(ImageModel model) {
     return new Builder(model);
   }
@@ -229,7 +239,13 @@ public final class SpringAiImageProvider implements ImageProvider, AutoCloseable
       this.model = Objects.requireNonNull(model, "model");
     }
 
-    /** The provider's name in logs, results and the base-image cache key; default {@code spring-ai}. */
+    /**
+     * The provider's name in logs, results and the base-image cache key; default {@code spring-ai}.
+     *
+     * @param name 1-41 characters of {@code a-z 0-9 . _ -}, starting with a letter or digit
+     * @return this builder
+     * @throws IllegalArgumentException when the name is not valid
+     */
     public Builder name(String name) {
       Objects.requireNonNull(name, "name");
       if (!name.matches("[a-z0-9][a-z0-9._-]{0,40}")) {
@@ -242,6 +258,9 @@ public final class SpringAiImageProvider implements ImageProvider, AutoCloseable
     /**
      * Maps SnapAsset's options to the model's own, replacing the portable mapping, e.g. {@code o ->
      * OpenAiImageOptions.builder().model(o.model()).quality(o.quality()).size(o.size()).build()}.
+     *
+     * @param options the mapping from a request's image options to the model's call options
+     * @return this builder
      */
     public Builder options(Function<ImageOptions, org.springframework.ai.image.ImageOptions> options) {
       this.options = Objects.requireNonNull(options, "options");
@@ -251,13 +270,23 @@ public final class SpringAiImageProvider implements ImageProvider, AutoCloseable
     /**
      * Whether SnapAsset's default model id ({@code dall-e-3}) is sent as the model; default true.
      * Turn off when the bean is configured for another model and requests name none.
+     *
+     * @param passDefaultModel false to leave the model out of the call when the request names the
+     *     default, so the bean's configured model is used
+     * @return this builder
      */
     public Builder passDefaultModel(boolean passDefaultModel) {
       this.passDefaultModel = passDefaultModel;
       return this;
     }
 
-    /** The cost recorded per image, in US dollars (Spring AI reports none); default zero. */
+    /**
+     * The cost recorded per image, in US dollars (Spring AI reports none); default zero.
+     *
+     * @param costPerImage zero or more US dollars
+     * @return this builder
+     * @throws IllegalArgumentException when the cost is negative
+     */
     public Builder costPerImage(BigDecimal costPerImage) {
       Objects.requireNonNull(costPerImage, "costPerImage");
       if (costPerImage.signum() < 0) {
@@ -267,7 +296,13 @@ public final class SpringAiImageProvider implements ImageProvider, AutoCloseable
       return this;
     }
 
-    /** The largest image accepted, base64 or downloaded, in bytes; default 32 MiB. */
+    /**
+     * The largest image accepted, base64 or downloaded, in bytes; default 32 MiB.
+     *
+     * @param maxImageBytes the cap on one image's bytes, 1 or more
+     * @return this builder
+     * @throws IllegalArgumentException when the cap is not positive
+     */
     public Builder maxImageBytes(long maxImageBytes) {
       if (maxImageBytes < 1) {
         throw new IllegalArgumentException("maxImageBytes must be positive, got " + maxImageBytes);
@@ -276,7 +311,13 @@ public final class SpringAiImageProvider implements ImageProvider, AutoCloseable
       return this;
     }
 
-    /** The limit for downloading an image answered as a URL; default 30 s. */
+    /**
+     * The limit for downloading an image answered as a URL; default 30 s.
+     *
+     * @param downloadTimeout more than zero, at most 10 min
+     * @return this builder
+     * @throws IllegalArgumentException when the limit is out of range
+     */
     public Builder downloadTimeout(Duration downloadTimeout) {
       Objects.requireNonNull(downloadTimeout, "downloadTimeout");
       if (downloadTimeout.isNegative() || downloadTimeout.isZero() || downloadTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
@@ -292,6 +333,11 @@ public final class SpringAiImageProvider implements ImageProvider, AutoCloseable
       return this;
     }
 
+    /**
+     * A new provider with its own HTTP client for downloads.
+     *
+     * @return the provider
+     */
     public SpringAiImageProvider build() {
       return new SpringAiImageProvider(this);
     }

@@ -35,7 +35,13 @@ public record ClaimRequest(
     }
   }
 
-  /** A claim by a claimer without heartbeats. */
+  /**
+   * A claim by a claimer without heartbeats, whose jobs are recovered only when their locks expire.
+   *
+   * @param token the lock token the job will be held under; unique per claim, not blank
+   * @param lockDuration how long the lock lasts unless renewed
+   * @param rateLimit a limit of claims per window shared by every claimer of the queue, or null
+   */
   public ClaimRequest(String token, Duration lockDuration, @Nullable RateLimit rateLimit) {
     this(token, lockDuration, rateLimit, null);
   }
@@ -43,6 +49,8 @@ public record ClaimRequest(
   /**
    * Checks a worker id: 1-200 characters of {@code A-Z a-z 0-9 . _ : -}.
    *
+   * @param workerId the id to check
+   * @return {@code workerId}, unchanged
    * @throws IllegalArgumentException naming what is accepted
    */
   public static String checkWorkerId(String workerId) {

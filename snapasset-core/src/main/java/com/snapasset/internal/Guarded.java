@@ -60,7 +60,11 @@ final class Guarded {
     };
   }
 
-  public static AssetStorage storage(AssetStorage delegate, Outages outages) {
+  /**
+   * The storage through its breaker. A delete that fails (a rollback while storage is down) is
+   * remembered in {@code orphans} for a later sweep.
+   */
+  public static AssetStorage storage(AssetStorage delegate, Outages outages, OrphanFiles orphans) {
     CircuitBreaker breaker = outages.breaker(Dependency.STORAGE);
     Function<String, RuntimeException> unavailable = m -> StorageException.retryable(m, null);
     return new AssetStorage() {
@@ -77,7 +81,12 @@ final class Guarded {
       // Deletes and listings are clean-up: they bypass the breaker, so a rollback is still tried.
       @Override
       public boolean delete(String key) {
-        return delegate.delete(key);
+        try {
+          return delegate.delete(key);
+        } catch (RuntimeException e) {
+          orphans.add(key);
+          throw e;
+        }
       }
 
       @Override

@@ -48,7 +48,6 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,8 +66,6 @@ public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
   /** Waiting callers re-check the queue this often, in case an event was lost on the way. */
   private static final Duration AWAIT_RECHECK = Duration.ofSeconds(5);
-  /** How often files that storage refused to delete during a rollback are tried again. */
-  private static final Duration ORPHAN_SWEEP = Duration.ofSeconds(30);
 
   /**
    * The generator's configuration, as its builder holds it; a null port means "use the embedded
@@ -111,8 +108,6 @@ public final class Engine implements AutoCloseable {
   private final ExecutorService renderPool;
   private final ExecutorService ioPool;
   private final ExecutorService providerCalls;
-  private final OrphanFiles orphans = new OrphanFiles();
-  private final ScheduledExecutorService housekeeping;
   private final Outages outages;
   private final Subscription subscription;
   private final List<Worker> workers = new CopyOnWriteArrayList<>();
@@ -157,16 +152,9 @@ public final class Engine implements AutoCloseable {
     this.outages = new Outages(c.outagePolicy(), clock, RandomGenerator.getDefault());
     this.providerCalls = Executors.newCachedThreadPool(new NamedThreads("snapasset-provider-call"));
     this.pipeline = GenerationPipeline.create(Guarded.provider(provider, outages, providerCalls), processor,
-        Guarded.storage(storage, outages, orphans), cache, c.baseImageTtl(), Guarded.catalog(catalog, outages),
+        Guarded.storage(storage, outages), cache, c.baseImageTtl(), Guarded.catalog(catalog, outages),
         clock, renderPool, ioPool, engineEvents);
     this.subscription = queue.subscribe(relay);
-    this.housekeeping = Executors.newSingleThreadScheduledExecutor(new NamedThreads("snapasset-housekeeping"));
-    AssetStorage sweepTarget = storage;
-    housekeeping.scheduleWithFixedDelay(() -> {
-      if (orphans.size() > 0) {
-        orphans.sweep(sweepTarget);
-      }
-    }, ORPHAN_SWEEP.toMillis(), ORPHAN_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Assembles an engine from {@code config}. */
@@ -311,7 +299,6 @@ public final class Engine implements AutoCloseable {
     renderPool.shutdownNow();
     ioPool.shutdownNow();
     providerCalls.shutdownNow();
-    housekeeping.shutdownNow();
     for (AutoCloseable c : owned) {
       try {
         c.close();

@@ -60,11 +60,7 @@ final class Guarded {
     };
   }
 
-  /**
-   * The storage through its breaker. A delete that fails (a rollback while storage is down) is
-   * remembered in {@code orphans} for a later sweep.
-   */
-  public static AssetStorage storage(AssetStorage delegate, Outages outages, OrphanFiles orphans) {
+  public static AssetStorage storage(AssetStorage delegate, Outages outages) {
     CircuitBreaker breaker = outages.breaker(Dependency.STORAGE);
     Function<String, RuntimeException> unavailable = m -> StorageException.retryable(m, null);
     return new AssetStorage() {
@@ -81,12 +77,7 @@ final class Guarded {
       // Deletes and listings are clean-up: they bypass the breaker, so a rollback is still tried.
       @Override
       public boolean delete(String key) {
-        try {
-          return delegate.delete(key);
-        } catch (RuntimeException e) {
-          orphans.add(key);
-          throw e;
-        }
+        return delegate.delete(key);
       }
 
       @Override

@@ -77,7 +77,7 @@ class CircuitBreakerTest {
         throw StorageException.retryable("S3 unreachable", null);
       }
     };
-    AssetStorage guarded = Guarded.storage(down, outages, new OrphanFiles());
+    AssetStorage guarded = Guarded.storage(down, outages);
     for (int i = 0; i < 3; i++) {
       assertThatThrownBy(() -> guarded.put("k", new byte[1], "image/png", "no-cache")).hasMessage("S3 unreachable");
     }
@@ -87,31 +87,6 @@ class CircuitBreakerTest {
         .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isTrue());
     assertThat(calls).hasValue(3);
     assertThat(guarded.delete("k")).as("clean-up bypasses the breaker").isFalse();
-  }
-
-  @Test
-  void aFileStorageRefusedToDeleteIsDeletedByALaterSweep() {
-    AssetStorage memory = InMemoryAssetStorage.create();
-    memory.put("u/g/a.png", new byte[] {1}, "image/png", "no-cache");
-    AtomicInteger refusals = new AtomicInteger(1);
-    AssetStorage flaky = new ForwardingStorage(memory) {
-      @Override
-      public boolean delete(String key) {
-        if (refusals.getAndDecrement() > 0) {
-          throw StorageException.retryable("S3 unreachable", null);
-        }
-        return super.delete(key);
-      }
-    };
-    OrphanFiles orphans = new OrphanFiles();
-    AssetStorage guarded = Guarded.storage(flaky, outages, orphans);
-
-    assertThatThrownBy(() -> guarded.delete("u/g/a.png")).isInstanceOf(StorageException.class);
-    assertThat(orphans.size()).isEqualTo(1);
-
-    assertThat(orphans.sweep(flaky)).isEqualTo(1);
-    assertThat(orphans.size()).isZero();
-    assertThat(memory.get("u/g/a.png")).isEmpty();
   }
 
   @Test

@@ -16,5 +16,8 @@ status=0
 mvn -B -ntp -pl snapasset-examples -am verify \
   -Dtest=ChaosTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dchaos.variant=full -Dchaos.dir="$dir" > "$dir/maven.log" 2>&1 || status=$?
-grep -E "CHAOS SUMMARY|^  [a-z]|\[chaos|Tests run:.*Chaos|BUILD" "$dir/maven.log" || true
+out=snapasset-examples/target/surefire-reports/com.snapasset.examples.chaos.ChaosTest-output.txt
+grep -h "\[chaos" "$out" 2>/dev/null || true
+sed -n '/CHAOS SUMMARY/,/failure reasons/p' "$out" 2>/dev/null || true
+grep -E "Tests run:.*Chaos|BUILD|ERROR\]   " "$dir/maven.log" || true
 exit $status

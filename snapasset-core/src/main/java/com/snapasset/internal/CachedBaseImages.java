@@ -1,6 +1,7 @@
 package com.snapasset.internal;
 
 import com.snapasset.SnapAssetException;
+import com.snapasset.StorageException;
 import com.snapasset.spi.BaseImageCache;
 import com.snapasset.spi.ImagePrompt;
 import java.nio.ByteBuffer;
@@ -66,7 +67,7 @@ final class CachedBaseImages {
   /**
    * The cached entry, or null on a miss.
    *
-   * @throws SnapAssetException (retryable) when the cache cannot be read, twice in a row
+   * @throws StorageException (retryable) when the cache cannot be read, twice in a row
    */
   @Nullable Entry get(String key) {
     Entry local;
@@ -86,8 +87,9 @@ final class CachedBaseImages {
       value = read(key);
     } catch (SnapAssetException e) {
       if (e.isRetryable()) {
-        throw new SnapAssetException("base-image cache unavailable; not paying the provider for an image"
-            + " that may be cached: " + e.getMessage(), e, true);
+        // A storage-type failure: the engine postpones the job without spending an attempt.
+        throw StorageException.retryable("base-image cache unavailable; not paying the provider for an image"
+            + " that may be cached: " + e.getMessage(), e);
       }
       log.warn("base-image cache lookup failed; calling the provider instead: {}", e.toString());
       return null;

@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -283,7 +284,7 @@ final class QueueWorker implements Worker {
    *
    * @return what the queue answered: false when the lock was lost
    */
-  private boolean durably(String what, QueuedJob job, java.util.function.BooleanSupplier action) {
+  private boolean durably(String what, QueuedJob job, BooleanSupplier action) {
     long deadline = System.nanoTime() + options.lockDuration().toNanos();
     long pause = RECORD_RETRY_MIN_MILLIS;
     while (true) {

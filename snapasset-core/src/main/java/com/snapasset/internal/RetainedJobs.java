@@ -30,11 +30,17 @@ final class RetainedJobs {
         .map(r -> toJob(id, r));
   }
 
+  /** What the request named: a preset id, or {@code WxH} for a custom size (stored as {@code custom-WxH}). */
+  private static String requested(Asset a) {
+    String id = a.platformId();
+    return id.equals("custom-" + a.width() + "x" + a.height()) ? a.width() + "x" + a.height() : id;
+  }
+
   static Job toJob(JobId id, GenerationRecord r) {
     GenerationRequest request = GenerationRequest.builder()
         .userId(r.userId())
         .prompt(r.prompt())
-        .platforms(r.assets().stream().map(Asset::platformId).toList())
+        .platforms(r.assets().stream().map(RetainedJobs::requested).toList())
         .image(r.image())
         .output(r.assets().isEmpty() ? OutputOptions.defaults() : OutputOptions.of(r.assets().get(0).format()))
         .build();

@@ -92,13 +92,18 @@ final class ChaosRun {
   /** What the run found. */
   record Summary(int submitted, int completed, int failed, int lost, int stuck, int completedTwice,
       int filesChecked, int filesWrong, int promptsPaidOnce, int promptsNeverPaid, int extraPayments,
-      int kills, List<Long> takeoverMillis, Map<String, Integer> failureReasons, Duration took) {
+      int kills, List<Long> takeoverMillis, List<Long> reclaimMillis, Map<String, Integer> failureReasons,
+      Duration took) {
 
     long takeoverP95() {
-      if (takeoverMillis.isEmpty()) {
+      return p95(takeoverMillis);
+    }
+
+    private static long p95(List<Long> millis) {
+      if (millis.isEmpty()) {
         return 0;
       }
-      List<Long> sorted = new ArrayList<>(takeoverMillis);
+      List<Long> sorted = new ArrayList<>(millis);
       Collections.sort(sorted);
       return sorted.get((int) Math.ceil(0.95 * sorted.size()) - 1);
     }
@@ -112,12 +117,14 @@ final class ChaosRun {
               + "  jobs submitted %d: completed %d, failed %d, lost %d, stuck %d, completed twice %d%n"
               + "  files checked %d, wrong %d%n"
               + "  prompts paid once %d, never paid %d, extra payments %d (worker SIGKILLs: %d)%n"
-              + "  takeover after SIGKILL: %d jobs measured, p50 %d ms, p95 %d ms, max %d ms%n"
+              + "  takeover after SIGKILL (job back to waiting): %d jobs, p50 %d ms, p95 %d ms, max %d ms%n"
+              + "  claimed again after SIGKILL (capacity and outages permitting): %d jobs, p95 %d ms%n"
               + "  failure reasons: %s",
           took, submitted, completed, failed, lost, stuck, completedTwice, filesChecked, filesWrong,
           promptsPaidOnce, promptsNeverPaid, extraPayments, kills, sorted.size(),
           sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2), takeoverP95(),
-          sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1), failureReasons);
+          sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1), reclaimMillis.size(), p95(reclaimMillis),
+          failureReasons);
     }
   }
 
@@ -131,7 +138,9 @@ final class ChaosRun {
   private final Map<String, Integer> completions = new ConcurrentHashMap<>();
   private final Map<String, String> results = new ConcurrentHashMap<>();
   private final Map<String, Long> awaitingTakeover = new ConcurrentHashMap<>();
+  private final Map<String, Long> awaitingReclaim = new ConcurrentHashMap<>();
   private final List<Long> takeovers = new CopyOnWriteArrayList<>();
+  private final List<Long> reclaims = new CopyOnWriteArrayList<>();
   private final List<String> log = new CopyOnWriteArrayList<>();
   private Child redis;
   private Child s3;
@@ -195,10 +204,16 @@ final class ChaosRun {
       if (e.data() != null) {
         results.putIfAbsent(id, e.data());
       }
-    } else if (e.type() == QueueEvent.Type.ACTIVE) {
+    } else if (e.type() == QueueEvent.Type.STALLED) {
+      // the sweep took the dead worker's job back: it is waiting again
       Long killedAt = awaitingTakeover.remove(id);
       if (killedAt != null) {
         takeovers.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+      }
+    } else if (e.type() == QueueEvent.Type.ACTIVE) {
+      Long killedAt = awaitingReclaim.remove(id);
+      if (killedAt != null) {
+        reclaims.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
       }
     }
   }
@@ -300,6 +315,7 @@ final class ChaosRun {
         long now = System.nanoTime();
         for (String id : held) {
           awaitingTakeover.put(id, now);
+          awaitingReclaim.put(id, now);
         }
         note("SIGKILL " + victim.name + " holding " + held.size() + " job(s)");
       } catch (RuntimeException e) {
@@ -432,7 +448,7 @@ final class ChaosRun {
       }
     }
     Summary s = new Summary(promptOf.size(), completed, failed, lost, stuck, twice, checked, wrong, once, never,
-        extra, kills, List.copyOf(takeovers), reasons, took);
+        extra, kills, List.copyOf(takeovers), List.copyOf(reclaims), reasons, took);
     note("faults: 429 served " + provider.served429 + ", 500 served " + provider.served500 + ", hangs " + provider.hung
         + "; takeovers not observed (events missed during the Redis restart): " + awaitingTakeover.size());
     return s;
@@ -532,6 +548,7 @@ final class ChaosRun {
     env.put("OPENAI_BASE_URL", provider.baseUrl());
     env.put("SNAPASSET_OPENAI_TIMEOUT_SECONDS", "2");
     env.put("RENDER_THREADS", "1");
+    env.put("METRICS_PORT", "-1"); // several workers on one machine: none serves /metrics
     env.put("SNAPASSET_OUTPUT", dir.resolve("files").toString());
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         // the worker's log line "started as <id>" tells which worker id a process has

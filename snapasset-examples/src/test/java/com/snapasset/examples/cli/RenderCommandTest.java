@@ -86,7 +86,7 @@ class RenderCommandTest {
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(outputs(dir.resolve("o")).stream().map(p -> p.getFileName().toString()))
-        .containsExactlyInAnyOrder("twitter-header.webp", "custom-300x200.webp");
+        .containsExactlyInAnyOrder("twitter-header.webp", "300x200.webp");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package com.snapasset.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.snapasset.AssetGenerator;
 import com.snapasset.GenerationRequest;
@@ -15,6 +16,7 @@ import com.snapasset.embedded.InMemoryJobQueue;
 import com.snapasset.embedded.InMemoryBaseImageCache;
 import com.snapasset.embedded.PlaceholderImageProvider;
 import com.snapasset.jdbc.JdbcGenerationCatalog;
+import com.snapasset.micrometer.SnapAssetMetrics;
 import com.snapasset.openai.OpenAiImageProvider;
 import com.snapasset.redis.RedisJobQueue;
 import com.snapasset.redis.RedisBaseImageCache;
@@ -24,6 +26,9 @@ import com.snapasset.spi.GenerationCatalog;
 import com.snapasset.spi.ImageProvider;
 import com.snapasset.spi.JobQueue;
 import com.snapasset.spi.BaseImageCache;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +46,7 @@ class SnapAssetAutoConfigurationTest {
   private ApplicationContextRunner runner() {
     return new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(SnapAssetAutoConfiguration.class,
-            SnapAssetHealthAutoConfiguration.class))
+            SnapAssetHealthAutoConfiguration.class, SnapAssetMetricsAutoConfiguration.class))
         .withPropertyValues("snapasset.storage.local.directory=" + dir);
   }
 
@@ -71,6 +76,7 @@ class SnapAssetAutoConfigurationTest {
       assertThat(context).doesNotHaveBean(AssetGenerator.class);
       assertThat(context).doesNotHaveBean(JobQueue.class);
       assertThat(context).doesNotHaveBean("snapAssetHealthIndicator");
+      assertThat(context).doesNotHaveBean(SnapAssetMetrics.class);
     });
   }
 
@@ -289,5 +295,55 @@ class SnapAssetAutoConfigurationTest {
           assertThat(context).hasSingleBean(AssetGenerator.class);
           assertThat(context).doesNotHaveBean("snapAssetHealthIndicator");
         });
+  }
+
+  @Test
+  void theMetricsBinderMeasuresTheGenerator() {
+    runner().run(context -> {
+      SnapAssetMetrics metrics = context.getBean(SnapAssetMetrics.class);
+      assertThat(context.getBeansOfType(MeterBinder.class)).containsValue(metrics);
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      metrics.bindTo(registry);
+      AssetGenerator generator = context.getBean(AssetGenerator.class);
+      JobId id = generator.submit(GenerationRequest.of("user-1", "a red fox", List.of("instagram-post")));
+      assertThat(generator.await(id, Duration.ofMinutes(1)).state()).isEqualTo(JobState.COMPLETED);
+      // The listener reports after the job is stored as COMPLETED; wait for the counter, not a time.
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> registry.get("snapasset.jobs.completed").counter().count() == 1.0);
+      assertThat(registry.get("snapasset.workers.desired").gauge().value()).isEqualTo(1.0);
+    });
+  }
+
+  @Test
+  void theMetricsBinderCanBeTurnedOff() {
+    runner().withPropertyValues("management.metrics.snapasset.enabled=false").run(context -> {
+      assertThat(context).hasSingleBean(AssetGenerator.class);
+      assertThat(context).doesNotHaveBean(SnapAssetMetrics.class);
+    });
+  }
+
+  @Test
+  void withoutMicrometerOrTheMetricsModuleThereIsNoBinder() {
+    runner().withClassLoader(new FilteredClassLoader("io.micrometer.core")).run(context -> {
+      assertThat(context).hasSingleBean(AssetGenerator.class);
+      assertThat(context).doesNotHaveBean("snapAssetMetrics");
+    });
+    runner().withClassLoader(new FilteredClassLoader(SnapAssetMetrics.class)).run(context -> {
+      assertThat(context).hasSingleBean(AssetGenerator.class);
+      assertThat(context).doesNotHaveBean("snapAssetMetrics");
+    });
+  }
+
+  @Test
+  void anApplicationMetricsBeanWins() {
+    AssetGenerator own = AssetGenerator.builder()
+        .imageProvider(PlaceholderImageProvider.create())
+        .assetStorage(InMemoryAssetStorage.create())
+        .build();
+    SnapAssetMetrics mine = SnapAssetMetrics.builder(own).tags(Tags.of("app", "mine")).build();
+    runner().withBean(AssetGenerator.class, () -> own).withBean(SnapAssetMetrics.class, () -> mine)
+        .run(context -> assertThat(context.getBean(SnapAssetMetrics.class)).isSameAs(mine));
+    mine.close();
+    own.close();
   }
 }

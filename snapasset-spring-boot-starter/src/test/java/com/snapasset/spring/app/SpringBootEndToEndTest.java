@@ -34,10 +34,14 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * A whole Spring Boot application (web, Actuator, JDBC) with the starter, on a real redis-server
  * and PostgreSQL: a job runs to COMPLETED through the Redis queue and lands in the JDBC catalog
- * on the application's DataSource; {@code /actuator/health} reports SnapAsset UP, and DOWN with the
- * reason once Redis is gone.
+ * on the application's DataSource; {@code /actuator/prometheus} lists SnapAsset's meters with the
+ * scaling gauge; {@code /actuator/health} reports SnapAsset UP, and DOWN with the reason once Redis
+ * is gone.
  */
-@SpringBootTest(classes = EndToEndApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Boot 3's test support turns metrics export (hence /actuator/prometheus) off unless asked for it;
+// Boot 4 leaves it on without spring-boot-micrometer-metrics-test and ignores the property.
+@SpringBootTest(classes = EndToEndApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "spring.test.observability.auto-configure=true")
 class SpringBootEndToEndTest {
   private static RedisTestServer redis;
   private static Path output;
@@ -52,7 +56,7 @@ class SpringBootEndToEndTest {
     registry.add("spring.datasource.url", TestServers::newDatabaseUrl);
     registry.add("spring.datasource.username", () -> "postgres");
     registry.add("spring.datasource.password", () -> "postgres");
-    registry.add("management.endpoints.web.exposure.include", () -> "health");
+    registry.add("management.endpoints.web.exposure.include", () -> "health,metrics,prometheus");
     registry.add("management.endpoint.health.show-details", () -> "always");
   }
 
@@ -79,6 +83,17 @@ class SpringBootEndToEndTest {
     assertThat(Files.walk(output).filter(Files::isRegularFile).count()).isEqualTo(2);
     assertThat(generator.catalog().find(result.generationId())).isPresent();
 
+    // Boot bound the starter's MeterBinder to its registries: the meters an autoscaler and the
+    // alert rules read are scraped like any other.
+    String prometheus = get("/actuator/prometheus", 200);
+    assertThat(prometheus)
+        .contains("snapasset_workers_desired ")
+        .contains("snapasset_jobs_completed_total ")
+        .contains("snapasset_queue_depth{state=\"waiting\"}")
+        .contains("snapasset_job_duration_seconds");
+    JsonNode desired = new ObjectMapper().readTree(get("/actuator/metrics/snapasset.workers.desired", 200));
+    assertThat(desired.at("/measurements/0/value").asDouble()).isEqualTo(1.0);
+
     JsonNode up = health(200);
     assertThat(up.at("/components/snapAsset/status").asText()).isEqualTo("UP");
     assertThat(up.at("/components/snapAsset/details/queue/status").asText()).isEqualTo("UP");
@@ -95,12 +110,16 @@ class SpringBootEndToEndTest {
   }
 
   private JsonNode health(int expectedStatus) throws Exception {
+    return new ObjectMapper().readTree(get("/actuator/health", expectedStatus));
+  }
+
+  private String get(String path, int expectedStatus) throws Exception {
     String port = environment.getProperty("local.server.port");
     HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(30)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
-    return new ObjectMapper().readTree(response.body());
+    return response.body();
   }
 }

@@ -7,6 +7,7 @@ import com.snapasset.ConfigurationException;
 import com.snapasset.spi.ImagePrompt;
 import com.snapasset.spi.ImageProvider;
 import com.snapasset.spi.ImageProviderFactory;
+import com.snapasset.testing.KeyLeakWatch;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.ServiceLoader;

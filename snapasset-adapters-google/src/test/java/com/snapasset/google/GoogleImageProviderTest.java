@@ -14,6 +14,7 @@ import com.snapasset.InvalidRequestException;
 import com.snapasset.ProviderException;
 import com.snapasset.spi.ImagePrompt;
 import com.snapasset.spi.ProviderImage;
+import com.snapasset.testing.KeyLeakWatch;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetAddress;

@@ -14,6 +14,7 @@ import com.snapasset.spi.ImagePrompt;
 import com.snapasset.spi.ImageProvider;
 import com.snapasset.spi.ImageProviderFactory;
 import com.snapasset.spi.ProviderImage;
+import com.snapasset.testing.KeyLeakWatch;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;

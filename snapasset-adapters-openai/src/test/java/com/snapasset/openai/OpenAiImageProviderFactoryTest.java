@@ -10,6 +10,7 @@ import com.snapasset.ImageOptions;
 import com.snapasset.spi.ImagePrompt;
 import com.snapasset.spi.ImageProvider;
 import com.snapasset.spi.ImageProviderFactory;
+import com.snapasset.testing.KeyLeakWatch;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;

@@ -11,6 +11,7 @@ import com.snapasset.InvalidRequestException;
 import com.snapasset.ProviderException;
 import com.snapasset.spi.ImagePrompt;
 import com.snapasset.spi.ProviderImage;
+import com.snapasset.testing.KeyLeakWatch;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;

@@ -1,4 +1,4 @@
-package com.snapasset.google;
+package com.snapasset.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * every java.util.logging record (OkHttp, MockWebServer) and every exception the test hands in, and
  * fails the test if the secret shows up in any of it.
  */
-final class KeyLeakWatch implements BeforeEachCallback, AfterEachCallback {
+public final class KeyLeakWatch implements BeforeEachCallback, AfterEachCallback {
   private final String secret;
   private final ByteArrayOutputStream console = new ByteArrayOutputStream();
   private final List<String> julLines = new ArrayList<>();
@@ -48,7 +48,7 @@ final class KeyLeakWatch implements BeforeEachCallback, AfterEachCallback {
   private PrintStream originalOut = System.out;
   private PrintStream originalErr = System.err;
 
-  KeyLeakWatch(String secret) {
+  public KeyLeakWatch(String secret) {
     this.secret = secret;
   }
 
@@ -76,21 +76,21 @@ final class KeyLeakWatch implements BeforeEachCallback, AfterEachCallback {
   }
 
   /** Runs the call, which must throw {@code type}; records its full stack trace for the check. */
-  <T extends Throwable> T thrown(Class<T> type, ThrowingCallable call) {
+  public <T extends Throwable> T thrown(Class<T> type, ThrowingCallable call) {
     T e = catchThrowableOfType(type, call);
     assertThat(e).as("expected a %s", type.getSimpleName()).isNotNull();
     record(e);
     return e;
   }
 
-  void record(Throwable e) {
+  public void record(Throwable e) {
     StringWriter trace = new StringWriter();
     e.printStackTrace(new PrintWriter(trace));
     exceptions.add(trace.toString() + e);
   }
 
   /** Console and java.util.logging output captured so far in this test. */
-  String captured() {
+  public String captured() {
     System.out.flush();
     System.err.flush();
     synchronized (julLines) {

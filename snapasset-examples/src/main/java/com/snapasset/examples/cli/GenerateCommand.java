@@ -1,9 +1,6 @@
 package com.snapasset.examples.cli;
 
-import com.snapasset.Asset;
 import com.snapasset.AssetGenerator;
-import com.snapasset.CropPosition;
-import com.snapasset.Fit;
 import com.snapasset.GenerationRequest;
 import com.snapasset.GenerationResult;
 import com.snapasset.ImageOptions;
@@ -12,18 +9,14 @@ import com.snapasset.Job;
 import com.snapasset.JobId;
 import com.snapasset.JobListener;
 import com.snapasset.JobState;
-import com.snapasset.OutputFormat;
 import com.snapasset.OutputOptions;
 import com.snapasset.Worker;
 import com.snapasset.WorkerOptions;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -133,7 +126,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         bar.finish();
         if (job.state() == JobState.COMPLETED && job.result() != null) {
-          printTable(out, job.result());
+          OutputFlags.printTable(out, job.result(), provenance(job.result()));
           return 0;
         }
         if (job.state() == JobState.FAILED) {
@@ -161,34 +154,7 @@ final class GenerateCommand implements Callable<Integer> {
   /** The request, or every problem of the command line at once (options, prompt, platforms, user). */
   private GenerationRequest request(AssetGenerator generator) {
     List<String> problems = new ArrayList<>();
-    OutputFormat outputFormat = OutputFormat.parse(format).orElse(null);
-    if (outputFormat == null) {
-      problems.add("format '" + format + "' is not known: use one of " + lowerCase(OutputFormat.values()));
-    }
-    Fit fitMode = Fit.parse(fit).orElse(null);
-    if (fitMode == null) {
-      problems.add("fit '" + fit + "' is not known: use one of " + lowerCase(Fit.values()));
-    }
-    CropPosition crop = CropPosition.parse(position).orElse(null);
-    if (crop == null) {
-      problems.add("position '" + position + "' is not known: use one of " + lowerCase(CropPosition.values())
-          + " (centre is accepted for center)");
-    }
-    OutputOptions output = OutputOptions.defaults();
-    try {
-      output = output.withQuality(quality);
-    } catch (InvalidRequestException e) {
-      problems.addAll(e.problems());
-    }
-    if (outputFormat != null) {
-      output = output.withFormat(outputFormat);
-    }
-    if (fitMode != null) {
-      output = output.withFit(fitMode);
-    }
-    if (crop != null) {
-      output = output.withPosition(crop);
-    }
+    OutputOptions output = OutputFlags.parse(format, quality, fit, position, problems);
     ImageOptions image = ImageOptions.defaults();
     try {
       image = new ImageOptions(model != null ? model : image.model(), imageQuality != null ? imageQuality : image.quality(),
@@ -209,29 +175,7 @@ final class GenerateCommand implements Callable<Integer> {
     return draft.build();
   }
 
-  private static List<String> lowerCase(Enum<?>[] values) {
-    return Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList();
-  }
-
-  private static void printTable(PrintWriter out, GenerationResult result) {
-    out.printf("%-20s %-11s %-5s %10s  %s%n", "PLATFORM", "SIZE", "TYPE", "BYTES", "FILE");
-    long total = 0;
-    for (Asset a : result.assets()) {
-      out.printf("%-20s %-11s %-5s %10d  %s%n", a.platformId(), a.width() + "x" + a.height(),
-          a.format().extension(), a.byteSize(), display(a.url()));
-      total += a.byteSize();
-    }
-    out.printf("%d file(s), %d bytes in %d ms (provider %s%s)%n", result.assets().size(), total,
-        result.timings().total().toMillis(), result.provider(), result.baseImageCached() ? ", cached base image" : "");
-    out.flush();
-  }
-
-  private static String display(URI url) {
-    if (!"file".equals(url.getScheme())) {
-      return url.toString();
-    }
-    Path file = Path.of(url);
-    Path cwd = Path.of("").toAbsolutePath();
-    return file.startsWith(cwd) ? cwd.relativize(file).toString() : file.toString();
+  private static String provenance(GenerationResult result) {
+    return "provider " + result.provider() + (result.baseImageCached() ? ", cached base image" : "");
   }
 }

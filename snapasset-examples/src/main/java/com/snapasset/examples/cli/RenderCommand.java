@@ -1,23 +1,17 @@
 package com.snapasset.examples.cli;
 
-import com.snapasset.Asset;
 import com.snapasset.AssetGenerator;
-import com.snapasset.CropPosition;
-import com.snapasset.Fit;
 import com.snapasset.GenerationRequest;
 import com.snapasset.GenerationResult;
 import com.snapasset.InvalidRequestException;
-import com.snapasset.OutputFormat;
 import com.snapasset.OutputOptions;
 import com.snapasset.SourceFetchPolicy;
 import com.snapasset.SourceImage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -60,7 +54,7 @@ final class RenderCommand implements Callable<Integer> {
   String fit = "cover";
 
   @Option(names = "--position", defaultValue = "attention",
-      description = "What a cover crop keeps: attention, entropy, centre, north, ... (default: ${DEFAULT-VALUE}).")
+      description = "What a cover crop keeps: attention, entropy, center (or centre), north, north-east, ... (default: ${DEFAULT-VALUE}).")
   String position = "attention";
 
   @Option(names = {"-o", "--out"}, defaultValue = "snapasset-output", description = "Output folder (default: ${DEFAULT-VALUE}).")
@@ -81,25 +75,14 @@ final class RenderCommand implements Callable<Integer> {
     try (AssetGenerator generator =
         AssetGenerator.builder().outputDirectory(this.out).sourceFetchPolicy(policy).build()) {
       GenerationResult result = generator.generate(request);
-      printTable(out, result);
+      OutputFlags.printTable(out, result, "no provider called");
       return 0;
     }
   }
 
   private GenerationRequest request() {
     List<String> problems = new ArrayList<>();
-    OutputFormat outputFormat = OutputFormat.parse(format).orElse(null);
-    if (outputFormat == null) {
-      problems.add("format '" + format + "' is not known: use one of " + lowerCase(OutputFormat.values()));
-    }
-    Fit fitMode = Fit.parse(fit).orElse(null);
-    if (fitMode == null) {
-      problems.add("fit '" + fit + "' is not known: use one of " + lowerCase(Fit.values()));
-    }
-    CropPosition crop = CropPosition.parse(position).orElse(null);
-    if (crop == null) {
-      problems.add("position '" + position + "' is not known: use one of " + lowerCase(CropPosition.values()));
-    }
+    OutputOptions output = OutputFlags.parse(format, quality, fit, position, problems);
     SourceImage source = null;
     try {
       source = source();
@@ -113,8 +96,7 @@ final class RenderCommand implements Callable<Integer> {
         .userId(userId)
         .source(source)
         .platforms(platforms)
-        .output(OutputOptions.defaults().withFormat(outputFormat).withQuality(quality).withFit(fitMode)
-            .withPosition(crop))
+        .output(output)
         .build();
   }
 
@@ -137,31 +119,5 @@ final class RenderCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new InvalidRequestException("image file '" + image + "' cannot be read: " + e.getMessage());
     }
-  }
-
-  private static List<String> lowerCase(Enum<?>[] values) {
-    return Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList();
-  }
-
-  private static void printTable(PrintWriter out, GenerationResult result) {
-    out.printf("%-20s %-11s %-5s %10s  %s%n", "PLATFORM", "SIZE", "TYPE", "BYTES", "FILE");
-    long total = 0;
-    for (Asset a : result.assets()) {
-      out.printf("%-20s %-11s %-5s %10d  %s%n", a.platformId(), a.width() + "x" + a.height(),
-          a.format().extension(), a.byteSize(), display(a.url()));
-      total += a.byteSize();
-    }
-    out.printf("%d file(s), %d bytes in %d ms (no provider called)%n", result.assets().size(), total,
-        result.timings().total().toMillis());
-    out.flush();
-  }
-
-  private static String display(URI url) {
-    if (!"file".equals(url.getScheme())) {
-      return url.toString();
-    }
-    Path file = Path.of(url);
-    Path cwd = Path.of("").toAbsolutePath();
-    return file.startsWith(cwd) ? cwd.relativize(file).toString() : file.toString();
   }
 }

@@ -229,7 +229,12 @@ final class SmartCrop {
    * is cut where it falls under 0.2 and its weights are rounded to integers out of 20.
    */
   private static float[] gaussBlur(float[] in, int w, int h, double sigma) {
-    int radius = Math.max(1, (int) Math.ceil(sigma * Math.sqrt(-2 * Math.log(0.2))));
+    // vips_gaussmat keeps the taps before the first one under 0.2: the first integer x past
+    // sigma * sqrt(-2 ln 0.2) is excluded, so the radius is one less than that x
+    int radius = 0;
+    while (Math.exp(-(double) (radius + 1) * (radius + 1) / (2 * sigma * sigma)) >= 0.2) {
+      radius++;
+    }
     double[] mask = new double[2 * radius + 1];
     double total = 0;
     for (int i = -radius; i <= radius; i++) {

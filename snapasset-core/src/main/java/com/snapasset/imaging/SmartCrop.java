@@ -1,6 +1,8 @@
 package com.snapasset.imaging;
 
 import com.snapasset.CropPosition;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The two picture-aware crop strategies, after libvips' {@code vips_smartcrop} (which Sharp calls),
@@ -21,31 +23,62 @@ final class SmartCrop {
   private static final int MAP = 32;
   private static final int ENTROPY_SIDE = 256;
 
-  private final float[] saliency;
-  private final int mapW;
-  private final int mapH;
+  /** Longest side of the copy the attention maps are sampled from. */
+  static final int BASE_SIDE = 512;
+
+  private final float[][] base;
+  private final int baseW;
+  private final int baseH;
   private final int[] small;
   private final int smallW;
   private final int smallH;
+  /** Attention scores per scaled size: the presets of one job share a few scaled sizes. */
+  private final Map<Long, float[]> saliency = new ConcurrentHashMap<>();
 
-  private SmartCrop(float[] saliency, int mapW, int mapH, int[] small, int smallW, int smallH) {
-    this.saliency = saliency;
-    this.mapW = mapW;
-    this.mapH = mapH;
+  private SmartCrop(float[][] base, int baseW, int baseH, int[] small, int smallW, int smallH) {
+    this.base = base;
+    this.baseW = baseW;
+    this.baseH = baseH;
     this.small = small;
     this.smallW = smallW;
     this.smallH = smallH;
   }
 
   static SmartCrop of(Pixels src) {
-    int mapW = Math.min(MAP, src.width);
-    int mapH = Math.min(MAP, src.height);
-    // Lanczos, as libvips' vips_resize: a box filter would flatten the edges the map looks for
-    int[] map = Resampler.resize(src, mapW, mapH, 0, 0, mapW, mapH).argb;
+    return of(src, BASE_SIDE);
+  }
+
+  static SmartCrop of(Pixels src, int baseSide) {
+    double b = Math.min(1.0, (double) baseSide / Math.max(src.width, src.height));
+    int bw = Math.max(1, (int) Math.round(src.width * b));
+    int bh = Math.max(1, (int) Math.round(src.height * b));
+    int[] baseArgb = bw == src.width && bh == src.height ? premultiplied(src) : boxShrink(src, bw, bh);
+    float[][] base = new float[3][bw * bh];
+    for (int i = 0; i < baseArgb.length; i++) {
+      int p = baseArgb[i];
+      base[0][i] = (p >>> 16) & 0xFF;
+      base[1][i] = (p >>> 8) & 0xFF;
+      base[2][i] = p & 0xFF;
+    }
     double f = Math.min(1.0, (double) ENTROPY_SIDE / Math.max(src.width, src.height));
     int sw = Math.max(1, (int) Math.round(src.width * f));
     int sh = Math.max(1, (int) Math.round(src.height * f));
-    return new SmartCrop(saliency(map, mapW, mapH), mapW, mapH, boxShrink(src, sw, sh), sw, sh);
+    return new SmartCrop(base, bw, bh, boxShrink(src, sw, sh), sw, sh);
+  }
+
+  /** Colour premultiplied by alpha, as boxShrink does: transparent pixels count as black. */
+  private static int[] premultiplied(Pixels src) {
+    if (!src.alpha) {
+      return src.argb;
+    }
+    int[] out = new int[src.argb.length];
+    for (int i = 0; i < out.length; i++) {
+      int p = src.argb[i];
+      int a = p >>> 24;
+      out[i] = 0xFF000000 | (((p >>> 16) & 0xFF) * a / 255) << 16 | (((p >>> 8) & 0xFF) * a / 255) << 8
+          | (p & 0xFF) * a / 255;
+    }
+    return out;
   }
 
   /**
@@ -59,13 +92,18 @@ final class SmartCrop {
   }
 
   private int[] attention(int scaledW, int scaledH, int w, int h) {
+    int mapW = Math.min(MAP, scaledW);
+    int mapH = Math.min(MAP, scaledH);
     double hscale = (double) mapW / scaledW;
     double vscale = (double) mapH / scaledH;
     double sigma = Math.max(Math.hypot(w * hscale, h * vscale) / 10, 1.0);
-    float[] blurred = gaussBlur(saliency, mapW, mapH, sigma);
+    float[] scores = saliency.computeIfAbsent(
+        (long) scaledW << 32 | scaledH, k -> saliency(attentionMap(scaledW, scaledH), mapW, mapH));
+    float[] blurred = gaussBlur(scores, mapW, mapH, sigma);
     int best = 0;
     for (int i = 1; i < blurred.length; i++) {
-      if (blurred[i] > blurred[best]) {
+      // vips_max keeps the last of equal maxima in raster order
+      if (blurred[i] >= blurred[best]) {
         best = i;
       }
     }
@@ -74,6 +112,167 @@ final class SmartCrop {
     int left = (int) clip(x / hscale - w / 2, scaledW - w);
     int top = (int) clip(y / vscale - h / 2, scaledH - h);
     return new int[] {left, top};
+  }
+
+  /**
+   * The source scaled to {@code scaledW × scaledH} and then to the map size the way libvips'
+   * vips_resize does it (so near-equal maxima fall as they do in Sharp): per axis an integer box
+   * shrink leaving at least twice the map size, then Lanczos3 for the rest. The box averages of the
+   * scaled image are taken as area averages of the base copy.
+   */
+  private int[] attentionMap(int scaledW, int scaledH) {
+    Axis ax = Axis.of(baseW, scaledW, Math.min(MAP, scaledW));
+    Axis ay = Axis.of(baseH, scaledH, Math.min(MAP, scaledH));
+    int mw = ax.out;
+    int mh = ay.out;
+    float[][] rows = new float[3][baseH * mw];
+    for (int c = 0; c < 3; c++) {
+      for (int y = 0; y < baseH; y++) {
+        ax.apply(base[c], y * baseW, 1, rows[c], y * mw, 1);
+      }
+    }
+    float[][] map = new float[3][mw * mh];
+    for (int c = 0; c < 3; c++) {
+      for (int x = 0; x < mw; x++) {
+        ay.apply(rows[c], x, mw, map[c], x, mw);
+      }
+    }
+    int[] argb = new int[mw * mh];
+    for (int i = 0; i < argb.length; i++) {
+      argb[i] = 0xFF000000 | toByte(map[0][i]) << 16 | toByte(map[1][i]) << 8 | toByte(map[2][i]);
+    }
+    return argb;
+  }
+
+  private static int toByte(float v) {
+    return Math.max(0, Math.min(255, Math.round(v)));
+  }
+
+  /**
+   * One axis of the map resize, as two sparse linear maps: base pixels to box averages of the
+   * scaled image, and box averages to map pixels.
+   */
+  private static final class Axis {
+    final int out;
+    final int boxes;
+    // box b: base pixels boxStart[b] ..< boxStart[b] + boxWeights[b].length
+    final int[] boxStart;
+    final float[][] boxWeights;
+    final int[] tapStart;
+    final float[][] taps;
+
+    private Axis(int out, int boxes, int[] boxStart, float[][] boxWeights, int[] tapStart, float[][] taps) {
+      this.out = out;
+      this.boxes = boxes;
+      this.boxStart = boxStart;
+      this.boxWeights = boxWeights;
+      this.tapStart = tapStart;
+      this.taps = taps;
+    }
+
+    static Axis of(int baseLen, int scaled, int out) {
+      // vips_resize: reduce by scaled / out, of which vips_reduce{h,v} first box-shrink by the
+      // integer part of (scaled / out) / gap (gap 2), rounding the shrunk size up
+      double shrink = 1.0 / ((double) out / scaled);
+      int width = (int) Math.round(scaled / shrink);
+      double extra = width * shrink - scaled;
+      int n = Math.max(1, (int) Math.floor((double) scaled / width / 2.0));
+      int boxes = (int) Math.ceil((double) scaled / n);
+      double residual = shrink / n;
+      extra /= n;
+      // box b averages scaled pixels [b n, b n + n), the last one extended by copies of the edge
+      double q = (double) baseLen / scaled;
+      int[] boxStart = new int[boxes];
+      float[][] boxWeights = new float[boxes][];
+      for (int b = 0; b < boxes; b++) {
+        double a0 = (double) b * n * q;
+        double a1 = Math.min(scaled, (double) (b + 1) * n) * q;
+        double overhang = Math.max(0, (double) (b + 1) * n - scaled) * q;
+        int p0 = Math.min(baseLen - 1, (int) Math.floor(a0));
+        int p1 = Math.max(p0 + 1, Math.min(baseLen, (int) Math.ceil(a1)));
+        float[] wts = new float[p1 - p0];
+        double total = a1 - a0 + overhang;
+        for (int p = p0; p < p1; p++) {
+          double overlap = Math.min(p + 1, a1) - Math.max(p, a0);
+          wts[p - p0] = (float) (Math.max(0, overlap) / total);
+        }
+        wts[wts.length - 1] += (float) (overhang / total);
+        boxStart[b] = p0;
+        boxWeights[b] = wts;
+      }
+      int[] tapStart = new int[width];
+      float[][] taps = new float[width][];
+      if (residual == 1.0) {
+        for (int x = 0; x < width; x++) {
+          tapStart[x] = Math.min(x, boxes - 1);
+          taps[x] = new float[] {1f};
+        }
+        return new Axis(width, boxes, boxStart, boxWeights, tapStart, taps);
+      }
+      // Lanczos3 with vips_reduce's geometry: 2 rint(3 r) + 1 taps, centre (x + 0.5) r - 0.5
+      // shifted by half the pixels invented or dropped, phase quantised to 1/64 pixel
+      int points = 2 * (int) Math.rint(3 * residual) + 1;
+      double offset = (1 + extra) / 2.0 - 1;
+      int embed = (int) Math.ceil(points / 2.0) - 1;
+      for (int x = 0; x < width; x++) {
+        double pos = (x + 0.5) * residual - 0.5 - offset;
+        int ix = (int) pos;
+        int phase = (((int) (pos * 128)) & 127) + 1 >> 1;
+        double half = phase / 64.0 + points / 2.0 - 1;
+        double[] c = new double[points];
+        double sum = 0;
+        for (int i = 0; i < points; i++) {
+          c[i] = lanczos3((i - half) / residual);
+          sum += c[i];
+        }
+        // taps read boxes ix - embed + i, clamped to the edges
+        int first = ix - embed;
+        int lo = Math.max(0, Math.min(boxes - 1, first));
+        int hi = Math.max(0, Math.min(boxes - 1, first + points - 1));
+        float[] t = new float[hi - lo + 1];
+        for (int i = 0; i < points; i++) {
+          int bIdx = Math.max(0, Math.min(boxes - 1, first + i));
+          t[bIdx - lo] += (float) (c[i] / sum);
+        }
+        tapStart[x] = lo;
+        taps[x] = t;
+      }
+      return new Axis(width, boxes, boxStart, boxWeights, tapStart, taps);
+    }
+
+    /** Resamples {@code in[from + k * step]} (base pixels) to {@code to[at + x * step]} (map pixels). */
+    void apply(float[] in, int from, int step, float[] to, int at, int toStep) {
+      float[] boxed = new float[boxes];
+      for (int b = 0; b < boxes; b++) {
+        float[] wts = boxWeights[b];
+        int p = from + boxStart[b] * step;
+        float s = 0;
+        for (int k = 0; k < wts.length; k++, p += step) {
+          s += wts[k] * in[p];
+        }
+        boxed[b] = s;
+      }
+      for (int x = 0; x < out; x++) {
+        float[] t = taps[x];
+        int b = tapStart[x];
+        float s = 0;
+        for (int k = 0; k < t.length; k++) {
+          s += t[k] * boxed[b + k];
+        }
+        to[at + x * toStep] = s;
+      }
+    }
+  }
+
+  private static double lanczos3(double x) {
+    if (x == 0) {
+      return 1;
+    }
+    if (x <= -3 || x >= 3) {
+      return 0;
+    }
+    double px = Math.PI * x;
+    return 3 * Math.sin(px) * Math.sin(px / 3) / (px * px);
   }
 
   private static double clip(double v, int max) {

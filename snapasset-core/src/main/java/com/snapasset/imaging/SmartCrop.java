@@ -26,7 +26,8 @@ final class SmartCrop {
   /** Longest side of the copy the attention maps are sampled from. */
   static final int BASE_SIDE = 512;
 
-  private final float[][] base;
+  /** The base copy as running sums along each row, per channel: row y holds baseW + 1 sums. */
+  private final int[][] rowSums;
   private final int baseW;
   private final int baseH;
   private final int[] small;
@@ -35,8 +36,8 @@ final class SmartCrop {
   /** Attention scores per scaled size: the presets of one job share a few scaled sizes. */
   private final Map<Long, float[]> saliency = new ConcurrentHashMap<>();
 
-  private SmartCrop(float[][] base, int baseW, int baseH, int[] small, int smallW, int smallH) {
-    this.base = base;
+  private SmartCrop(int[][] rowSums, int baseW, int baseH, int[] small, int smallW, int smallH) {
+    this.rowSums = rowSums;
     this.baseW = baseW;
     this.baseH = baseH;
     this.small = small;
@@ -52,33 +53,27 @@ final class SmartCrop {
     double b = Math.min(1.0, (double) baseSide / Math.max(src.width, src.height));
     int bw = Math.max(1, (int) Math.round(src.width * b));
     int bh = Math.max(1, (int) Math.round(src.height * b));
-    int[] baseArgb = bw == src.width && bh == src.height ? premultiplied(src) : boxShrink(src, bw, bh);
-    float[][] base = new float[3][bw * bh];
-    for (int i = 0; i < baseArgb.length; i++) {
-      int p = baseArgb[i];
-      base[0][i] = (p >>> 16) & 0xFF;
-      base[1][i] = (p >>> 8) & 0xFF;
-      base[2][i] = p & 0xFF;
+    int[] base = boxShrink(src, bw, bh);
+    int[][] rowSums = new int[3][bh * (bw + 1)];
+    for (int y = 0; y < bh; y++) {
+      int r = 0;
+      int g = 0;
+      int bl = 0;
+      int o = y * (bw + 1);
+      for (int x = 0; x < bw; x++) {
+        int p = base[y * bw + x];
+        r += (p >>> 16) & 0xFF;
+        g += (p >>> 8) & 0xFF;
+        bl += p & 0xFF;
+        rowSums[0][o + x + 1] = r;
+        rowSums[1][o + x + 1] = g;
+        rowSums[2][o + x + 1] = bl;
+      }
     }
     double f = Math.min(1.0, (double) ENTROPY_SIDE / Math.max(src.width, src.height));
     int sw = Math.max(1, (int) Math.round(src.width * f));
     int sh = Math.max(1, (int) Math.round(src.height * f));
-    return new SmartCrop(base, bw, bh, boxShrink(src, sw, sh), sw, sh);
-  }
-
-  /** Colour premultiplied by alpha, as boxShrink does: transparent pixels count as black. */
-  private static int[] premultiplied(Pixels src) {
-    if (!src.alpha) {
-      return src.argb;
-    }
-    int[] out = new int[src.argb.length];
-    for (int i = 0; i < out.length; i++) {
-      int p = src.argb[i];
-      int a = p >>> 24;
-      out[i] = 0xFF000000 | (((p >>> 16) & 0xFF) * a / 255) << 16 | (((p >>> 8) & 0xFF) * a / 255) << 8
-          | (p & 0xFF) * a / 255;
-    }
-    return out;
+    return new SmartCrop(rowSums, bw, bh, boxShrink(src, sw, sh), sw, sh);
   }
 
   /**
@@ -118,24 +113,44 @@ final class SmartCrop {
    * The source scaled to {@code scaledW × scaledH} and then to the map size the way libvips'
    * vips_resize does it (so near-equal maxima fall as they do in Sharp): per axis an integer box
    * shrink leaving at least twice the map size, then Lanczos3 for the rest. The box averages of the
-   * scaled image are taken as area averages of the base copy.
+   * scaled image are taken as area averages of the base copy (from its running sums), and both
+   * axes are boxed before either is filtered, so a map costs about one look at each box.
    */
   private int[] attentionMap(int scaledW, int scaledH) {
     Axis ax = Axis.of(baseW, scaledW, Math.min(MAP, scaledW));
     Axis ay = Axis.of(baseH, scaledH, Math.min(MAP, scaledH));
+    int bx = ax.boxes;
+    int by = ay.boxes;
     int mw = ax.out;
     int mh = ay.out;
-    float[][] rows = new float[3][baseH * mw];
+    float[][] map = new float[3][];
+    // running sums down the columns of the row-boxed base: row y + 1 holds rows 0 … y
+    double[] sums = new double[(baseH + 1) * bx];
+    double[] boxed = new double[by * bx];
+    double[] line = new double[Math.max(bx, by)];
+    float[] half = new float[by * mw];
     for (int c = 0; c < 3; c++) {
+      int[] rows = rowSums[c];
       for (int y = 0; y < baseH; y++) {
-        ax.apply(base[c], y * baseW, 1, rows[c], y * mw, 1);
+        int at = (y + 1) * bx;
+        ax.box(rows, y * (baseW + 1), sums, at);
+        for (int x = 0; x < bx; x++) {
+          sums[at + x] += sums[at - bx + x];
+        }
       }
-    }
-    float[][] map = new float[3][mw * mh];
-    for (int c = 0; c < 3; c++) {
+      ay.boxRows(sums, bx, boxed);
+      for (int y = 0; y < by; y++) {
+        System.arraycopy(boxed, y * bx, line, 0, bx);
+        ax.filter(line, half, y * mw, 1);
+      }
+      float[] m = new float[mw * mh];
       for (int x = 0; x < mw; x++) {
-        ay.apply(rows[c], x, mw, map[c], x, mw);
+        for (int y = 0; y < by; y++) {
+          line[y] = half[y * mw + x];
+        }
+        ay.filter(line, m, x, mw);
       }
+      map[c] = m;
     }
     int[] argb = new int[mw * mh];
     for (int i = 0; i < argb.length; i++) {
@@ -149,23 +164,43 @@ final class SmartCrop {
   }
 
   /**
-   * One axis of the map resize, as two sparse linear maps: base pixels to box averages of the
-   * scaled image, and box averages to map pixels.
+   * One axis of the map resize: which stretch of the base copy each box of the scaled image
+   * covers, and the Lanczos3 taps from boxes to map pixels.
    */
   private static final class Axis {
     final int out;
     final int boxes;
-    // box b: base pixels boxStart[b] ..< boxStart[b] + boxWeights[b].length
-    final int[] boxStart;
-    final float[][] boxWeights;
+    final int len;
+    // box b covers base coordinates [fromPixel[b] + fromFraction[b], toPixel[b] + toFraction[b])
+    // plus overhang[b] copies of the last pixel (fractions < 1, pixels < len)
+    final int[] fromPixel;
+    final double[] fromFraction;
+    final int[] toPixel;
+    final double[] toFraction;
+    final double[] overhang;
+    final double[] inverseWidth;
     final int[] tapStart;
-    final float[][] taps;
+    final double[][] taps;
 
-    private Axis(int out, int boxes, int[] boxStart, float[][] boxWeights, int[] tapStart, float[][] taps) {
+    private Axis(int out, int len, double[] from, double[] to, double[] overhang, int[] tapStart,
+        double[][] taps) {
       this.out = out;
-      this.boxes = boxes;
-      this.boxStart = boxStart;
-      this.boxWeights = boxWeights;
+      this.len = len;
+      this.boxes = from.length;
+      this.fromPixel = new int[boxes];
+      this.fromFraction = new double[boxes];
+      this.toPixel = new int[boxes];
+      this.toFraction = new double[boxes];
+      this.inverseWidth = new double[boxes];
+      for (int b = 0; b < boxes; b++) {
+        // a coordinate on the last pixel's far edge is that pixel at fraction 1
+        fromPixel[b] = Math.min(len - 1, (int) from[b]);
+        fromFraction[b] = from[b] - fromPixel[b];
+        toPixel[b] = Math.min(len - 1, (int) to[b]);
+        toFraction[b] = to[b] - toPixel[b];
+        inverseWidth[b] = 1 / (to[b] - from[b] + overhang[b]);
+      }
+      this.overhang = overhang;
       this.tapStart = tapStart;
       this.taps = taps;
     }
@@ -182,86 +217,100 @@ final class SmartCrop {
       extra /= n;
       // box b averages scaled pixels [b n, b n + n), the last one extended by copies of the edge
       double q = (double) baseLen / scaled;
-      int[] boxStart = new int[boxes];
-      float[][] boxWeights = new float[boxes][];
+      double[] from = new double[boxes];
+      double[] to = new double[boxes];
+      double[] overhang = new double[boxes];
       for (int b = 0; b < boxes; b++) {
-        double a0 = (double) b * n * q;
-        double a1 = Math.min(scaled, (double) (b + 1) * n) * q;
-        double overhang = Math.max(0, (double) (b + 1) * n - scaled) * q;
-        int p0 = Math.min(baseLen - 1, (int) Math.floor(a0));
-        int p1 = Math.max(p0 + 1, Math.min(baseLen, (int) Math.ceil(a1)));
-        float[] wts = new float[p1 - p0];
-        double total = a1 - a0 + overhang;
-        for (int p = p0; p < p1; p++) {
-          double overlap = Math.min(p + 1, a1) - Math.max(p, a0);
-          wts[p - p0] = (float) (Math.max(0, overlap) / total);
-        }
-        wts[wts.length - 1] += (float) (overhang / total);
-        boxStart[b] = p0;
-        boxWeights[b] = wts;
+        from[b] = Math.min(baseLen, (double) b * n * q);
+        to[b] = Math.min(baseLen, Math.min(scaled, (double) (b + 1) * n) * q);
+        overhang[b] = Math.max(0, (double) (b + 1) * n - scaled) * q;
       }
       int[] tapStart = new int[width];
-      float[][] taps = new float[width][];
+      double[][] taps = new double[width][];
       if (residual == 1.0) {
         for (int x = 0; x < width; x++) {
           tapStart[x] = Math.min(x, boxes - 1);
-          taps[x] = new float[] {1f};
+          taps[x] = new double[] {1};
         }
-        return new Axis(width, boxes, boxStart, boxWeights, tapStart, taps);
+        return new Axis(width, baseLen, from, to, overhang, tapStart, taps);
       }
       // Lanczos3 with vips_reduce's geometry: 2 rint(3 r) + 1 taps, centre (x + 0.5) r - 0.5
       // shifted by half the pixels invented or dropped, phase quantised to 1/64 pixel
       int points = 2 * (int) Math.rint(3 * residual) + 1;
       double offset = (1 + extra) / 2.0 - 1;
       int embed = (int) Math.ceil(points / 2.0) - 1;
+      double[] c = new double[points];
       for (int x = 0; x < width; x++) {
         double pos = (x + 0.5) * residual - 0.5 - offset;
         int ix = (int) pos;
         int phase = (((int) (pos * 128)) & 127) + 1 >> 1;
         double half = phase / 64.0 + points / 2.0 - 1;
-        double[] c = new double[points];
         double sum = 0;
         for (int i = 0; i < points; i++) {
           c[i] = lanczos3((i - half) / residual);
           sum += c[i];
         }
-        // taps read boxes ix - embed + i, clamped to the edges
+        // the taps read boxes ix - embed + i, clamped to the edges
         int first = ix - embed;
         int lo = Math.max(0, Math.min(boxes - 1, first));
         int hi = Math.max(0, Math.min(boxes - 1, first + points - 1));
-        float[] t = new float[hi - lo + 1];
+        double[] t = new double[hi - lo + 1];
         for (int i = 0; i < points; i++) {
-          int bIdx = Math.max(0, Math.min(boxes - 1, first + i));
-          t[bIdx - lo] += (float) (c[i] / sum);
+          t[Math.max(0, Math.min(boxes - 1, first + i)) - lo] += c[i] / sum;
         }
         tapStart[x] = lo;
         taps[x] = t;
       }
-      return new Axis(width, boxes, boxStart, boxWeights, tapStart, taps);
+      return new Axis(width, baseLen, from, to, overhang, tapStart, taps);
     }
 
-    /** Resamples {@code in[from + k * step]} (base pixels) to {@code to[at + x * step]} (map pixels). */
-    void apply(float[] in, int from, int step, float[] to, int at, int toStep) {
-      float[] boxed = new float[boxes];
+    /** Box averages of one base row, given as running sums {@code sums[at … at + len]}. */
+    void box(int[] sums, int at, double[] boxed, int into) {
+      int edge = sums[at + len] - sums[at + len - 1];
       for (int b = 0; b < boxes; b++) {
-        float[] wts = boxWeights[b];
-        int p = from + boxStart[b] * step;
-        float s = 0;
-        for (int k = 0; k < wts.length; k++, p += step) {
-          s += wts[k] * in[p];
-        }
-        boxed[b] = s;
-      }
-      for (int x = 0; x < out; x++) {
-        float[] t = taps[x];
-        int b = tapStart[x];
-        float s = 0;
-        for (int k = 0; k < t.length; k++) {
-          s += t[k] * boxed[b + k];
-        }
-        to[at + x * toStep] = s;
+        int i0 = at + fromPixel[b];
+        int i1 = at + toPixel[b];
+        double s = sums[i1] + toFraction[b] * (sums[i1 + 1] - sums[i1])
+            - sums[i0] - fromFraction[b] * (sums[i0 + 1] - sums[i0]);
+        boxed[into + b] = (s + overhang[b] * edge) * inverseWidth[b];
       }
     }
+
+    /**
+     * Box averages along this axis of the rows of {@code sums}, running sums of {@code stride}
+     * columns (row r holds the sum of base rows 0 … r - 1), into rows of {@code boxed}.
+     */
+    void boxRows(double[] sums, int stride, double[] boxed) {
+      int edge = (len - 1) * stride;
+      for (int b = 0; b < boxes; b++) {
+        int i0 = fromPixel[b] * stride;
+        int i1 = toPixel[b] * stride;
+        double f0 = fromFraction[b];
+        double f1 = toFraction[b];
+        double o = overhang[b];
+        double iw = inverseWidth[b];
+        int into = b * stride;
+        for (int x = 0; x < stride; x++) {
+          double s = sums[i1 + x] + f1 * (sums[i1 + stride + x] - sums[i1 + x])
+              - sums[i0 + x] - f0 * (sums[i0 + stride + x] - sums[i0 + x]);
+          boxed[into + x] = (s + o * (sums[edge + stride + x] - sums[edge + x])) * iw;
+        }
+      }
+    }
+
+    /** Lanczos3 from boxes {@code line[0 … boxes)} to map pixels {@code to[at + x * step]}. */
+    void filter(double[] line, float[] dst, int at, int step) {
+      for (int x = 0; x < out; x++) {
+        double[] t = taps[x];
+        int b = tapStart[x];
+        double s = 0;
+        for (int k = 0; k < t.length; k++) {
+          s += t[k] * line[b + k];
+        }
+        dst[at + x * step] = (float) s;
+      }
+    }
+
   }
 
   private static double lanczos3(double x) {
@@ -337,19 +386,32 @@ final class SmartCrop {
 
   /** Area-average shrink (each target pixel averages the source pixels whose centres fall in it). */
   static int[] boxShrink(Pixels src, int w, int h) {
+    // long: a box of a very large source can hold millions of pixels
     long[] sum = new long[w * h * 3];
     int[] count = new int[w * h];
+    int[] column = new int[src.width];
+    for (int x = 0; x < src.width; x++) {
+      column[x] = (int) ((long) x * w / src.width);
+    }
     for (int y = 0; y < src.height; y++) {
-      int ty = (int) ((long) y * h / src.height);
+      int row = (int) ((long) y * h / src.height) * w;
+      int o = y * src.width;
       for (int x = 0; x < src.width; x++) {
-        int tx = (int) ((long) x * w / src.width);
-        int p = src.argb[y * src.width + x];
-        int t = ty * w + tx;
-        // transparent pixels count as black, as they show on a dark background
-        int a = p >>> 24;
-        sum[t * 3] += ((p >>> 16) & 0xFF) * a / 255;
-        sum[t * 3 + 1] += ((p >>> 8) & 0xFF) * a / 255;
-        sum[t * 3 + 2] += (p & 0xFF) * a / 255;
+        int p = src.argb[o + x];
+        int t = row + column[x];
+        int r = (p >>> 16) & 0xFF;
+        int g = (p >>> 8) & 0xFF;
+        int b = p & 0xFF;
+        if (src.alpha) {
+          // transparent pixels count as black, as they show on a dark background
+          int a = p >>> 24;
+          r = r * a / 255;
+          g = g * a / 255;
+          b = b * a / 255;
+        }
+        sum[t * 3] += r;
+        sum[t * 3 + 1] += g;
+        sum[t * 3 + 2] += b;
         count[t]++;
       }
     }
@@ -414,8 +476,17 @@ final class SmartCrop {
   }
 
   private static double linear(int c) {
-    double v = c / 255.0;
-    return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    return LINEAR[c];
+  }
+
+  /** The sRGB transfer function inverted, per 8-bit level (Math.pow per pixel costs more than a map). */
+  private static final double[] LINEAR = new double[256];
+
+  static {
+    for (int c = 0; c < 256; c++) {
+      double v = c / 255.0;
+      LINEAR[c] = v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    }
   }
 
   /** CIE Lab's companding of a ratio to the white point. */

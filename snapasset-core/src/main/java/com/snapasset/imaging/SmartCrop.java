@@ -104,8 +104,9 @@ final class SmartCrop {
     float[] blurred = gaussBlur(scores, mapW, mapH, sigma);
     int best = 0;
     for (int i = 1; i < blurred.length; i++) {
-      // vips_max keeps the last of equal maxima in raster order
-      if (blurred[i] >= blurred[best]) {
+      // the first of equal maxima in raster order, as vips_max's scan (Sharp keeps the top-left
+      // window of a flat image)
+      if (blurred[i] > blurred[best]) {
         best = i;
       }
     }

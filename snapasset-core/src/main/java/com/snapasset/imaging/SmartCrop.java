@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * moves the window by 1/32 of the scaled side, so the attention map reproduces that resize rather
  * than any good one: per axis the box shrink vips_reduce applies first (to at least twice the map
  * size) and then Lanczos3 with vips' phase and tap count, the boxes being area averages of a copy of
- * at most 512 pixels a side. The blur mask and the choice among equal maxima follow vips too. The
+ * at most 768 pixels a side (a smaller source is enlarged to it with Lanczos3 first, as Sharp
+ * enlarges it). The blur mask and the choice among equal maxima follow vips too. The
  * map depends only on the scaled size, so renditions sharing one reuse it.
  */
 final class SmartCrop {
@@ -593,16 +594,23 @@ final class SmartCrop {
   }
 
   /**
-   * Separable Gaussian blur, edges extended, as libvips' vips_gaussblur with its defaults: the mask
-   * is cut where it falls under 0.2 and its weights are rounded to integers out of 20.
+   * The half-width of vips_gaussmat's mask at min_ampl 0.2: it keeps the taps before the first
+   * one under 0.2, so the first integer x past sigma * sqrt(-2 ln 0.2) is excluded.
    */
-  private static float[] gaussBlur(float[] in, int w, int h, double sigma) {
-    // vips_gaussmat keeps the taps before the first one under 0.2: the first integer x past
-    // sigma * sqrt(-2 ln 0.2) is excluded, so the radius is one less than that x
+  static int blurRadius(double sigma) {
     int radius = 0;
     while (Math.exp(-(double) (radius + 1) * (radius + 1) / (2 * sigma * sigma)) >= 0.2) {
       radius++;
     }
+    return radius;
+  }
+
+  /**
+   * Separable Gaussian blur, edges extended, as libvips' vips_gaussblur with its defaults: the mask
+   * is cut where it falls under 0.2 and its weights are rounded to integers out of 20.
+   */
+  private static float[] gaussBlur(float[] in, int w, int h, double sigma) {
+    int radius = blurRadius(sigma);
     double[] mask = new double[2 * radius + 1];
     double total = 0;
     for (int i = -radius; i <= radius; i++) {

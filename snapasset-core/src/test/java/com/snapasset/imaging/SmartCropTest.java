@@ -85,6 +85,22 @@ class SmartCropTest {
   }
 
   @Test
+  void degenerateSizesGiveWindowsInsideTheScaledImage() {
+    int[][] sources = {{1, 1}, {1, 50}, {3, 2000}, {2000, 3}, {31, 33}, {800, 799}};
+    int[][] crops = {{1, 1}, {16, 9}, {9, 16}, {100, 100}, {1500, 500}};
+    for (int[] s : sources) {
+      Decoded src = decode(png(synthetic(s[0], s[1], (x, y) -> disc(x * 7 % 400, y * 3 % 200, 60, 60))));
+      for (int[] c : crops) {
+        int[] o = CropWindow.of(src, c[0], c[1], CropPosition.ATTENTION);
+        String what = s[0] + "x" + s[1] + " -> " + c[0] + "x" + c[1];
+        assertThat(o[0]).as(what).isBetween(0, o[2] - c[0]);
+        assertThat(o[1]).as(what).isBetween(0, o[3] - c[1]);
+        assertThat(o[2] == c[0] || o[3] == c[1]).as(what).isTrue();
+      }
+    }
+  }
+
+  @Test
   void blurMaskIsAsWideAsVipsGaussmat() {
     // vips_gaussmat(sigma, min_ampl 0.2) widths, from its loop: 3 for sigma 1, 13 for the
     // 1080 x 1920 crop of a square (sigma 3.67), 7 for sigma 2 (exp(-16/8) = 0.135 < 0.2)

@@ -32,30 +32,56 @@ final class SmartCrop {
   /** Longest side of the copy the attention maps are sampled from. */
   static final int BASE_SIDE = 768;
 
-  /** The base copy as running sums along each row, per channel: row y holds baseW + 1 sums. */
-  private final int[][] rowSums;
-  private final int baseW;
-  private final int baseH;
-  private final int[] small;
-  private final int smallW;
-  private final int smallH;
+  private final Pixels src;
+  private final int baseSide;
+  // each copy is made on first use (an image is usually cropped by one strategy only); two
+  // threads may both make one, and the results are equal, so the race is harmless
+  private volatile Base base;
+  private volatile Small small;
   /** Attention scores per scaled size: the presets of one job share a few scaled sizes. */
   private final Map<Long, float[]> saliency = new ConcurrentHashMap<>();
 
-  private SmartCrop(int[][] rowSums, int baseW, int baseH, int[] small, int smallW, int smallH) {
-    this.rowSums = rowSums;
-    this.baseW = baseW;
-    this.baseH = baseH;
-    this.small = small;
-    this.smallW = smallW;
-    this.smallH = smallH;
+  /** The attention maps' copy, as running sums along each row, per channel: row y holds w + 1 sums. */
+  private record Base(int[][] rowSums, int w, int h) {}
+
+  /** The entropy copy. */
+  private record Small(int[] argb, int w, int h) {}
+
+  private SmartCrop(Pixels src, int baseSide) {
+    this.src = src;
+    this.baseSide = baseSide;
   }
 
   static SmartCrop of(Pixels src) {
-    return of(src, BASE_SIDE);
+    return new SmartCrop(src, BASE_SIDE);
   }
 
   static SmartCrop of(Pixels src, int baseSide) {
+    return new SmartCrop(src, baseSide);
+  }
+
+  private Base base() {
+    Base b = base;
+    if (b == null) {
+      b = makeBase(src, baseSide);
+      base = b;
+    }
+    return b;
+  }
+
+  private Small small() {
+    Small s = small;
+    if (s == null) {
+      double f = Math.min(1.0, (double) ENTROPY_SIDE / Math.max(src.width, src.height));
+      int sw = Math.max(1, (int) Math.round(src.width * f));
+      int sh = Math.max(1, (int) Math.round(src.height * f));
+      s = new Small(boxShrink(src, sw, sh), sw, sh);
+      small = s;
+    }
+    return s;
+  }
+
+  private static Base makeBase(Pixels src, int baseSide) {
     double b = (double) baseSide / Math.max(src.width, src.height);
     int bw = Math.max(1, (int) Math.round(src.width * b));
     int bh = Math.max(1, (int) Math.round(src.height * b));
@@ -78,10 +104,7 @@ final class SmartCrop {
         rowSums[2][o + x + 1] = bl;
       }
     }
-    double f = Math.min(1.0, (double) ENTROPY_SIDE / Math.max(src.width, src.height));
-    int sw = Math.max(1, (int) Math.round(src.width * f));
-    int sh = Math.max(1, (int) Math.round(src.height * f));
-    return new SmartCrop(rowSums, bw, bh, boxShrink(src, sw, sh), sw, sh);
+    return new Base(rowSums, bw, bh);
   }
 
   /**
@@ -126,6 +149,10 @@ final class SmartCrop {
    * axes are boxed before either is filtered, so a map costs about one look at each box.
    */
   private int[] attentionMap(int scaledW, int scaledH) {
+    Base b = base();
+    int baseW = b.w();
+    int baseH = b.h();
+    int[][] rowSums = b.rowSums();
     Axis ax = Axis.of(baseW, scaledW, Math.min(MAP, scaledW));
     Axis ay = Axis.of(baseH, scaledH, Math.min(MAP, scaledH));
     int bx = ax.boxes;
@@ -368,6 +395,10 @@ final class SmartCrop {
 
   /** Colour entropy of a window given in scaled coordinates, measured on the small copy. */
   private double score(int x, int y, int w, int h, int scaledW, int scaledH) {
+    Small s = small();
+    int smallW = s.w();
+    int smallH = s.h();
+    int[] small = s.argb();
     int x0 = (int) Math.floor((double) x * smallW / scaledW);
     int y0 = (int) Math.floor((double) y * smallH / scaledH);
     int x1 = Math.max(x0 + 1, Math.min(smallW, (int) Math.ceil((double) (x + w) * smallW / scaledW)));

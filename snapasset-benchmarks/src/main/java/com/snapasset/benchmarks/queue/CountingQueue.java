@@ -7,8 +7,10 @@ import com.snapasset.spi.JobQueue;
 import com.snapasset.spi.queue.AddResult;
 import com.snapasset.spi.queue.Claim;
 import com.snapasset.spi.queue.ClaimRequest;
+import com.snapasset.spi.queue.Completion;
 import com.snapasset.spi.queue.LockStatus;
 import com.snapasset.spi.queue.NewJob;
+import com.snapasset.spi.queue.QueueEvent;
 import com.snapasset.spi.queue.QueueEventListener;
 import com.snapasset.spi.queue.QueuedJob;
 import com.snapasset.spi.queue.Subscription;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
@@ -61,6 +64,11 @@ final class CountingQueue implements JobQueue {
   @Override public boolean complete(JobId id, String token, String result) {
     return counted(q.complete(id, token, result));
   }
+  @Override public Completion completeAndClaim(JobId id, String token, String result, ClaimRequest next) {
+    Completion done = q.completeAndClaim(id, token, result, next);
+    counted(done.completed());
+    return done;
+  }
   @Override public boolean fail(JobId id, String token, String reason, @Nullable Instant retryAt) {
     return q.fail(id, token, reason, retryAt);
   }
@@ -86,5 +94,8 @@ final class CountingQueue implements JobQueue {
   @Override public boolean cancel(JobId id) { return q.cancel(id); }
   @Override public boolean retry(JobId id) { return q.retry(id); }
   @Override public Subscription subscribe(QueueEventListener listener) { return q.subscribe(listener); }
+  @Override public Subscription subscribe(Set<QueueEvent.Type> types, QueueEventListener listener) {
+    return q.subscribe(types, listener);
+  }
   @Override public void close() { q.close(); }
 }

@@ -73,6 +73,7 @@ public final class RedisJobQueue implements JobQueue {
   private static final LuaScript SWEEP = LuaScript.load("sweep");
   private static final LuaScript LIST = LuaScript.load("list");
   private static final LuaScript STATS = LuaScript.load("stats");
+  private static final LuaScript NEXT_DUE = LuaScript.load("nextdue");
   private static final LuaScript PAUSE = LuaScript.load("pause");
   private static final LuaScript CLEAN = LuaScript.load("clean");
   private static final LuaScript REMOVE = LuaScript.load("remove");
@@ -235,9 +236,9 @@ public final class RedisJobQueue implements JobQueue {
       throw new InterruptedException();
     }
     long waitMillis = maxWait.toMillis();
-    List<?> stats = list(call("awaitWork", STATS));
-    String nextDue = JobFields.text(stats.get(6));
-    if (number(stats.get(5)) == 0 && !nextDue.isEmpty()) {
+    List<?> due = list(call("awaitWork", NEXT_DUE));
+    String nextDue = JobFields.text(due.get(1));
+    if (number(due.get(0)) == 0 && !nextDue.isEmpty()) {
       long dueIn = (long) Double.parseDouble(nextDue) - clock.millis();
       waitMillis = Math.min(waitMillis, dueIn);
     }

@@ -44,12 +44,13 @@ local function claimNext(token, now, lockMillis, rateMaxArg, rateWindowArg, work
   end
   local id = popped[1]
   local jk = jobKey(id)
-  redis.call('HSET', jk, 'state', 'active', 'token', token, 'processedAt', now)
-  redis.call('ZADD', K_ACTIVE, now + tonumber(lockMillis), id)
   if workerId and workerId ~= '' then
-    redis.call('HSET', jk, 'worker', workerId)
+    redis.call('HSET', jk, 'state', 'active', 'token', token, 'processedAt', now, 'worker', workerId)
     redis.call('SADD', workerJobsKey(workerId), id)
+  else
+    redis.call('HSET', jk, 'state', 'active', 'token', token, 'processedAt', now)
   end
+  redis.call('ZADD', K_ACTIVE, now + tonumber(lockMillis), id)
   if rateMax > 0 then
     redis.call('HINCRBY', K_LIMITER, 'count', 1)
   end

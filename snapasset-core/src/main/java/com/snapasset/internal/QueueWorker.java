@@ -26,10 +26,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
@@ -60,10 +60,13 @@ final class QueueWorker implements Worker {
   private final WorkerOptions options;
   private final Clock clock;
   private final FailurePolicy failures = new FailurePolicy(new Random());
-  private final Semaphore slots;
   private final ExecutorService jobThreads;
   private final ScheduledExecutorService scheduler;
-  private final Thread dispatcher;
+  /** Held by the thread whose turn it is to claim (see {@link #serve}). */
+  private final ReentrantLock claimTurn = new ReentrantLock();
+  private final Object claimerGuard = new Object();
+  /** The thread claiming now, which close() interrupts out of awaitWork; guarded by claimerGuard. */
+  private @Nullable Thread claimer;
   private final Map<JobId, Running> running = new ConcurrentHashMap<>();
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private final AtomicLong claims = new AtomicLong();
@@ -88,14 +91,12 @@ final class QueueWorker implements Worker {
     this.handler = handler;
     this.options = options;
     this.clock = clock;
-    this.slots = new Semaphore(options.concurrency());
     this.jobThreads = Executors.newFixedThreadPool(options.concurrency(), new NamedThreads(name + "-job"));
     ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, new NamedThreads(name + "-timer"));
     // Every job schedules its timeout and cancels it when done: kept, the cancelled ones would pile
     // up in the timer's queue for a whole timeout (millions at thousands of jobs a second).
     timer.setRemoveOnCancelPolicy(true);
     this.scheduler = timer;
-    this.dispatcher = new NamedThreads(name + "-dispatch").newThread(this::dispatch);
   }
 
   /** Starts claiming. */
@@ -111,7 +112,9 @@ final class QueueWorker implements Worker {
     scheduler.scheduleWithFixedDelay(this::renewLocks, renew, renew, TimeUnit.MILLISECONDS);
     long beat = options.heartbeatInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::beatAndSweep, 0, beat, TimeUnit.MILLISECONDS);
-    dispatcher.start();
+    for (int i = 0; i < options.concurrency(); i++) {
+      jobThreads.execute(this::serve);
+    }
     log.info("worker {} started as {}: concurrency {}", name, workerId, options.concurrency());
     return this;
   }
@@ -146,14 +149,43 @@ final class QueueWorker implements Worker {
     }
   }
 
-  private void dispatch() {
+  /**
+   * What each of the worker's {@code concurrency} threads does (leader/followers): the threads
+   * take turns being the one claimer; the claimer that gets a job gives up the turn to the next
+   * waiting thread and runs the job itself. A job so starts on the thread that claimed it — no
+   * hand-off, and no wake-up of another thread, between the claim and the work — while an idle
+   * worker still has only one thread asking the queue (and blocking in {@code awaitWork}).
+   */
+  private void serve() {
     while (!closed.get()) {
-      boolean handedOff = false;
+      Claimed claimed;
       try {
-        slots.acquire();
-        if (closed.get()) {
-          break;
+        claimTurn.lockInterruptibly();
+      } catch (InterruptedException e) {
+        continue; // only close() interrupts a thread waiting for its turn; the loop sees closed
+      }
+      try {
+        synchronized (claimerGuard) {
+          claimer = Thread.currentThread();
         }
+        claimed = claimNext();
+      } finally {
+        synchronized (claimerGuard) {
+          claimer = null;
+          Thread.interrupted(); // an interrupt by close() was for the claimer, not for the job
+        }
+        claimTurn.unlock();
+      }
+      if (claimed != null) {
+        runChain(claimed.job, claimed.token);
+      }
+    }
+  }
+
+  /** Claims until a job is claimed (returned) or the worker closes (null). */
+  private @Nullable Claimed claimNext() {
+    while (!closed.get()) {
+      try {
         Duration outage = outages.claimWait();
         if (!outage.isZero()) {
           // A dependency is down: claiming would only take jobs we cannot finish.
@@ -163,32 +195,24 @@ final class QueueWorker implements Worker {
         String token = newToken();
         Claim claim = queue.claim(claimRequest(token));
         if (claim.job().isPresent()) {
-          QueuedJob job = claim.job().get();
-          jobThreads.execute(() -> runChain(job, token));
-          handedOff = true;
+          return new Claimed(claim.job().get(), token);
         } else if (!claim.rateLimitedFor().isZero()) {
           stopSignal.await(claim.rateLimitedFor().toMillis(), TimeUnit.MILLISECONDS);
         } else {
           queue.awaitWork(IDLE_WAIT);
         }
       } catch (InterruptedException e) {
-        if (!closed.get()) {
-          log.warn("worker {} dispatcher interrupted; stopping", name);
-        }
-        break;
+        return null; // close(): the caller's loop sees closed
       } catch (RuntimeException e) {
         log.warn("worker {} could not claim a job; trying again shortly: {}", name, e.toString());
         try {
           stopSignal.await(IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException ie) {
-          break;
-        }
-      } finally {
-        if (!handedOff) {
-          slots.release();
+          return null;
         }
       }
     }
+    return null;
   }
 
   /** Unique per claim: the worker id is unique across processes, the counter within this one. */
@@ -202,17 +226,13 @@ final class QueueWorker implements Worker {
 
   /**
    * Runs a claimed job and, as long as each completion brings the next job with it, the jobs that
-   * follow, on this thread and in this slot: a busy worker pays one queue call per job and no
+   * follow, on this thread: a busy worker pays one queue call per job and no
    * thread hand-off (BullMQ's worker fetches the next job with the same call that finishes one).
    */
   private void runChain(QueuedJob first, String firstToken) {
-    try {
-      Claimed next = new Claimed(first, firstToken);
-      while (next != null) {
-        next = run(next.job, next.token);
-      }
-    } finally {
-      slots.release();
+    Claimed next = new Claimed(first, firstToken);
+    while (next != null) {
+      next = run(next.job, next.token);
     }
   }
 
@@ -441,10 +461,13 @@ final class QueueWorker implements Worker {
       return;
     }
     stopSignal.countDown();
-    dispatcher.interrupt();
+    synchronized (claimerGuard) {
+      if (claimer != null) {
+        claimer.interrupt(); // out of awaitWork; running jobs are left to finish
+      }
+    }
     jobThreads.shutdown();
     try {
-      dispatcher.join(5_000);
       if (!jobThreads.awaitTermination(options.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
         for (Running r : running.values()) {
           r.abort(Abort.RELEASED);

@@ -5,7 +5,7 @@
 # last CPU). Prints both tables and SnapAsset-vs-BullMQ ratios (above 1 = SnapAsset better).
 # BullMQ is installed from npm into .scratch/ (git-ignored).
 # Needs: Java 17+, Maven, Node 18+ with npm. Uses redis-server from PATH, else the bundled one.
-# Options (passed on): --rounds 2  --passes quiet,loaded  --scale 1.0  --port-rows true
+# Options (passed on): --rounds 3  --passes quiet,loaded  --scale 1.0  --port-rows true
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"

@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * QueueBenchmark [--bullmq path/to/bullmq-bench.mjs] [--node node] [--redis-url redis://...]
- *                [--rounds 2] [--passes quiet,loaded] [--scale 1.0] [--port-rows true]
+ *                [--rounds 3] [--passes quiet,loaded] [--scale 1.0] [--port-rows true]
  * </pre>
  */
 public final class QueueBenchmark {
@@ -52,7 +52,7 @@ public final class QueueBenchmark {
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = options(args);
     Workload workload = Workload.standard().scaled(Double.parseDouble(opts.getOrDefault("--scale", "1")));
-    int rounds = Integer.parseInt(opts.getOrDefault("--rounds", "2"));
+    int rounds = Integer.parseInt(opts.getOrDefault("--rounds", "3"));
     boolean portRows = Boolean.parseBoolean(opts.getOrDefault("--port-rows", "false"));
     List<String> passes = List.of(opts.getOrDefault("--passes", "quiet,loaded").split(","));
     for (String pass : passes) {
@@ -83,6 +83,8 @@ public final class QueueBenchmark {
               + "   load average: " + loadAverage());
           @SuppressWarnings("unchecked")
           Map<String, Double>[] best = new Map[] {new LinkedHashMap<>(), new LinkedHashMap<>()};
+          List<Double[]> roundRatios = new ArrayList<>();
+          Map<String, double[]> spread = new LinkedHashMap<>();
           for (int round = 1; round <= rounds; round++) {
             Map<String, Double> m = ours.run(workload, portRows);
             System.out.println("round " + round + " SnapAsset: " + m);
@@ -91,10 +93,17 @@ public final class QueueBenchmark {
               Map<String, Double> t = runBullMq(opts.getOrDefault("--node", "node"), Path.of(script), url, workload);
               System.out.println("round " + round + " BullMQ:    " + t);
               keepBest(best[1], t);
+              m.forEach((row, mine) -> {
+                Double r = ratio(row, mine, t.get(row));
+                if (r != null) {
+                  spread.merge(row, new double[] {r, r},
+                      (a, b) -> new double[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+                }
+              });
             }
           }
           results.put(pass, best);
-          print(pass, best[0], best[1]);
+          print(pass, best[0], best[1], spread);
         }
       }
       if (results.size() > 1) {
@@ -193,15 +202,18 @@ public final class QueueBenchmark {
     return row.startsWith("latency") ? theirs / mine : mine / theirs;
   }
 
-  private static void print(String pass, Map<String, Double> mine, Map<String, Double> theirs) {
+  private static void print(String pass, Map<String, Double> mine, Map<String, Double> theirs,
+      Map<String, double[]> spread) {
     System.out.println();
-    System.out.printf("pass %s: best of each side's rounds%n", pass);
-    System.out.printf("%-32s %12s %12s %9s%n", "row", "SnapAsset", "BullMQ", "ratio");
+    System.out.printf("pass %s: best of each side's rounds; per-round ratios (round i vs round i) from-to%n", pass);
+    System.out.printf("%-32s %12s %12s %9s %15s%n", "row", "SnapAsset", "BullMQ", "ratio", "per round");
     for (Map.Entry<String, Double> e : mine.entrySet()) {
       Double other = theirs.get(e.getKey());
       Double r = ratio(e.getKey(), e.getValue(), other);
-      System.out.printf("%-32s %12.2f %12s %9s%n", LABELS.getOrDefault(e.getKey(), e.getKey()), e.getValue(),
-          other == null ? "-" : String.format("%.2f", other), r == null ? "-" : String.format("%.2f", r));
+      double[] range = spread.get(e.getKey());
+      System.out.printf("%-32s %12.2f %12s %9s %15s%n", LABELS.getOrDefault(e.getKey(), e.getKey()), e.getValue(),
+          other == null ? "-" : String.format("%.2f", other), r == null ? "-" : String.format("%.2f", r),
+          range == null ? "-" : String.format("%.2f-%.2f", range[0], range[1]));
     }
     System.out.println("ratio above 1 = SnapAsset better: SnapAsset/BullMQ for jobs/s, BullMQ/SnapAsset for ms."
         + (mine.keySet().stream().anyMatch(k -> k.startsWith("port_"))
@@ -210,7 +222,7 @@ public final class QueueBenchmark {
 
   private static void printSummary(Map<String, Map<String, Double>[]> results) {
     System.out.println();
-    System.out.println("summary: SnapAsset vs BullMQ ratio per pass (above 1 = SnapAsset better)");
+    System.out.println("summary: SnapAsset vs BullMQ ratio per pass, best of each side's rounds (above 1 = SnapAsset better)");
     StringBuilder header = new StringBuilder(String.format("%-32s", "row"));
     results.keySet().forEach(p -> header.append(String.format(" %9s", p)));
     System.out.println(header);
@@ -222,6 +234,8 @@ public final class QueueBenchmark {
       }
       System.out.println(line);
     }
+    System.out.println("load average now: " + loadAverage() + " on " + Runtime.getRuntime().availableProcessors()
+        + " cores (above the core count, other processes shared the machine even in the quiet pass)");
   }
 
   private static Map<String, String> options(String[] args) {

@@ -26,11 +26,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -226,8 +226,8 @@ final class QueueWorker implements Worker {
 
   /**
    * Runs a claimed job and, as long as each completion brings the next job with it, the jobs that
-   * follow, on this thread: a busy worker pays one queue call per job and no
-   * thread hand-off (BullMQ's worker fetches the next job with the same call that finishes one).
+   * follow, on this thread: a busy worker pays one queue call per job and no thread hand-off
+   * (BullMQ's worker fetches the next job with the same call that finishes one).
    */
   private void runChain(QueuedJob first, String firstToken) {
     Claimed next = new Claimed(first, firstToken);

@@ -159,6 +159,30 @@ class QueueWorkerTest {
   }
 
   @Test
+  void aWorkerRunsAsManyJobsAtOnceAsItsConcurrencyAndClaimsNoMore() throws Exception {
+    QueuedJob[] jobs = new QueuedJob[3];
+    for (int i = 0; i < jobs.length; i++) {
+      jobs[i] = new QueuedJob(JobId.of("job-" + (i + 1)), "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(),
+          clock.instant(), null, null, null, null);
+    }
+    when(queue.claim(any())).thenReturn(Claim.of(jobs[0]), Claim.of(jobs[1]), Claim.of(jobs[2]), Claim.none());
+    CountDownLatch twoRunning = new CountDownLatch(2);
+    CountDownLatch release = new CountDownLatch(1);
+    start(handler(() -> {
+      twoRunning.countDown();
+      release.await();
+    }), WorkerOptions.builder().concurrency(2).build());
+
+    assertThat(twoRunning.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("two jobs running at once").isTrue();
+    // both threads are busy: none is left to claim the third job
+    verify(queue, times(2)).claim(any());
+    assertThat(worker.activeJobs()).isEqualTo(2);
+
+    release.countDown();
+    verify(queue, timeout(10_000)).complete(eq(jobs[2].id()), anyString(), eq("unused"));
+  }
+
+  @Test
   void whenCompletingAndClaimingFailsTheCompletionIsRecordedOnItsOwn() {
     when(queue.completeAndClaim(any(), anyString(), anyString(), any()))
         .thenThrow(new QueueException("Unexpected end of stream", null));

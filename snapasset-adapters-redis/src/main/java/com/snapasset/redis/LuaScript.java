@@ -27,9 +27,16 @@ final class LuaScript {
     this.sha = sha1(source);
   }
 
-  /** Loads {@code lua/NAME.lua} from the class path, preceded by the shared helpers. */
-  static LuaScript load(String name) {
-    return new LuaScript(name, COMMON + "\n" + read(name));
+  /**
+   * Loads {@code lua/NAME.lua} from the class path, preceded by the shared helpers and then by
+   * the named libraries ({@code lua/LIB.lua}, which define local functions).
+   */
+  static LuaScript load(String name, String... libs) {
+    StringBuilder source = new StringBuilder(COMMON).append('\n');
+    for (String lib : libs) {
+      source.append(read(lib)).append('\n');
+    }
+    return new LuaScript(name, source.append(read(name)).toString());
   }
 
   String name() {

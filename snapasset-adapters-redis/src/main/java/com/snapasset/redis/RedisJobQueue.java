@@ -8,8 +8,10 @@ import com.snapasset.spi.JobQueue;
 import com.snapasset.spi.queue.AddResult;
 import com.snapasset.spi.queue.Claim;
 import com.snapasset.spi.queue.ClaimRequest;
+import com.snapasset.spi.queue.Completion;
 import com.snapasset.spi.queue.LockStatus;
 import com.snapasset.spi.queue.NewJob;
+import com.snapasset.spi.queue.QueueEvent;
 import com.snapasset.spi.queue.QueueEventListener;
 import com.snapasset.spi.queue.QueuedJob;
 import com.snapasset.spi.queue.Subscription;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -60,15 +63,17 @@ import redis.clients.jedis.util.KeyValue;
  */
 public final class RedisJobQueue implements JobQueue {
   private static final LuaScript ADD = LuaScript.load("add");
-  private static final LuaScript CLAIM = LuaScript.load("claim");
+  private static final LuaScript CLAIM = LuaScript.load("claim", "lib-claim");
   private static final LuaScript RENEW = LuaScript.load("renew");
   private static final LuaScript PROGRESS = LuaScript.load("progress");
-  private static final LuaScript COMPLETE = LuaScript.load("complete");
+  private static final LuaScript COMPLETE = LuaScript.load("complete", "lib-complete");
+  private static final LuaScript COMPLETE_CLAIM = LuaScript.load("completeclaim", "lib-complete", "lib-claim");
   private static final LuaScript FAIL = LuaScript.load("fail");
   private static final LuaScript RELEASE = LuaScript.load("release");
   private static final LuaScript SWEEP = LuaScript.load("sweep");
   private static final LuaScript LIST = LuaScript.load("list");
   private static final LuaScript STATS = LuaScript.load("stats");
+  private static final LuaScript NEXT_DUE = LuaScript.load("nextdue");
   private static final LuaScript PAUSE = LuaScript.load("pause");
   private static final LuaScript CLEAN = LuaScript.load("clean");
   private static final LuaScript REMOVE = LuaScript.load("remove");
@@ -93,6 +98,8 @@ public final class RedisJobQueue implements JobQueue {
   private final Clock clock;
   private final long sweepGuardMillis;
   private final EventHub events;
+  /** Cancellations only (published twice by the cancel script), for workers that need no more. */
+  private final EventHub cancelEvents;
   private final @Nullable ScriptBatcher batcher;
   private final LuaScript.Evaluator evaluator;
   private final LongAdder migrationRetries = new LongAdder();
@@ -110,6 +117,7 @@ public final class RedisJobQueue implements JobQueue {
     this.clock = b.clock;
     this.sweepGuardMillis = b.stalledSweepInterval.toMillis();
     this.events = new EventHub(redis, prefix + "events", queueName);
+    this.cancelEvents = new EventHub(redis, prefix + "cancel-events", queueName);
     // Pipelining needs a connection of our own, to the master holding the queue's keys.
     Supplier<Connection> own = b.pipelining ? RedisClients.masterConnections(redis, prefix) : null;
     ScriptBatcher pipelined = own == null ? null : new ScriptBatcher(own);
@@ -176,12 +184,41 @@ public final class RedisJobQueue implements JobQueue {
   @Override
   public Claim claim(ClaimRequest request) {
     Objects.requireNonNull(request, "request");
-    RateLimit limit = request.rateLimit();
     long now = clock.millis();
-    List<?> reply = list(call("claim", CLAIM, request.token(), now,
-        Math.max(1, request.lockDuration().toMillis()),
-        limit == null ? 0 : limit.max(), limit == null ? 0 : limit.window().toMillis(),
-        request.workerId() == null ? "" : request.workerId()));
+    List<Object> args = new ArrayList<>(6);
+    args.add(request.token());
+    args.add(now);
+    addClaimArgs(args, request);
+    return claimFrom(list(call("claim", CLAIM, args.toArray())), now);
+  }
+
+  /** One script call: BullMQ's moveToFinished fetching the next job. */
+  @Override
+  public Completion completeAndClaim(JobId id, String token, String result, ClaimRequest next) {
+    Objects.requireNonNull(result, "result");
+    Objects.requireNonNull(next, "next");
+    long now = clock.millis();
+    List<Object> args = new ArrayList<>(9);
+    args.add(id.value());
+    args.add(token);
+    args.add(now);
+    args.add(result);
+    args.add(next.token());
+    addClaimArgs(args, next);
+    List<?> reply = list(call("completeAndClaim", COMPLETE_CLAIM, args.toArray()));
+    return new Completion(number(reply.get(0)) == 1, claimFrom(list(reply.get(1)), now));
+  }
+
+  /** lockMillis, rateMax, rateWindowMillis, workerId: the claim arguments after token and now. */
+  private static void addClaimArgs(List<Object> args, ClaimRequest request) {
+    RateLimit limit = request.rateLimit();
+    args.add(Math.max(1, request.lockDuration().toMillis()));
+    args.add(limit == null ? 0 : limit.max());
+    args.add(limit == null ? 0 : limit.window().toMillis());
+    args.add(request.workerId() == null ? "" : request.workerId());
+  }
+
+  private static Claim claimFrom(List<?> reply, long now) {
     long kind = number(reply.get(0));
     if (kind == 2) {
       return Claim.rateLimited(Duration.ofMillis(number(reply.get(1))));
@@ -199,9 +236,9 @@ public final class RedisJobQueue implements JobQueue {
       throw new InterruptedException();
     }
     long waitMillis = maxWait.toMillis();
-    List<?> stats = list(call("awaitWork", STATS));
-    String nextDue = JobFields.text(stats.get(6));
-    if (number(stats.get(5)) == 0 && !nextDue.isEmpty()) {
+    List<?> due = list(call("awaitWork", NEXT_DUE));
+    String nextDue = JobFields.text(due.get(1));
+    if (number(due.get(0)) == 0 && !nextDue.isEmpty()) {
       long dueIn = (long) Double.parseDouble(nextDue) - clock.millis();
       waitMillis = Math.min(waitMillis, dueIn);
     }
@@ -365,6 +402,16 @@ public final class RedisJobQueue implements JobQueue {
     return events.subscribe(listener);
   }
 
+  /** Cancellations alone come from a channel of their own; other types are filtered from all events. */
+  @Override
+  public Subscription subscribe(Set<QueueEvent.Type> types, QueueEventListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    if (types.equals(Set.of(QueueEvent.Type.CANCEL_REQUESTED))) {
+      return cancelEvents.subscribe(listener);
+    }
+    return JobQueue.super.subscribe(types, listener);
+  }
+
   /** Stops the event thread; closes the Redis client if this queue created it from a URL. */
   @Override
   public void close() {
@@ -373,6 +420,7 @@ public final class RedisJobQueue implements JobQueue {
     }
     closed = true;
     events.close();
+    cancelEvents.close();
     if (batcher != null) {
       batcher.close();
     }

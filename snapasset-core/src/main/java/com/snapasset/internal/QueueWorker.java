@@ -9,6 +9,7 @@ import com.snapasset.WorkerOptions;
 import com.snapasset.spi.JobQueue;
 import com.snapasset.spi.queue.Claim;
 import com.snapasset.spi.queue.ClaimRequest;
+import com.snapasset.spi.queue.Completion;
 import com.snapasset.spi.queue.LockStatus;
 import com.snapasset.spi.queue.QueuedJob;
 import com.snapasset.spi.queue.QueueEvent;
@@ -18,16 +19,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -57,12 +60,16 @@ final class QueueWorker implements Worker {
   private final WorkerOptions options;
   private final Clock clock;
   private final FailurePolicy failures = new FailurePolicy(new Random());
-  private final Semaphore slots;
   private final ExecutorService jobThreads;
   private final ScheduledExecutorService scheduler;
-  private final Thread dispatcher;
+  /** Held by the thread whose turn it is to claim (see {@link #serve}). */
+  private final ReentrantLock claimTurn = new ReentrantLock();
+  private final Object claimerGuard = new Object();
+  /** The thread claiming now, which close() interrupts out of awaitWork; guarded by claimerGuard. */
+  private @Nullable Thread claimer;
   private final Map<JobId, Running> running = new ConcurrentHashMap<>();
   private final CountDownLatch stopSignal = new CountDownLatch(1);
+  private final AtomicLong claims = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private @Nullable Subscription cancelEvents;
   /** Since when heartbeats have succeeded without a break after a failure (System.nanoTime), or null. */
@@ -84,16 +91,19 @@ final class QueueWorker implements Worker {
     this.handler = handler;
     this.options = options;
     this.clock = clock;
-    this.slots = new Semaphore(options.concurrency());
     this.jobThreads = Executors.newFixedThreadPool(options.concurrency(), new NamedThreads(name + "-job"));
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(new NamedThreads(name + "-timer"));
-    this.dispatcher = new NamedThreads(name + "-dispatch").newThread(this::dispatch);
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, new NamedThreads(name + "-timer"));
+    // Every job schedules its timeout and cancels it when done: kept, the cancelled ones would pile
+    // up in the timer's queue for a whole timeout (millions at thousands of jobs a second).
+    timer.setRemoveOnCancelPolicy(true);
+    this.scheduler = timer;
   }
 
   /** Starts claiming. */
   public QueueWorker start() {
     try {
-      cancelEvents = queue.subscribe(this::onQueueEvent);
+      // Only cancellations: a networked queue then does not ship every job's every event here.
+      cancelEvents = queue.subscribe(Set.of(QueueEvent.Type.CANCEL_REQUESTED), this::onQueueEvent);
     } catch (RuntimeException e) {
       log.warn("worker {} cannot hear cancel events ({}); cancellation falls back to lock renewal", name, e.toString());
     }
@@ -102,7 +112,9 @@ final class QueueWorker implements Worker {
     scheduler.scheduleWithFixedDelay(this::renewLocks, renew, renew, TimeUnit.MILLISECONDS);
     long beat = options.heartbeatInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::beatAndSweep, 0, beat, TimeUnit.MILLISECONDS);
-    dispatcher.start();
+    for (int i = 0; i < options.concurrency(); i++) {
+      jobThreads.execute(this::serve);
+    }
     log.info("worker {} started as {}: concurrency {}", name, workerId, options.concurrency());
     return this;
   }
@@ -137,53 +149,98 @@ final class QueueWorker implements Worker {
     }
   }
 
-  private void dispatch() {
+  /**
+   * What each of the worker's {@code concurrency} threads does (leader/followers): the threads
+   * take turns being the one claimer; the claimer that gets a job gives up the turn to the next
+   * waiting thread and runs the job itself. A job so starts on the thread that claimed it — no
+   * hand-off, and no wake-up of another thread, between the claim and the work — while an idle
+   * worker still has only one thread asking the queue (and blocking in {@code awaitWork}).
+   */
+  private void serve() {
     while (!closed.get()) {
-      boolean handedOff = false;
+      Claimed claimed;
       try {
-        slots.acquire();
-        if (closed.get()) {
-          break;
+        claimTurn.lockInterruptibly();
+      } catch (InterruptedException e) {
+        continue; // only close() interrupts a thread waiting for its turn; the loop sees closed
+      }
+      try {
+        synchronized (claimerGuard) {
+          claimer = Thread.currentThread();
         }
+        claimed = claimNext();
+      } finally {
+        synchronized (claimerGuard) {
+          claimer = null;
+          Thread.interrupted(); // an interrupt by close() was for the claimer, not for the job
+        }
+        claimTurn.unlock();
+      }
+      if (claimed != null) {
+        runChain(claimed.job, claimed.token);
+      }
+    }
+  }
+
+  /** Claims until a job is claimed (returned) or the worker closes (null). */
+  private @Nullable Claimed claimNext() {
+    while (!closed.get()) {
+      try {
         Duration outage = outages.claimWait();
         if (!outage.isZero()) {
           // A dependency is down: claiming would only take jobs we cannot finish.
           stopSignal.await(outage.toMillis() + 1, TimeUnit.MILLISECONDS);
           continue;
         }
-        String token = workerId + ":" + UUID.randomUUID();
-        Claim claim = queue.claim(
-            new ClaimRequest(token, options.lockDuration(), options.rateLimit(), workerId));
+        String token = newToken();
+        Claim claim = queue.claim(claimRequest(token));
         if (claim.job().isPresent()) {
-          QueuedJob job = claim.job().get();
-          jobThreads.execute(() -> run(job, token));
-          handedOff = true;
+          return new Claimed(claim.job().get(), token);
         } else if (!claim.rateLimitedFor().isZero()) {
           stopSignal.await(claim.rateLimitedFor().toMillis(), TimeUnit.MILLISECONDS);
         } else {
           queue.awaitWork(IDLE_WAIT);
         }
       } catch (InterruptedException e) {
-        if (!closed.get()) {
-          log.warn("worker {} dispatcher interrupted; stopping", name);
-        }
-        break;
+        return null; // close(): the caller's loop sees closed
       } catch (RuntimeException e) {
         log.warn("worker {} could not claim a job; trying again shortly: {}", name, e.toString());
         try {
           stopSignal.await(IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException ie) {
-          break;
-        }
-      } finally {
-        if (!handedOff) {
-          slots.release();
+          return null;
         }
       }
     }
+    return null;
   }
 
-  private void run(QueuedJob job, String token) {
+  /** Unique per claim: the worker id is unique across processes, the counter within this one. */
+  private String newToken() {
+    return workerId + ":" + claims.incrementAndGet();
+  }
+
+  private ClaimRequest claimRequest(String token) {
+    return new ClaimRequest(token, options.lockDuration(), options.rateLimit(), workerId);
+  }
+
+  /**
+   * Runs a claimed job and, as long as each completion brings the next job with it, the jobs that
+   * follow, on this thread: a busy worker pays one queue call per job and no thread hand-off
+   * (BullMQ's worker fetches the next job with the same call that finishes one).
+   */
+  private void runChain(QueuedJob first, String firstToken) {
+    Claimed next = new Claimed(first, firstToken);
+    while (next != null) {
+      next = run(next.job, next.token);
+    }
+  }
+
+  /** A job claimed under a token. */
+  private record Claimed(QueuedJob job, String token) {}
+
+  /** Runs one job and records its outcome; returns the next job if completing it claimed one. */
+  private @Nullable Claimed run(QueuedJob job, String token) {
     Running r = new Running(job.id(), token, Thread.currentThread());
     running.put(job.id(), r);
     ScheduledFuture<?> timeout = null;
@@ -193,7 +250,7 @@ final class QueueWorker implements Worker {
         prepared = handler.prepare(job);
       } catch (RuntimeException e) {
         queue.fail(job.id(), token, "job payload is not readable: " + e.getMessage(), null);
-        return;
+        return null;
       }
       JobOptions jobOptions = prepared.options();
       timeout = scheduler.schedule(() -> r.abort(Abort.TIMEOUT), jobOptions.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -211,10 +268,7 @@ final class QueueWorker implements Worker {
         });
         Abort abort = r.finish();
         if (abort == null) {
-          if (!durably("complete", job, () -> queue.complete(job.id(), token, result))) {
-            log.warn("job {} finished but its lock was lost: another worker owns it now", job.id());
-          }
-          return;
+          return completeAndClaimNext(job, token, result);
         }
         error = abort.asError(jobOptions);
       } catch (Throwable t) {
@@ -225,9 +279,11 @@ final class QueueWorker implements Worker {
         }
       }
       settleFailure(job, token, r.abort(), error, jobOptions);
+      return null;
     } catch (RuntimeException e) {
       log.error("worker {} could not record the outcome of job {}; its lock will expire and it will be retried",
           name, job.id(), e);
+      return null;
     } finally {
       if (timeout != null) {
         timeout.cancel(false);
@@ -235,8 +291,37 @@ final class QueueWorker implements Worker {
       r.finish();
       running.remove(job.id());
       Thread.interrupted(); // an abort that raced the end of the job must not reach the next one
-      slots.release();
     }
+  }
+
+  /**
+   * Completes a job and, unless the worker is stopping or a dependency is down, claims the next
+   * one in the same queue call. If that call fails, whether it completed the job is unknown:
+   * the completion is then recorded on its own, durably (a repeat answers false if the lost call
+   * did complete it), and no job is chained — one the lost call may have claimed is recovered
+   * like any stalled job once its lock expires.
+   */
+  private @Nullable Claimed completeAndClaimNext(QueuedJob job, String token, String result) {
+    if (!closed.get() && outages.claimWait().isZero()) {
+      String nextToken = newToken();
+      Completion done = null;
+      try {
+        done = queue.completeAndClaim(job.id(), token, result, claimRequest(nextToken));
+      } catch (RuntimeException e) {
+        log.debug("completing job {} and claiming the next failed ({}); recording the completion alone",
+            job.id(), e.toString());
+      }
+      if (done != null) {
+        if (!done.completed()) {
+          log.warn("job {} finished but its lock was lost: another worker owns it now", job.id());
+        }
+        return done.next().job().map(next -> new Claimed(next, nextToken)).orElse(null);
+      }
+    }
+    if (!durably("complete", job, () -> queue.complete(job.id(), token, result))) {
+      log.warn("job {} finished but its lock was lost: another worker owns it now", job.id());
+    }
+    return null;
   }
 
   private void settleFailure(QueuedJob job, String token, @Nullable Abort abort, Throwable error, JobOptions jobOptions) {
@@ -376,10 +461,13 @@ final class QueueWorker implements Worker {
       return;
     }
     stopSignal.countDown();
-    dispatcher.interrupt();
+    synchronized (claimerGuard) {
+      if (claimer != null) {
+        claimer.interrupt(); // out of awaitWork; running jobs are left to finish
+      }
+    }
     jobThreads.shutdown();
     try {
-      dispatcher.join(5_000);
       if (!jobThreads.awaitTermination(options.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
         for (Running r : running.values()) {
           r.abort(Abort.RELEASED);

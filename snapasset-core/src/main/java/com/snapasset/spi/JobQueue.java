@@ -7,8 +7,10 @@ import com.snapasset.QueueStats;
 import com.snapasset.spi.queue.AddResult;
 import com.snapasset.spi.queue.Claim;
 import com.snapasset.spi.queue.ClaimRequest;
+import com.snapasset.spi.queue.Completion;
 import com.snapasset.spi.queue.LockStatus;
 import com.snapasset.spi.queue.NewJob;
+import com.snapasset.spi.queue.QueueEvent;
 import com.snapasset.spi.queue.QueueEventListener;
 import com.snapasset.spi.queue.QueuedJob;
 import com.snapasset.spi.queue.Subscription;
@@ -16,7 +18,9 @@ import com.snapasset.spi.queue.SweepResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -107,6 +111,27 @@ public interface JobQueue extends AutoCloseable {
    * @return false when the caller no longer holds the lock
    */
   boolean complete(JobId id, String token, String result);
+
+  /**
+   * Completes an active job held under {@code token}, as {@link #complete}, then claims the next
+   * job for {@code next}, as {@link #claim}, whatever the completion answered. BullMQ's
+   * {@code moveToFinished} with its next-job fetch: a busy worker finishes one job and starts the
+   * next in one round trip instead of two. The two steps need not be one atomic step; each is
+   * atomic as on its own.
+   *
+   * <p>The default calls {@link #complete} and then {@link #claim}; a networked queue should do
+   * both in one call.
+   *
+   * @param id the job to complete
+   * @param token the token it was claimed under
+   * @param result the result, opaque to the queue
+   * @param next the claim to make after completing
+   * @return whether the job was completed (false when the lock was lost), and the next claim
+   */
+  default Completion completeAndClaim(JobId id, String token, String result, ClaimRequest next) {
+    boolean completed = complete(id, token, result);
+    return new Completion(completed, claim(next));
+  }
 
   /**
    * Fails the current attempt of an active job held under {@code token}: with {@code retryAt} the
@@ -290,6 +315,31 @@ public interface JobQueue extends AutoCloseable {
    * @return the subscription to close
    */
   Subscription subscribe(QueueEventListener listener);
+
+  /**
+   * Starts delivering the events of the given types to {@code listener} until the subscription is
+   * closed: a worker that only needs {@link QueueEvent.Type#CANCEL_REQUESTED} need not hear every
+   * job's every state change.
+   *
+   * <p>The default subscribes to every event and passes on the requested types; a networked
+   * queue should not ship the others to this process at all.
+   *
+   * @param types the event types wanted, not empty
+   * @param listener called on the queue's threads; must not block
+   * @return the subscription to close
+   */
+  default Subscription subscribe(Set<QueueEvent.Type> types, QueueEventListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    if (types.isEmpty()) {
+      throw new IllegalArgumentException("types must name at least one QueueEvent.Type");
+    }
+    Set<QueueEvent.Type> wanted = Set.copyOf(types);
+    return subscribe(event -> {
+      if (wanted.contains(event.type())) {
+        listener.onEvent(event);
+      }
+    });
+  }
 
   /** Releases connections and threads the queue owns. */
   @Override

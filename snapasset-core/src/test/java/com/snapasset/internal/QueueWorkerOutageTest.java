@@ -3,6 +3,7 @@ package com.snapasset.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anySet;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
@@ -35,6 +36,7 @@ import com.snapasset.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -61,8 +63,9 @@ class QueueWorkerOutageTest {
       Thread.sleep(5); // an idle queue blocks for a while; keep the mock from spinning
       return null;
     }).when(queue).awaitWork(any());
-    when(queue.subscribe(any())).thenAnswer(inv -> {
-      listener.set(inv.getArgument(0));
+    when(queue.subscribe(anySet(), any())).thenAnswer(inv -> {
+      assertThat(inv.<Set<QueueEvent.Type>>getArgument(0)).containsExactly(QueueEvent.Type.CANCEL_REQUESTED);
+      listener.set(inv.getArgument(1));
       return (Subscription) () -> {};
     });
     when(queue.complete(any(), anyString(), anyString())).thenReturn(true);

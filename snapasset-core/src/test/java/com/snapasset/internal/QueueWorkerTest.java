@@ -10,6 +10,7 @@ import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.timeout;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -20,16 +21,22 @@ import com.snapasset.JobState;
 import com.snapasset.ProviderException;
 import com.snapasset.WorkerOptions;
 import com.snapasset.spi.JobQueue;
+import com.snapasset.QueueException;
 import com.snapasset.spi.queue.Claim;
+import com.snapasset.spi.queue.ClaimRequest;
+import com.snapasset.spi.queue.Completion;
 import com.snapasset.spi.queue.LockStatus;
 import com.snapasset.spi.queue.QueuedJob;
 import com.snapasset.testing.Await;
 import com.snapasset.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
+import org.mockito.ArgumentCaptor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -121,6 +128,69 @@ class QueueWorkerTest {
 
     verify(queue, timeout(10_000)).complete(eq(id), anyString(), eq("the-result"));
     verify(queue).progress(eq(id), anyString(), anyInt());
+    verify(queue, never()).fail(any(), anyString(), anyString(), any());
+  }
+
+  @Test
+  void aBusyWorkerCompletesAJobAndClaimsTheNextInOneCallOnTheSameThread() {
+    JobId second = JobId.of("job-2");
+    QueuedJob next = new QueuedJob(second, "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(), clock.instant(),
+        null, null, null, null);
+    ArgumentCaptor<ClaimRequest> chained = ArgumentCaptor.forClass(ClaimRequest.class);
+    when(queue.completeAndClaim(eq(id), anyString(), eq("done"), chained.capture()))
+        .thenReturn(new Completion(true, Claim.of(next)));
+    when(queue.completeAndClaim(eq(second), anyString(), eq("done"), any()))
+        .thenReturn(new Completion(true, Claim.none()));
+    List<String> ran = new CopyOnWriteArrayList<>();
+    start(job -> prepared(context -> {
+      ran.add(job.id().value() + "@" + Thread.currentThread().getName());
+      return "done";
+    }), WorkerOptions.defaults());
+
+    ArgumentCaptor<String> secondToken = ArgumentCaptor.forClass(String.class);
+    verify(queue, timeout(10_000)).completeAndClaim(eq(second), secondToken.capture(), eq("done"), any());
+    // the second job was held under the token its chained claim asked for, and ran where the first did
+    assertThat(secondToken.getValue()).isEqualTo(chained.getValue().token());
+    assertThat(chained.getValue().workerId()).isEqualTo(worker.workerId());
+    assertThat(ran).hasSize(2);
+    assertThat(ran.get(0)).startsWith("job-1@");
+    assertThat(ran.get(1)).isEqualTo("job-2@" + ran.get(0).substring("job-1@".length()));
+    verify(queue, never()).complete(any(), anyString(), anyString());
+  }
+
+  @Test
+  void aWorkerRunsAsManyJobsAtOnceAsItsConcurrencyAndClaimsNoMore() throws Exception {
+    QueuedJob[] jobs = new QueuedJob[3];
+    for (int i = 0; i < jobs.length; i++) {
+      jobs[i] = new QueuedJob(JobId.of("job-" + (i + 1)), "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(),
+          clock.instant(), null, null, null, null);
+    }
+    when(queue.claim(any())).thenReturn(Claim.of(jobs[0]), Claim.of(jobs[1]), Claim.of(jobs[2]), Claim.none());
+    CountDownLatch twoRunning = new CountDownLatch(2);
+    CountDownLatch release = new CountDownLatch(1);
+    start(handler(() -> {
+      twoRunning.countDown();
+      release.await();
+    }), WorkerOptions.builder().concurrency(2).build());
+
+    assertThat(twoRunning.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("two jobs running at once").isTrue();
+    // both threads are busy: none is left to claim the third job
+    verify(queue, times(2)).claim(any());
+    assertThat(worker.activeJobs()).isEqualTo(2);
+
+    release.countDown();
+    verify(queue, timeout(10_000)).complete(eq(jobs[2].id()), anyString(), eq("unused"));
+  }
+
+  @Test
+  void whenCompletingAndClaimingFailsTheCompletionIsRecordedOnItsOwn() {
+    when(queue.completeAndClaim(any(), anyString(), anyString(), any()))
+        .thenThrow(new QueueException("Unexpected end of stream", null));
+    when(queue.complete(any(), anyString(), anyString())).thenReturn(true);
+    start(handler(() -> { }), WorkerOptions.defaults());
+
+    verify(queue, timeout(10_000)).complete(eq(id), anyString(), eq("unused"));
+    verify(queue, times(1)).completeAndClaim(any(), anyString(), anyString(), any());
     verify(queue, never()).fail(any(), anyString(), anyString(), any());
   }
 

@@ -3,6 +3,7 @@ package com.snapasset.spi;
 import com.snapasset.spi.queue.AddResult;
 import com.snapasset.spi.queue.Claim;
 import com.snapasset.spi.queue.ClaimRequest;
+import com.snapasset.spi.queue.Completion;
 import com.snapasset.spi.queue.LockStatus;
 import com.snapasset.spi.queue.NewJob;
 import com.snapasset.spi.queue.QueueEvent;
@@ -817,6 +818,103 @@ public abstract class JobQueueContract {
       } while (ev.type() != QueueEvent.Type.CANCEL_REQUESTED);
       assertThat(ev.jobId().value()).isEqualTo("c");
     }
+  }
+
+  @Test
+  void completeAndClaimCompletesTheJobAndClaimsTheNextInOrder() {
+    add("first", 5);
+    add("second", 5);
+    add("urgent", 1);
+    claimOrFail("t1"); // urgent
+
+    Completion done = queue.completeAndClaim(JobId.of("urgent"), "t1", "r1", new ClaimRequest("t2", LOCK, null));
+
+    assertThat(done.completed()).isTrue();
+    QueuedJob urgent = queue.find(JobId.of("urgent")).orElseThrow();
+    assertThat(urgent.state()).isEqualTo(JobState.COMPLETED);
+    assertThat(urgent.result()).isEqualTo("r1");
+    assertThat(urgent.attemptsMade()).isEqualTo(1);
+    QueuedJob next = done.next().job().orElseThrow();
+    assertThat(next.id().value()).isEqualTo("first");
+    assertThat(stateOf("first")).isEqualTo(JobState.ACTIVE);
+    // the next job is held under the new token, and only under it
+    assertThat(queue.complete(JobId.of("first"), "t1", "x")).isFalse();
+    assertThat(queue.complete(JobId.of("first"), "t2", "r2")).isTrue();
+    assertThat(stateOf("second")).isEqualTo(JobState.WAITING);
+  }
+
+  @Test
+  void completeAndClaimOnAnEmptyQueueClaimsNothing() {
+    add("only", 5);
+    claimOrFail("t1");
+
+    Completion done = queue.completeAndClaim(JobId.of("only"), "t1", "r", new ClaimRequest("t2", LOCK, null));
+
+    assertThat(done.completed()).isTrue();
+    assertThat(done.next().job()).isEmpty();
+    assertThat(done.next().rateLimitedFor()).isZero();
+    assertThat(queue.stats().active()).isZero();
+  }
+
+  @Test
+  void completeAndClaimWithALostLockCompletesNothingButStillClaims() {
+    add("a", 5);
+    add("b", 5);
+    claimOrFail("t1"); // a
+
+    Completion done = queue.completeAndClaim(JobId.of("a"), "not-the-holder", "r", new ClaimRequest("t2", LOCK, null));
+
+    assertThat(done.completed()).isFalse();
+    assertThat(stateOf("a")).isEqualTo(JobState.ACTIVE);
+    assertThat(done.next().job().orElseThrow().id().value()).isEqualTo("b");
+  }
+
+  @Test
+  void completeAndClaimRespectsPauseAndRateLimit() {
+    add("a", 5);
+    add("b", 5);
+    add("c", 5);
+    claimOrFail("t1"); // a
+    RateLimit onePerMinute = new RateLimit(1, Duration.ofMinutes(1));
+    queue.claim(new ClaimRequest("t0", LOCK, onePerMinute)).job().orElseThrow(); // b: uses the window
+
+    Completion limited = queue.completeAndClaim(JobId.of("a"), "t1", "r", new ClaimRequest("t2", LOCK, onePerMinute));
+    assertThat(limited.completed()).isTrue();
+    assertThat(limited.next().job()).isEmpty();
+    assertThat(limited.next().rateLimitedFor()).isPositive();
+
+    queue.pause();
+    Completion paused = queue.completeAndClaim(JobId.of("b"), "t0", "r", new ClaimRequest("t3", LOCK, null));
+    assertThat(paused.completed()).isTrue();
+    assertThat(paused.next().job()).isEmpty();
+    assertThat(stateOf("c")).isEqualTo(JobState.WAITING);
+  }
+
+  @Test
+  void aSubscriptionToCancellationsHearsThemAndNothingElse() throws Exception {
+    BlockingQueue<QueueEvent> cancels = new LinkedBlockingQueue<>();
+    BlockingQueue<QueueEvent> all = new LinkedBlockingQueue<>();
+    try (Subscription ignored = queue.subscribe(Set.of(QueueEvent.Type.CANCEL_REQUESTED), cancels::add);
+        Subscription ignoredToo = queue.subscribe(all::add)) {
+      awaitSubscriptionReady(all);
+      add("c", 5);
+      claimOrFail("t1");
+      assertThat(queue.cancel(JobId.of("c"))).isTrue();
+
+      QueueEvent ev = cancels.poll(10, TimeUnit.SECONDS);
+      assertThat(ev).as("the cancel event").isNotNull();
+      assertThat(ev.type()).isEqualTo(QueueEvent.Type.CANCEL_REQUESTED);
+      assertThat(ev.jobId().value()).isEqualTo("c");
+      // the full subscription heard the job's other events; the filtered one none of them
+      QueueEvent heard;
+      do {
+        heard = all.poll(10, TimeUnit.SECONDS);
+        assertThat(heard).as("the cancel event on the full subscription").isNotNull();
+      } while (heard.type() != QueueEvent.Type.CANCEL_REQUESTED);
+      assertThat(cancels).isEmpty();
+    }
+    assertThatThrownBy(() -> queue.subscribe(Set.of(), e -> { }))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("QueueEvent.Type");
   }
 
   @Test

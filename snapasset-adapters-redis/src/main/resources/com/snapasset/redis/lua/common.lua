@@ -93,8 +93,11 @@ local function workerJobsKey(workerId)
   return prefix .. 'wjobs:' .. workerId
 end
 
-local function leaveActive(jk, id)
-  local worker = redis.call('HGET', jk, 'worker')
+-- `worker` is the job's worker field when the caller already read it (false when absent), else nil.
+local function leaveActive(jk, id, worker)
+  if worker == nil then
+    worker = redis.call('HGET', jk, 'worker')
+  end
   if worker then
     redis.call('SREM', workerJobsKey(worker), id)
   end

@@ -13,60 +13,152 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
- * No-op job throughput and add→completed latency of {@code RedisJobQueue}, side by side with BullMQ
- * on the same redis-server in the same run. Start it through {@code scripts/bullmq-compare.sh},
- * which installs BullMQ into a scratch folder; without {@code --bullmq} only our side runs.
+ * No-op job throughput and add→completed latency of SnapAsset's Redis queue with the engine's
+ * production worker, side by side with BullMQ's {@code Queue} and {@code Worker} on the same
+ * redis-server in the same run. Start it through {@code scripts/bullmq-compare.sh}, which installs
+ * BullMQ into a scratch folder; without {@code --bullmq} only our side runs.
  *
- * <p>The machine is shared and noisy, so the two sides alternate: {@code --rounds} times ours, then
- * BullMQ's, and each row reports each side's best round.
+ * <p>Each pass runs {@code --rounds} rounds, alternating ours and BullMQ's, and each row keeps
+ * each side's best round. Two passes by default: {@code quiet} (the machine as it is) and {@code
+ * loaded} (one busy-loop process pinned to the last CPU, so both sides have one core fewer).
  *
  * <pre>
- * QueueBenchmark [--bullmq path/to/bullmq-bench.mjs] [--node node] [--redis-url redis://...] [--rounds 2]
+ * QueueBenchmark [--bullmq path/to/bullmq-bench.mjs] [--node node] [--redis-url redis://...]
+ *                [--rounds 3] [--passes quiet,loaded] [--scale 1.0] [--port-rows true]
  * </pre>
  */
 public final class QueueBenchmark {
   private static final Pattern NUMBER = Pattern.compile("\"([a-z0-9_]+)\"\\s*:\\s*([0-9.eE+-]+)");
+  private static final Map<String, String> LABELS = new LinkedHashMap<>();
+
+  static {
+    LABELS.put("add_sequential_per_s", "add one by one (jobs/s)");
+    LABELS.put("add_concurrent_per_s", "add, 32 concurrent (jobs/s)");
+    LABELS.put("process_c1_per_s", "process c1, worker (jobs/s)");
+    LABELS.put("process_c10_per_s", "process c10, worker (jobs/s)");
+    LABELS.put("process_c50_per_s", "process c50, worker (jobs/s)");
+    LABELS.put("latency_p50_ms", "add->completed p50 (ms)");
+    LABELS.put("latency_p99_ms", "add->completed p99 (ms)");
+    LABELS.put("port_process_c1_per_s", "port loop c1 (jobs/s) *");
+    LABELS.put("port_process_c10_per_s", "port loop c10 (jobs/s) *");
+    LABELS.put("port_process_c50_per_s", "port loop c50 (jobs/s) *");
+  }
 
   private QueueBenchmark() {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = options(args);
-    Workload workload = Workload.standard();
+    Workload workload = Workload.standard().scaled(Double.parseDouble(opts.getOrDefault("--scale", "1")));
+    int rounds = Integer.parseInt(opts.getOrDefault("--rounds", "3"));
+    boolean portRows = Boolean.parseBoolean(opts.getOrDefault("--port-rows", "false"));
+    List<String> passes = List.of(opts.getOrDefault("--passes", "quiet,loaded").split(","));
+    for (String pass : passes) {
+      if (!pass.equals("quiet") && !pass.equals("loaded")) {
+        throw new IllegalArgumentException("--passes takes quiet and/or loaded, comma-separated; got " + pass);
+      }
+    }
+    String script = opts.get("--bullmq");
     RedisTestServer server = null;
     String url = opts.get("--redis-url");
     if (url == null) {
       server = RedisTestServer.start();
       url = server.url();
     }
+    Map<String, Map<String, Double>[]> results = new LinkedHashMap<>();
     try {
       System.out.println("redis-server: " + (server != null ? server.binaryPath() : url)
           + "   workload: " + workload.toJson());
       System.out.println("cores: " + Runtime.getRuntime().availableProcessors()
-          + "   java: " + System.getProperty("java.version"));
+          + "   java: " + System.getProperty("java.version") + "   load average before: " + loadAverage());
 
-      int rounds = Integer.parseInt(opts.getOrDefault("--rounds", "2"));
       SnapAssetQueueRunner ours = new SnapAssetQueueRunner(url);
-      ours.run(Workload.warmUp());
-      Map<String, Double> mine = new LinkedHashMap<>();
-      Map<String, Double> theirs = new LinkedHashMap<>();
-      String script = opts.get("--bullmq");
-      for (int round = 1; round <= rounds; round++) {
-        Map<String, Double> m = ours.run(workload);
-        System.out.println("round " + round + " SnapAsset: " + m);
-        keepBest(mine, m);
-        if (script != null) {
-          Map<String, Double> t = runBullMq(opts.getOrDefault("--node", "node"), Path.of(script), url, workload);
-          System.out.println("round " + round + " BullMQ:    " + t);
-          keepBest(theirs, t);
+      ours.run(Workload.warmUp(), false);
+      for (String pass : passes) {
+        try (Spinner spinner = pass.equals("loaded") ? Spinner.start() : null) {
+          System.out.println();
+          System.out.println("== pass " + pass + (spinner == null ? "" : ": " + spinner.describe())
+              + "   load average: " + loadAverage());
+          @SuppressWarnings("unchecked")
+          Map<String, Double>[] best = new Map[] {new LinkedHashMap<>(), new LinkedHashMap<>()};
+          List<Double[]> roundRatios = new ArrayList<>();
+          Map<String, double[]> spread = new LinkedHashMap<>();
+          for (int round = 1; round <= rounds; round++) {
+            Map<String, Double> m = ours.run(workload, portRows);
+            System.out.println("round " + round + " SnapAsset: " + m);
+            keepBest(best[0], m);
+            if (script != null) {
+              Map<String, Double> t = runBullMq(opts.getOrDefault("--node", "node"), Path.of(script), url, workload);
+              System.out.println("round " + round + " BullMQ:    " + t);
+              keepBest(best[1], t);
+              m.forEach((row, mine) -> {
+                Double r = ratio(row, mine, t.get(row));
+                if (r != null) {
+                  spread.merge(row, new double[] {r, r},
+                      (a, b) -> new double[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+                }
+              });
+            }
+          }
+          results.put(pass, best);
+          print(pass, best[0], best[1], spread);
         }
       }
-      print(mine, theirs);
+      if (results.size() > 1) {
+        printSummary(results);
+      }
     } finally {
       if (server != null) {
         server.close();
       }
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "n/a";
+    }
+  }
+
+  /** One process spinning on the last CPU (pinned with taskset when there is one). */
+  private static final class Spinner implements AutoCloseable {
+    private final Process process;
+    private final String description;
+
+    private Spinner(Process process, String description) {
+      this.process = process;
+      this.description = description;
+    }
+
+    static Spinner start() throws IOException {
+      int cpu = Runtime.getRuntime().availableProcessors() - 1;
+      List<String> loop = List.of("sh", "-c", "while :; do :; done");
+      List<String> command = new ArrayList<>();
+      boolean pinned = Files.isExecutable(Path.of("/usr/bin/taskset"));
+      if (pinned) {
+        command.addAll(List.of("/usr/bin/taskset", "-c", Integer.toString(cpu)));
+      }
+      command.addAll(loop);
+      Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+      return new Spinner(p, "busy loop `sh -c 'while :; do :; done'` (pid " + p.pid() + ")"
+          + (pinned ? " pinned to CPU " + cpu : " (not pinned: no taskset)"));
+    }
+
+    String describe() {
+      return description;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroyForcibly();
+      process.waitFor();
     }
   }
 
@@ -102,17 +194,48 @@ public final class QueueBenchmark {
         row.startsWith("latency") ? Math::min : Math::max));
   }
 
-  private static void print(Map<String, Double> mine, Map<String, Double> theirs) {
+  /** SnapAsset / BullMQ for throughput, BullMQ / SnapAsset for latency: above 1 favours SnapAsset. */
+  private static @Nullable Double ratio(String row, Double mine, @Nullable Double theirs) {
+    if (mine == null || theirs == null || mine == 0 || theirs == 0) {
+      return null;
+    }
+    return row.startsWith("latency") ? theirs / mine : mine / theirs;
+  }
+
+  private static void print(String pass, Map<String, Double> mine, Map<String, Double> theirs,
+      Map<String, double[]> spread) {
     System.out.println();
-    System.out.printf("%-28s %14s %14s %10s%n", "row", "SnapAsset", "BullMQ", "ratio");
+    System.out.printf("pass %s: best of each side's rounds; per-round ratios (round i vs round i) from-to%n", pass);
+    System.out.printf("%-32s %12s %12s %9s %15s%n", "row", "SnapAsset", "BullMQ", "ratio", "per round");
     for (Map.Entry<String, Double> e : mine.entrySet()) {
       Double other = theirs.get(e.getKey());
-      String ratio = other == null || other == 0 ? "-" : String.format("%.2f", e.getValue() / other);
-      System.out.printf("%-28s %14.2f %14s %10s%n", e.getKey(), e.getValue(),
-          other == null ? "-" : String.format("%.2f", other), ratio);
+      Double r = ratio(e.getKey(), e.getValue(), other);
+      double[] range = spread.get(e.getKey());
+      System.out.printf("%-32s %12.2f %12s %9s %15s%n", LABELS.getOrDefault(e.getKey(), e.getKey()), e.getValue(),
+          other == null ? "-" : String.format("%.2f", other), r == null ? "-" : String.format("%.2f", r),
+          range == null ? "-" : String.format("%.2f-%.2f", range[0], range[1]));
     }
-    System.out.println("best of each side's rounds; ratio = SnapAsset / BullMQ:"
-        + " above 1 is better for *_per_s, below 1 is better for latency_*");
+    System.out.println("ratio above 1 = SnapAsset better: SnapAsset/BullMQ for jobs/s, BullMQ/SnapAsset for ms."
+        + (mine.keySet().stream().anyMatch(k -> k.startsWith("port_"))
+            ? "\n* port loop: a bare claim/complete loop over the JobQueue port, not the worker; no BullMQ counterpart" : ""));
+  }
+
+  private static void printSummary(Map<String, Map<String, Double>[]> results) {
+    System.out.println();
+    System.out.println("summary: SnapAsset vs BullMQ ratio per pass, best of each side's rounds (above 1 = SnapAsset better)");
+    StringBuilder header = new StringBuilder(String.format("%-32s", "row"));
+    results.keySet().forEach(p -> header.append(String.format(" %9s", p)));
+    System.out.println(header);
+    for (String row : results.values().iterator().next()[0].keySet()) {
+      StringBuilder line = new StringBuilder(String.format("%-32s", LABELS.getOrDefault(row, row)));
+      for (Map<String, Double>[] r : results.values()) {
+        Double x = ratio(row, r[0].get(row), r[1].get(row));
+        line.append(String.format(" %9s", x == null ? "-" : String.format("%.2f", x)));
+      }
+      System.out.println(line);
+    }
+    System.out.println("load average now: " + loadAverage() + " on " + Runtime.getRuntime().availableProcessors()
+        + " cores (above the core count, other processes shared the machine even in the quiet pass)");
   }
 
   private static Map<String, String> options(String[] args) {

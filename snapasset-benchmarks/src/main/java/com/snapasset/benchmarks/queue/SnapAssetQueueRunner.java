@@ -1,6 +1,10 @@
 package com.snapasset.benchmarks.queue;
 
 import com.snapasset.JobId;
+import com.snapasset.Worker;
+import com.snapasset.WorkerOptions;
+import com.snapasset.internal.NoOpWorkers;
+import com.snapasset.spi.JobQueue;
 import com.snapasset.redis.RedisJobQueue;
 import com.snapasset.spi.queue.ClaimRequest;
 import com.snapasset.spi.queue.NewJob;
@@ -23,9 +27,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Runs the workload on {@link RedisJobQueue}. Processing uses a minimal worker loop over the
- * {@code JobQueue} port (claim under a lock, complete; block in {@code awaitWork} when idle): the
- * queue's cost per job, as BullMQ's Worker with a no-op processor measures BullMQ's.
+ * Runs the workload on {@link RedisJobQueue}. Processing and latency use the engine's production
+ * worker ({@link NoOpWorkers}: {@code QueueWorker} with lock renewal, heartbeats, stalled sweeps,
+ * cancel events and job timeouts) with a handler that does nothing, as BullMQ's side uses its
+ * {@code Worker} with an empty processor. Optional {@code port_*} rows run the older minimal loop
+ * over the {@code JobQueue} port (claim, complete, {@code awaitWork}), which has no BullMQ
+ * counterpart: the queue's own cost without the worker around it.
  */
 final class SnapAssetQueueRunner {
   private static final Duration LOCK = Duration.ofSeconds(30);
@@ -40,17 +47,79 @@ final class SnapAssetQueueRunner {
   }
 
   /** Measures every row; keys match the BullMQ script's output. */
-  Map<String, Double> run(Workload w) throws Exception {
+  Map<String, Double> run(Workload w, boolean portRows) throws Exception {
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("add_sequential_per_s", addSequential(w.addSequential()));
     out.put("add_concurrent_per_s", addConcurrent(w.addConcurrent(), w.addConcurrency()));
     for (int c : Workload.PROCESS_CONCURRENCY) {
-      out.put("process_c" + c + "_per_s", process(w.process(), c));
+      out.put("process_c" + c + "_per_s", processWithWorker(w.process(), c));
     }
-    double[] latency = latency(w.latencyJobs(), w.latencySpacingMicros(), w.latencyConcurrency());
+    double[] latency = latencyWithWorker(w.latencyJobs(), w.latencySpacingMicros(), w.latencyConcurrency());
     out.put("latency_p50_ms", latency[0]);
     out.put("latency_p99_ms", latency[1]);
+    if (portRows) {
+      for (int c : Workload.PROCESS_CONCURRENCY) {
+        out.put("port_process_c" + c + "_per_s", process(w.process(), c));
+      }
+    }
     return out;
+  }
+
+  private static WorkerOptions workerOptions(int concurrency) {
+    return WorkerOptions.builder().concurrency(concurrency).build(); // otherwise the defaults
+  }
+
+  private double processWithWorker(int n, int concurrency) throws InterruptedException {
+    try (CountingQueue q = new CountingQueue(newQueue())) {
+      addAll(q, n, 32);
+      CountDownLatch done = new CountDownLatch(n);
+      q.onComplete(done::countDown);
+      long t0 = System.nanoTime();
+      try (Worker worker = NoOpWorkers.start(q, workerOptions(concurrency), 0)) {
+        if (!done.await(2, TimeUnit.MINUTES)) {
+          throw new IllegalStateException("jobs left unprocessed: " + done.getCount());
+        }
+        return perSecond(n, System.nanoTime() - t0);
+      }
+    }
+  }
+
+  private double[] latencyWithWorker(int n, int spacingMicros, int concurrency) throws InterruptedException {
+    try (RedisJobQueue q = newQueue();
+        Worker worker = NoOpWorkers.start(q, workerOptions(concurrency), 0)) {
+      return trickle(q, n, spacingMicros);
+    }
+  }
+
+  /** Adds {@code n} jobs {@code spacingMicros} apart; returns add→completed-event p50 and p99 (ms). */
+  private static double[] trickle(RedisJobQueue q, int n, int spacingMicros) throws InterruptedException {
+    Map<String, Long> addedAt = new ConcurrentHashMap<>();
+    long[] latencies = new long[n];
+    AtomicInteger heard = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(n);
+    Subscription sub = q.subscribe(e -> {
+      if (e.type() == QueueEvent.Type.COMPLETED) {
+        Long t = addedAt.get(e.jobId().value());
+        if (t != null) {
+          latencies[heard.getAndIncrement()] = System.nanoTime() - t;
+          done.countDown();
+        }
+      }
+    });
+    try {
+      for (int i = 0; i < n; i++) {
+        addedAt.put("j" + i, System.nanoTime());
+        q.add(job(i));
+        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(spacingMicros)); // pacing the trickle
+      }
+      if (!done.await(1, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("completions not heard: " + done.getCount());
+      }
+    } finally {
+      sub.close();
+    }
+    Arrays.sort(latencies);
+    return new double[] {percentile(latencies, 0.50), percentile(latencies, 0.99)};
   }
 
   private RedisJobQueue newQueue() {
@@ -79,7 +148,7 @@ final class SnapAssetQueueRunner {
   }
 
   /** Adds jobs 0..n-1 from {@code callers} threads; returns the nanoseconds it took. */
-  private static long addAll(RedisJobQueue q, int n, int callers) throws InterruptedException {
+  private static long addAll(JobQueue q, int n, int callers) throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
     List<Thread> threads = new ArrayList<>();
     CountDownLatch start = new CountDownLatch(1);
@@ -113,39 +182,6 @@ final class SnapAssetQueueRunner {
       long nanos = System.nanoTime() - t0;
       stopWorkers(workers, stop);
       return perSecond(n, nanos);
-    }
-  }
-
-  private double[] latency(int n, int spacingMicros, int concurrency) throws InterruptedException {
-    try (RedisJobQueue q = newQueue()) {
-      Map<String, Long> addedAt = new ConcurrentHashMap<>();
-      long[] latencies = new long[n];
-      AtomicInteger heard = new AtomicInteger();
-      CountDownLatch done = new CountDownLatch(n);
-      Subscription sub = q.subscribe(e -> {
-        if (e.type() == QueueEvent.Type.COMPLETED) {
-          Long t = addedAt.get(e.jobId().value());
-          if (t != null) {
-            latencies[heard.getAndIncrement()] = System.nanoTime() - t;
-            done.countDown();
-          }
-        }
-      });
-      AtomicBoolean stop = new AtomicBoolean();
-      List<Thread> workers = startWorkers(q, concurrency, stop, () -> { });
-      startSignal.countDown();
-      for (int i = 0; i < n; i++) {
-        addedAt.put("j" + i, System.nanoTime());
-        q.add(job(i));
-        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(spacingMicros)); // pacing the trickle
-      }
-      if (!done.await(1, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("completions not heard: " + done.getCount());
-      }
-      sub.close();
-      stopWorkers(workers, stop);
-      Arrays.sort(latencies);
-      return new double[] {percentile(latencies, 0.50), percentile(latencies, 0.99)};
     }
   }
 

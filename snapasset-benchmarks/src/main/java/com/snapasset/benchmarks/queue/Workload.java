@@ -30,6 +30,19 @@ record Workload(
     return new Workload(3_000, 5_000, 32, 5_000, 200, 1_000, 10);
   }
 
+  /** The same workload with every job count multiplied by {@code factor} (for quick runs). */
+  Workload scaled(double factor) {
+    if (!(factor > 0)) {
+      throw new IllegalArgumentException("--scale must be above 0, was " + factor);
+    }
+    return new Workload(n(addSequential, factor), n(addConcurrent, factor), addConcurrency,
+        n(process, factor), n(latencyJobs, factor), latencySpacingMicros, latencyConcurrency);
+  }
+
+  private static int n(int count, double factor) {
+    return Math.max(100, (int) Math.round(count * factor));
+  }
+
   String toJson() {
     return "{\"addSequential\":" + addSequential + ",\"addConcurrent\":" + addConcurrent
         + ",\"addConcurrency\":" + addConcurrency + ",\"process\":" + process

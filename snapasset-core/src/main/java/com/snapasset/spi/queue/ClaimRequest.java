@@ -54,9 +54,14 @@ public record ClaimRequest(
    * @throws IllegalArgumentException naming what is accepted
    */
   public static String checkWorkerId(String workerId) {
-    if (workerId == null || workerId.isEmpty() || workerId.length() > 200
-        || !workerId.chars().allMatch(c -> (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
-            || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' || c == '-')) {
+    boolean valid = workerId != null && !workerId.isEmpty() && workerId.length() <= 200;
+    // A plain loop: a worker checks its id on every claim.
+    for (int i = 0; valid && i < workerId.length(); i++) {
+      char c = workerId.charAt(i);
+      valid = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || c == '.' || c == '_' || c == ':' || c == '-';
+    }
+    if (!valid) {
       throw new IllegalArgumentException(
           "workerId '" + workerId + "' is not valid: use 1-200 of A-Z a-z 0-9 . _ : -");
     }

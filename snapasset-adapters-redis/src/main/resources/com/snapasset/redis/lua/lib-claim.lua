@@ -1,0 +1,65 @@
+-- Shared by claim and completeclaim: promotes due delayed jobs, then claims the next ready job.
+-- Returns {0} for nothing ready or paused, {2, waitMillis} when rate-limited, or
+-- {1, id, {payload, priority, progress, attempts, maxAttempts, stalled, createdAt, failedReason}}.
+local function claimNext(token, now, lockMillis, rateMaxArg, rateWindowArg, workerId)
+  if redis.call('EXISTS', K_PAUSED) == 1 then
+    return {0}
+  end
+  local due = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', now, 'LIMIT', 0, BATCH)
+  if #due > 0 then
+    for _, id in ipairs(due) do
+      local jk = jobKey(id)
+      toWait(id, jk, true)
+      redis.call('HDEL', jk, 'delayedUntil')
+    end
+    redis.call('ZREM', K_DELAYED, unpack(due))
+  end
+  -- A hold set by rateLimit(): nothing is handed out until it passes.
+  local hold = redis.call('GET', K_HOLD)
+  if hold and tonumber(hold) > now and redis.call('ZCARD', K_WAIT) > 0 then
+    return {2, tonumber(hold) - now}
+  end
+  -- The limiter is a fixed window on the callers' clock: {count, resetAt}, shared by every claimer.
+  local rateMax = tonumber(rateMaxArg)
+  if rateMax > 0 then
+    if redis.call('ZCARD', K_WAIT) == 0 then
+      return {0}
+    end
+    local used, resetAt = unpack(redis.call('HMGET', K_LIMITER, 'count', 'resetAt'))
+    if resetAt and now < tonumber(resetAt) then
+      if tonumber(used) >= rateMax then
+        return {2, tonumber(resetAt) - now}
+      end
+    else
+      local window = tonumber(rateWindowArg)
+      redis.call('HSET', K_LIMITER, 'count', 0, 'resetAt', now + window)
+      -- Only to tidy up an idle queue; the window itself is resetAt.
+      redis.call('PEXPIRE', K_LIMITER, window * 2 + 60000)
+    end
+  end
+  -- Every id in the wait set has its hash: removing a job takes it out of its set in the same script.
+  local popped = redis.call('ZPOPMIN', K_WAIT)
+  if #popped == 0 then
+    return {0}
+  end
+  local id = popped[1]
+  local jk = jobKey(id)
+  if workerId and workerId ~= '' then
+    redis.call('HSET', jk, 'state', 'active', 'token', token, 'processedAt', now, 'worker', workerId)
+    redis.call('SADD', workerJobsKey(workerId), id)
+  else
+    redis.call('HSET', jk, 'state', 'active', 'token', token, 'processedAt', now)
+  end
+  redis.call('ZADD', K_ACTIVE, now + tonumber(lockMillis), id)
+  if rateMax > 0 then
+    redis.call('HINCRBY', K_LIMITER, 'count', 1)
+  end
+  -- Chain: the next blocked worker wakes while ready jobs remain.
+  if redis.call('LLEN', K_WAKE) == 0 and redis.call('ZCARD', K_WAIT) > 0 then
+    redis.call('LPUSH', K_WAKE, '1')
+  end
+  local v = redis.call('HMGET', jk, 'payload', 'priority', 'progress', 'attempts', 'maxAttempts',
+    'stalled', 'createdAt', 'failedReason')
+  publish('ACTIVE', id, (tonumber(v[4]) or 0) + 1)
+  return {1, id, v}
+end

@@ -426,8 +426,11 @@ final class Quantizer {
   }
 
   /**
-   * Palette entries sorted by r + g + b: the nearest search walks out from the input's sum and
-   * stops once the sum alone is farther than the best entry found ((Δr + Δg + Δb)² ≤ 3 |Δ|²).
+   * Palette entries (ordered by r + g + b, so that the order does not depend on how they were
+   * found) with a nearest search over candidate lists per cell of 16 levels a channel, built when
+   * a cell is first used (Heckbert's locally sorted search): a cell keeps the entries whose
+   * nearest point in the cell is no farther than the smallest farthest point of any entry, which
+   * are the only ones that can be nearest to a colour in it — typically a dozen of 256.
    */
   static final class Lookup {
     final int size;
@@ -437,9 +440,7 @@ final class Quantizer {
     final float[] fr;
     final float[] fg;
     final float[] fb;
-    private final int[] sum;
-    /** The first entry whose sum is at least s, for every s in 0–765. */
-    private final int[] start = new int[766];
+    private final int[][] cells = new int[16 * 16 * 16][];
 
     Lookup(float[] palette) {
       size = palette.length / 3;
@@ -458,7 +459,6 @@ final class Quantizer {
       fr = new float[size];
       fg = new float[size];
       fb = new float[size];
-      sum = new int[size];
       for (int i = 0; i < size; i++) {
         int e = order[i];
         fr[i] = palette[e * 3];
@@ -467,34 +467,6 @@ final class Quantizer {
         r[i] = clamp(fr[i]);
         g[i] = clamp(fg[i]);
         b[i] = clamp(fb[i]);
-        sum[i] = r[i] + g[i] + b[i];
-      }
-      // rounding may reorder sums by one: re-sort the integer entries so the walk stays exact
-      for (int i = 1; i < size; i++) {
-        for (int j = i; j > 0 && sum[j - 1] > sum[j]; j--) {
-          swap(j - 1, j);
-        }
-      }
-      for (int s = 0, e = 0; s < start.length; s++) {
-        while (e < size && sum[e] < s) {
-          e++;
-        }
-        start[s] = e;
-      }
-    }
-
-    private void swap(int i, int j) {
-      int[][] ints = {r, g, b, sum};
-      for (int[] a : ints) {
-        int t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-      }
-      float[][] floats = {fr, fg, fb};
-      for (float[] a : floats) {
-        float t = a[i];
-        a[i] = a[j];
-        a[j] = t;
       }
     }
 
@@ -502,47 +474,59 @@ final class Quantizer {
       return c == 0 ? fr[e] : c == 1 ? fg[e] : fb[e];
     }
 
+    /** The entry nearest to the colour (squared sRGB distance; the first of equals). */
     int nearest(int pr, int pg, int pb) {
-      int s = pr + pg + pb;
-      int up = start[s];
-      int down = up - 1;
-      int best = up < size ? up : down;
-      int bestD = Integer.MAX_VALUE / 4; // above any real distance, and 3 × it does not overflow
-      while (up < size || down >= 0) {
-        if (up < size) {
-          int ds = sum[up] - s;
-          if (ds * ds >= 3 * bestD) {
-            up = size;
-          } else {
-            int dr = r[up] - pr;
-            int dg = g[up] - pg;
-            int db = b[up] - pb;
-            int d = dr * dr + dg * dg + db * db;
-            if (d < bestD) {
-              bestD = d;
-              best = up;
-            }
-            up++;
-          }
-        }
-        if (down >= 0) {
-          int ds = s - sum[down];
-          if (ds * ds >= 3 * bestD) {
-            down = -1;
-          } else {
-            int dr = r[down] - pr;
-            int dg = g[down] - pg;
-            int db = b[down] - pb;
-            int d = dr * dr + dg * dg + db * db;
-            if (d < bestD) {
-              bestD = d;
-              best = down;
-            }
-            down--;
-          }
+      int cell = (pr >>> 4) << 8 | (pg >>> 4) << 4 | (pb >>> 4);
+      int[] candidates = cells[cell];
+      if (candidates == null) {
+        candidates = candidates(cell);
+        cells[cell] = candidates;
+      }
+      int best = candidates[0];
+      int bestD = Integer.MAX_VALUE;
+      for (int e : candidates) {
+        int dr = r[e] - pr;
+        int dg = g[e] - pg;
+        int db = b[e] - pb;
+        int d = dr * dr + dg * dg + db * db;
+        if (d < bestD) {
+          bestD = d;
+          best = e;
         }
       }
       return best;
+    }
+
+    private int[] candidates(int cell) {
+      int lr = (cell >>> 8) << 4;
+      int lg = ((cell >>> 4) & 15) << 4;
+      int lb = (cell & 15) << 4;
+      int[] near = new int[size];
+      int bound = Integer.MAX_VALUE;
+      for (int e = 0; e < size; e++) {
+        near[e] = gap(r[e], lr) + gap(g[e], lg) + gap(b[e], lb);
+        bound = Math.min(bound, far(r[e], lr) + far(g[e], lg) + far(b[e], lb));
+      }
+      int n = 0;
+      int[] list = new int[size];
+      for (int e = 0; e < size; e++) {
+        if (near[e] <= bound) {
+          list[n++] = e;
+        }
+      }
+      return Arrays.copyOf(list, n);
+    }
+
+    /** Squared distance from v to the nearest of lo–lo+15. */
+    private static int gap(int v, int lo) {
+      int d = v < lo ? lo - v : v > lo + 15 ? v - lo - 15 : 0;
+      return d * d;
+    }
+
+    /** Squared distance from v to the farthest of lo–lo+15. */
+    private static int far(int v, int lo) {
+      int d = Math.max(Math.abs(v - lo), Math.abs(v - lo - 15));
+      return d * d;
     }
   }
 

@@ -13,10 +13,11 @@ import java.util.Arrays;
  *       widest channel where the two halves' error is smallest), stopped as soon as the error
  *       reaches the target of the quality (libimagequant's scale: 100 always uses every colour,
  *       lower qualities may use fewer colours and give smaller files), refined by k-means.
- *   <li>Pixels are mapped to their nearest entry with serpentine Floyd–Steinberg error diffusion
- *       that diffuses only errors above {@link #DITHER_THRESHOLD}, damped: smooth areas where the
- *       palette is dense stay free of grain (which costs PSNR and deflates badly), while coarse
- *       steps in gradients are still broken up.
+ *   <li>Pixels are mapped to their nearest entry with serpentine Floyd–Steinberg error diffusion,
+ *       damped, and weighted per pixel by libimagequant's dither map (see {@link #ditherMap}):
+ *       full in long runs of one entry (the bands a gradient would show), weaker where the entry
+ *       changes every few pixels and at edges, where the image's own detail hides the steps and
+ *       dithering would only add grain (which costs PSNR and deflates badly).
  * </ul>
  *
  * <p>Distances are plain squared sRGB differences, the measure PSNR (the comparison with

@@ -8,7 +8,9 @@ import java.util.List;
  * {@code with…} methods, e.g. {@code OutputOptions.of(OutputFormat.WEBP).withQuality(80)}.
  *
  * @param format the encoding
- * @param quality 1–100: JPEG quality and lossy WebP quality; ignored by PNG and lossless WebP
+ * @param quality 1–100: JPEG quality, lossy WebP quality, and for a palette PNG the quality the
+ *     palette must reach (libimagequant's scale, as Sharp's PNG {@code quality}: below 100 it may use
+ *     fewer than 256 colours when they suffice); ignored by truecolour PNG and lossless WebP
  * @param fit how the source fills each platform's box
  * @param position which part a cover crop keeps, or where a contained image sits
  * @param background ARGB colour ({@code 0xAARRGGBB}) of a {@link Fit#CONTAIN} letterbox, and the
@@ -17,7 +19,7 @@ import java.util.List;
  *     rows are always filtered adaptively, so 1–6 use zlib's fast match finder (zlib levels 1–3)
  *     and 7, 8, 9 its lazy one (zlib 6, 8, 9); 0 stores
  * @param palette PNG only: quantise to at most 256 colours with dithering (Sharp's
- *     {@code palette: true}) for much smaller files
+ *     {@code palette: true}) for much smaller files; see {@code quality}
  * @param progressive JPEG only: write a progressive JPEG
  * @param chromaSubsampling JPEG only: {@code true} for 4:2:0 (smaller; the default), {@code false}
  *     for 4:4:4 (sharper colour edges)
@@ -47,7 +49,9 @@ public record OutputOptions(
    * Checks the components; see the class description.
    *
    * @param format the encoding
-   * @param quality 1–100: JPEG quality and lossy WebP quality; ignored by PNG and lossless WebP
+   * @param quality 1–100: JPEG quality, lossy WebP quality, and for a palette PNG the quality the
+   *     palette must reach (libimagequant's scale, as Sharp's PNG {@code quality}: below 100 it may
+   *     use fewer than 256 colours when they suffice); ignored by truecolour PNG and lossless WebP
    * @param fit how the source fills each platform's box
    * @param position which part a cover crop keeps, or where a contained image sits
    * @param background ARGB colour ({@code 0xAARRGGBB}) of a {@link Fit#CONTAIN} letterbox, and the
@@ -55,7 +59,7 @@ public record OutputOptions(
    * @param compressionLevel 0–9: PNG's zlib level (Sharp's {@code compressionLevel}); PNG rows are
    *     always filtered adaptively
    * @param palette PNG only: quantise to at most 256 colours with dithering (Sharp's {@code
-   *     palette: true}) for much smaller files
+   *     palette: true}) for much smaller files; see {@code quality}
    * @param progressive JPEG only: write a progressive JPEG
    * @param chromaSubsampling JPEG only: {@code true} for 4:2:0 (smaller; the default), {@code
    *     false} for 4:4:4 (sharper colour edges)

@@ -55,7 +55,8 @@ public final class SharpComparison {
     FORMATS.put("png9", OutputOptions.of(OutputFormat.PNG).withCompressionLevel(9));
     FORMATS.put("png", OutputOptions.of(OutputFormat.PNG));
     // the Node.js guide's setting: palette, quality 90, compressionLevel 9, adaptiveFiltering
-    FORMATS.put("palette", OutputOptions.of(OutputFormat.PNG).withPalette(true).withCompressionLevel(9));
+    FORMATS.put("palette",
+        OutputOptions.of(OutputFormat.PNG).withPalette(true).withQuality(90).withCompressionLevel(9));
     FORMATS.put("webp", OutputOptions.of(OutputFormat.WEBP).withQuality(85));
     FORMATS.put("jpeg", OutputOptions.of(OutputFormat.JPEG).withQuality(85));
   }

@@ -32,7 +32,7 @@ final class Encoders {
 
   static byte[] encode(Pixels px, OutputOptions o) {
     return switch (o.format()) {
-      case PNG -> PngWriter.write(px, o.compressionLevel(), o.palette());
+      case PNG -> PngWriter.write(px, o.compressionLevel(), o.palette(), o.quality());
       case JPEG -> jpeg(px, o);
       case WEBP -> WebpCodec.encode(px, o);
     };

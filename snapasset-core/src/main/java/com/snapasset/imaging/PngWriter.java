@@ -28,11 +28,16 @@ final class PngWriter {
   private PngWriter() {}
 
   static byte[] write(Pixels px, int level, boolean palette) {
+    return write(px, level, palette, 100);
+  }
+
+  /** As {@link #write(Pixels, int, boolean)}; {@code quality} is the palette's, see {@link Quantizer}. */
+  static byte[] write(Pixels px, int level, boolean palette, int quality) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(px.width * px.height + 1024);
     try {
       out.write(SIGNATURE);
       if (palette) {
-        Quantizer.Result q = Quantizer.quantize(px);
+        Quantizer.Result q = Quantizer.quantize(px, quality);
         header(out, px.width, px.height, 3);
         chunk(out, "PLTE", q.plte());
         if (q.trns().length > 0) {

@@ -87,20 +87,33 @@ final class PngWriter {
     void row(int y, byte[] rows, int at);
   }
 
+  /**
+   * Deflates the rows in batches of about 64 KiB as they are filtered, instead of filtering the
+   * whole image into one array first: each batch is still in cache when zlib reads it, and a render
+   * allocates 64 KiB instead of a copy of the image (3.5 MB for a 1080 × 1080 RGB one). zlib's
+   * output does not depend on how its input is cut.
+   */
   private static void idat(OutputStream out, int zlibLevel, int strategy, int w, int h, int bpp,
       RowSource rows) throws IOException {
     int stride = 1 + w * bpp;
-    byte[] data = new byte[h * stride];
-    for (int y = 0; y < h; y++) {
-      rows.row(y, data, y * stride);
-    }
+    int perBatch = Math.max(1, Math.min(h, IDAT_SIZE / stride));
+    byte[] batch = new byte[perBatch * stride];
+    byte[] buffer = new byte[IDAT_SIZE];
+    ChunkStream chunks = new ChunkStream(out);
     Deflater deflater = new Deflater(zlibLevel);
     try {
       deflater.setStrategy(strategy);
-      deflater.setInput(data);
+      for (int y0 = 0; y0 < h; y0 += perBatch) {
+        int n = Math.min(perBatch, h - y0);
+        for (int i = 0; i < n; i++) {
+          rows.row(y0 + i, batch, i * stride);
+        }
+        deflater.setInput(batch, 0, n * stride);
+        while (!deflater.needsInput()) { // drain before the batch is overwritten
+          chunks.write(buffer, 0, deflater.deflate(buffer));
+        }
+      }
       deflater.finish();
-      ChunkStream chunks = new ChunkStream(out);
-      byte[] buffer = new byte[IDAT_SIZE];
       while (!deflater.finished()) {
         chunks.write(buffer, 0, deflater.deflate(buffer));
       }

@@ -141,14 +141,17 @@ class PngCodingTest {
   }
 
   @Test
-  void tinyImagesOfEveryShapeRoundTrip() throws Exception {
-    // a 1-row image has one sample band; 16 and 128 rows end exactly on a band's edge
-    for (int[] size : new int[][] {{1, 1}, {7, 1}, {1, 9}, {33, 16}, {20, 128}, {20, 129}}) {
+  void imagesOfEveryShapeRoundTrip() throws Exception {
+    // a 1-row image has one sample band; 16 and 128 rows end exactly on a band's edge; rows are
+    // deflated in batches of 65536 / stride rows: 20 px wide (61 bytes a row) makes 1074 rows
+    // exactly one batch, and a row over 64 KiB (22000 px) a batch of its own
+    for (int[] size : new int[][] {{1, 1}, {7, 1}, {1, 9}, {33, 16}, {20, 128}, {20, 129},
+        {20, 1074}, {20, 1075}, {20, 3 * 1074 + 5}, {22000, 3}}) {
       int w = size[0];
       int h = size[1];
       int[] argb = new int[w * h];
       for (int i = 0; i < argb.length; i++) {
-        argb[i] = photo.argb[(i / w) % photo.height * photo.width + i % w];
+        argb[i] = photo.argb[(i / w) % photo.height * photo.width + (i % w) % photo.width];
       }
       for (int level : new int[] {0, 6, 9}) {
         assertLossless(new Pixels(argb, w, h, false), level);

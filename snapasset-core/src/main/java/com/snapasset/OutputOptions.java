@@ -16,8 +16,9 @@ import java.util.List;
  * @param background ARGB colour ({@code 0xAARRGGBB}) of a {@link Fit#CONTAIN} letterbox, and the
  *     colour that transparent pixels are flattened onto for JPEG (its alpha is then ignored)
  * @param compressionLevel 0–9: PNG compression effort (Sharp's {@code compressionLevel} scale);
- *     rows are always filtered adaptively, so 1–6 use zlib's fast match finder (zlib levels 1–3)
- *     and 7, 8, 9 its lazy one (zlib 6, 8, 9); 0 stores
+ *     rows are filtered adaptively unless a sample shows them smaller unfiltered (text, flat
+ *     drawings), so 1–6 use zlib's fast match finder (zlib levels 1–3) and 7, 8, 9 its lazy one
+ *     (zlib 6, 8, 9); 0 stores
  * @param palette PNG only: quantise to at most 256 colours with dithering (Sharp's
  *     {@code palette: true}) for much smaller files; see {@code quality}
  * @param progressive JPEG only: write a progressive JPEG
@@ -56,8 +57,8 @@ public record OutputOptions(
    * @param position which part a cover crop keeps, or where a contained image sits
    * @param background ARGB colour ({@code 0xAARRGGBB}) of a {@link Fit#CONTAIN} letterbox, and the
    *     colour that transparent pixels are flattened onto for JPEG (its alpha is then ignored)
-   * @param compressionLevel 0–9: PNG's zlib level (Sharp's {@code compressionLevel}); PNG rows are
-   *     always filtered adaptively
+   * @param compressionLevel 0–9: PNG compression effort (Sharp's {@code compressionLevel} scale;
+   *     see the record's description)
    * @param palette PNG only: quantise to at most 256 colours with dithering (Sharp's {@code
    *     palette: true}) for much smaller files; see {@code quality}
    * @param progressive JPEG only: write a progressive JPEG

@@ -227,7 +227,7 @@ public final class SharpComparison {
       thumbnailator += Ssim.of(t, reference);
     }
     return String.format(Locale.ROOT,
-        "%s: resampling only (centre crop) SSIM against Sharp: SnapAsset Lanczos3 %.4f,"
+        "%s: resampling only (centre crop) SSIM against Sharp: SnapAsset %.4f,"
             + " Thumbnailator default %.4f%n",
         name, ours / presets.size(), thumbnailator / presets.size());
   }

@@ -20,7 +20,8 @@ import com.snapasset.spi.Rendition;
  *       Builder#maxPixels} pixels or {@link Builder#maxBytes} bytes; corrupt or truncated data
  *       (including any decoder warning, as Sharp's default {@code failOn: 'warning'}) is an {@link
  *       ImageDecodeException}.
- *   <li>Resamples with Lanczos3 (Sharp's default kernel) in both directions; fits {@link Fit#COVER},
+ *   <li>Resamples as Sharp does: Lanczos3 (Sharp's default kernel) reducing, bicubic enlarging
+ *       (libvips' upsizing interpolator for that kernel); fits {@link Fit#COVER},
  *       {@code CONTAIN}, {@code FILL}, {@code INSIDE}, {@code OUTSIDE}; nine gravities plus the
  *       {@code ENTROPY} and {@code ATTENTION} smart crops, computed on small copies of the source.
  *   <li>Encodes PNG with adaptive row filters and an optional dithered palette, JPEG (quality,

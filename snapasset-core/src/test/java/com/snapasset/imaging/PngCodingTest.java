@@ -1,0 +1,207 @@
+package com.snapasset.imaging;
+
+import static com.snapasset.imaging.TestImages.imageIo;
+import static com.snapasset.imaging.TestImages.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The PNG encoder's per-image choice of coding (adaptive filters + LZ77, no filter + LZ77, adaptive
+ * filters + Huffman only) and the filter's sampling: whichever is chosen, decoding gives back the
+ * exact pixels.
+ */
+class PngCodingTest {
+  private final Pixels photo =
+      ((Decoded) StandardImageProcessor.create().decode(resource("bliznaca.jpg"))).pixels;
+
+  @Test
+  void textOnFlatColourIsWrittenUnfilteredAndLossless() throws Exception {
+    Pixels screenshot = screenshot(640, 400);
+    for (int level : new int[] {1, 6, 9}) {
+      int zlib = level == 6 ? 3 : level;
+      assertThat(PngWriter.choose(new PngWriter.Filter(screenshot, false), zlib))
+          .as("level %d", level).isEqualTo(PngWriter.Coding.UNFILTERED_LZ77);
+      assertLossless(screenshot, level);
+    }
+  }
+
+  @Test
+  void photographsAreFiltered() throws Exception {
+    for (int level : new int[] {1, 6, 9}) {
+      assertThat(PngWriter.choose(new PngWriter.Filter(photo, false), level))
+          .as("level %d", level).isNotEqualTo(PngWriter.Coding.UNFILTERED_LZ77);
+      assertLossless(photo, level);
+    }
+  }
+
+  @Test
+  void unfilteredBeatsFilteredOnText() {
+    // what the choice is for: on text, filters turn exact row repeats into varied residuals
+    Pixels screenshot = screenshot(640, 400);
+    int chosen = PngWriter.write(screenshot, 9, false).length;
+    int filtered = filteredOnly(screenshot);
+    assertThat(chosen).isLessThan(filtered);
+  }
+
+  @Test
+  void aFilterStartedMidImageWritesWhatASequentialPassWrites() {
+    int stride = 1 + photo.width * 3;
+    byte[] sequential = new byte[photo.height * stride];
+    PngWriter.Filter filter = new PngWriter.Filter(photo, false);
+    filter.start(0);
+    for (int y = 0; y < photo.height; y++) {
+      filter.row(y, true, sequential, y * stride);
+    }
+    for (int y0 : new int[] {0, 1, 137, photo.height - 1}) {
+      PngWriter.Filter sampler = new PngWriter.Filter(photo, false);
+      sampler.start(y0);
+      byte[] rows = new byte[2 * stride];
+      for (int y = y0; y < Math.min(photo.height, y0 + 2); y++) {
+        sampler.row(y, true, rows, (y - y0) * stride);
+        for (int i = 0; i < stride; i++) {
+          assertThat(rows[(y - y0) * stride + i]).as("row %d byte %d", y, i)
+              .isEqualTo(sequential[y * stride + i]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void sparselyScoredRowsUnfilterToThePixels() {
+    // the sparse scoring only changes which filter a row gets; any choice must invert exactly
+    for (boolean sparse : new boolean[] {false, true}) {
+      int stride = 1 + photo.width * 3;
+      byte[] rows = new byte[photo.height * stride];
+      PngWriter.Filter filter = new PngWriter.Filter(photo, false);
+      filter.start(0);
+      for (int y = 0; y < photo.height; y++) {
+        filter.row(y, true, sparse, rows, y * stride);
+      }
+      assertThat(unfilter(rows, photo.width, photo.height)).as("sparse %s", sparse).isEqualTo(photo.argb);
+    }
+  }
+
+  /** PNG's reconstruction (ISO 15948, 9.2), written out plainly as the reference. */
+  private static int[] unfilter(byte[] rows, int w, int h) {
+    int n = w * 3;
+    int[] prior = new int[n];
+    int[] argb = new int[w * h];
+    for (int y = 0; y < h; y++) {
+      int at = y * (n + 1);
+      int type = rows[at];
+      int[] cur = new int[n];
+      for (int i = 0; i < n; i++) {
+        int x = rows[at + 1 + i] & 0xFF;
+        int a = i >= 3 ? cur[i - 3] : 0;
+        int b = prior[i];
+        int c = i >= 3 ? prior[i - 3] : 0;
+        int p = a + b - c;
+        int paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a
+            : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+        int predicted = switch (type) {
+          case 0 -> 0;
+          case 1 -> a;
+          case 2 -> b;
+          case 3 -> (a + b) / 2;
+          default -> paeth;
+        };
+        cur[i] = (x + predicted) & 0xFF;
+      }
+      for (int x = 0; x < w; x++) {
+        argb[y * w + x] = 0xFF000000 | cur[3 * x] << 16 | cur[3 * x + 1] << 8 | cur[3 * x + 2];
+      }
+      prior = cur;
+    }
+    return argb;
+  }
+
+  @Test
+  void branchFreePaethEqualsTheSpecs() {
+    for (int a = 0; a < 256; a++) {
+      for (int b = 0; b < 256; b++) {
+        for (int c = 0; c < 256; c++) {
+          int p = a + b - c;
+          int pa = Math.abs(p - a);
+          int pb = Math.abs(p - b);
+          int pc = Math.abs(p - c);
+          int expected = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+          if (PngWriter.Filter.paeth(a, b, c) != expected) {
+            assertThat(PngWriter.Filter.paeth(a, b, c)).as("paeth(%d, %d, %d)", a, b, c)
+                .isEqualTo(expected);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void imagesOfEveryShapeRoundTrip() throws Exception {
+    // a 1-row image has one sample band; 16 and 128 rows end exactly on a band's edge; rows are
+    // deflated in batches of 65536 / stride rows: 20 px wide (61 bytes a row) makes 1074 rows
+    // exactly one batch, and a row over 64 KiB (22000 px) a batch of its own
+    for (int[] size : new int[][] {{1, 1}, {7, 1}, {1, 9}, {33, 16}, {20, 128}, {20, 129},
+        {20, 1074}, {20, 1075}, {20, 3 * 1074 + 5}, {22000, 3}}) {
+      int w = size[0];
+      int h = size[1];
+      int[] argb = new int[w * h];
+      for (int i = 0; i < argb.length; i++) {
+        argb[i] = photo.argb[(i / w) % photo.height * photo.width + (i % w) % photo.width];
+      }
+      for (int level : new int[] {0, 6, 9}) {
+        assertLossless(new Pixels(argb, w, h, false), level);
+      }
+    }
+  }
+
+  private static int filteredOnly(Pixels px) {
+    int stride = 1 + px.width * 3;
+    byte[] rows = new byte[px.height * stride];
+    PngWriter.Filter filter = new PngWriter.Filter(px, false);
+    filter.start(0);
+    for (int y = 0; y < px.height; y++) {
+      filter.row(y, true, rows, y * stride);
+    }
+    java.util.zip.Deflater d = new java.util.zip.Deflater(9);
+    d.setStrategy(java.util.zip.Deflater.FILTERED);
+    d.setInput(rows);
+    d.finish();
+    byte[] buffer = new byte[1 << 16];
+    int n = 0;
+    while (!d.finished()) {
+      n += d.deflate(buffer);
+    }
+    d.end();
+    return n;
+  }
+
+  private static void assertLossless(Pixels px, int level) throws Exception {
+    BufferedImage back = imageIo(PngWriter.write(px, level, false));
+    assertThat(back.getRGB(0, 0, px.width, px.height, null, 0, px.width))
+        .as("%dx%d level %d", px.width, px.height, level)
+        .isEqualTo(px.argb);
+  }
+
+  /** A window with a title bar and anti-aliased text, drawn by Java2D. */
+  private static Pixels screenshot(int w, int h) {
+    BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(new Color(0xF4F5F7));
+    g.fillRect(0, 0, w, h);
+    g.setColor(new Color(0x2D3E50));
+    g.fillRect(0, 0, w, 32);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    for (int line = 0; line < 20; line++) {
+      g.setColor(line % 5 == 0 ? new Color(0x1565C0) : new Color(0x222222));
+      g.drawString("line " + line + ": the quick brown fox jumps over the lazy dog 0123456789", 16, 56 + line * 17);
+    }
+    g.dispose();
+    return Decoder.toPixels(image);
+  }
+}

@@ -7,21 +7,7 @@
 #        FORMAT=png ...         compare lossless PNG renditions (resampling alone) instead of JPEG q85
 # Needs Java 17, Maven, Node 20, npm.
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-scratch="$here/.scratch"          # git-ignored: node_modules and the rendered files
-if [ "$#" -gt 0 ]; then
-  inputs=("$@")
-else
-  inputs=("$here"/images/*.png "$here"/images/*.jpg)
-fi
-mkdir -p "$scratch"
-if [ ! -d "$scratch/node_modules/sharp" ]; then
-  echo "installing sharp into $scratch ..."
-  [ -f "$scratch/package.json" ] || echo '{"name":"snapasset-sharp-comparison","private":true}' > "$scratch/package.json"
-  (cd "$scratch" && npm install --no-audit --no-fund --silent sharp@0.35)
-fi
-echo "building snapasset-benchmarks ..."
-(cd "$here/.." && mvn -q -B -ntp -pl snapasset-benchmarks -am package -DskipTests)
+source "$(dirname "$0")/scripts/sharp-setup.sh" "$@"
 out="$scratch/crops"
 rm -rf "$out" && mkdir -p "$out"
 java -cp "$here/target/benchmarks.jar" com.snapasset.benchmarks.CropComparison \

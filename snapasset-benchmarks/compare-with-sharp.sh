@@ -8,25 +8,9 @@
 #        FORMATS=png9,png ...  settings to compare (png9, png, palette, webp, jpeg; default all)
 # Needs Java 17, Maven, Node 20, npm.
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
 iterations="${1:-5}"
 shift || true
-scratch="$here/.scratch"          # git-ignored: node_modules and the rendered files
-if [ "$#" -gt 0 ]; then
-  inputs=("$@")
-else
-  inputs=("$here"/images/*.png "$here"/images/*.jpg)
-fi
-
-mkdir -p "$scratch"
-if [ ! -d "$scratch/node_modules/sharp" ]; then
-  echo "installing sharp into $scratch ..."
-  # npm init would name the package after the folder, and ".scratch" is not a valid package name
-  [ -f "$scratch/package.json" ] || echo '{"name":"snapasset-sharp-comparison","private":true}' > "$scratch/package.json"
-  (cd "$scratch" && npm install --no-audit --no-fund --silent sharp@0.35)
-fi
-echo "building snapasset-benchmarks ..."
-(cd "$here/.." && mvn -q -B -ntp -pl snapasset-benchmarks -am package -DskipTests)
+source "$(dirname "$0")/scripts/sharp-setup.sh" "$@"
 
 out="$scratch/compare"
 rm -rf "$out" && mkdir -p "$out"

@@ -13,7 +13,6 @@ import com.snapasset.OutputOptions;
 import com.snapasset.Worker;
 import com.snapasset.WorkerOptions;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,25 +42,7 @@ final class GenerateCommand implements Callable<Integer> {
       description = "Platform ids or custom sizes WxH, comma-separated (default: ${DEFAULT-VALUE}). See 'snapasset presets'.")
   List<String> platforms = new ArrayList<>();
 
-  @Option(names = {"-f", "--format"}, defaultValue = "png", description = "Output format: png, jpeg or webp (default: ${DEFAULT-VALUE}).")
-  String format = "png";
-
-  @Option(names = {"-q", "--quality"}, defaultValue = "85", description = "Encoder quality 1-100 (default: ${DEFAULT-VALUE}).")
-  int quality = 85;
-
-  @Option(names = "--fit", defaultValue = "cover",
-      description = "How the image fills each size: cover, contain, fill, inside or outside (default: ${DEFAULT-VALUE}).")
-  String fit = "cover";
-
-  @Option(names = "--position", defaultValue = "attention",
-      description = "What a cover crop keeps: attention, entropy, center (or centre), north, north-east, ... (default: ${DEFAULT-VALUE}).")
-  String position = "attention";
-
-  @Option(names = {"-o", "--out"}, defaultValue = "snapasset-output", description = "Output folder (default: ${DEFAULT-VALUE}).")
-  Path out = Path.of("snapasset-output");
-
-  @Option(names = "--user", defaultValue = "cli", description = "User id; becomes the first folder level (default: ${DEFAULT-VALUE}).")
-  String userId = "cli";
+  @Mixin OutputFlags flags = new OutputFlags();
 
   @Option(names = "--model", description = "Provider model, e.g. dall-e-3 or gpt-image-1.")
   @Nullable String model;
@@ -78,7 +60,7 @@ final class GenerateCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (AssetGenerator generator = AssetGenerator.builder().outputDirectory(this.out).build()) {
+    try (AssetGenerator generator = AssetGenerator.builder().outputDirectory(flags.out).build()) {
       GenerationRequest request = request(generator);
       err.println("Provider: " + generator.providerName());
       err.flush();
@@ -154,7 +136,7 @@ final class GenerateCommand implements Callable<Integer> {
   /** The request, or every problem of the command line at once (options, prompt, platforms, user). */
   private GenerationRequest request(AssetGenerator generator) {
     List<String> problems = new ArrayList<>();
-    OutputOptions output = OutputFlags.parse(format, quality, fit, position, problems);
+    OutputOptions output = flags.parse(problems);
     ImageOptions image = ImageOptions.defaults();
     try {
       image = new ImageOptions(model != null ? model : image.model(), imageQuality != null ? imageQuality : image.quality(),
@@ -163,7 +145,7 @@ final class GenerateCommand implements Callable<Integer> {
       problems.addAll(e.problems());
     }
     GenerationRequest.Builder draft = GenerationRequest.builder()
-        .userId(userId)
+        .userId(flags.userId)
         .prompt(String.join(" ", promptWords))
         .platforms(platforms)
         .image(image)

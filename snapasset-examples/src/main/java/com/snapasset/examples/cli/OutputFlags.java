@@ -13,16 +13,38 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Option;
 
-/** The rendition flags and the result table that {@code generate} and {@code render} share. */
+/**
+ * The rendition flags (a picocli mixin) and the result table that {@code generate} and
+ * {@code render} share.
+ */
 final class OutputFlags {
-  private OutputFlags() {}
+  @Option(names = {"-f", "--format"}, defaultValue = "png", description = "Output format: png, jpeg or webp (default: ${DEFAULT-VALUE}).")
+  String format = "png";
+
+  @Option(names = {"-q", "--quality"}, defaultValue = "85", description = "Encoder quality 1-100 (default: ${DEFAULT-VALUE}).")
+  int quality = 85;
+
+  @Option(names = "--fit", defaultValue = "cover",
+      description = "How the image fills each size: cover, contain, fill, inside or outside (default: ${DEFAULT-VALUE}).")
+  String fit = "cover";
+
+  @Option(names = "--position", defaultValue = "attention",
+      description = "What a cover crop keeps: attention, entropy, center (or centre), north, north-east, ... (default: ${DEFAULT-VALUE}).")
+  String position = "attention";
+
+  @Option(names = {"-o", "--out"}, defaultValue = "snapasset-output", description = "Output folder (default: ${DEFAULT-VALUE}).")
+  Path out = Path.of("snapasset-output");
+
+  @Option(names = "--user", defaultValue = "cli", description = "User id; becomes the first folder level (default: ${DEFAULT-VALUE}).")
+  String userId = "cli";
 
   /**
    * The output options the flags ask for; every flag that is not understood adds its problem to
    * {@code problems}, so the command can report them all at once.
    */
-  static OutputOptions parse(String format, int quality, String fit, String position, List<String> problems) {
+  OutputOptions parse(List<String> problems) {
     OutputOptions output = OutputOptions.defaults();
     try {
       output = output.withQuality(quality);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,25 +44,7 @@ final class RenderCommand implements Callable<Integer> {
       description = "Platform ids or custom sizes WxH, comma-separated (default: every preset). See 'snapasset presets'.")
   List<String> platforms = new ArrayList<>();
 
-  @Option(names = {"-f", "--format"}, defaultValue = "png", description = "Output format: png, jpeg or webp (default: ${DEFAULT-VALUE}).")
-  String format = "png";
-
-  @Option(names = {"-q", "--quality"}, defaultValue = "85", description = "Encoder quality 1-100 (default: ${DEFAULT-VALUE}).")
-  int quality = 85;
-
-  @Option(names = "--fit", defaultValue = "cover",
-      description = "How the image fills each size: cover, contain, fill, inside or outside (default: ${DEFAULT-VALUE}).")
-  String fit = "cover";
-
-  @Option(names = "--position", defaultValue = "attention",
-      description = "What a cover crop keeps: attention, entropy, center (or centre), north, north-east, ... (default: ${DEFAULT-VALUE}).")
-  String position = "attention";
-
-  @Option(names = {"-o", "--out"}, defaultValue = "snapasset-output", description = "Output folder (default: ${DEFAULT-VALUE}).")
-  Path out = Path.of("snapasset-output");
-
-  @Option(names = "--user", defaultValue = "cli", description = "User id; becomes the first folder level (default: ${DEFAULT-VALUE}).")
-  String userId = "cli";
+  @Mixin OutputFlags flags = new OutputFlags();
 
   @Option(names = "--allow-private-urls",
       description = "Fetch URLs on loopback and private networks too (off by default: only public https addresses).")
@@ -73,7 +56,7 @@ final class RenderCommand implements Callable<Integer> {
     GenerationRequest request = request();
     SourceFetchPolicy policy = SourceFetchPolicy.defaults().withAllowPrivateNetworks(allowPrivate);
     try (AssetGenerator generator =
-        AssetGenerator.builder().outputDirectory(this.out).sourceFetchPolicy(policy).build()) {
+        AssetGenerator.builder().outputDirectory(flags.out).sourceFetchPolicy(policy).build()) {
       GenerationResult result = generator.generate(request);
       OutputFlags.printTable(out, result, "no provider called");
       return 0;
@@ -82,7 +65,7 @@ final class RenderCommand implements Callable<Integer> {
 
   private GenerationRequest request() {
     List<String> problems = new ArrayList<>();
-    OutputOptions output = OutputFlags.parse(format, quality, fit, position, problems);
+    OutputOptions output = flags.parse(problems);
     SourceImage source = null;
     try {
       source = source();
@@ -93,7 +76,7 @@ final class RenderCommand implements Callable<Integer> {
       throw new InvalidRequestException(problems);
     }
     return GenerationRequest.builder()
-        .userId(userId)
+        .userId(flags.userId)
         .source(source)
         .platforms(platforms)
         .output(output)

@@ -235,7 +235,7 @@ final class Resampler {
         double sum = 0;
         for (int k = 0; k < m; k++) {
           double x = lo + k + 0.5 - centre;
-          double v = bicubic ? catmullRom(x) : lanczos(x / filterScale);
+          double v = bicubic ? catmullRom(x) : lanczos3(x / filterScale);
           tmp[k] = v;
           sum += v;
         }
@@ -262,16 +262,17 @@ final class Resampler {
       }
       return 0;
     }
+  }
 
-    private static double lanczos(double x) {
-      if (x == 0) {
-        return 1;
-      }
-      if (x <= -LOBES || x >= LOBES) {
-        return 0;
-      }
-      double px = Math.PI * x;
-      return LOBES * Math.sin(px) * Math.sin(px / LOBES) / (px * px);
+  /** The Lanczos3 window, also the kernel of {@link SmartCrop}'s attention map. */
+  static double lanczos3(double x) {
+    if (x == 0) {
+      return 1;
     }
+    if (x <= -LOBES || x >= LOBES) {
+      return 0;
+    }
+    double px = Math.PI * x;
+    return LOBES * Math.sin(px) * Math.sin(px / LOBES) / (px * px);
   }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * moves the window by 1/32 of the scaled side, so the attention map reproduces that resize rather
  * than any good one: per axis the box shrink vips_reduce applies first (to at least twice the map
  * size) and then Lanczos3 with vips' phase and tap count, the boxes being area averages of a copy of
- * at most 768 pixels a side (a smaller source is enlarged to it with Lanczos3 first, as Sharp
+ * at most 768 pixels a side (a smaller source is enlarged to it first by {@link Resampler}, as Sharp
  * enlarges it). The blur mask and the choice among equal maxima follow vips too. The
  * map depends only on the scaled size, so renditions sharing one reuse it.
  */
@@ -85,7 +85,7 @@ final class SmartCrop {
     double b = (double) baseSide / Math.max(src.width, src.height);
     int bw = Math.max(1, (int) Math.round(src.width * b));
     int bh = Math.max(1, (int) Math.round(src.height * b));
-    // A small source is enlarged with Lanczos3 first, as Sharp enlarges it before scoring: box
+    // A small source is enlarged first (Resampler, as Sharp enlarges it) before scoring: box
     // averages of its blocky pixels would differ from those of the smooth enlargement.
     int[] base = b >= 1 ? premultiplied(Resampler.resize(src, bw, bh, 0, 0, bw, bh)) : areaShrink(src, bw, bh);
     int[][] rowSums = new int[3][bh * (bw + 1)];
@@ -283,7 +283,7 @@ final class SmartCrop {
         double half = phase / 64.0 + points / 2.0 - 1;
         double sum = 0;
         for (int i = 0; i < points; i++) {
-          c[i] = lanczos3((i - half) / residual);
+          c[i] = Resampler.lanczos3((i - half) / residual);
           sum += c[i];
         }
         // the taps read boxes ix - embed + i, clamped to the edges
@@ -347,17 +347,6 @@ final class SmartCrop {
       }
     }
 
-  }
-
-  private static double lanczos3(double x) {
-    if (x == 0) {
-      return 1;
-    }
-    if (x <= -3 || x >= 3) {
-      return 0;
-    }
-    double px = Math.PI * x;
-    return 3 * Math.sin(px) * Math.sin(px / 3) / (px * px);
   }
 
   private static double clip(double v, int max) {

@@ -99,6 +99,11 @@ final class EventHub implements AutoCloseable {
 
     @Override
     public void onMessage(String channel, String message) {
+      // The channel stays subscribed once opened (re-subscribing would cost a round trip and a
+      // window of missed events); with nobody listening now, a message is dropped undecoded.
+      if (listeners.isEmpty()) {
+        return;
+      }
       QueueEvent event = parse(message);
       if (event == null) {
         return;

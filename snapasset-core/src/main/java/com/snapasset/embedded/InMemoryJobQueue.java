@@ -20,7 +20,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,6 +68,10 @@ public final class InMemoryJobQueue implements JobQueue {
   private final LinkedHashSet<Entry> completed = new LinkedHashSet<>();
   private final LinkedHashSet<Entry> failed = new LinkedHashSet<>();
   private final Listeners<QueueEventListener> listeners = new Listeners<>("queue event listener");
+  /** The types each open subscription wants; guarded by itself. Their union is {@link #wantedTypes}. */
+  private final List<Set<QueueEvent.Type>> subscribedTypes = new ArrayList<>();
+  /** One bit per {@link QueueEvent.Type#ordinal()} some subscriber wants: no event is queued for none. */
+  private volatile int wantedTypes;
   private final Queue<QueueEvent> pending = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean draining = new AtomicBoolean();
   private long nextSeq;
@@ -592,9 +599,50 @@ public final class InMemoryJobQueue implements JobQueue {
 
   @Override
   public Subscription subscribe(QueueEventListener listener) {
+    return subscribe(EnumSet.allOf(QueueEvent.Type.class), listener);
+  }
+
+  /**
+   * Delivers only the given types; a change no subscriber wants is not even queued for delivery (a
+   * worker listening for cancellations alone does not pay for every job's events).
+   */
+  @Override
+  public Subscription subscribe(Set<QueueEvent.Type> types, QueueEventListener listener) {
     Objects.requireNonNull(listener, "listener");
-    listeners.add(listener);
-    return () -> listeners.remove(listener);
+    if (types.isEmpty()) {
+      throw new IllegalArgumentException("types must name at least one QueueEvent.Type");
+    }
+    Set<QueueEvent.Type> wanted = Collections.unmodifiableSet(EnumSet.copyOf(types));
+    QueueEventListener delivered = wanted.size() == QueueEvent.Type.values().length ? listener : e -> {
+      if (wanted.contains(e.type())) {
+        listener.onEvent(e);
+      }
+    };
+    synchronized (subscribedTypes) {
+      listeners.add(delivered);
+      subscribedTypes.add(wanted);
+      wantedTypes = union(subscribedTypes);
+    }
+    AtomicBoolean open = new AtomicBoolean(true);
+    return () -> {
+      if (open.compareAndSet(true, false)) {
+        synchronized (subscribedTypes) {
+          listeners.remove(delivered);
+          subscribedTypes.remove(wanted);
+          wantedTypes = union(subscribedTypes);
+        }
+      }
+    };
+  }
+
+  private static int union(List<Set<QueueEvent.Type>> typeSets) {
+    int bits = 0;
+    for (Set<QueueEvent.Type> types : typeSets) {
+      for (QueueEvent.Type t : types) {
+        bits |= 1 << t.ordinal();
+      }
+    }
+    return bits;
   }
 
   @Override
@@ -665,7 +713,7 @@ public final class InMemoryJobQueue implements JobQueue {
 
   /** Queues an event; called under the lock, so events queue up in the order of the changes. */
   private void emit(QueueEvent event) {
-    if (!listeners.isEmpty()) {
+    if ((wantedTypes & (1 << event.type().ordinal())) != 0) {
       pending.add(event);
     }
   }

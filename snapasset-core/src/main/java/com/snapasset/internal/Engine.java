@@ -34,7 +34,6 @@ import com.snapasset.spi.JobQueue;
 import com.snapasset.spi.queue.AddResult;
 import com.snapasset.spi.queue.NewJob;
 import com.snapasset.spi.queue.QueuedJob;
-import com.snapasset.spi.queue.Subscription;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -103,13 +102,12 @@ public final class Engine implements AutoCloseable {
   private final Clock clock;
   private final RequestValidator validator;
   private final GenerationPipeline pipeline;
-  private final JobEventRelay relay = new JobEventRelay();
+  private final JobEventRelay relay;
   private final EngineEvents engineEvents = new EngineEvents();
   private final ExecutorService renderPool;
   private final ExecutorService ioPool;
   private final ExecutorService providerCalls;
   private final Outages outages;
-  private final Subscription subscription;
   private final List<Worker> workers = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> owned = new ArrayList<>();
   private final AtomicInteger workerCount = new AtomicInteger();
@@ -128,6 +126,9 @@ public final class Engine implements AutoCloseable {
       owned.add(q);
     }
     this.queue = q;
+    // Subscribes to the queue's events only once a job listener or a waiter needs them: a process
+    // that only runs workers does not hear (nor, with Redis, receive) every job's every change.
+    this.relay = new JobEventRelay(q);
     AssetStorage s = c.storage();
     if (s == null) {
       FileSystemAssetStorage fs = FileSystemAssetStorage.create(c.outputDirectory(), c.publicBaseUrl());
@@ -152,7 +153,6 @@ public final class Engine implements AutoCloseable {
     this.pipeline = GenerationPipeline.create(Guarded.provider(provider, outages, providerCalls),
         new SourceFetcher(c.sourceFetchPolicy()), processor, Guarded.storage(storage, outages), cache,
         c.baseImageTtl(), Guarded.catalog(catalog, outages), clock, renderPool, ioPool, engineEvents);
-    this.subscription = queue.subscribe(relay);
   }
 
   /** Assembles an engine from {@code config}. */
@@ -293,7 +293,7 @@ public final class Engine implements AutoCloseable {
     for (Worker w : workers) {
       w.close();
     }
-    subscription.close();
+    relay.close();
     renderPool.shutdownNow();
     ioPool.shutdownNow();
     providerCalls.shutdownNow();

@@ -138,7 +138,8 @@ public final class AssetGenerator implements AutoCloseable {
   /**
    * Blocks until the job is finished (completed or failed for good) or {@code timeout} passes, and
    * returns its snapshot then; check {@link Job#isFinished()}. Woken by the queue's events, not by
-   * polling.
+   * polling: while it waits, the generator subscribes to the queue's finishing events (completed,
+   * failed, removed) if nothing else has.
    *
    * @throws JobNotFoundException when the queue does not hold the job
    * @throws InterruptedException when the calling thread is interrupted
@@ -284,7 +285,12 @@ public final class AssetGenerator implements AutoCloseable {
   }
 
   /**
-   * Starts telling {@code listener} about jobs.
+   * Starts telling {@code listener} about jobs. Returns once every event the queue publishes from
+   * then on reaches the listener (events published during the call may or may not).
+   *
+   * <p>The generator subscribes to its queue's events only while a job listener is registered or a
+   * caller is in {@link #await}: a process that only runs workers does not receive every job's
+   * every state change. The first listener opens that subscription, removing the last closes it.
    *
    * @param listener called on engine or queue threads; must not block
    */

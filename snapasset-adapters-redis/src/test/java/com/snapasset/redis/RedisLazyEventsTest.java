@@ -1,0 +1,87 @@
+package com.snapasset.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.snapasset.AssetGenerator;
+import com.snapasset.GenerationRequest;
+import com.snapasset.GenerationResult;
+import com.snapasset.Job;
+import com.snapasset.JobId;
+import com.snapasset.JobListener;
+import com.snapasset.JobState;
+import com.snapasset.WorkerOptions;
+import com.snapasset.testing.Await;
+import com.snapasset.testing.ScriptedImageProvider;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A JVM that only runs workers does not subscribe to the queue's all-events channel (Redis does
+ * not even send it the traffic: {@code PUBSUB NUMSUB} counts no subscriber), only to the
+ * cancellation channel; a job listener or an {@code await} subscribes it while they need events.
+ */
+class RedisLazyEventsTest {
+  private static final String QUEUE = "lazy";
+  private static final String EVENTS = "snapasset:{" + QUEUE + "}:events";
+  private static final String CANCELS = "snapasset:{" + QUEUE + "}:cancel-events";
+
+  @TempDir Path output;
+
+  @Test
+  void aWorkerOnlyGeneratorLeavesTheAllEventsChannelAloneUntilSomethingListens() throws Exception {
+    ScriptedImageProvider provider = new ScriptedImageProvider();
+    try (RedisTestServer server = RedisTestServer.start();
+        Jedis admin = new Jedis("127.0.0.1", server.port());
+        RedisJobQueue workerQueue = RedisJobQueue.builder().url(server.url()).queueName(QUEUE).build();
+        RedisJobQueue apiQueue = RedisJobQueue.builder().url(server.url()).queueName(QUEUE).build();
+        AssetGenerator workerSide = AssetGenerator.builder().jobQueue(workerQueue).imageProvider(provider)
+            .outputDirectory(output).build();
+        AssetGenerator apiSide = AssetGenerator.builder().jobQueue(apiQueue).imageProvider(provider)
+            .outputDirectory(output).build()) {
+      workerSide.startWorker(WorkerOptions.builder().concurrency(2).build());
+
+      // The API side submits and polls (no await, no listener): nobody in this JVM needs events.
+      List<JobId> ids = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        ids.add(apiSide.submit(GenerationRequest.of("u", "job " + i, List.of("64x64"))));
+      }
+      for (JobId id : ids) {
+        Await.until("job " + id + " to complete", Duration.ofSeconds(60),
+            () -> apiSide.job(id).map(Job::state).orElseThrow() == JobState.COMPLETED);
+      }
+      assertThat(subscribers(admin, EVENTS)).as("all-events subscribers of a worker-only JVM").isZero();
+      assertThat(subscribers(admin, CANCELS)).as("the worker's cancellation subscription").isEqualTo(1);
+
+      // A listener subscribes the worker's generator and hears the jobs after it.
+      BlockingQueue<JobId> completed = new LinkedBlockingQueue<>();
+      JobListener listener = new JobListener() {
+        @Override
+        public void onCompleted(JobId id, GenerationResult result) {
+          completed.add(id);
+        }
+      };
+      workerSide.addListener(listener);
+      assertThat(subscribers(admin, EVENTS)).isEqualTo(1);
+      JobId heard = apiSide.submit(GenerationRequest.of("u", "heard", List.of("64x64")));
+      assertThat(completed.poll(60, TimeUnit.SECONDS)).isEqualTo(heard);
+      workerSide.removeListener(listener);
+
+      // await on the API side: its own queue subscribes (once; the channel stays subscribed).
+      JobId awaited = apiSide.submit(GenerationRequest.of("u", "awaited", List.of("64x64")));
+      assertThat(apiSide.await(awaited, Duration.ofSeconds(60)).state()).isEqualTo(JobState.COMPLETED);
+      assertThat(subscribers(admin, EVENTS)).isEqualTo(2);
+    }
+  }
+
+  private static long subscribers(Jedis admin, String channel) {
+    return admin.pubsubNumSub(channel).getOrDefault(channel, 0L);
+  }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# CPU per job a worker JVM pays for hearing the Redis queue's all-events channel: the engine's
+# production worker (no-op jobs) with nothing listening (a worker-only AssetGenerator now), with an
+# all-events subscription (what every AssetGenerator opened at build time before issue 15's lazy
+# subscription), and with a subscription opened and closed (channel still subscribed, messages
+# dropped undecoded). Modes interleaved, per-round ratios against "lazy" printed at the end.
+# Needs: Java 17+, Maven. Uses redis-server from PATH, else the bundled one.
+# Options: --jobs 10000  --rounds 5  --concurrency 10  --progress 0  --redis-url redis://...
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+mkdir -p "$ROOT/.scratch"
+cd "$ROOT"
+mvn -q -pl snapasset-benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
+  dependency:build-classpath -Dmdep.outputFile="$ROOT/.scratch/benchmarks-classpath.txt"
+CP="$ROOT/snapasset-benchmarks/target/classes:$(cat "$ROOT/.scratch/benchmarks-classpath.txt")"
+
+exec java -Xms512m -Xmx512m -cp "$CP" com.snapasset.benchmarks.queue.EventSubscriptionCost "$@"

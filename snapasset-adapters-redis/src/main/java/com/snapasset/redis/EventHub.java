@@ -8,6 +8,7 @@ import com.snapasset.spi.queue.Subscription;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +18,11 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Delivers the events the scripts publish on the queue's channel to local listeners, from one
- * subscriber thread started by the first {@link #subscribe}. Reconnects after a lost connection;
- * events published while disconnected are not delivered (pub/sub keeps nothing).
+ * subscriber thread started by the first {@link #subscribe}. The channel is subscribed only while
+ * someone listens: when the last listener leaves, the hub unsubscribes (Redis then stops sending
+ * this process the queue's traffic) and the thread idles until the next {@link #subscribe}, which
+ * subscribes again and returns once Redis confirmed it. Reconnects after a lost connection; events
+ * published while disconnected are not delivered (pub/sub keeps nothing).
  */
 final class EventHub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventHub.class);
@@ -30,9 +34,14 @@ final class EventHub implements AutoCloseable {
   private final String queueName;
   private final Listeners<QueueEventListener> listeners;
   private final Object lock = new Object();
+  /** Listeners registered; guarded by {@link #lock}. The channel is wanted while it is above 0. */
+  private int listening;
   private @Nullable Thread thread;
   private volatile @Nullable JedisPubSub pubSub;
-  private volatile CountDownLatch subscribed = new CountDownLatch(1);
+  /** Whether Redis confirmed the current subscription and no unsubscribe was sent since; under the lock. */
+  private boolean live;
+  /** Counted down when the channel is subscribed; replaced when it stops being so. Under the lock. */
+  private CountDownLatch subscribed = new CountDownLatch(1);
   private volatile boolean closed;
 
   EventHub(UnifiedJedis redis, String channel, String queueName) {
@@ -44,39 +53,89 @@ final class EventHub implements AutoCloseable {
 
   /** Returns once the channel is subscribed, so no event published after it returns is missed. */
   Subscription subscribe(QueueEventListener listener) {
-    listeners.add(listener);
+    CountDownLatch ready;
     synchronized (lock) {
+      listeners.add(listener);
+      listening++;
       if (thread == null && !closed) {
         Thread t = new Thread(this::run, "snapasset-redis-events-" + queueName);
         t.setDaemon(true);
         thread = t;
         t.start();
       }
+      lock.notifyAll(); // an idle subscriber thread subscribes again
+      ready = subscribed;
     }
     try {
-      if (!subscribed.await(SUBSCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!closed && !ready.await(SUBSCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         log.warn("Redis job queue '{}': event channel not subscribed after {}; events may be missed",
             queueName, SUBSCRIBE_TIMEOUT);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return () -> listeners.remove(listener);
+    AtomicBoolean open = new AtomicBoolean(true);
+    return () -> {
+      if (open.compareAndSet(true, false)) {
+        unsubscribe(listener);
+      }
+    };
+  }
+
+  private void unsubscribe(QueueEventListener listener) {
+    synchronized (lock) {
+      listeners.remove(listener);
+      if (--listening > 0 || !live) {
+        return; // still wanted, or not confirmed yet (onSubscribe then sees nobody and unsubscribes)
+      }
+      live = false;
+      subscribed = new CountDownLatch(1);
+      stopListening();
+    }
+  }
+
+  /** Asks Redis to unsubscribe; the subscriber thread's blocking subscribe call then returns. */
+  private void stopListening() {
+    JedisPubSub ps = pubSub;
+    if (ps != null && ps.isSubscribed()) {
+      try {
+        ps.unsubscribe();
+      } catch (JedisException | IllegalStateException e) {
+        log.debug("unsubscribe failed", e);
+      }
+    }
   }
 
   private void run() {
     long backoff = 50;
     while (!closed) {
+      synchronized (lock) {
+        while (listening == 0 && !closed) {
+          try {
+            lock.wait();
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }
+      if (closed) {
+        return;
+      }
       JedisPubSub ps = new Listener();
       pubSub = ps;
       try {
-        redis.subscribe(ps, channel);
+        redis.subscribe(ps, channel); // returns when unsubscribed
         backoff = 50;
       } catch (JedisException | IllegalStateException e) {
         if (closed) {
           return;
         }
-        subscribed = new CountDownLatch(1);
+        synchronized (lock) {
+          live = false;
+          if (subscribed.getCount() == 0) {
+            subscribed = new CountDownLatch(1);
+          }
+        }
         log.warn("Redis job queue '{}': event subscription lost ({}); reconnecting",
             queueName, e.getMessage());
         synchronized (lock) {
@@ -94,13 +153,22 @@ final class EventHub implements AutoCloseable {
   private final class Listener extends JedisPubSub {
     @Override
     public void onSubscribe(String channel, int subscribedChannels) {
-      subscribed.countDown();
+      synchronized (lock) {
+        if (listening == 0 || closed) {
+          // Everyone left (or the hub closed) while Redis was confirming; the latch stays
+          // uncounted for the next subscriber, whom the thread subscribes for afresh.
+          this.unsubscribe();
+          return;
+        }
+        live = true;
+        subscribed.countDown();
+      }
     }
 
     @Override
     public void onMessage(String channel, String message) {
-      // The channel stays subscribed once opened (re-subscribing would cost a round trip and a
-      // window of missed events); with nobody listening now, a message is dropped undecoded.
+      // Between the last listener leaving and Redis confirming the unsubscribe, messages still
+      // arrive: drop them undecoded.
       if (listeners.isEmpty()) {
         return;
       }
@@ -138,14 +206,7 @@ final class EventHub implements AutoCloseable {
       t = thread;
       lock.notifyAll();
     }
-    JedisPubSub ps = pubSub;
-    if (ps != null && ps.isSubscribed()) {
-      try {
-        ps.unsubscribe();
-      } catch (JedisException | IllegalStateException e) {
-        log.debug("unsubscribe failed", e);
-      }
-    }
+    stopListening();
     if (t != null) {
       try {
         t.join(2_000);

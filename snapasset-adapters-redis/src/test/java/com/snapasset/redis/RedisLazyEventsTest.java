@@ -10,6 +10,9 @@ import com.snapasset.JobId;
 import com.snapasset.JobListener;
 import com.snapasset.JobState;
 import com.snapasset.WorkerOptions;
+import com.snapasset.spi.queue.NewJob;
+import com.snapasset.spi.queue.QueueEvent;
+import com.snapasset.spi.queue.Subscription;
 import com.snapasset.testing.Await;
 import com.snapasset.testing.ScriptedImageProvider;
 import java.nio.file.Path;
@@ -26,7 +29,8 @@ import redis.clients.jedis.Jedis;
 /**
  * A JVM that only runs workers does not subscribe to the queue's all-events channel (Redis does
  * not even send it the traffic: {@code PUBSUB NUMSUB} counts no subscriber), only to the
- * cancellation channel; a job listener or an {@code await} subscribes it while they need events.
+ * cancellation channel; a job listener or an {@code await} subscribes it while they need events,
+ * and the channel is unsubscribed again when they are gone.
  */
 class RedisLazyEventsTest {
   private static final String QUEUE = "lazy";
@@ -73,11 +77,37 @@ class RedisLazyEventsTest {
       JobId heard = apiSide.submit(GenerationRequest.of("u", "heard", List.of("64x64")));
       assertThat(completed.poll(60, TimeUnit.SECONDS)).isEqualTo(heard);
       workerSide.removeListener(listener);
+      Await.until("the worker's JVM to unsubscribe the all-events channel", Duration.ofSeconds(10),
+          () -> subscribers(admin, EVENTS) == 0);
 
-      // await on the API side: its own queue subscribes (once; the channel stays subscribed).
+      // await on the API side subscribes while it waits, and is woken by the completion.
       JobId awaited = apiSide.submit(GenerationRequest.of("u", "awaited", List.of("64x64")));
       assertThat(apiSide.await(awaited, Duration.ofSeconds(60)).state()).isEqualTo(JobState.COMPLETED);
-      assertThat(subscribers(admin, EVENTS)).isEqualTo(2);
+      Await.until("the API side to unsubscribe after its await", Duration.ofSeconds(10),
+          () -> subscribers(admin, EVENTS) == 0);
+      assertThat(subscribers(admin, CANCELS)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void subscribingAgainAfterTheLastListenerLeftHearsEventsAfterItReturns() throws Exception {
+    try (RedisTestServer server = RedisTestServer.start();
+        Jedis admin = new Jedis("127.0.0.1", server.port());
+        RedisJobQueue queue = RedisJobQueue.builder().url(server.url()).queueName(QUEUE).build()) {
+      // Subscribe and leave over and over, racing the unsubscribe the previous round sent: every
+      // subscription must hear the job added right after subscribe returns.
+      for (int round = 0; round < 50; round++) {
+        String id = "r" + round;
+        BlockingQueue<QueueEvent> heard = new LinkedBlockingQueue<>();
+        try (Subscription ignored = queue.subscribe(heard::add)) {
+          queue.add(new NewJob(JobId.of(id), "{}", 5, 1, -1, -1));
+          QueueEvent event = heard.poll(10, TimeUnit.SECONDS);
+          assertThat(event).as("the ADDED event of " + id).isNotNull();
+          assertThat(event.jobId().value()).isEqualTo(id);
+        }
+      }
+      Await.until("the channel to be unsubscribed", Duration.ofSeconds(10),
+          () -> subscribers(admin, EVENTS) == 0);
     }
   }
 

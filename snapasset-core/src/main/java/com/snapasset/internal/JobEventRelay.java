@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  * register or unregister meanwhile. Events published during the call may or may not be heard.
  *
  * <p>Why close an idle subscription instead of keeping it: a process that awaited one job, or bound
- * metrics once and closed them, would otherwise pay for every later event of the whole queue. Re-opening
- * costs little (an in-process listener list; for Redis the channel stays subscribed by the queue and
- * a new listener is added), and registrations serialise only on the transitions 0 → 1 and 1 → 0.
+ * metrics once and closed them, would otherwise pay for every later event of the whole queue.
+ * Re-opening costs an in-process listener list, or for Redis one SUBSCRIBE round trip (the Redis
+ * queue unsubscribes its channel when its last listener leaves), small next to a job's wait; and
+ * registrations serialise only on the transitions 0 → 1 and 1 → 0.
  */
 final class JobEventRelay implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobEventRelay.class);

@@ -34,8 +34,9 @@ import redis.clients.jedis.Jedis;
  *   <li>{@code eager}: one all-events subscription whose listener ignores the events: what the
  *       generator's relay was with no {@code JobListener} (it decoded every message and switched on
  *       its type; completions were not parsed without a listener);
- *   <li>{@code idle}: a subscription opened and closed before the jobs run: the Redis channel stays
- *       subscribed (Redis still sends every message), messages are dropped undecoded.
+ *   <li>{@code idle}: a subscription opened and closed before the jobs run (a listener or an await
+ *       that came and went): the queue unsubscribes its channel when the last listener leaves, so
+ *       this should cost what {@code lazy} does.
  * </ul>
  *
  * The order of the modes rotates from round to round. Jobs are added before the measurement starts, so the figures hold the worker's own events

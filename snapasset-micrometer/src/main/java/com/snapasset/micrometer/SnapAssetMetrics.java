@@ -108,7 +108,9 @@ public final class SnapAssetMetrics implements MeterBinder, AutoCloseable {
 
   /**
    * Registers the meters in {@code registry}. The first call starts listening to the generator;
-   * events before it are not counted.
+   * events before it are not counted. The job counters need the queue's events, so from then
+   * until {@link #close()} the generator subscribes to them (a worker-only generator otherwise
+   * does not).
    */
   @Override
   public void bindTo(MeterRegistry registry) {

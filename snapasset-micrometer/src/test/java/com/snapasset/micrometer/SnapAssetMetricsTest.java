@@ -15,11 +15,14 @@ import com.snapasset.ProviderException;
 import com.snapasset.Worker;
 import com.snapasset.WorkerOptions;
 import com.snapasset.embedded.InMemoryAssetStorage;
+import com.snapasset.embedded.InMemoryJobQueue;
 import com.snapasset.embedded.PlaceholderImageProvider;
 import com.snapasset.spi.ImageProvider;
+import com.snapasset.spi.queue.QueueEvent;
 import com.snapasset.testing.Await;
 import com.snapasset.testing.MutableClock;
 import com.snapasset.testing.ScriptedImageProvider;
+import com.snapasset.testing.SubscriptionWatch;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -156,6 +159,26 @@ class SnapAssetMetricsTest {
       // the generator's own completion listener ran after the job completed; ours is gone
       assertThat(one.get("snapasset.jobs.completed").counter().count()).isEqualTo(1);
       assertThat(metrics.completedLastMinute()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void bindingSubscribesTheGeneratorToQueueEventsAndClosingReleasesThem() throws InterruptedException {
+    InMemoryJobQueue queue = InMemoryJobQueue.create();
+    SubscriptionWatch watch = SubscriptionWatch.of(queue);
+    try (AssetGenerator generator = AssetGenerator.builder().imageProvider(PlaceholderImageProvider.create())
+        .assetStorage(InMemoryAssetStorage.create()).jobQueue(watch.queue()).build()) {
+      SnapAssetMetrics metrics = SnapAssetMetrics.of(generator);
+      assertThat(watch.made()).as("a generator nobody listens to").isEmpty();
+
+      metrics.bindTo(new SimpleMeterRegistry());
+      assertThat(watch.open()).singleElement().satisfies(m -> assertThat(m.types())
+          .contains(QueueEvent.Type.COMPLETED, QueueEvent.Type.FAILED, QueueEvent.Type.RETRYING,
+              QueueEvent.Type.STALLED));
+      metrics.close();
+      assertThat(watch.open()).isEmpty();
+    } finally {
+      queue.close();
     }
   }
 

@@ -9,6 +9,7 @@ import com.snapasset.redis.RedisTestServer;
 import com.snapasset.spi.queue.NewJob;
 import com.snapasset.spi.queue.Subscription;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +42,8 @@ import redis.clients.jedis.Jedis;
  *
  * The order of the modes rotates from round to round. Jobs are added before the measurement starts, so the figures hold the worker's own events
  * ({@code ACTIVE}, {@code COMPLETED}, progress if asked); in production the producers' {@code ADDED}
- * events come on top. CPU is this JVM's process CPU and redis-server's ({@code INFO cpu}) between
+ * events come on top. CPU is this JVM's process CPU, of which its pub/sub threads' (per-thread CPU
+ * time, exact where the process figure is noisy), and redis-server's ({@code INFO cpu}) between
  * the worker's start and the last completion; the JVM reports process CPU in 10 ms ticks, so a
  * round needs thousands of jobs (10,000 by default: 1 µs per job).
  *
@@ -81,35 +83,38 @@ public final class EventSubscriptionCost {
   private static void run(String url, Jedis admin, int jobs, int rounds, int concurrency, int progress)
       throws Exception {
     System.out.printf(Locale.ROOT, "%d no-op jobs per round, worker concurrency %d, %d progress reports per job,"
-        + " %d rounds per mode (interleaved) after one warm-up round each; %d CPUs, Java %s%n",
+        + " %d rounds per mode (interleaved) after two warm-up rounds each; %d CPUs, Java %s%n",
         jobs, concurrency, progress, rounds, Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
     Map<String, List<Round>> results = new LinkedHashMap<>();
     MODES.forEach(m -> results.put(m, new ArrayList<>()));
     int queueNumber = 0;
-    for (int r = -1; r < rounds; r++) {
+    int warmUps = 2; // JIT: the first full rounds of each mode are discarded
+    for (int r = -warmUps; r < rounds; r++) {
       for (int m = 0; m < MODES.size(); m++) {
         String mode = MODES.get(Math.floorMod(r + m, MODES.size())); // each mode takes each slot in turn
         Round round = round(url, admin, "evcost-" + System.currentTimeMillis() + "-" + (++queueNumber), mode,
-            Math.max(jobs / (r < 0 ? 4 : 1), 1), concurrency, progress);
+            jobs, concurrency, progress);
         if (r >= 0) {
           results.get(mode).add(round);
-          System.out.printf(Locale.ROOT, "round %d %-5s  %6.0f jobs/s  JVM %6.1f µs CPU/job  redis %6.1f µs CPU/job"
-              + "  events heard %.2f/job%n", r + 1, mode, round.jobsPerSecond, round.jvmMicrosPerJob,
-              round.redisMicrosPerJob, round.eventsPerJob);
+          System.out.printf(Locale.ROOT, "round %d %-5s  %6.0f jobs/s  JVM %6.1f µs CPU/job (event threads %5.2f)"
+              + "  redis %6.1f µs CPU/job  events heard %.2f/job%n", r + 1, mode, round.jobsPerSecond,
+              round.jvmMicrosPerJob, round.eventThreadMicrosPerJob, round.redisMicrosPerJob, round.eventsPerJob);
         }
       }
     }
     System.out.println();
-    System.out.println("median (min-max) over rounds                JVM µs CPU/job        redis µs CPU/job");
+    System.out.println("median (min-max) over rounds    JVM µs CPU/job        of which event threads   redis µs CPU/job");
     for (String mode : MODES) {
       List<Round> list = results.get(mode);
-      System.out.printf(Locale.ROOT, "%-44s %s  %s%n", mode,
+      System.out.printf(Locale.ROOT, "%-30s %s  %s  %s%n", mode,
           spread(list.stream().mapToDouble(x -> x.jvmMicrosPerJob).toArray()),
+          spread(list.stream().mapToDouble(x -> x.eventThreadMicrosPerJob).toArray()),
           spread(list.stream().mapToDouble(x -> x.redisMicrosPerJob).toArray()));
     }
     System.out.println();
     System.out.println("ratios per round pair, median (min-max)      JVM CPU/job           redis CPU/job");
+    System.out.println("(the event threads' share is not a ratio: it is ~0 without a subscription)");
     for (String mode : List.of("eager", "idle")) {
       double[] jvm = new double[rounds];
       double[] redis = new double[rounds];
@@ -123,7 +128,8 @@ public final class EventSubscriptionCost {
     }
   }
 
-  private record Round(double jobsPerSecond, double jvmMicrosPerJob, double redisMicrosPerJob, double eventsPerJob) {}
+  private record Round(double jobsPerSecond, double jvmMicrosPerJob, double eventThreadMicrosPerJob,
+      double redisMicrosPerJob, double eventsPerJob) {}
 
   private static Round round(String url, Jedis admin, String queueName, String mode, int jobs, int concurrency,
       int progress) throws Exception {
@@ -144,6 +150,7 @@ public final class EventSubscriptionCost {
       CountDownLatch done = new CountDownLatch(jobs);
       queue.onComplete(done::countDown);
       long cpu0 = processCpuNanos();
+      long events0 = eventThreadCpuNanos(queueName);
       double redis0 = redisCpuSeconds(admin);
       long t0 = System.nanoTime();
       try (Worker worker = NoOpWorkers.start(queue, WorkerOptions.builder().concurrency(concurrency).build(),
@@ -153,8 +160,10 @@ public final class EventSubscriptionCost {
         }
         long wall = System.nanoTime() - t0;
         long cpu = processCpuNanos() - cpu0;
+        long eventThreads = eventThreadCpuNanos(queueName) - events0;
         double redis = redisCpuSeconds(admin) - redis0;
-        return new Round(jobs / (wall / 1e9), cpu / 1e3 / jobs, redis * 1e6 / jobs, heard.sum() / (double) jobs);
+        return new Round(jobs / (wall / 1e9), cpu / 1e3 / jobs, eventThreads / 1e3 / jobs, redis * 1e6 / jobs,
+            heard.sum() / (double) jobs);
       } finally {
         if (subscription != null) {
           subscription.close();
@@ -166,6 +175,23 @@ public final class EventSubscriptionCost {
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
+  }
+
+  /**
+   * CPU of the queue's pub/sub threads (the all-events one, when subscribed, and the worker's
+   * cancellation one), read per thread in nanoseconds: the part of the process CPU the events cost
+   * on the receiving side, without the noise of the rest of the process.
+   */
+  private static long eventThreadCpuNanos(String queueName) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals("snapasset-redis-events-" + queueName)) {
+        long ns = threads.getThreadCpuTime(t.getId());
+        sum += Math.max(ns, 0);
+      }
+    }
+    return sum;
   }
 
   /** used_cpu_sys + used_cpu_user of the whole server (main thread and I/O threads). */

@@ -286,7 +286,8 @@ public final class AssetGenerator implements AutoCloseable {
 
   /**
    * Starts telling {@code listener} about jobs. Returns once every event the queue publishes from
-   * then on reaches the listener (events published during the call may or may not).
+   * then on reaches the listener (events published during the call may or may not; a third-party
+   * queue must honour {@link JobQueue#subscribe(com.snapasset.spi.queue.QueueEventListener)}'s "returns once it delivers").
    *
    * <p>The generator subscribes to its queue's events only while a job listener is registered or a
    * caller is in {@link #await}: a process that only runs workers does not receive every job's

@@ -311,6 +311,11 @@ public interface JobQueue extends AutoCloseable {
   /**
    * Starts delivering events to {@code listener} until the subscription is closed.
    *
+   * <p>Should return only once every event published after it returns will be delivered (the
+   * built-in queues do; Redis waits for the server's confirmation): the engine subscribes on demand,
+   * when the first job listener or waiter registers, and relies on this so that they hear every
+   * later event.
+   *
    * @param listener called on the queue's threads; must not block
    * @return the subscription to close
    */

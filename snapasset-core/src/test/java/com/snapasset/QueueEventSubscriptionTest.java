@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -57,16 +60,28 @@ class QueueEventSubscriptionTest {
 
   @Test
   void awaitSubscribesWhileItWaitsAndStillWakesOnCompletion() throws Exception {
+    Set<QueueEvent.Type> finishing = Set.of(QueueEvent.Type.COMPLETED, QueueEvent.Type.FAILED,
+        QueueEvent.Type.REMOVED);
+    provider.block();
+    ExecutorService caller = Executors.newSingleThreadExecutor();
     try (AssetGenerator generator = generator().build()) {
       generator.startWorker(WorkerOptions.defaults());
       JobId id = generator.submit(request());
+      provider.awaitEntered();
+      Future<Job> awaited = caller.submit(() -> generator.await(id, Duration.ofMinutes(1)));
+      Await.until("await to subscribe to the finishing events", Duration.ofSeconds(30),
+          () -> watch.open().stream().anyMatch(m -> m.types().equals(finishing)));
 
-      Job job = generator.await(id, Duration.ofMinutes(1));
-
-      assertThat(job.state()).isEqualTo(JobState.COMPLETED);
-      assertThat(watch.made()).extracting(SubscriptionWatch.Made::types)
-          .contains(Set.of(QueueEvent.Type.COMPLETED, QueueEvent.Type.FAILED, QueueEvent.Type.REMOVED));
+      provider.open();
+      assertThat(awaited.get(1, TimeUnit.MINUTES).state()).isEqualTo(JobState.COMPLETED);
       assertThat(watch.open()).extracting(SubscriptionWatch.Made::types).containsOnly(CANCELS);
+
+      // A finished job is answered without subscribing at all.
+      int before = watch.made().size();
+      assertThat(generator.await(id, Duration.ofMinutes(1)).state()).isEqualTo(JobState.COMPLETED);
+      assertThat(watch.made()).hasSize(before);
+    } finally {
+      caller.shutdownNow();
     }
   }
 

@@ -80,7 +80,7 @@ class RedisLazyEventsTest {
       Await.until("the worker's JVM to unsubscribe the all-events channel", Duration.ofSeconds(10),
           () -> subscribers(admin, EVENTS) == 0);
 
-      // await on the API side subscribes while it waits, and is woken by the completion.
+      // await on the API side (subscribed while the job is unfinished) is woken by the completion.
       JobId awaited = apiSide.submit(GenerationRequest.of("u", "awaited", List.of("64x64")));
       assertThat(apiSide.await(awaited, Duration.ofSeconds(60)).state()).isEqualTo(JobState.COMPLETED);
       Await.until("the API side to unsubscribe after its await", Duration.ofSeconds(10),

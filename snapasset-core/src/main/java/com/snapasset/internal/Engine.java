@@ -193,6 +193,12 @@ public final class Engine implements AutoCloseable {
   }
 
   public Job await(JobId id, Duration timeout) throws InterruptedException {
+    // Asked before subscribing: a finished job needs no events, and a queue that is down fails
+    // the call at once instead of after the subscription's own wait for the server.
+    Job current = job(id).orElseThrow(() -> new JobNotFoundException(id));
+    if (current.isFinished() || timeout.compareTo(Duration.ZERO) <= 0) {
+      return current;
+    }
     CountDownLatch finished = new CountDownLatch(1);
     Runnable unregister = relay.onFinish(id, finished::countDown);
     try {

@@ -9,6 +9,8 @@ import com.snapasset.spi.queue.AddResult;
 import com.snapasset.spi.queue.Claim;
 import com.snapasset.spi.queue.ClaimRequest;
 import com.snapasset.spi.queue.Completion;
+import com.snapasset.spi.queue.Completions;
+import com.snapasset.spi.queue.FinishedJob;
 import com.snapasset.spi.queue.LockStatus;
 import com.snapasset.spi.queue.NewJob;
 import com.snapasset.spi.queue.QueueEvent;
@@ -68,6 +70,8 @@ public final class RedisJobQueue implements JobQueue {
   private static final LuaScript PROGRESS = LuaScript.load("progress");
   private static final LuaScript COMPLETE = LuaScript.load("complete", "lib-complete");
   private static final LuaScript COMPLETE_CLAIM = LuaScript.load("completeclaim", "lib-complete", "lib-claim");
+  private static final LuaScript COMPLETE_CLAIM_ALL =
+      LuaScript.load("completeclaimall", "lib-complete", "lib-claim");
   private static final LuaScript FAIL = LuaScript.load("fail");
   private static final LuaScript RELEASE = LuaScript.load("release");
   private static final LuaScript SWEEP = LuaScript.load("sweep");
@@ -224,6 +228,58 @@ public final class RedisJobQueue implements JobQueue {
 
   /** A claim's "nothing ready" answer: {paused (1 or 0), next due time or ''}, as nextdue.lua's. */
   private record IdleHint(long atNanos, List<?> nextDue) {}
+
+  /**
+   * One script call for all of it. The claims share the first request's lock duration, rate limit
+   * and worker id (a worker's requests all carry its own); each has its own token.
+   */
+  @Override
+  public Completions completeAllAndClaim(List<FinishedJob> finished, List<ClaimRequest> next) {
+    Objects.requireNonNull(finished, "finished");
+    Objects.requireNonNull(next, "next");
+    if (finished.isEmpty() && next.isEmpty()) {
+      return new Completions(List.of(), List.of());
+    }
+    for (ClaimRequest r : next) {
+      ClaimRequest first = next.get(0);
+      if (!r.lockDuration().equals(first.lockDuration()) || !Objects.equals(r.rateLimit(), first.rateLimit())
+          || !Objects.equals(r.workerId(), first.workerId())) {
+        // Not what a worker asks; answered by the general default rather than by one script call.
+        return JobQueue.super.completeAllAndClaim(finished, next);
+      }
+    }
+    long now = clock.millis();
+    List<Object> args = new ArrayList<>(8 + finished.size() * 3 + next.size());
+    args.add(now);
+    args.add(finished.size());
+    for (FinishedJob f : finished) {
+      args.add(f.id().value());
+      args.add(f.token());
+      args.add(f.result());
+    }
+    args.add(next.size());
+    for (ClaimRequest r : next) {
+      args.add(r.token());
+    }
+    if (next.isEmpty()) {
+      args.add(1);
+      args.add(0);
+      args.add(0);
+      args.add("");
+    } else {
+      addClaimArgs(args, next.get(0));
+    }
+    List<?> reply = list(call("completeAllAndClaim", COMPLETE_CLAIM_ALL, args.toArray()));
+    List<Boolean> completed = new ArrayList<>(finished.size());
+    for (Object o : list(reply.get(0))) {
+      completed.add(number(o) == 1);
+    }
+    List<Claim> claims = new ArrayList<>();
+    for (Object o : list(reply.get(1))) {
+      claims.add(claimFrom(list(o), now));
+    }
+    return new Completions(completed, claims);
+  }
 
   /** lockMillis, rateMax, rateWindowMillis, workerId: the claim arguments after token and now. */
   private static void addClaimArgs(List<Object> args, ClaimRequest request) {

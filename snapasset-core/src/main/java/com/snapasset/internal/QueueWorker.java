@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -328,7 +329,11 @@ final class QueueWorker implements Worker {
     synchronized void add(Done d, boolean moreToRun) {
       done.add(d);
       if (moreToRun && late == null) {
-        late = scheduler.schedule(this::recordLate, LATE_RECORD_MILLIS, TimeUnit.MILLISECONDS);
+        try {
+          late = scheduler.schedule(this::recordLate, LATE_RECORD_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+          // closing: the chain records what it holds before its thread ends
+        }
       }
     }
 
@@ -349,11 +354,43 @@ final class QueueWorker implements Worker {
         taken = List.copyOf(done);
         done.clear();
       }
-      try {
-        recordAndClaim(taken, 0);
-      } catch (RuntimeException e) {
-        log.error("worker {} could not record completions; their locks will expire and they will be retried", name, e);
+      if (!taken.isEmpty()) {
+        recordOnTimer(taken, System.nanoTime() + options.lockDuration().toNanos(), RECORD_RETRY_MIN_MILLIS);
       }
+    }
+  }
+
+  /**
+   * Records completions from the timer thread in one call. The timer also renews locks and times
+   * jobs out, so it never sleeps: while the queue is unreachable it schedules the next try (as
+   * {@link #durably} would pause), for as long as the jobs' locks would last.
+   */
+  private void recordOnTimer(List<Done> done, long deadlineNanos, long pauseMillis) {
+    try {
+      List<FinishedJob> finished = new ArrayList<>(done.size());
+      for (Done d : done) {
+        finished.add(new FinishedJob(d.claimed.job.id(), d.claimed.token, d.result));
+      }
+      Completions c = queue.completeAllAndClaim(finished, List.of());
+      for (int i = 0; i < done.size(); i++) {
+        warnIfLost(done.get(i), c.completed().get(i));
+      }
+    } catch (RuntimeException e) {
+      if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) < deadlineNanos) {
+        log.warn("could not complete {} job(s) ({}); trying again in {} ms", done.size(), e.toString(), pauseMillis);
+        try {
+          long next = Math.min(pauseMillis * 2, RECORD_RETRY_MAX_MILLIS);
+          scheduler.schedule(() -> recordOnTimer(done, deadlineNanos, next), pauseMillis, TimeUnit.MILLISECONDS);
+          return;
+        } catch (RuntimeException stopped) {
+          // the worker is closing: fall through
+        }
+      }
+      log.error("worker {} could not record the completion of {} job(s); their locks will expire and they will be retried",
+          name, done.size(), e);
+    }
+    for (Done d : done) {
+      running.remove(d.claimed.job.id());
     }
   }
 

@@ -6,6 +6,7 @@
 # BullMQ is installed from npm into .scratch/ (git-ignored).
 # Needs: Java 17+, Maven, Node 18+ with npm. Uses redis-server from PATH, else the bundled one.
 # Options (passed on): --rounds 3  --passes quiet,loaded  --scale 1.0  --port-rows true
+# JAVA_OPTS is passed to the JVM, e.g. JAVA_OPTS=-Dindicators.threads=true prints wake-ups per thread.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -30,5 +31,5 @@ mvn -q -pl snapasset-benchmarks -am package -DskipTests -Dmaven.javadoc.skip=tru
   dependency:build-classpath -Dmdep.outputFile="$ROOT/.scratch/benchmarks-classpath.txt"
 CP="$ROOT/snapasset-benchmarks/target/classes:$(cat "$ROOT/.scratch/benchmarks-classpath.txt")"
 
-exec java -Xms512m -Xmx512m -cp "$CP" com.snapasset.benchmarks.queue.QueueBenchmark \
+exec java ${JAVA_OPTS:-} -Xms512m -Xmx512m -cp "$CP" com.snapasset.benchmarks.queue.QueueBenchmark \
   --bullmq "$SCRATCH/bullmq-bench.mjs" --node "${NODE:-node}" "$@"

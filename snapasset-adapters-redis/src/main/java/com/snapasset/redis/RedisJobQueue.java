@@ -9,6 +9,8 @@ import com.snapasset.spi.queue.AddResult;
 import com.snapasset.spi.queue.Claim;
 import com.snapasset.spi.queue.ClaimRequest;
 import com.snapasset.spi.queue.Completion;
+import com.snapasset.spi.queue.Completions;
+import com.snapasset.spi.queue.FinishedJob;
 import com.snapasset.spi.queue.LockStatus;
 import com.snapasset.spi.queue.NewJob;
 import com.snapasset.spi.queue.QueueEvent;
@@ -68,6 +70,8 @@ public final class RedisJobQueue implements JobQueue {
   private static final LuaScript PROGRESS = LuaScript.load("progress");
   private static final LuaScript COMPLETE = LuaScript.load("complete", "lib-complete");
   private static final LuaScript COMPLETE_CLAIM = LuaScript.load("completeclaim", "lib-complete", "lib-claim");
+  private static final LuaScript COMPLETE_CLAIM_ALL =
+      LuaScript.load("completeclaimall", "lib-complete", "lib-claim");
   private static final LuaScript FAIL = LuaScript.load("fail");
   private static final LuaScript RELEASE = LuaScript.load("release");
   private static final LuaScript SWEEP = LuaScript.load("sweep");
@@ -87,6 +91,13 @@ public final class RedisJobQueue implements JobQueue {
   private static final int PRIORITY_BOUND = 1 << 20;
   /** Blocking calls are cut into slices so interruption and close() are noticed promptly. */
   private static final long MAX_BLOCK_SLICE_MILLIS = 1_000;
+  /**
+   * How recent an empty claim must be for awaitWork to trust its answer instead of asking. A job
+   * added meanwhile wakes the wait anyway (its wake-up token is pushed after the claim); a job
+   * delayed meanwhile, due sooner than the answer said, is noticed when the wait ends — as one
+   * delayed between asking and blocking always was, in a window now this long at most.
+   */
+  private static final long IDLE_HINT_FRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   /** How long a script call waits out the migration of its queue's cluster slot (TRYAGAIN). */
   private static final long MIGRATION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -103,6 +114,12 @@ public final class RedisJobQueue implements JobQueue {
   private final @Nullable ScriptBatcher batcher;
   private final LuaScript.Evaluator evaluator;
   private final LongAdder migrationRetries = new LongAdder();
+  /**
+   * What this thread's last claim that found nothing said about the queue (paused, next delayed
+   * job's due time): a worker calls {@link #awaitWork} right after such a claim, which then need
+   * not ask Redis again. One round trip fewer each time a worker goes idle.
+   */
+  private final ThreadLocal<@Nullable IdleHint> lastEmptyClaim = new ThreadLocal<>();
   private volatile boolean closed;
 
   private RedisJobQueue(Builder b, UnifiedJedis redis, boolean ownsClient) {
@@ -209,6 +226,61 @@ public final class RedisJobQueue implements JobQueue {
     return new Completion(number(reply.get(0)) == 1, claimFrom(list(reply.get(1)), now));
   }
 
+  /** A claim's "nothing ready" answer: {paused (1 or 0), next due time or ''}, as nextdue.lua's. */
+  private record IdleHint(long atNanos, List<?> nextDue) {}
+
+  /**
+   * One script call for all of it. The claims share the first request's lock duration, rate limit
+   * and worker id (a worker's requests all carry its own); each has its own token.
+   */
+  @Override
+  public Completions completeAllAndClaim(List<FinishedJob> finished, List<ClaimRequest> next) {
+    Objects.requireNonNull(finished, "finished");
+    Objects.requireNonNull(next, "next");
+    if (finished.isEmpty() && next.isEmpty()) {
+      return new Completions(List.of(), List.of());
+    }
+    for (ClaimRequest r : next) {
+      ClaimRequest first = next.get(0);
+      if (!r.lockDuration().equals(first.lockDuration()) || !Objects.equals(r.rateLimit(), first.rateLimit())
+          || !Objects.equals(r.workerId(), first.workerId())) {
+        // Not what a worker asks; answered by the general default rather than by one script call.
+        return JobQueue.super.completeAllAndClaim(finished, next);
+      }
+    }
+    long now = clock.millis();
+    List<Object> args = new ArrayList<>(8 + finished.size() * 3 + next.size());
+    args.add(now);
+    args.add(finished.size());
+    for (FinishedJob f : finished) {
+      args.add(f.id().value());
+      args.add(f.token());
+      args.add(f.result());
+    }
+    args.add(next.size());
+    for (ClaimRequest r : next) {
+      args.add(r.token());
+    }
+    if (next.isEmpty()) {
+      args.add(1);
+      args.add(0);
+      args.add(0);
+      args.add("");
+    } else {
+      addClaimArgs(args, next.get(0));
+    }
+    List<?> reply = list(call("completeAllAndClaim", COMPLETE_CLAIM_ALL, args.toArray()));
+    List<Boolean> completed = new ArrayList<>(finished.size());
+    for (Object o : list(reply.get(0))) {
+      completed.add(number(o) == 1);
+    }
+    List<Claim> claims = new ArrayList<>();
+    for (Object o : list(reply.get(1))) {
+      claims.add(claimFrom(list(o), now));
+    }
+    return new Completions(completed, claims);
+  }
+
   /** lockMillis, rateMax, rateWindowMillis, workerId: the claim arguments after token and now. */
   private static void addClaimArgs(List<Object> args, ClaimRequest request) {
     RateLimit limit = request.rateLimit();
@@ -218,12 +290,15 @@ public final class RedisJobQueue implements JobQueue {
     args.add(request.workerId() == null ? "" : request.workerId());
   }
 
-  private static Claim claimFrom(List<?> reply, long now) {
+  private Claim claimFrom(List<?> reply, long now) {
     long kind = number(reply.get(0));
     if (kind == 2) {
       return Claim.rateLimited(Duration.ofMillis(number(reply.get(1))));
     }
     if (kind == 0) {
+      if (reply.size() >= 3) {
+        lastEmptyClaim.set(new IdleHint(System.nanoTime(), reply.subList(1, 3)));
+      }
       return Claim.none();
     }
     return Claim.of(JobFields.claimed(JobId.of(JobFields.text(reply.get(1))), list(reply.get(2)), now));
@@ -236,7 +311,10 @@ public final class RedisJobQueue implements JobQueue {
       throw new InterruptedException();
     }
     long waitMillis = maxWait.toMillis();
-    List<?> due = list(call("awaitWork", NEXT_DUE));
+    IdleHint hint = lastEmptyClaim.get();
+    lastEmptyClaim.remove();
+    List<?> due = hint != null && System.nanoTime() - hint.atNanos < IDLE_HINT_FRESH_NANOS
+        ? hint.nextDue : list(call("awaitWork", NEXT_DUE));
     String nextDue = JobFields.text(due.get(1));
     if (number(due.get(0)) == 0 && !nextDue.isEmpty()) {
       long dueIn = (long) Double.parseDouble(nextDue) - clock.millis();

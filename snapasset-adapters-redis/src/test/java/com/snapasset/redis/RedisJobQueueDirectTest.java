@@ -267,6 +267,51 @@ class RedisJobQueueDirectTest {
   }
 
   @Test
+  void awaitWorkRightAfterAnEmptyClaimTakesTheDueTimeFromItWithoutAskingAgain() throws Exception {
+    try (RedisJobQueue real = RedisJobQueue.builder().url(server.url())
+        .queueName("hint-" + UUID.randomUUID()).build()) {
+      real.add(job("x", 5));
+      QueuedJob j = real.claim(new ClaimRequest("t", LOCK, null)).job().orElseThrow();
+      real.fail(j.id(), "t", "boom", Instant.now().plusMillis(300));
+      admin.del(real.keyPrefix() + "wake"); // no wake-up token: only the due time ends the wait
+      assertThat(real.claim(new ClaimRequest("t2", LOCK, null)).job()).isEmpty();
+      long scriptsBefore = scriptCalls();
+      ExecutorService waiter = Executors.newSingleThreadExecutor();
+      try {
+        // The claim and the wait must run on one thread: the answer is kept per thread.
+        Future<Claim> afterWait = waiter.submit(() -> {
+          real.claim(new ClaimRequest("t3", LOCK, null));
+          long scripts = scriptCalls();
+          real.awaitWork(Duration.ofSeconds(60));
+          assertThat(scriptCalls()).as("script calls of awaitWork").isEqualTo(scripts);
+          Claim c = Claim.none();
+          for (int i = 0; i < 5 && c.job().isEmpty(); i++) {
+            c = real.claim(new ClaimRequest("t4", LOCK, null));
+            if (c.job().isEmpty()) {
+              real.awaitWork(Duration.ofSeconds(60));
+            }
+          }
+          return c;
+        });
+        assertThat(afterWait.get(30, TimeUnit.SECONDS).job()).map(QueuedJob::id).contains(j.id());
+      } finally {
+        waiter.shutdownNow();
+      }
+      assertThat(scriptCalls()).isGreaterThan(scriptsBefore);
+    }
+  }
+
+  /** EVALSHA calls the server has run (INFO commandstats). */
+  private static long scriptCalls() {
+    for (String line : admin.info("commandstats").split("\r?\n")) {
+      if (line.startsWith("cmdstat_evalsha:")) {
+        return Long.parseLong(line.replaceAll("^cmdstat_evalsha:calls=(\\d+),.*", "$1"));
+      }
+    }
+    return 0;
+  }
+
+  @Test
   void interruptStopsAwaitWork() throws Exception {
     LinkedBlockingQueue<Throwable> outcome = new LinkedBlockingQueue<>();
     Thread waiter = new Thread(() -> {

@@ -10,6 +10,8 @@ import com.snapasset.spi.JobQueue;
 import com.snapasset.spi.queue.Claim;
 import com.snapasset.spi.queue.ClaimRequest;
 import com.snapasset.spi.queue.Completion;
+import com.snapasset.spi.queue.Completions;
+import com.snapasset.spi.queue.FinishedJob;
 import com.snapasset.spi.queue.LockStatus;
 import com.snapasset.spi.queue.QueuedJob;
 import com.snapasset.spi.queue.QueueEvent;
@@ -17,12 +19,17 @@ import com.snapasset.spi.queue.Subscription;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -51,6 +58,12 @@ final class QueueWorker implements Worker {
   private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
   private static final long RECORD_RETRY_MIN_MILLIS = 100;
   private static final long RECORD_RETRY_MAX_MILLIS = 2_000;
+  /** Most jobs a chain claims at once, when its jobs are short (see {@link #runChain}). */
+  static final int MAX_BATCH = 8;
+  /** A job that ran for less than this is short: the next claim may take several. */
+  private static final long SHORT_JOB_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
+  /** The longest a finished job's completion waits to be recorded with others'. */
+  private static final long LATE_RECORD_MILLIS = 2;
 
   private final String name;
   private final String workerId;
@@ -76,6 +89,7 @@ final class QueueWorker implements Worker {
   private volatile @Nullable Long beatingAgainSince;
   private volatile boolean beatFailed;
   private volatile long lastSweepNanos = Long.MIN_VALUE;
+  private volatile long shortJobNanos = SHORT_JOB_NANOS;
 
   public QueueWorker(String name, JobQueue queue, JobHandler handler, WorkerOptions options, Clock clock) {
     this(name, queue, handler, options, clock, Outages.disabled(clock));
@@ -97,6 +111,12 @@ final class QueueWorker implements Worker {
     // up in the timer's queue for a whole timeout (millions at thousands of jobs a second).
     timer.setRemoveOnCancelPolicy(true);
     this.scheduler = timer;
+  }
+
+  /** Below how long a job counts as short (see {@link #runChain}); tests set it before start(). */
+  QueueWorker shortJobsUnder(Duration duration) {
+    this.shortJobNanos = duration.toNanos();
+    return this;
   }
 
   /** Starts claiming. */
@@ -177,7 +197,7 @@ final class QueueWorker implements Worker {
         claimTurn.unlock();
       }
       if (claimed != null) {
-        runChain(claimed.job, claimed.token);
+        runChain(claimed);
       }
     }
   }
@@ -195,7 +215,7 @@ final class QueueWorker implements Worker {
         String token = newToken();
         Claim claim = queue.claim(claimRequest(token));
         if (claim.job().isPresent()) {
-          return new Claimed(claim.job().get(), token);
+          return claimed(claim.job().get(), token);
         } else if (!claim.rateLimitedFor().isZero()) {
           stopSignal.await(claim.rateLimitedFor().toMillis(), TimeUnit.MILLISECONDS);
         } else {
@@ -225,26 +245,251 @@ final class QueueWorker implements Worker {
   }
 
   /**
-   * Runs a claimed job and, as long as each completion brings the next job with it, the jobs that
+   * Runs a claimed job and, as long as each completion brings the next jobs with it, the jobs that
    * follow, on this thread: a busy worker pays one queue call per job and no thread hand-off
    * (BullMQ's worker fetches the next job with the same call that finishes one).
+   *
+   * <p>When every job of a round ran for less than {@link #SHORT_JOB_NANOS}, the next call
+   * claims twice as many (up to {@link #MAX_BATCH}) and the round's completions are recorded
+   * together, with the claims, in one call ({@link JobQueue#completeAllAndClaim}): very short
+   * jobs then cost a fraction of a round trip and of a thread wake-up each. A job that ends
+   * while claimed ones still wait to run has its completion held for at most {@link
+   * #LATE_RECORD_MILLIS} (the timer records it if the next job runs longer); its lock is renewed
+   * meanwhile, like every job in {@link #running}. One long job puts the batch back to one, so
+   * jobs that take real time (any image job) run exactly as one claim per completion.
    */
-  private void runChain(QueuedJob first, String firstToken) {
-    Claimed next = new Claimed(first, firstToken);
-    while (next != null) {
-      next = run(next.job, next.token);
+  private void runChain(Claimed first) {
+    ArrayDeque<Claimed> ready = new ArrayDeque<>();
+    ready.add(first);
+    Unrecorded unrecorded = new Unrecorded();
+    int batch = 1;
+    boolean allShort = true;
+    while (true) {
+      Claimed next = ready.poll();
+      if (next == null) {
+        return;
+      }
+      if (closed.get()) {
+        // Claimed but not started: back to the queue for another worker, as a stopping worker does.
+        releaseUnstarted(next);
+        if (ready.isEmpty()) {
+          recordAndClaim(unrecorded.take(), 0);
+        }
+        continue;
+      }
+      long started = System.nanoTime();
+      String result = run(next);
+      allShort &= System.nanoTime() - started < shortJobNanos;
+      if (result != null) {
+        unrecorded.add(new Done(next, result), !ready.isEmpty());
+      }
+      if (ready.isEmpty()) {
+        List<Done> done = unrecorded.take();
+        if (done.isEmpty()) {
+          return; // a failure ends the chain: the claim loop takes over
+        }
+        batch = allShort ? Math.min(batch * 2, MAX_BATCH) : 1;
+        allShort = true;
+        ready.addAll(recordAndClaim(done, batch));
+      }
     }
   }
 
-  /** A job claimed under a token. */
-  private record Claimed(QueuedJob job, String token) {}
+  /** A job claimed under a token, registered in {@link #running} from the claim on. */
+  private record Claimed(QueuedJob job, String token, Running running) {}
 
-  /** Runs one job and records its outcome; returns the next job if completing it claimed one. */
-  private @Nullable Claimed run(QueuedJob job, String token) {
-    Running r = new Running(job.id(), token, Thread.currentThread());
+  /** A job that ran to completion, its result not yet recorded. */
+  private record Done(Claimed claimed, String result) {}
+
+  private Claimed claimed(QueuedJob job, String token) {
+    Running r = new Running(job.id(), token);
     running.put(job.id(), r);
+    return new Claimed(job, token, r);
+  }
+
+  private void releaseUnstarted(Claimed c) {
+    try {
+      durably("release", c.job, () -> queue.release(c.job.id(), c.token));
+    } catch (RuntimeException e) {
+      log.warn("job {} claimed but not started could not be released; its lock will expire", c.job.id(), e);
+    } finally {
+      c.running.finish();
+      running.remove(c.job.id());
+    }
+  }
+
+  /**
+   * Completions a chain has not recorded yet; if one waits longer than {@link
+   * #LATE_RECORD_MILLIS} (the job after it runs long), the timer records them.
+   */
+  private final class Unrecorded {
+    private final List<Done> done = new ArrayList<>();
+    private @Nullable ScheduledFuture<?> late;
+
+    synchronized void add(Done d, boolean moreToRun) {
+      done.add(d);
+      if (moreToRun && late == null) {
+        try {
+          late = scheduler.schedule(this::recordLate, LATE_RECORD_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+          // closing: the chain records what it holds before its thread ends
+        }
+      }
+    }
+
+    synchronized List<Done> take() {
+      if (late != null) {
+        late.cancel(false);
+        late = null;
+      }
+      List<Done> out = List.copyOf(done);
+      done.clear();
+      return out;
+    }
+
+    private void recordLate() {
+      List<Done> taken;
+      synchronized (this) {
+        late = null;
+        taken = List.copyOf(done);
+        done.clear();
+      }
+      if (!taken.isEmpty()) {
+        recordOnTimer(taken, System.nanoTime() + options.lockDuration().toNanos(), RECORD_RETRY_MIN_MILLIS);
+      }
+    }
+  }
+
+  /**
+   * Records completions from the timer thread in one call. The timer also renews locks and times
+   * jobs out, so it never sleeps: while the queue is unreachable it schedules the next try (as
+   * {@link #durably} would pause), for as long as the jobs' locks would last.
+   */
+  private void recordOnTimer(List<Done> done, long deadlineNanos, long pauseMillis) {
+    try {
+      List<FinishedJob> finished = new ArrayList<>(done.size());
+      for (Done d : done) {
+        finished.add(new FinishedJob(d.claimed.job.id(), d.claimed.token, d.result));
+      }
+      Completions c = queue.completeAllAndClaim(finished, List.of());
+      for (int i = 0; i < done.size(); i++) {
+        warnIfLost(done.get(i), c.completed().get(i));
+      }
+    } catch (RuntimeException e) {
+      if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) < deadlineNanos) {
+        log.warn("could not complete {} job(s) ({}); trying again in {} ms", done.size(), e.toString(), pauseMillis);
+        try {
+          long next = Math.min(pauseMillis * 2, RECORD_RETRY_MAX_MILLIS);
+          scheduler.schedule(() -> recordOnTimer(done, deadlineNanos, next), pauseMillis, TimeUnit.MILLISECONDS);
+          return;
+        } catch (RuntimeException stopped) {
+          // the worker is closing: fall through
+        }
+      }
+      log.error("worker {} could not record the completion of {} job(s); their locks will expire and they will be retried",
+          name, done.size(), e);
+    }
+    for (Done d : done) {
+      running.remove(d.claimed.job.id());
+    }
+  }
+
+  /**
+   * Records completions and, unless the worker is stopping or a dependency is down, claims up to
+   * {@code claims} jobs in the same queue call. If that call fails, whether it completed the jobs
+   * is unknown: each completion is then recorded on its own, durably (a repeat answers false if
+   * the lost call did complete it), and nothing is claimed — jobs the lost call may have claimed
+   * are recovered like any stalled job once their locks expire.
+   *
+   * @return the jobs claimed, registered in {@link #running}
+   */
+  private List<Claimed> recordAndClaim(List<Done> done, int claims) {
+    try {
+      if (claims > 0 && !closed.get() && outages.claimWait().isZero()) {
+        List<Claimed> next = completeAndClaim(done, claims);
+        if (next != null) {
+          return next;
+        }
+      }
+      for (Done d : done) {
+        QueuedJob job = d.claimed.job;
+        if (!durably("complete", job, () -> queue.complete(job.id(), d.claimed.token, d.result))) {
+          log.warn("job {} finished but its lock was lost: another worker owns it now", job.id());
+        }
+      }
+      return List.of();
+    } catch (RuntimeException e) {
+      log.error("worker {} could not record the outcome of {} job(s); their locks will expire and they will be retried",
+          name, done.size(), e);
+      return List.of();
+    } finally {
+      for (Done d : done) {
+        running.remove(d.claimed.job.id());
+      }
+    }
+  }
+
+  /** The one queue call; null when it failed. */
+  private @Nullable List<Claimed> completeAndClaim(List<Done> done, int claims) {
+    try {
+      if (done.size() == 1 && claims == 1) {
+        Done d = done.get(0);
+        String token = newToken();
+        Completion c = queue.completeAndClaim(d.claimed.job.id(), d.claimed.token, d.result, claimRequest(token));
+        warnIfLost(d, c.completed());
+        return c.next().job().map(job -> List.of(claimed(job, token))).orElse(List.of());
+      }
+      List<FinishedJob> finished = new ArrayList<>(done.size());
+      for (Done d : done) {
+        finished.add(new FinishedJob(d.claimed.job.id(), d.claimed.token, d.result));
+      }
+      List<ClaimRequest> requests = new ArrayList<>(claims);
+      for (int i = 0; i < claims; i++) {
+        requests.add(claimRequest(newToken()));
+      }
+      Completions c = queue.completeAllAndClaim(finished, requests);
+      for (int i = 0; i < done.size(); i++) {
+        warnIfLost(done.get(i), c.completed().get(i));
+      }
+      List<Claimed> next = new ArrayList<>(c.claims().size());
+      for (int i = 0; i < c.claims().size(); i++) {
+        Optional<QueuedJob> job = c.claims().get(i).job();
+        if (job.isPresent()) {
+          next.add(claimed(job.get(), requests.get(i).token()));
+        }
+      }
+      return next;
+    } catch (RuntimeException e) {
+      log.debug("completing {} job(s) and claiming failed ({}); recording the completions alone",
+          done.size(), e.toString());
+      return null;
+    }
+  }
+
+  private void warnIfLost(Done d, boolean completed) {
+    if (!completed) {
+      log.warn("job {} finished but its lock was lost: another worker owns it now", d.claimed.job.id());
+    }
+  }
+
+  /**
+   * Runs one job. Returns its result when it ran to completion, its completion not yet
+   * recorded (the job stays in {@link #running}, its lock renewed, until it is); otherwise
+   * records the failure, removes the job from {@link #running} and returns null.
+   */
+  private @Nullable String run(Claimed claimed) {
+    QueuedJob job = claimed.job;
+    String token = claimed.token;
+    Running r = claimed.running;
+    boolean succeeded = false;
     ScheduledFuture<?> timeout = null;
     try {
+      Abort before = r.start(Thread.currentThread());
+      if (before != null) {
+        // Cancelled, lost or released while it waited its turn in a claimed batch.
+        settleFailure(job, token, before, before.asError(JobOptions.defaults()), JobOptions.defaults());
+        return null;
+      }
       JobHandler.Prepared prepared;
       try {
         prepared = handler.prepare(job);
@@ -268,7 +513,8 @@ final class QueueWorker implements Worker {
         });
         Abort abort = r.finish();
         if (abort == null) {
-          return completeAndClaimNext(job, token, result);
+          succeeded = true;
+          return result;
         }
         error = abort.asError(jobOptions);
       } catch (Throwable t) {
@@ -289,39 +535,11 @@ final class QueueWorker implements Worker {
         timeout.cancel(false);
       }
       r.finish();
-      running.remove(job.id());
+      if (!succeeded) {
+        running.remove(job.id());
+      }
       Thread.interrupted(); // an abort that raced the end of the job must not reach the next one
     }
-  }
-
-  /**
-   * Completes a job and, unless the worker is stopping or a dependency is down, claims the next
-   * one in the same queue call. If that call fails, whether it completed the job is unknown:
-   * the completion is then recorded on its own, durably (a repeat answers false if the lost call
-   * did complete it), and no job is chained — one the lost call may have claimed is recovered
-   * like any stalled job once its lock expires.
-   */
-  private @Nullable Claimed completeAndClaimNext(QueuedJob job, String token, String result) {
-    if (!closed.get() && outages.claimWait().isZero()) {
-      String nextToken = newToken();
-      Completion done = null;
-      try {
-        done = queue.completeAndClaim(job.id(), token, result, claimRequest(nextToken));
-      } catch (RuntimeException e) {
-        log.debug("completing job {} and claiming the next failed ({}); recording the completion alone",
-            job.id(), e.toString());
-      }
-      if (done != null) {
-        if (!done.completed()) {
-          log.warn("job {} finished but its lock was lost: another worker owns it now", job.id());
-        }
-        return done.next().job().map(next -> new Claimed(next, nextToken)).orElse(null);
-      }
-    }
-    if (!durably("complete", job, () -> queue.complete(job.id(), token, result))) {
-      log.warn("job {} finished but its lock was lost: another worker owns it now", job.id());
-    }
-    return null;
   }
 
   private void settleFailure(QueuedJob job, String token, @Nullable Abort abort, Throwable error, JobOptions jobOptions) {
@@ -511,18 +729,23 @@ final class QueueWorker implements Worker {
     }
   }
 
-  /** A job on a worker thread, and why (if at all) it was told to stop. */
+  /** A claimed job, the thread running it once started, and why (if at all) it was told to stop. */
   private static final class Running {
     final JobId id;
     final String token;
-    private final Thread thread;
+    private @Nullable Thread thread;
     private @Nullable Abort abort;
     private boolean finished;
 
-    Running(JobId id, String token, Thread thread) {
+    Running(JobId id, String token) {
       this.id = id;
       this.token = token;
-      this.thread = thread;
+    }
+
+    /** The job starts on {@code runner}; returns the abort reason if one came before. */
+    synchronized @Nullable Abort start(Thread runner) {
+      thread = runner;
+      return abort;
     }
 
     synchronized void abort(Abort reason) {
@@ -530,7 +753,9 @@ final class QueueWorker implements Worker {
         return;
       }
       abort = reason;
-      thread.interrupt();
+      if (thread != null) {
+        thread.interrupt();
+      }
     }
 
     synchronized @Nullable Abort abort() {

@@ -8,6 +8,8 @@ import com.snapasset.spi.queue.AddResult;
 import com.snapasset.spi.queue.Claim;
 import com.snapasset.spi.queue.ClaimRequest;
 import com.snapasset.spi.queue.Completion;
+import com.snapasset.spi.queue.Completions;
+import com.snapasset.spi.queue.FinishedJob;
 import com.snapasset.spi.queue.LockStatus;
 import com.snapasset.spi.queue.NewJob;
 import com.snapasset.spi.queue.QueueEvent;
@@ -17,6 +19,7 @@ import com.snapasset.spi.queue.Subscription;
 import com.snapasset.spi.queue.SweepResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -131,6 +134,36 @@ public interface JobQueue extends AutoCloseable {
   default Completion completeAndClaim(JobId id, String token, String result, ClaimRequest next) {
     boolean completed = complete(id, token, result);
     return new Completion(completed, claim(next));
+  }
+
+  /**
+   * Completes several jobs, as {@link #complete} does each, then claims up to {@code next.size()}
+   * jobs, one per request in order, as {@link #claim} does, stopping after the first request that
+   * gets no job. A worker whose jobs are very short records a few of them and takes as many new
+   * ones in one round trip instead of one per job. The steps need not be one atomic step; each is
+   * atomic as on its own.
+   *
+   * <p>The default calls {@link #complete} for each finished job and then {@link #claim} for each
+   * request; a networked queue should do it all in one call.
+   *
+   * @param finished the jobs to complete, in order (may be empty)
+   * @param next the claims to make after completing, each under its own token (may be empty)
+   * @return one answer per finished job, and the claims made
+   */
+  default Completions completeAllAndClaim(List<FinishedJob> finished, List<ClaimRequest> next) {
+    List<Boolean> completed = new ArrayList<>(finished.size());
+    for (FinishedJob f : finished) {
+      completed.add(complete(f.id(), f.token(), f.result()));
+    }
+    List<Claim> claims = new ArrayList<>(next.size());
+    for (ClaimRequest request : next) {
+      Claim claim = claim(request);
+      claims.add(claim);
+      if (claim.job().isEmpty()) {
+        break;
+      }
+    }
+    return new Completions(completed, claims);
   }
 
   /**

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
+import static org.mockito.Mockito.atLeast;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -25,6 +27,8 @@ import com.snapasset.QueueException;
 import com.snapasset.spi.queue.Claim;
 import com.snapasset.spi.queue.ClaimRequest;
 import com.snapasset.spi.queue.Completion;
+import com.snapasset.spi.queue.Completions;
+import com.snapasset.spi.queue.FinishedJob;
 import com.snapasset.spi.queue.LockStatus;
 import com.snapasset.spi.queue.QueuedJob;
 import com.snapasset.testing.Await;
@@ -68,6 +72,11 @@ class QueueWorkerTest {
 
   private void start(JobHandler handler, WorkerOptions options) {
     worker = new QueueWorker("test-worker", queue, handler, options, clock).start();
+  }
+
+  /** As {@link #start}, with every job short enough to be batched, however slow the machine. */
+  private void startBatching(JobHandler handler, WorkerOptions options) {
+    worker = new QueueWorker("test-worker", queue, handler, options, clock).shortJobsUnder(Duration.ofHours(1)).start();
   }
 
   @Test
@@ -134,28 +143,114 @@ class QueueWorkerTest {
   @Test
   void aBusyWorkerCompletesAJobAndClaimsTheNextInOneCallOnTheSameThread() {
     JobId second = JobId.of("job-2");
-    QueuedJob next = new QueuedJob(second, "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(), clock.instant(),
-        null, null, null, null);
-    ArgumentCaptor<ClaimRequest> chained = ArgumentCaptor.forClass(ClaimRequest.class);
-    when(queue.completeAndClaim(eq(id), anyString(), eq("done"), chained.capture()))
-        .thenReturn(new Completion(true, Claim.of(next)));
-    when(queue.completeAndClaim(eq(second), anyString(), eq("done"), any()))
-        .thenReturn(new Completion(true, Claim.none()));
+    ArgumentCaptor<List<ClaimRequest>> chained = listCaptor();
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), chained.capture()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(second)), Claim.none())));
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(second)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.none())));
     List<String> ran = new CopyOnWriteArrayList<>();
-    start(job -> prepared(context -> {
+    startBatching(job -> prepared(context -> {
       ran.add(job.id().value() + "@" + Thread.currentThread().getName());
       return "done";
     }), WorkerOptions.defaults());
 
-    ArgumentCaptor<String> secondToken = ArgumentCaptor.forClass(String.class);
-    verify(queue, timeout(10_000)).completeAndClaim(eq(second), secondToken.capture(), eq("done"), any());
-    // the second job was held under the token its chained claim asked for, and ran where the first did
-    assertThat(secondToken.getValue()).isEqualTo(chained.getValue().token());
-    assertThat(chained.getValue().workerId()).isEqualTo(worker.workerId());
+    ArgumentCaptor<List<FinishedJob>> secondDone = listCaptor();
+    verify(queue, timeout(10_000)).completeAllAndClaim(
+        argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(second)), any());
+    verify(queue, atLeast(2)).completeAllAndClaim(secondDone.capture(), any());
+    // the second job was held under the token of the chained claim that got it, and ran where the first did
+    assertThat(secondDone.getValue().get(0).token()).isEqualTo(chained.getValue().get(0).token());
+    assertThat(chained.getValue()).allSatisfy(r -> assertThat(r.workerId()).isEqualTo(worker.workerId()));
+    assertThat(chained.getValue()).extracting(ClaimRequest::token).doesNotHaveDuplicates();
     assertThat(ran).hasSize(2);
     assertThat(ran.get(0)).startsWith("job-1@");
     assertThat(ran.get(1)).isEqualTo("job-2@" + ran.get(0).substring("job-1@".length()));
     verify(queue, never()).complete(any(), anyString(), anyString());
+  }
+
+  @Test
+  void shortJobsAreClaimedSeveralAtATimeAndTheirCompletionsRecordedTogether() {
+    JobId second = JobId.of("job-2");
+    JobId third = JobId.of("job-3");
+    ArgumentCaptor<List<ClaimRequest>> firstClaims = listCaptor();
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), firstClaims.capture()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(second)), Claim.of(active(third)))));
+    ArgumentCaptor<List<FinishedJob>> batch = listCaptor();
+    ArgumentCaptor<List<ClaimRequest>> batchClaims = listCaptor();
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 2), any()))
+        .thenReturn(new Completions(List.of(true, true), List.of(Claim.none())));
+    startBatching(handler(() -> { }), WorkerOptions.defaults());
+
+    verify(queue, timeout(10_000)).completeAllAndClaim(argThat(f -> f != null && f.size() == 2), batchClaims.capture());
+    verify(queue, atLeast(2)).completeAllAndClaim(batch.capture(), any());
+    List<FinishedJob> two = batch.getAllValues().stream().filter(f -> f.size() == 2).findFirst().orElseThrow();
+    // both were short: the next round asks for twice as many
+    assertThat(batchClaims.getValue()).hasSize(4);
+    assertThat(two).extracting(FinishedJob::id).containsExactly(second, third);
+    assertThat(two).extracting(FinishedJob::token)
+        .containsExactly(firstClaims.getValue().get(0).token(), firstClaims.getValue().get(1).token());
+    assertThat(firstClaims.getValue()).hasSize(2);
+    Await.until("the jobs to leave", Duration.ofSeconds(10), () -> worker.activeJobs() == 0);
+    verify(queue, never()).complete(any(), anyString(), anyString());
+  }
+
+  @Test
+  void aCompletionHeldForABatchIsRecordedByTheTimerWhenTheNextJobRunsLong() throws Exception {
+    JobId second = JobId.of("job-2");
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(second)), Claim.of(active(JobId.of("job-3"))))));
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(second)), any()))
+        .thenReturn(new Completions(List.of(true), List.of()));
+    CountDownLatch release = new CountDownLatch(1);
+    startBatching(job -> prepared(context -> {
+      if (job.id().value().equals("job-3")) {
+        release.await(); // a long job after a short one of the same batch
+      }
+      return "done";
+    }), WorkerOptions.defaults());
+
+    // job-2's completion is recorded (claiming nothing: the timer only records) while job-3 still runs
+    verify(queue, timeout(10_000)).completeAllAndClaim(
+        argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(second) && f.get(0).result().equals("done")),
+        eq(List.of()));
+    assertThat(release.getCount()).isEqualTo(1);
+    release.countDown();
+  }
+
+  @Test
+  void aJobCancelledWhileWaitingInAClaimedBatchIsFailedWithoutRunning() {
+    JobId second = JobId.of("job-2");
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(JobId.of("slow"))), Claim.of(active(second)))));
+    // The cancel is heard on lock renewal while job-2 waits for "slow" to end. Renewals run one
+    // after the other: by the second, the first's answer has been acted on.
+    CountDownLatch renewedTwice = new CountDownLatch(2);
+    doAnswer(inv -> {
+      renewedTwice.countDown();
+      return LockStatus.CANCELLED;
+    }).when(queue).renewLock(eq(second), anyString(), any());
+    when(queue.renewLock(eq(JobId.of("slow")), anyString(), any())).thenReturn(LockStatus.HELD);
+    List<String> ran = new CopyOnWriteArrayList<>();
+    startBatching(job -> prepared(context -> {
+      ran.add(job.id().value());
+      if (job.id().value().equals("slow")) {
+        renewedTwice.await();
+      }
+      return "done";
+    }), WorkerOptions.builder().lockRenewInterval(Duration.ofMillis(20)).build());
+
+    verify(queue, timeout(10_000)).fail(eq(second), anyString(), eq("job was cancelled"), isNull());
+    assertThat(ran).doesNotContain("job-2");
+  }
+
+  private QueuedJob active(JobId job) {
+    return new QueuedJob(job, "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(), clock.instant(),
+        null, null, null, null);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static <T> ArgumentCaptor<List<T>> listCaptor() {
+    return (ArgumentCaptor) ArgumentCaptor.forClass(List.class);
   }
 
   @Test
@@ -184,13 +279,12 @@ class QueueWorkerTest {
 
   @Test
   void whenCompletingAndClaimingFailsTheCompletionIsRecordedOnItsOwn() {
-    when(queue.completeAndClaim(any(), anyString(), anyString(), any()))
-        .thenThrow(new QueueException("Unexpected end of stream", null));
+    when(queue.completeAllAndClaim(any(), any())).thenThrow(new QueueException("Unexpected end of stream", null));
     when(queue.complete(any(), anyString(), anyString())).thenReturn(true);
-    start(handler(() -> { }), WorkerOptions.defaults());
+    startBatching(handler(() -> { }), WorkerOptions.defaults());
 
     verify(queue, timeout(10_000)).complete(eq(id), anyString(), eq("unused"));
-    verify(queue, times(1)).completeAndClaim(any(), anyString(), anyString(), any());
+    verify(queue, times(1)).completeAllAndClaim(any(), any());
     verify(queue, never()).fail(any(), anyString(), anyString(), any());
   }
 

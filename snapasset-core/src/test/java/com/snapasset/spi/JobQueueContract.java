@@ -4,6 +4,8 @@ import com.snapasset.spi.queue.AddResult;
 import com.snapasset.spi.queue.Claim;
 import com.snapasset.spi.queue.ClaimRequest;
 import com.snapasset.spi.queue.Completion;
+import com.snapasset.spi.queue.Completions;
+import com.snapasset.spi.queue.FinishedJob;
 import com.snapasset.spi.queue.LockStatus;
 import com.snapasset.spi.queue.NewJob;
 import com.snapasset.spi.queue.QueueEvent;
@@ -887,6 +889,86 @@ public abstract class JobQueueContract {
     Completion paused = queue.completeAndClaim(JobId.of("b"), "t0", "r", new ClaimRequest("t3", LOCK, null));
     assertThat(paused.completed()).isTrue();
     assertThat(paused.next().job()).isEmpty();
+    assertThat(stateOf("c")).isEqualTo(JobState.WAITING);
+  }
+
+  @Test
+  void completeAllAndClaimCompletesEachJobThenClaimsInOrderUntilOneGetsNothing() {
+    add("a", 5);
+    add("b", 5);
+    add("c", 5);
+    add("urgent", 1);
+    add("d", 5);
+    claimOrFail("t1"); // urgent
+    claimOrFail("t2"); // a
+
+    Completions done = queue.completeAllAndClaim(
+        List.of(new FinishedJob(JobId.of("urgent"), "t1", "r1"), new FinishedJob(JobId.of("a"), "not-the-holder", "x"),
+            new FinishedJob(JobId.of("a"), "t2", "r2")),
+        List.of(new ClaimRequest("n1", LOCK, null), new ClaimRequest("n2", LOCK, null),
+            new ClaimRequest("n3", LOCK, null), new ClaimRequest("n4", LOCK, null)));
+
+    assertThat(done.completed()).containsExactly(true, false, true);
+    assertThat(queue.find(JobId.of("urgent")).orElseThrow().result()).isEqualTo("r1");
+    assertThat(queue.find(JobId.of("a")).orElseThrow().result()).isEqualTo("r2");
+    assertThat(stateOf("a")).isEqualTo(JobState.COMPLETED);
+    // b, c, d claimed in order, each under its own request's token; the fourth request got nothing
+    assertThat(done.claims()).hasSize(4);
+    assertThat(done.claims().subList(0, 3)).extracting(c -> c.job().orElseThrow().id().value())
+        .containsExactly("b", "c", "d");
+    assertThat(done.claims().get(3).job()).isEmpty();
+    assertThat(queue.complete(JobId.of("c"), "n1", "x")).isFalse();
+    assertThat(queue.complete(JobId.of("c"), "n2", "r")).isTrue();
+    assertThat(queue.complete(JobId.of("b"), "n1", "r")).isTrue();
+    assertThat(queue.complete(JobId.of("d"), "n3", "r")).isTrue();
+    assertThat(queue.stats().active()).isZero();
+  }
+
+  @Test
+  void completeAllAndClaimStopsClaimingAtTheFirstRequestThatGetsNothing() {
+    add("a", 5);
+    add("b", 5);
+    claimOrFail("t1"); // a
+
+    Completions done = queue.completeAllAndClaim(List.of(new FinishedJob(JobId.of("a"), "t1", "r")),
+        List.of(new ClaimRequest("n1", LOCK, null), new ClaimRequest("n2", LOCK, null),
+            new ClaimRequest("n3", LOCK, null)));
+
+    assertThat(done.completed()).containsExactly(true);
+    assertThat(done.claims()).hasSize(2);
+    assertThat(done.claims().get(0).job().orElseThrow().id().value()).isEqualTo("b");
+    assertThat(done.claims().get(1).job()).isEmpty();
+    assertThat(done.claims().get(1).rateLimitedFor()).isZero();
+
+    Completions nothing = queue.completeAllAndClaim(List.of(), List.of());
+    assertThat(nothing.completed()).isEmpty();
+    assertThat(nothing.claims()).isEmpty();
+    assertThat(stateOf("b")).isEqualTo(JobState.ACTIVE);
+  }
+
+  @Test
+  void completeAllAndClaimRespectsPauseAndRateLimit() {
+    add("a", 5);
+    add("b", 5);
+    add("c", 5);
+    add("d", 5);
+    RateLimit twoPerMinute = new RateLimit(2, Duration.ofMinutes(1));
+    queue.claim(new ClaimRequest("t0", LOCK, twoPerMinute)).job().orElseThrow(); // a
+
+    Completions limited = queue.completeAllAndClaim(List.of(new FinishedJob(JobId.of("a"), "t0", "r")),
+        List.of(new ClaimRequest("n1", LOCK, twoPerMinute), new ClaimRequest("n2", LOCK, twoPerMinute)));
+    assertThat(limited.completed()).containsExactly(true);
+    assertThat(limited.claims()).hasSize(2);
+    assertThat(limited.claims().get(0).job().orElseThrow().id().value()).isEqualTo("b");
+    assertThat(limited.claims().get(1).job()).isEmpty();
+    assertThat(limited.claims().get(1).rateLimitedFor()).isPositive();
+
+    queue.pause();
+    Completions paused = queue.completeAllAndClaim(List.of(new FinishedJob(JobId.of("b"), "n1", "r")),
+        List.of(new ClaimRequest("n3", LOCK, null)));
+    assertThat(paused.completed()).containsExactly(true);
+    assertThat(paused.claims()).hasSize(1);
+    assertThat(paused.claims().get(0).job()).isEmpty();
     assertThat(stateOf("c")).isEqualTo(JobState.WAITING);
   }
 

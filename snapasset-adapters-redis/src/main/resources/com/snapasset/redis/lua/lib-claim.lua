@@ -1,9 +1,16 @@
 -- Shared by claim and completeclaim: promotes due delayed jobs, then claims the next ready job.
--- Returns {0} for nothing ready or paused, {2, waitMillis} when rate-limited, or
+-- Returns {0, paused (1 or 0), the earliest delayed job's due time or ''} for nothing ready (what
+-- nextdue.lua answers, so a worker about to wait for work need not ask again), {2, waitMillis}
+-- when rate-limited, or
 -- {1, id, {payload, priority, progress, attempts, maxAttempts, stalled, createdAt, failedReason}}.
+local function nothingReady()
+  local next = redis.call('ZRANGE', K_DELAYED, 0, 0, 'WITHSCORES')
+  return {0, 0, next[2] or ''}
+end
+
 local function claimNext(token, now, lockMillis, rateMaxArg, rateWindowArg, workerId)
   if redis.call('EXISTS', K_PAUSED) == 1 then
-    return {0}
+    return {0, 1, ''}
   end
   local due = redis.call('ZRANGEBYSCORE', K_DELAYED, '-inf', now, 'LIMIT', 0, BATCH)
   if #due > 0 then
@@ -23,7 +30,7 @@ local function claimNext(token, now, lockMillis, rateMaxArg, rateWindowArg, work
   local rateMax = tonumber(rateMaxArg)
   if rateMax > 0 then
     if redis.call('ZCARD', K_WAIT) == 0 then
-      return {0}
+      return nothingReady()
     end
     local used, resetAt = unpack(redis.call('HMGET', K_LIMITER, 'count', 'resetAt'))
     if resetAt and now < tonumber(resetAt) then
@@ -40,7 +47,7 @@ local function claimNext(token, now, lockMillis, rateMaxArg, rateWindowArg, work
   -- Every id in the wait set has its hash: removing a job takes it out of its set in the same script.
   local popped = redis.call('ZPOPMIN', K_WAIT)
   if #popped == 0 then
-    return {0}
+    return nothingReady()
   end
   local id = popped[1]
   local jk = jobKey(id)

@@ -8,6 +8,8 @@ import com.snapasset.spi.queue.AddResult;
 import com.snapasset.spi.queue.Claim;
 import com.snapasset.spi.queue.ClaimRequest;
 import com.snapasset.spi.queue.Completion;
+import com.snapasset.spi.queue.Completions;
+import com.snapasset.spi.queue.FinishedJob;
 import com.snapasset.spi.queue.LockStatus;
 import com.snapasset.spi.queue.NewJob;
 import com.snapasset.spi.queue.QueueEvent;
@@ -67,6 +69,11 @@ final class CountingQueue implements JobQueue {
   @Override public Completion completeAndClaim(JobId id, String token, String result, ClaimRequest next) {
     Completion done = q.completeAndClaim(id, token, result, next);
     counted(done.completed());
+    return done;
+  }
+  @Override public Completions completeAllAndClaim(List<FinishedJob> finished, List<ClaimRequest> next) {
+    Completions done = q.completeAllAndClaim(finished, next);
+    done.completed().forEach(this::counted);
     return done;
   }
   @Override public boolean fail(JobId id, String token, String reason, @Nullable Instant retryAt) {

@@ -32,6 +32,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class QueueBenchmark {
   private static final Pattern NUMBER = Pattern.compile("\"([a-z0-9_]+)\"\\s*:\\s*([0-9.eE+-]+)");
+  private static final Pattern INDICATOR = Pattern.compile("\"([a-z0-9_]+/[a-z0-9_]+)\"\\s*:\\s*([0-9.eE+-]+)");
+  private static final List<String> METRICS =
+      List.of("ctx_vol", "ctx_invol", "cpu_us", "redis_cpu_us", "redis_ctx", "redis_cmds", "scripts");
   private static final Map<String, String> LABELS = new LinkedHashMap<>();
 
   static {
@@ -85,12 +88,16 @@ public final class QueueBenchmark {
           Map<String, Double>[] best = new Map[] {new LinkedHashMap<>(), new LinkedHashMap<>()};
           List<Double[]> roundRatios = new ArrayList<>();
           Map<String, double[]> spread = new LinkedHashMap<>();
+          @SuppressWarnings("unchecked")
+          Map<String, List<Double>>[] indicators = new Map[] {new LinkedHashMap<>(), new LinkedHashMap<>()};
           for (int round = 1; round <= rounds; round++) {
             Map<String, Double> m = ours.run(workload, portRows);
             System.out.println("round " + round + " SnapAsset: " + m);
             keepBest(best[0], m);
+            ours.lastIndicators().forEach((k, v) -> indicators[0].computeIfAbsent(k, x -> new ArrayList<>()).add(v));
             if (script != null) {
-              Map<String, Double> t = runBullMq(opts.getOrDefault("--node", "node"), Path.of(script), url, workload);
+              Map<String, Double> t = runBullMq(opts.getOrDefault("--node", "node"), Path.of(script), url, workload,
+                  (k, v) -> indicators[1].computeIfAbsent(k, x -> new ArrayList<>()).add(v));
               System.out.println("round " + round + " BullMQ:    " + t);
               keepBest(best[1], t);
               m.forEach((row, mine) -> {
@@ -104,6 +111,7 @@ public final class QueueBenchmark {
           }
           results.put(pass, best);
           print(pass, best[0], best[1], spread);
+          printIndicators(pass, indicators[0], indicators[1]);
         }
       }
       if (results.size() > 1) {
@@ -162,8 +170,8 @@ public final class QueueBenchmark {
     }
   }
 
-  private static Map<String, Double> runBullMq(String node, Path script, String url, Workload w)
-      throws IOException, InterruptedException {
+  private static Map<String, Double> runBullMq(String node, Path script, String url, Workload w,
+      java.util.function.BiConsumer<String, Double> indicators) throws IOException, InterruptedException {
     if (!Files.isRegularFile(script)) {
       throw new IllegalArgumentException("no BullMQ script at " + script);
     }
@@ -174,7 +182,14 @@ public final class QueueBenchmark {
     String lastLine = "";
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
-        lastLine = line;
+        if (line.startsWith("INDICATORS ")) {
+          Matcher m = INDICATOR.matcher(line);
+          while (m.find()) {
+            indicators.accept(m.group(1), Double.parseDouble(m.group(2)));
+          }
+        } else {
+          lastLine = line;
+        }
       }
     }
     int exit = p.waitFor();
@@ -218,6 +233,52 @@ public final class QueueBenchmark {
     System.out.println("ratio above 1 = SnapAsset better: SnapAsset/BullMQ for jobs/s, BullMQ/SnapAsset for ms."
         + (mine.keySet().stream().anyMatch(k -> k.startsWith("port_"))
             ? "\n* port loop: a bare claim/complete loop over the JobQueue port, not the worker; no BullMQ counterpart" : ""));
+  }
+
+  /**
+   * Per-job indicators that machine load hardly moves (median of the pass's rounds): where a
+   * side spends its time, comparable between a quiet and a busy machine. See {@link Indicators}.
+   */
+  private static void printIndicators(String pass, Map<String, List<Double>> mine, Map<String, List<Double>> theirs) {
+    if (mine.isEmpty()) {
+      return;
+    }
+    System.out.println();
+    System.out.printf("pass %s: per job, median of rounds (ctx = context switches of the process's threads;"
+        + " vol = it blocked and was woken)%n", pass);
+    System.out.printf("%-32s %-9s %8s %9s %8s %9s %9s %8s %8s%n", "row", "side", "ctx vol", "ctx invol",
+        "cpu us", "redis us", "redis ctx", "cmds", "scripts");
+    List<String> rows = new ArrayList<>();
+    for (String key : mine.keySet()) {
+      String row = key.substring(0, key.indexOf('/'));
+      if (!rows.contains(row)) {
+        rows.add(row);
+      }
+    }
+    for (String row : rows) {
+      for (int side = 0; side < 2; side++) {
+        Map<String, List<Double>> m = side == 0 ? mine : theirs;
+        if (side == 1 && m.isEmpty()) {
+          continue;
+        }
+        StringBuilder line = new StringBuilder(String.format("%-32s %-9s",
+            side == 0 ? LABELS.getOrDefault(row, row + " (add->completed)") : "", side == 0 ? "SnapAsset" : "BullMQ"));
+        int[] widths = {8, 9, 8, 9, 9, 8, 8};
+        for (int i = 0; i < METRICS.size(); i++) {
+          List<Double> values = m.get(row + "/" + METRICS.get(i));
+          line.append(' ').append(String.format("%" + widths[i] + "s",
+              values == null ? "-" : String.format("%.2f", median(values))));
+        }
+        System.out.println(line);
+      }
+    }
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   private static void printSummary(Map<String, Map<String, Double>[]> results) {

@@ -41,13 +41,27 @@ final class SnapAssetQueueRunner {
   private final String url;
   private final String runId = Long.toString(System.currentTimeMillis(), 36);
   private final AtomicLong queueCounter = new AtomicLong();
+  private final Indicators indicators;
+  /** The last run's per-job indicators, keyed {@code row/metric} (see {@link Indicators}). */
+  private final Map<String, Double> lastIndicators = new LinkedHashMap<>();
 
   SnapAssetQueueRunner(String url) {
     this.url = url;
+    this.indicators = new Indicators(url);
+  }
+
+  /** Per-job indicators of the last {@link #run}, keyed {@code row/metric}. */
+  Map<String, Double> lastIndicators() {
+    return new LinkedHashMap<>(lastIndicators);
+  }
+
+  private void record(String row, Indicators.Snapshot since, int jobs) {
+    since.stop(jobs).forEach((metric, v) -> lastIndicators.put(row + "/" + metric, v));
   }
 
   /** Measures every row; keys match the BullMQ script's output. */
   Map<String, Double> run(Workload w, boolean portRows) throws Exception {
+    lastIndicators.clear();
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("add_sequential_per_s", addSequential(w.addSequential()));
     out.put("add_concurrent_per_s", addConcurrent(w.addConcurrent(), w.addConcurrency()));
@@ -74,12 +88,15 @@ final class SnapAssetQueueRunner {
       addAll(q, n, 32);
       CountDownLatch done = new CountDownLatch(n);
       q.onComplete(done::countDown);
+      Indicators.Snapshot since = indicators.start();
       long t0 = System.nanoTime();
       try (Worker worker = NoOpWorkers.start(q, workerOptions(concurrency), 0)) {
         if (!done.await(2, TimeUnit.MINUTES)) {
           throw new IllegalStateException("jobs left unprocessed: " + done.getCount());
         }
-        return perSecond(n, System.nanoTime() - t0);
+        long nanos = System.nanoTime() - t0;
+        record("process_c" + concurrency + "_per_s", since, n); // before close: its threads end then
+        return perSecond(n, nanos);
       }
     }
   }
@@ -87,7 +104,10 @@ final class SnapAssetQueueRunner {
   private double[] latencyWithWorker(int n, int spacingMicros, int concurrency) throws InterruptedException {
     try (RedisJobQueue q = newQueue();
         Worker worker = NoOpWorkers.start(q, workerOptions(concurrency), 0)) {
-      return trickle(q, n, spacingMicros);
+      Indicators.Snapshot since = indicators.start();
+      double[] latency = trickle(q, n, spacingMicros);
+      record("latency", since, n);
+      return latency;
     }
   }
 
@@ -133,39 +153,63 @@ final class SnapAssetQueueRunner {
 
   private double addSequential(int n) {
     try (RedisJobQueue q = newQueue()) {
+      Indicators.Snapshot since = indicators.start();
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
         q.add(job(i));
       }
-      return perSecond(n, System.nanoTime() - t0);
+      long nanos = System.nanoTime() - t0;
+      record("add_sequential_per_s", since, n);
+      return perSecond(n, nanos);
     }
   }
 
   private double addConcurrent(int n, int callers) throws InterruptedException {
     try (RedisJobQueue q = newQueue()) {
-      return perSecond(n, addAll(q, n, callers));
+      Indicators.Snapshot since = indicators.start();
+      long nanos = addAll(q, n, callers, () -> record("add_concurrent_per_s", since, n));
+      return perSecond(n, nanos);
     }
   }
 
   /** Adds jobs 0..n-1 from {@code callers} threads; returns the nanoseconds it took. */
   private static long addAll(JobQueue q, int n, int callers) throws InterruptedException {
+    return addAll(q, n, callers, () -> {});
+  }
+
+  /**
+   * As above; {@code whileAlive} runs once every job is added, before the adder threads end (their
+   * context switches are counted from /proc while they exist).
+   */
+  private static long addAll(JobQueue q, int n, int callers, Runnable whileAlive) throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
     List<Thread> threads = new ArrayList<>();
     CountDownLatch start = new CountDownLatch(1);
+    CountDownLatch added = new CountDownLatch(callers);
+    CountDownLatch exit = new CountDownLatch(1);
     for (int t = 0; t < callers; t++) {
       threads.add(started("bench-adder-" + t, () -> {
         awaitQuietly(start);
         for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
           q.add(job(i));
         }
+        added.countDown();
+        awaitQuietly(exit);
       }));
     }
     long t0 = System.nanoTime();
     start.countDown();
+    added.await();
+    long nanos = System.nanoTime() - t0;
+    try {
+      whileAlive.run();
+    } finally {
+      exit.countDown();
+    }
     for (Thread t : threads) {
       t.join();
     }
-    return System.nanoTime() - t0;
+    return nanos;
   }
 
   private double process(int n, int concurrency) throws InterruptedException {

@@ -1,0 +1,24 @@
+-- Completes several jobs, then claims up to m jobs, stopping at the first claim that gets none:
+-- a worker whose jobs are very short records a few and takes as many in one round trip.
+-- ARGV: now, n, then n triples (id, token, result), m, then m tokens, lockMillis,
+-- rateMax (0 = no limit), rateWindowMillis, workerId ('' = none)
+-- Returns {{completed (1 or 0) per job}, {what claimNext returns, per claim made}}.
+local now = tonumber(ARGV[1])
+local n = tonumber(ARGV[2])
+local completed = {}
+for i = 1, n do
+  local at = 3 + (i - 1) * 3
+  completed[i] = completeJob(ARGV[at], ARGV[at + 1], now, ARGV[at + 2])
+end
+local c = 3 + n * 3
+local m = tonumber(ARGV[c])
+local lockMillis, rateMax, rateWindow, workerId = ARGV[c + m + 1], ARGV[c + m + 2], ARGV[c + m + 3], ARGV[c + m + 4]
+local claims = {}
+for i = 1, m do
+  local claim = claimNext(ARGV[c + i], now, lockMillis, rateMax, rateWindow, workerId)
+  claims[i] = claim
+  if claim[1] ~= 1 then
+    break
+  end
+end
+return {completed, claims}

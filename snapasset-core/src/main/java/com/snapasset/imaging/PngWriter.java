@@ -63,7 +63,7 @@ final class PngWriter {
         boolean adaptive = coding != Coding.UNFILTERED_LZ77;
         boolean sparse = coding == Coding.FILTERED_HUFFMAN;
         filter.start(0);
-        Bands bands = coding == Coding.FILTERED_LZ77 && zlibLevel > 6 ? new Bands() : null;
+        Bands bands = coding == Coding.FILTERED_LZ77 && level >= 7 ? new Bands() : null;
         idat(out, zlibLevel, coding.strategy, px.width, px.height, bpp,
             (y, rows, at) -> filter.row(y, adaptive, sparse, rows, at), bands);
       }
@@ -152,10 +152,11 @@ final class PngWriter {
    * is often both — the landscape of the comparison has out-of-focus grass and sky (noise-like
    * residuals) and sharp flower heads — and one choice for the whole image either pays zlib 9's
    * slowest chains on the noise or loses LZ77's matches on the detail. Each band is judged by
-   * deflating it alone, Huffman only and at zlib 1 (a twentieth of zlib 9's cost): Huffman when
-   * that is at most {@value #HUFFMAN_RATIO} of the zlib 1 size, which on the comparison inputs'
-   * bands is where it is about as small as zlib 9 with the whole stream's history, or smaller.
-   * Switching costs a block end (zlib flushes its block when the strategy changes).
+   * deflating its first half ({@value #JUDGED} bytes) alone, Huffman only and at zlib 1 (a
+   * twentieth of zlib 9's cost): Huffman when that is at most {@value #HUFFMAN_RATIO} of the zlib
+   * 1 size, which on the comparison inputs' bands is where it is about as small as zlib 9 with the
+   * whole stream's history, or smaller (judging whole bands or 8 KiB gave the same bytes within
+   * 0.05 %). Switching costs a block end (zlib ends its block when the strategy changes).
    */
   static final class Bands {
     /** Bytes per band: 32 KiB, the granularity the ratio below was measured at. */
@@ -232,9 +233,10 @@ final class PngWriter {
    * a band of 16 rows in every 128, twice as many rows, for the same choices on the comparison
    * inputs: it cost a third of the default level's encode on photographs. Bands of 8 rows every
    * 256 cost half as much again but misjudged three of the nine screenshot crops (+2.5 % bytes):
-   * their rows of text fell in or out of the thinner sample. On photographs, smooth ones above all, the filtered residuals are noise-like:
-   * matches are short and break the Huffman statistics, so entropy coding alone is as small as
-   * zlib's level 9 (0.95–1.02× on the comparison inputs) in a twentieth of the time, while zlib's
+   * their rows of text fell in or out of the thinner sample.
+   *
+   * <p>On photographs, smooth ones above all, the filtered residuals are noise-like: matches are
+   * short and break the Huffman statistics, so entropy coding alone is as small as zlib's level 9 (0.95–1.02× on the comparison inputs) in a twentieth of the time, while zlib's
    * chains on such data are at their slowest. Flat illustrations are 2–4× larger without matches.
    * Screenshots and flat drawings often deflate smaller unfiltered (whole rows repeat; filters turn
    * anti-aliased text into varied residuals), and skip the filters' cost too, as libpng's advice

@@ -163,8 +163,11 @@ class PngCodingTest {
   void levelNineCodesNoiseLikeBandsHuffmanOnlyAndRepeatingBandsWithLz77() throws Exception {
     // a photograph enlarged as the presets enlarge (smooth, noise-like residuals) above text on
     // flat colour (rows that repeat): the bands of one image take both codings
-    Pixels rocket = ((Decoded) StandardImageProcessor.create().decode(resource("rocket-upright.jpg"))).pixels;
-    Pixels enlarged = Resampler.resize(rocket, rocket.width * 4, rocket.height * 4, 0, 0, rocket.width * 4, rocket.height * 4);
+    Pixels rocket =
+        ((Decoded) StandardImageProcessor.create().decode(resource("rocket-upright.jpg"))).pixels;
+    int w = rocket.width * 4;
+    int h = rocket.height * 4;
+    Pixels enlarged = Resampler.resize(rocket, w, h, 0, 0, w, h);
     Pixels mixed = stack(enlarged, screenshot(enlarged.width, enlarged.height));
     int stride = 1 + mixed.width * 3;
     byte[] rows = filteredRows(mixed);
@@ -174,7 +177,8 @@ class PngCodingTest {
     int huffmanInPhoto = 0;
     for (int at = 0; at < rows.length; at += perBand) {
       int before = bands.huffmanBands;
-      bands.next(deflater, java.util.Arrays.copyOfRange(rows, at, rows.length), Math.min(perBand, rows.length - at));
+      int length = Math.min(perBand, rows.length - at);
+      bands.next(deflater, java.util.Arrays.copyOfRange(rows, at, at + length), length);
       if (bands.huffmanBands > before && at + perBand <= enlarged.height * stride) {
         huffmanInPhoto++;
       }

@@ -236,8 +236,9 @@ final class PngWriter {
    * their rows of text fell in or out of the thinner sample.
    *
    * <p>On photographs, smooth ones above all, the filtered residuals are noise-like: matches are
-   * short and break the Huffman statistics, so entropy coding alone is as small as zlib's level 9 (0.95–1.02× on the comparison inputs) in a twentieth of the time, while zlib's
-   * chains on such data are at their slowest. Flat illustrations are 2–4× larger without matches.
+   * short and break the Huffman statistics, so entropy coding alone is as small as zlib's level 9
+   * (0.95–1.02× on the comparison inputs) in a twentieth of the time, while zlib's chains on such
+   * data are at their slowest. Flat illustrations are 2–4× larger without matches.
    * Screenshots and flat drawings often deflate smaller unfiltered (whole rows repeat; filters turn
    * anti-aliased text into varied residuals), and skip the filters' cost too, as libpng's advice
    * of no filter for palette-like images has it. Level 7-9 keep LZ77 unless Huffman is 1.5 %

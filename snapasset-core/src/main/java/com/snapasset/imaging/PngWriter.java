@@ -23,7 +23,7 @@ final class PngWriter {
   static final int SAMPLE_ROWS = 16;
   /**
    * zlib level per compression level. Sharp's default (6) deflates unfiltered rows; ours are
-   * filtered unless {@link #choose} finds them smaller unfiltered, and on filtered rows of smooth photographs zlib's lazy match finder (levels
+   * filtered where {@link #choose} finds filtering worth it, and on filtered rows of smooth photographs zlib's lazy match finder (levels
    * 4–9) walks long hash chains of recurring small residuals: level 6 costs 3–5× level 3 for
    * 5–10 % fewer bytes. So 1–6 use the fast finder (still 0.5–1.0× the bytes of Sharp's default,
    * measured on the comparison inputs) and 7–9 the lazy one, 9 being zlib's 9 as in Sharp.

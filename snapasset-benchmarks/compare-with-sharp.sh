@@ -5,6 +5,7 @@
 # Usage: snapasset-benchmarks/compare-with-sharp.sh [ITERATIONS] [INPUT...]
 #          ITERATIONS default 5; INPUT default every image in snapasset-benchmarks/images/
 #        POSITION=centre ...   crop position (default attention)
+#        WARMUP=1 ...          unmeasured rounds per input and setting first (default 3: a warm JVM)
 #        FORMATS=png9,png ...  settings to compare (png9, png, palette, webp, jpeg; default all)
 # Needs Java 17, Maven, Node 20, npm.
 set -euo pipefail

@@ -16,9 +16,12 @@ import java.util.List;
  * @param background ARGB colour ({@code 0xAARRGGBB}) of a {@link Fit#CONTAIN} letterbox, and the
  *     colour that transparent pixels are flattened onto for JPEG (its alpha is then ignored)
  * @param compressionLevel 0–9: PNG compression effort (Sharp's {@code compressionLevel} scale);
- *     rows are filtered adaptively unless a sample shows them smaller unfiltered (text, flat
- *     drawings), so 1–6 use zlib's fast match finder (zlib levels 1–3) and 7, 8, 9 its lazy one
- *     (zlib 6, 8, 9); 0 stores
+ *     1–6 (the default 6 among them) favour speed: zlib's fast match finder (zlib levels 1–3),
+ *     rows left unfiltered unless a sample shows filtering saves more than a tenth (photographs
+ *     are filtered and then usually Huffman-coded only; flat drawings and text are not filtered,
+ *     a few per cent larger than filtered); 7, 8, 9 favour size: rows filtered adaptively unless
+ *     a sample shows them smaller unfiltered, zlib's lazy match finder (zlib 6, 8, 9), each band
+ *     of noise-like residuals Huffman-coded only; 0 stores
  * @param palette PNG only: quantise to at most 256 colours with dithering (Sharp's
  *     {@code palette: true}) for much smaller files; see {@code quality}
  * @param progressive JPEG only: write a progressive JPEG

@@ -34,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class PngBenchmark {
-  @Param({"bokeh-1024.jpg", "flower-1024.png", "illustration-1024.png", "screenshot-1280x800.png"})
+  @Param({"bokeh-1024.jpg", "dandelions-1792x1024.jpg", "flower-1024.png", "illustration-1024.png",
+      "screenshot-1280x800.png"})
   public String input;
 
   @Param({"6", "9"})

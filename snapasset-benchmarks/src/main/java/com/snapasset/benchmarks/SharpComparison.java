@@ -69,6 +69,13 @@ public final class SharpComparison {
   private final int iterations;
   private final CropPosition position;
   private final String positionName;
+  /**
+   * Unmeasured rounds per input and setting before the measured ones (env WARMUP, default 3). A
+   * worker JVM that renders many images runs compiled code; after one round the JIT is still
+   * compiling during the next (the screenshot's default PNG: 1920 ms of CPU in the first round,
+   * 800 in the second, 500-590 from the third on), which a median of two or three rounds counts.
+   */
+  private final int warmup = Integer.parseInt(System.getenv().getOrDefault("WARMUP", "3"));
 
   private SharpComparison(Sharp sharp, Path out, int iterations, String position, int threads) {
     this.sharp = sharp;
@@ -133,9 +140,10 @@ public final class SharpComparison {
         c.pool.shutdownNow();
       }
       System.out.printf(Locale.ROOT,
-          "%n%d inputs, median of %d interleaved rounds, %d threads, sharp %s / libvips %s,"
-              + " cover + %s, load average before %s, after %s%n",
-          args.length - 3, iterations, threads, sharp.version, sharp.vips, position, loadBefore, load());
+          "%n%d inputs, median of %d interleaved rounds after %d warm-up rounds, %d threads,"
+              + " sharp %s / libvips %s, cover + %s, load average before %s, after %s%n",
+          args.length - 3, iterations, c.warmup, threads, sharp.version, sharp.vips, position,
+          loadBefore, load());
     }
     System.out.print(table("all inputs", rows));
     System.out.print(overall(rows, formats));
@@ -154,8 +162,10 @@ public final class SharpComparison {
       OutputOptions options = FORMATS.get(format).withPosition(position);
       Path sharpDir = dir.resolve("sharp").resolve(format);
       Path javaDir = Files.createDirectories(dir.resolve("java").resolve(format));
-      ImagingBenchmark.renderAll(processor, input, options, pool); // warm-up, both sides
-      sharp.render(inputFile, format, positionName, null);
+      for (int w = 0; w < warmup; w++) { // warm-up, both sides alike
+        ImagingBenchmark.renderAll(processor, input, options, pool);
+        sharp.render(inputFile, format, positionName, null);
+      }
       double[] javaMs = new double[iterations];
       double[] sharpMs = new double[iterations];
       double[] javaCpu = new double[iterations];

@@ -17,9 +17,13 @@ import java.util.zip.Deflater;
 final class PngWriter {
   private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
   private static final int IDAT_SIZE = 1 << 16;
+  /** Levels 1-6: unfiltered LZ77 unless filtered LZ77 is this much smaller on the sample. */
+  private static final double UNFILTERED_TOLERANCE = 1.10;
+  /** Rows in one band of {@link #choose}'s sample. */
+  static final int SAMPLE_ROWS = 16;
   /**
    * zlib level per compression level. Sharp's default (6) deflates unfiltered rows; ours are
-   * filtered unless {@link #choose} finds them smaller unfiltered, and on filtered rows of smooth photographs zlib's lazy match finder (levels
+   * filtered where {@link #choose} finds filtering worth it, and on filtered rows of smooth photographs zlib's lazy match finder (levels
    * 4–9) walks long hash chains of recurring small residuals: level 6 costs 3–5× level 3 for
    * 5–10 % fewer bytes. So 1–6 use the fast finder (still 0.5–1.0× the bytes of Sharp's default,
    * measured on the comparison inputs) and 7–9 the lazy one, 9 being zlib's 9 as in Sharp.
@@ -48,7 +52,7 @@ final class PngWriter {
         idat(out, ZLIB_LEVEL[level], Deflater.DEFAULT_STRATEGY, px.width, px.height, 1, (y, rows, at) -> {
           rows[at] = 0;
           System.arraycopy(q.indices(), y * px.width, rows, at + 1, px.width);
-        });
+        }, null);
       } else {
         boolean alpha = px.alpha && hasTransparency(px);
         int bpp = alpha ? 4 : 3;
@@ -59,8 +63,9 @@ final class PngWriter {
         boolean adaptive = coding != Coding.UNFILTERED_LZ77;
         boolean sparse = coding == Coding.FILTERED_HUFFMAN;
         filter.start(0);
+        Bands bands = coding == Coding.FILTERED_LZ77 && level >= 7 ? new Bands() : null;
         idat(out, zlibLevel, coding.strategy, px.width, px.height, bpp,
-            (y, rows, at) -> filter.row(y, adaptive, sparse, rows, at));
+            (y, rows, at) -> filter.row(y, adaptive, sparse, rows, at), bands);
       }
       chunk(out, "IEND", new byte[0]);
     } catch (IOException e) {
@@ -96,12 +101,13 @@ final class PngWriter {
    * Deflates the rows in batches of about 64 KiB as they are filtered, instead of filtering the
    * whole image into one array first: each batch is still in cache when zlib reads it, and a render
    * allocates 64 KiB instead of a copy of the image (3.5 MB for a 1080 × 1080 RGB one). zlib's
-   * output does not depend on how its input is cut.
+   * output does not depend on how its input is cut. With {@code bands} (not null), each batch is a
+   * band of about {@value Bands#BAND_SIZE} bytes whose coding {@link Bands#next} picks.
    */
   private static void idat(OutputStream out, int zlibLevel, int strategy, int w, int h, int bpp,
-      RowSource rows) throws IOException {
+      RowSource rows, Bands bands) throws IOException {
     int stride = 1 + w * bpp;
-    int perBatch = Math.max(1, Math.min(h, IDAT_SIZE / stride));
+    int perBatch = Math.max(1, Math.min(h, (bands == null ? IDAT_SIZE : Bands.BAND_SIZE) / stride));
     byte[] batch = new byte[perBatch * stride];
     byte[] buffer = new byte[IDAT_SIZE];
     ChunkStream chunks = new ChunkStream(out);
@@ -112,6 +118,15 @@ final class PngWriter {
         int n = Math.min(perBatch, h - y0);
         for (int i = 0; i < n; i++) {
           rows.row(y0 + i, batch, i * stride);
+        }
+        if (bands != null && bands.next(deflater, batch, n * stride)) {
+          // zlib applies new parameters on the next call, after ending the block of what came
+          // before with them; with no input pending that call writes only the block's end
+          int written;
+          do {
+            written = deflater.deflate(buffer);
+            chunks.write(buffer, 0, written);
+          } while (written == buffer.length);
         }
         deflater.setInput(batch, 0, n * stride);
         while (!deflater.needsInput()) { // drain before the batch is overwritten
@@ -125,6 +140,73 @@ final class PngWriter {
       chunks.close();
     } finally {
       deflater.end();
+      if (bands != null) {
+        bands.end();
+      }
+    }
+  }
+
+  /**
+   * The coding of each band of filtered rows at levels 7–9 (where {@link #choose} picked LZ77):
+   * Huffman only where the band's residuals are noise-like, LZ77 where they repeat. A photograph
+   * is often both — the landscape of the comparison has out-of-focus grass and sky (noise-like
+   * residuals) and sharp flower heads — and one choice for the whole image either pays zlib 9's
+   * slowest chains on the noise or loses LZ77's matches on the detail. Each band is judged by
+   * deflating its first half ({@value #JUDGED} bytes) alone, Huffman only and at zlib 1 (a
+   * twentieth of zlib 9's cost): Huffman when that is at most {@value #HUFFMAN_RATIO} of the zlib
+   * 1 size, which on the comparison inputs' bands is where it is about as small as zlib 9 with the
+   * whole stream's history, or smaller (judging whole bands or 8 KiB gave the same bytes within
+   * 0.05 %). Switching costs a block end (zlib ends its block when the strategy changes).
+   */
+  static final class Bands {
+    /** Bytes per band: 32 KiB, the granularity the ratio below was measured at. */
+    static final int BAND_SIZE = 1 << 15;
+    static final double HUFFMAN_RATIO = 0.84;
+    static final int JUDGED = BAND_SIZE / 2;
+    private final Deflater huffman = new Deflater(1);
+    private final Deflater fast = new Deflater(1);
+    private final byte[] scratch = new byte[IDAT_SIZE];
+    private int strategy = Deflater.FILTERED;
+    int huffmanBands;
+    int lzBands;
+
+    Bands() {
+      huffman.setStrategy(Deflater.HUFFMAN_ONLY);
+    }
+
+    /** Sets {@code deflater}'s strategy for the next band; true if it changed. */
+    boolean next(Deflater deflater, byte[] band, int length) {
+      int judged = Math.min(length, JUDGED);
+      int lz = trial(fast, band, judged);
+      int huff = trial(huffman, band, judged);
+      int next = huff <= HUFFMAN_RATIO * lz ? Deflater.HUFFMAN_ONLY : Deflater.FILTERED;
+      if (next == Deflater.HUFFMAN_ONLY) {
+        huffmanBands++;
+      } else {
+        lzBands++;
+      }
+      if (next == strategy) {
+        return false;
+      }
+      deflater.setStrategy(next);
+      strategy = next;
+      return true;
+    }
+
+    private int trial(Deflater d, byte[] data, int length) {
+      d.reset();
+      d.setInput(data, 0, length);
+      d.finish();
+      int total = 0;
+      while (!d.finished()) {
+        total += d.deflate(scratch);
+      }
+      return total;
+    }
+
+    void end() {
+      huffman.end();
+      fast.end();
     }
   }
 
@@ -145,28 +227,41 @@ final class PngWriter {
   }
 
   /**
-   * Picks the smallest coding on a sample of the image (every eighth band of 16 rows), deflated at
-   * the requested zlib level capped at 6 (1-3 % larger than 9 here: sampling at 9 would cost what
-   * it saves). On photographs, smooth ones above all, the filtered residuals are noise-like:
-   * matches are short and break the Huffman statistics, so entropy coding alone is as small as
-   * zlib's level 9 (0.95–1.02× on the comparison inputs) in a twentieth of the time, while zlib's
-   * chains on such data are at their slowest. Flat illustrations are 2–4× larger without matches.
+   * Picks the smallest coding on a sample of the image (a band of {@value #SAMPLE_ROWS} rows every
+   * {@link #samplePeriod} rows: a 16th of a large image), deflated at the requested zlib level
+   * capped at 6 (1-3 % larger than 9 here: sampling at 9 would cost what it saves). The sample was
+   * a band of 16 rows in every 128, twice as many rows, for the same choices on the comparison
+   * inputs: it cost a third of the default level's encode on photographs. Bands of 8 rows every
+   * 256 cost half as much again but misjudged three of the nine screenshot crops (+2.5 % bytes):
+   * their rows of text fell in or out of the thinner sample.
+   *
+   * <p>On photographs, smooth ones above all, the filtered residuals are noise-like: matches are
+   * short and break the Huffman statistics, so entropy coding alone is as small as zlib's level 9
+   * (0.95–1.02× on the comparison inputs) in a twentieth of the time, while zlib's chains on such
+   * data are at their slowest. Flat illustrations are 2–4× larger without matches.
    * Screenshots and flat drawings often deflate smaller unfiltered (whole rows repeat; filters turn
    * anti-aliased text into varied residuals), and skip the filters' cost too, as libpng's advice
    * of no filter for palette-like images has it. Level 7-9 keep LZ77 unless Huffman is 1.5 %
    * smaller, as the sample understates LZ77 at level 9.
+   *
+   * <p>Levels 1-6 (the default 6 among them) keep the rows unfiltered unless filtering makes the
+   * sample more than {@code UNFILTERED_TOLERANCE} (10 %) smaller: on flat drawings the filters are
+   * most of the encoding's cost (on the comparison illustration 300 ms of the nine renders, zlib 3
+   * 70 ms) and save 5-10 %; Sharp's default does not filter at all. Photographs, which filtering
+   * makes 1.6-2× smaller, are still filtered.
    */
   static Coding choose(Filter filter, int zlibLevel) {
     Pixels px = filter.px;
     int h = px.height;
     int stride = 1 + px.width * filter.bpp;
-    int bands = (h + 127) / 128;
-    byte[] filtered = new byte[Math.min(h, bands * 16) * stride];
+    int period = samplePeriod(h);
+    int bands = (h + period - 1) / period;
+    byte[] filtered = new byte[Math.min(h, bands * SAMPLE_ROWS) * stride];
     byte[] unfiltered = new byte[filtered.length];
     int size = 0;
-    for (int y0 = 0; y0 < h; y0 += 128) {
+    for (int y0 = 0; y0 < h; y0 += period) {
       filter.start(y0);
-      for (int y = y0; y < Math.min(h, y0 + 16); y++) {
+      for (int y = y0; y < Math.min(h, y0 + SAMPLE_ROWS); y++) {
         filter.row(y, true, filtered, size);
         filter.unfiltered(y, unfiltered, size);
         size += stride;
@@ -176,10 +271,20 @@ final class PngWriter {
     int lz = deflatedSize(filtered, size, sampleLevel, Deflater.FILTERED);
     int plain = deflatedSize(unfiltered, size, sampleLevel, Deflater.DEFAULT_STRATEGY);
     int huffman = deflatedSize(filtered, size, 1, Deflater.HUFFMAN_ONLY);
-    Coding best = plain < lz ? Coding.UNFILTERED_LZ77 : Coding.FILTERED_LZ77;
-    int bestSize = Math.min(plain, lz);
+    // levels 1-6 (zlib 1-3) keep rows unfiltered unless filtering saves a tenth: see the Javadoc
+    double filterGain = zlibLevel <= 3 ? UNFILTERED_TOLERANCE : 1;
+    Coding best = plain < lz * filterGain ? Coding.UNFILTERED_LZ77 : Coding.FILTERED_LZ77;
+    int bestSize = best == Coding.UNFILTERED_LZ77 ? plain : lz;
     boolean huffmanWins = zlibLevel > 6 ? huffman < bestSize * 0.985 : huffman <= bestSize;
     return huffmanWins ? Coding.FILTERED_HUFFMAN : best;
+  }
+
+  /**
+   * Rows between the starts of two sample bands: every 256th row (a 16th of the image), but at
+   * least four bands, so that a short image is not judged on one strip.
+   */
+  static int samplePeriod(int height) {
+    return Math.max(2 * SAMPLE_ROWS, Math.min(256, height / 4));
   }
 
   private static int deflatedSize(byte[] data, int length, int level, int strategy) {

@@ -291,37 +291,29 @@ final class QueueWorker implements Worker {
    * take real time (any image job) run exactly as one claim per completion.
    */
   private void runChain(Claimed first) {
-    ArrayDeque<Claimed> ready = new ArrayDeque<>(); // guarded by itself: the timer may release what waits
-    ready.add(first);
+    Waiting ready = new Waiting();
+    ready.add(List.of(first));
     Unrecorded unrecorded = new Unrecorded();
     int batch = 1;
     boolean allShort = true;
     while (true) {
-      Claimed next;
-      boolean othersWait;
-      synchronized (ready) {
-        next = ready.poll();
-        othersWait = !ready.isEmpty();
-      }
+      Claimed next = ready.poll();
       if (next == null) {
         return;
       }
       if (closed.get()) {
         // Claimed but not started: back to the queue for another worker, as a stopping worker does.
         releaseUnstarted(next, true);
-        if (isEmpty(ready)) {
+        if (ready.isEmpty()) {
           recordAndClaim(unrecorded.take(), 0);
         }
         continue;
       }
-      ScheduledFuture<?> releaser = othersWait ? releaseWaitingLater(ready) : null;
       long started = System.nanoTime();
+      ready.running(started);
       String result = run(next);
       allShort &= System.nanoTime() - started < shortJobNanos;
-      if (releaser != null) {
-        releaser.cancel(false);
-      }
-      boolean last = isEmpty(ready);
+      boolean last = ready.ranOne();
       if (result != null) {
         unrecorded.add(new Done(next, result), !last);
       }
@@ -334,42 +326,81 @@ final class QueueWorker implements Worker {
         }
         batch = allShort && !batchedCallFailed ? Math.min(batch * 2, MAX_BATCH) : 1;
         allShort = true;
-        List<Claimed> claimed = recordAndClaim(done, batch);
-        synchronized (ready) {
-          ready.addAll(claimed);
-        }
+        ready.add(recordAndClaim(done, batch));
       }
     }
   }
 
-  private static boolean isEmpty(ArrayDeque<Claimed> ready) {
-    synchronized (ready) {
+  /**
+   * The claimed jobs of a chain waiting their turn. While some wait, one timer task per round
+   * watches the job running ahead of them: once it has run longer than a short job, the waiting
+   * ones are released to the queue (another worker, or another thread of this one, takes them)
+   * instead of waiting for it. One task a round, not one a job: scheduling a task due before all
+   * others wakes the timer thread.
+   */
+  private final class Waiting {
+    private final ArrayDeque<Claimed> ready = new ArrayDeque<>();
+    /** Since when (System.nanoTime) the job running now runs, or null between jobs. */
+    private @Nullable Long runningSince;
+    private @Nullable ScheduledFuture<?> watch;
+
+    synchronized void add(List<Claimed> claimed) {
+      ready.addAll(claimed);
+    }
+
+    synchronized @Nullable Claimed poll() {
+      return ready.poll();
+    }
+
+    synchronized boolean isEmpty() {
       return ready.isEmpty();
     }
-  }
 
-  /**
-   * Schedules the release of the jobs waiting in {@code ready} for when the job about to run has
-   * run longer than a short job: they go back to the queue (another worker, or another thread
-   * of this one, takes them) instead of waiting for it; null when the worker is closing.
-   */
-  private @Nullable ScheduledFuture<?> releaseWaitingLater(ArrayDeque<Claimed> ready) {
-    try {
-      return scheduler.schedule(() -> {
-        List<Claimed> waiting;
-        synchronized (ready) {
-          waiting = new ArrayList<>(ready);
-          ready.clear();
+    /** A job starts; the ones waiting behind it, if any, are watched. */
+    synchronized void running(long since) {
+      runningSince = since;
+      if (!ready.isEmpty() && watch == null) {
+        watchIn(releaseWaitingNanos);
+      }
+    }
+
+    /** The job ended; returns whether none waits (the round is over). */
+    synchronized boolean ranOne() {
+      runningSince = null;
+      if (ready.isEmpty() && watch != null) {
+        watch.cancel(false);
+        watch = null;
+      }
+      return ready.isEmpty();
+    }
+
+    private void watchIn(long nanos) {
+      try {
+        watch = scheduler.schedule(this::check, nanos, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        watch = null; // closing: the chain releases them itself
+      }
+    }
+
+    private void check() {
+      List<Claimed> waiting;
+      synchronized (this) {
+        watch = null;
+        if (ready.isEmpty()) {
+          return;
         }
-        if (!waiting.isEmpty()) {
-          log.debug("a job runs long: releasing the {} claimed job(s) waiting behind it", waiting.size());
+        long ran = runningSince == null ? 0 : System.nanoTime() - runningSince;
+        if (ran < releaseWaitingNanos) {
+          watchIn(releaseWaitingNanos - ran);
+          return;
         }
-        for (Claimed c : waiting) {
-          releaseUnstarted(c, false); // the timer never sleeps: one try each
-        }
-      }, releaseWaitingNanos, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      return null; // closing: the chain releases them itself
+        waiting = new ArrayList<>(ready);
+        ready.clear();
+      }
+      log.debug("a job runs long: releasing the {} claimed job(s) waiting behind it", waiting.size());
+      for (Claimed c : waiting) {
+        releaseUnstarted(c, false); // the timer never sleeps: one try each
+      }
     }
   }
 

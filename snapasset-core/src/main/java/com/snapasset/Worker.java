@@ -18,7 +18,8 @@ public interface Worker extends AutoCloseable {
   String name();
 
   /**
-   * Jobs this worker is processing now.
+   * Jobs this worker is running now: not counting jobs it claimed that wait their turn, nor
+   * finished ones whose completion is still being recorded.
    *
    * @return 0 or more
    */

@@ -90,6 +90,16 @@ final class QueueWorker implements Worker {
   private volatile boolean beatFailed;
   private volatile long lastSweepNanos = Long.MIN_VALUE;
   private volatile long shortJobNanos = SHORT_JOB_NANOS;
+  /** After how long a running job releases the claimed jobs waiting behind it (see {@link #runChain}). */
+  private volatile long releaseWaitingNanos = SHORT_JOB_NANOS;
+  /**
+   * Set when a call that completes several jobs and claims several failed: the jobs it may have
+   * claimed are lost until their locks expire, so chains claim one at a time until a single
+   * completion-and-claim succeeds again (see {@link #recordAndClaim}).
+   */
+  private volatile boolean batchedCallFailed;
+  /** Completions the timer is recording (see {@link #recordOnTimer}); close() records what is left. */
+  private final Set<TimerBatch> onTimer = ConcurrentHashMap.newKeySet();
 
   public QueueWorker(String name, JobQueue queue, JobHandler handler, WorkerOptions options, Clock clock) {
     this(name, queue, handler, options, clock, Outages.disabled(clock));
@@ -113,9 +123,20 @@ final class QueueWorker implements Worker {
     this.scheduler = timer;
   }
 
-  /** Below how long a job counts as short (see {@link #runChain}); tests set it before start(). */
+  /**
+   * Below how long a job counts as short (see {@link #runChain}), and after how long a running job
+   * releases the claimed jobs waiting behind it; tests set it before start(): {@link
+   * Duration#ZERO} keeps every chain at one job per call, a long duration batches every job.
+   */
   QueueWorker shortJobsUnder(Duration duration) {
     this.shortJobNanos = duration.toNanos();
+    this.releaseWaitingNanos = duration.toNanos();
+    return this;
+  }
+
+  /** After how long a running job releases the claimed jobs waiting behind it; tests set it after {@link #shortJobsUnder}. */
+  QueueWorker releaseWaitingAfter(Duration duration) {
+    this.releaseWaitingNanos = duration.toNanos();
     return this;
   }
 
@@ -146,7 +167,15 @@ final class QueueWorker implements Worker {
 
   @Override
   public int activeJobs() {
-    return running.size();
+    // Only jobs running now: claimed ones waiting their turn in a batch, and finished ones whose
+    // completion is held to be recorded with others, are in running too (their locks are renewed).
+    int active = 0;
+    for (Running r : running.values()) {
+      if (r.active()) {
+        active++;
+      }
+    }
+    return active;
   }
 
   @Override
@@ -253,14 +282,17 @@ final class QueueWorker implements Worker {
    * claims twice as many (up to {@link #MAX_BATCH}) and the round's completions are recorded
    * together, with the claims, in one call ({@link JobQueue#completeAllAndClaim}): very short
    * jobs then cost a fraction of a round trip and of a thread wake-up each. A job that ends
-   * while claimed ones still wait to run has its completion held for at most {@link
-   * #LATE_RECORD_MILLIS} (the timer records it if the next job runs longer); its lock is renewed
-   * meanwhile, like every job in {@link #running}. One long job puts the batch back to one, so
-   * jobs that take real time (any image job) run exactly as one claim per completion.
+   * while claimed ones still wait to run has its completion held for {@link #LATE_RECORD_MILLIS}
+   * at most before the timer tries to record it (if the next job runs longer); while the queue is
+   * unreachable the timer keeps trying for as long as the job's lock would last, and the lock is
+   * renewed meanwhile, like every job in {@link #running}. A job that runs longer than the
+   * short-job threshold while claimed ones wait behind it releases them to the queue (the timer
+   * does), so they do not wait for it; and one long job puts the batch back to one, so jobs that
+   * take real time (any image job) run exactly as one claim per completion.
    */
   private void runChain(Claimed first) {
-    ArrayDeque<Claimed> ready = new ArrayDeque<>();
-    ready.add(first);
+    Waiting ready = new Waiting();
+    ready.add(List.of(first));
     Unrecorded unrecorded = new Unrecorded();
     int batch = 1;
     boolean allShort = true;
@@ -271,26 +303,103 @@ final class QueueWorker implements Worker {
       }
       if (closed.get()) {
         // Claimed but not started: back to the queue for another worker, as a stopping worker does.
-        releaseUnstarted(next);
+        releaseUnstarted(next, true);
         if (ready.isEmpty()) {
           recordAndClaim(unrecorded.take(), 0);
         }
         continue;
       }
       long started = System.nanoTime();
+      ready.running(started);
       String result = run(next);
       allShort &= System.nanoTime() - started < shortJobNanos;
+      boolean last = ready.ranOne();
       if (result != null) {
-        unrecorded.add(new Done(next, result), !ready.isEmpty());
+        unrecorded.add(new Done(next, result), !last);
       }
-      if (ready.isEmpty()) {
+      if (last) {
         List<Done> done = unrecorded.take();
         if (done.isEmpty()) {
-          return; // a failure ends the chain: the claim loop takes over
+          // Nothing to record: the last job failed (its failure is recorded), or the timer took
+          // the completions just now. Either way the claim loop claims the next job.
+          return;
         }
-        batch = allShort ? Math.min(batch * 2, MAX_BATCH) : 1;
+        batch = allShort && !batchedCallFailed ? Math.min(batch * 2, MAX_BATCH) : 1;
         allShort = true;
-        ready.addAll(recordAndClaim(done, batch));
+        ready.add(recordAndClaim(done, batch));
+      }
+    }
+  }
+
+  /**
+   * The claimed jobs of a chain waiting their turn. While some wait, one timer task per round
+   * watches the job running ahead of them: once it has run longer than a short job, the waiting
+   * ones are released to the queue (another worker, or another thread of this one, takes them)
+   * instead of waiting for it. One task a round, not one a job: scheduling a task due before all
+   * others wakes the timer thread.
+   */
+  private final class Waiting {
+    private final ArrayDeque<Claimed> ready = new ArrayDeque<>();
+    /** Since when (System.nanoTime) the job running now runs, or null between jobs. */
+    private @Nullable Long runningSince;
+    private @Nullable ScheduledFuture<?> watch;
+
+    synchronized void add(List<Claimed> claimed) {
+      ready.addAll(claimed);
+    }
+
+    synchronized @Nullable Claimed poll() {
+      return ready.poll();
+    }
+
+    synchronized boolean isEmpty() {
+      return ready.isEmpty();
+    }
+
+    /** A job starts; the ones waiting behind it, if any, are watched. */
+    synchronized void running(long since) {
+      runningSince = since;
+      if (!ready.isEmpty() && watch == null) {
+        watchIn(releaseWaitingNanos);
+      }
+    }
+
+    /** The job ended; returns whether none waits (the round is over). */
+    synchronized boolean ranOne() {
+      runningSince = null;
+      if (ready.isEmpty() && watch != null) {
+        watch.cancel(false);
+        watch = null;
+      }
+      return ready.isEmpty();
+    }
+
+    private void watchIn(long nanos) {
+      try {
+        watch = scheduler.schedule(this::check, nanos, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        watch = null; // closing: the chain releases them itself
+      }
+    }
+
+    private void check() {
+      List<Claimed> waiting;
+      synchronized (this) {
+        watch = null;
+        if (ready.isEmpty()) {
+          return;
+        }
+        long ran = runningSince == null ? 0 : System.nanoTime() - runningSince;
+        if (ran < releaseWaitingNanos) {
+          watchIn(releaseWaitingNanos - ran);
+          return;
+        }
+        waiting = new ArrayList<>(ready);
+        ready.clear();
+      }
+      log.debug("a job runs long: releasing the {} claimed job(s) waiting behind it", waiting.size());
+      for (Claimed c : waiting) {
+        releaseUnstarted(c, false); // the timer never sleeps: one try each
       }
     }
   }
@@ -307,14 +416,38 @@ final class QueueWorker implements Worker {
     return new Claimed(job, token, r);
   }
 
-  private void releaseUnstarted(Claimed c) {
+  /**
+   * Settles a claimed job that will not run here: a job cancelled while it waited is failed as a
+   * cancelled running job is (releasing it would clear the cancel request and let it run
+   * elsewhere); a job whose lock was lost is left to its new owner; any other goes back to the
+   * queue. {@code retry}: try again while the queue is unreachable (not on the timer thread).
+   */
+  private void releaseUnstarted(Claimed c, boolean retry) {
+    Abort abort = c.running.finish(); // from here on no abort reaches it: the answer is final
+    QueuedJob job = c.job;
     try {
-      durably("release", c.job, () -> queue.release(c.job.id(), c.token));
+      if (abort == Abort.LOST) {
+        log.warn("job {} claimed but not started: its lock was lost to another worker", job.id());
+      } else if (abort == Abort.CANCELLED) {
+        String reason = FailurePolicy.reason(Abort.CANCELLED.asError(JobOptions.defaults()));
+        BooleanSupplier fail = () -> queue.fail(job.id(), c.token, reason, null);
+        if (retry) {
+          durably("fail", job, fail);
+        } else {
+          fail.getAsBoolean();
+        }
+      } else {
+        BooleanSupplier release = () -> queue.release(job.id(), c.token);
+        if (retry) {
+          durably("release", job, release);
+        } else {
+          release.getAsBoolean();
+        }
+      }
     } catch (RuntimeException e) {
-      log.warn("job {} claimed but not started could not be released; its lock will expire", c.job.id(), e);
+      log.warn("job {} claimed but not started could not be released; its lock will expire", job.id(), e);
     } finally {
-      c.running.finish();
-      running.remove(c.job.id());
+      running.remove(job.id(), c.running);
     }
   }
 
@@ -348,49 +481,136 @@ final class QueueWorker implements Worker {
     }
 
     private void recordLate() {
-      List<Done> taken;
+      TimerBatch batch;
       synchronized (this) {
         late = null;
-        taken = List.copyOf(done);
+        if (done.isEmpty()) {
+          return;
+        }
+        // Registered before the chain can see its list empty: close() then finds it if the
+        // chain's thread ends while the timer still tries.
+        batch = new TimerBatch(List.copyOf(done));
         done.clear();
+        onTimer.add(batch);
       }
-      if (!taken.isEmpty()) {
-        recordOnTimer(taken, System.nanoTime() + options.lockDuration().toNanos(), RECORD_RETRY_MIN_MILLIS);
-      }
+      recordOnTimer(batch, System.nanoTime() + options.lockDuration().toNanos(), RECORD_RETRY_MIN_MILLIS);
+    }
+  }
+
+  /** Completions the timer took from a chain; {@link #onTimer} holds it until it is settled. */
+  private static final class TimerBatch {
+    final List<Done> done;
+    /** Held while a try runs: the timer's, or close()'s, which records what the timer could not. */
+    final ReentrantLock lock = new ReentrantLock();
+    /** Recorded, or given up on; guarded by lock. */
+    boolean settled;
+
+    TimerBatch(List<Done> done) {
+      this.done = done;
     }
   }
 
   /**
    * Records completions from the timer thread in one call. The timer also renews locks and times
    * jobs out, so it never sleeps: while the queue is unreachable it schedules the next try (as
-   * {@link #durably} would pause), for as long as the jobs' locks would last.
+   * {@link #durably} would pause), for as long as the jobs' locks would last. A batch still
+   * unrecorded when the worker closes is recorded by close() (see {@link #recordHeldCompletions}).
    */
-  private void recordOnTimer(List<Done> done, long deadlineNanos, long pauseMillis) {
-    try {
-      List<FinishedJob> finished = new ArrayList<>(done.size());
-      for (Done d : done) {
-        finished.add(new FinishedJob(d.claimed.job.id(), d.claimed.token, d.result));
-      }
-      Completions c = queue.completeAllAndClaim(finished, List.of());
-      for (int i = 0; i < done.size(); i++) {
-        warnIfLost(done.get(i), c.completed().get(i));
-      }
-    } catch (RuntimeException e) {
-      if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) < deadlineNanos) {
-        log.warn("could not complete {} job(s) ({}); trying again in {} ms", done.size(), e.toString(), pauseMillis);
-        try {
-          long next = Math.min(pauseMillis * 2, RECORD_RETRY_MAX_MILLIS);
-          scheduler.schedule(() -> recordOnTimer(done, deadlineNanos, next), pauseMillis, TimeUnit.MILLISECONDS);
-          return;
-        } catch (RuntimeException stopped) {
-          // the worker is closing: fall through
-        }
-      }
-      log.error("worker {} could not record the completion of {} job(s); their locks will expire and they will be retried",
-          name, done.size(), e);
+  private void recordOnTimer(TimerBatch batch, long deadlineNanos, long pauseMillis) {
+    if (!batch.lock.tryLock()) {
+      return; // close() is recording it
     }
+    try {
+      if (batch.settled) {
+        return;
+      }
+      try {
+        recordTogether(batch.done);
+      } catch (RuntimeException e) {
+        if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pauseMillis) < deadlineNanos) {
+          log.warn("could not complete {} job(s) ({}); trying again in {} ms", batch.done.size(), e.toString(), pauseMillis);
+          try {
+            long next = Math.min(pauseMillis * 2, RECORD_RETRY_MAX_MILLIS);
+            scheduler.schedule(() -> recordOnTimer(batch, deadlineNanos, next), pauseMillis, TimeUnit.MILLISECONDS);
+            return;
+          } catch (RejectedExecutionException stopped) {
+            return; // the worker is closing: close() records it
+          }
+        }
+        log.error("worker {} could not record the completion of {} job(s); their locks will expire and they will be retried",
+            name, batch.done.size(), e);
+      }
+      settle(batch);
+    } finally {
+      batch.lock.unlock();
+    }
+  }
+
+  /** Call with the batch's lock held. */
+  private void settle(TimerBatch batch) {
+    batch.settled = true;
+    onTimer.remove(batch);
+    for (Done d : batch.done) {
+      running.remove(d.claimed.job.id(), d.claimed.running);
+    }
+  }
+
+  /**
+   * close(): records the completions the timer still holds (its tries are about to be thrown
+   * away with the timer), on the closing thread, trying again while the queue is unreachable for
+   * at most the shutdown grace. Unrecorded, the jobs would run again, and their entries in
+   * {@link #running} would keep the worker from leaving the queue.
+   */
+  private void recordHeldCompletions() {
+    long deadline = System.nanoTime() + options.shutdownGrace().toNanos();
+    for (TimerBatch batch : onTimer) {
+      batch.lock.lock(); // waits for a try of the timer's in progress
+      try {
+        if (batch.settled) {
+          continue;
+        }
+        try {
+          durably("complete", batch.done.get(0).claimed.job, deadline, () -> {
+            recordTogether(batch.done);
+            return true;
+          });
+        } catch (RuntimeException e) {
+          log.error("worker {} could not record the completion of {} job(s) before stopping; their locks will expire and they will be retried",
+              name, batch.done.size(), e);
+        }
+        settle(batch);
+      } finally {
+        batch.lock.unlock();
+      }
+    }
+  }
+
+  /** Records completions in one call that claims nothing. */
+  private void recordTogether(List<Done> done) {
+    Completions c = queue.completeAllAndClaim(finishedJobs(done), List.of());
+    checkAnswer(c, done.size(), 0);
+    for (int i = 0; i < done.size(); i++) {
+      warnIfLost(done.get(i), c.completed().get(i));
+    }
+  }
+
+  private static List<FinishedJob> finishedJobs(List<Done> done) {
+    List<FinishedJob> finished = new ArrayList<>(done.size());
     for (Done d : done) {
-      running.remove(d.claimed.job.id());
+      finished.add(new FinishedJob(d.claimed.job.id(), d.claimed.token, d.result));
+    }
+    return finished;
+  }
+
+  /**
+   * A third-party queue's answer of the wrong shape fails here, clearly, before anything of it is
+   * used (instead of an IndexOutOfBoundsException halfway through a batch).
+   */
+  private static void checkAnswer(Completions c, int finished, int requested) {
+    if (c.completed().size() != finished || c.claims().size() > requested) {
+      throw new IllegalStateException("JobQueue.completeAllAndClaim answered " + c.completed().size()
+          + " completion(s) and " + c.claims().size() + " claim(s) for " + finished + " finished job(s) and "
+          + requested + " claim request(s); it must answer one completion per finished job and at most one claim per request");
     }
   }
 
@@ -398,8 +618,14 @@ final class QueueWorker implements Worker {
    * Records completions and, unless the worker is stopping or a dependency is down, claims up to
    * {@code claims} jobs in the same queue call. If that call fails, whether it completed the jobs
    * is unknown: each completion is then recorded on its own, durably (a repeat answers false if
-   * the lost call did complete it), and nothing is claimed — jobs the lost call may have claimed
-   * are recovered like any stalled job once their locks expire.
+   * the lost call did complete it), and nothing is claimed.
+   *
+   * <p>Residual risk: the jobs the lost call may have claimed (up to {@code claims}) cannot be
+   * released — their ids were in the lost answer, and a queue cannot be asked which jobs a token
+   * holds — so they wait until their locks expire and are then recovered like any stalled job
+   * (each counting once toward maxStalledCount without having run). To keep that to one job per
+   * failure, as before batching, chains claim one at a time after a failed batched call until a
+   * single completion-and-claim succeeds again ({@link #batchedCallFailed}).
    *
    * @return the jobs claimed, registered in {@link #running}
    */
@@ -424,30 +650,35 @@ final class QueueWorker implements Worker {
       return List.of();
     } finally {
       for (Done d : done) {
-        running.remove(d.claimed.job.id());
+        // By value: the same call may have claimed this job again (its lock was lost, and it
+        // went back to waiting); that new claim's entry must stay.
+        running.remove(d.claimed.job.id(), d.claimed.running);
       }
     }
   }
 
   /** The one queue call; null when it failed. */
   private @Nullable List<Claimed> completeAndClaim(List<Done> done, int claims) {
-    try {
-      if (done.size() == 1 && claims == 1) {
+    if (done.size() == 1 && claims == 1) {
+      try {
         Done d = done.get(0);
         String token = newToken();
         Completion c = queue.completeAndClaim(d.claimed.job.id(), d.claimed.token, d.result, claimRequest(token));
+        batchedCallFailed = false;
         warnIfLost(d, c.completed());
         return c.next().job().map(job -> List.of(claimed(job, token))).orElse(List.of());
+      } catch (RuntimeException e) {
+        log.debug("completing a job and claiming failed ({}); recording the completion alone", e.toString());
+        return null;
       }
-      List<FinishedJob> finished = new ArrayList<>(done.size());
-      for (Done d : done) {
-        finished.add(new FinishedJob(d.claimed.job.id(), d.claimed.token, d.result));
-      }
+    }
+    try {
       List<ClaimRequest> requests = new ArrayList<>(claims);
       for (int i = 0; i < claims; i++) {
         requests.add(claimRequest(newToken()));
       }
-      Completions c = queue.completeAllAndClaim(finished, requests);
+      Completions c = queue.completeAllAndClaim(finishedJobs(done), requests);
+      checkAnswer(c, done.size(), claims);
       for (int i = 0; i < done.size(); i++) {
         warnIfLost(done.get(i), c.completed().get(i));
       }
@@ -460,8 +691,13 @@ final class QueueWorker implements Worker {
       }
       return next;
     } catch (RuntimeException e) {
-      log.debug("completing {} job(s) and claiming failed ({}); recording the completions alone",
-          done.size(), e.toString());
+      batchedCallFailed = true;
+      if (e instanceof IllegalStateException) {
+        log.warn("worker {}: {}; recording the completions alone", name, e.getMessage());
+      } else {
+        log.debug("completing {} job(s) and claiming failed ({}); recording the completions alone",
+            done.size(), e.toString());
+      }
       return null;
     }
   }
@@ -536,7 +772,7 @@ final class QueueWorker implements Worker {
       }
       r.finish();
       if (!succeeded) {
-        running.remove(job.id());
+        running.remove(job.id(), r);
       }
       Thread.interrupted(); // an abort that raced the end of the job must not reach the next one
     }
@@ -588,7 +824,11 @@ final class QueueWorker implements Worker {
    * @return what the queue answered: false when the lock was lost
    */
   private boolean durably(String what, QueuedJob job, BooleanSupplier action) {
-    long deadline = System.nanoTime() + options.lockDuration().toNanos();
+    return durably(what, job, System.nanoTime() + options.lockDuration().toNanos(), action);
+  }
+
+  /** As {@link #durably(String, QueuedJob, BooleanSupplier)}, trying until {@code deadline} (System.nanoTime). */
+  private boolean durably(String what, QueuedJob job, long deadline, BooleanSupplier action) {
     long pause = RECORD_RETRY_MIN_MILLIS;
     while (true) {
       try {
@@ -697,6 +937,7 @@ final class QueueWorker implements Worker {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      recordHeldCompletions();
       scheduler.shutdownNow();
       if (cancelEvents != null) {
         cancelEvents.close();
@@ -766,6 +1007,11 @@ final class QueueWorker implements Worker {
     synchronized @Nullable Abort finish() {
       finished = true;
       return abort;
+    }
+
+    /** Running now: started and not finished (not waiting its turn, nor done). */
+    synchronized boolean active() {
+      return thread != null && !finished;
     }
   }
 }

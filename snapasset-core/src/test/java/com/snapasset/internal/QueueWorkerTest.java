@@ -9,6 +9,7 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.atLeast;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.timeout;
@@ -39,6 +40,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.mockito.ArgumentCaptor;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,6 +60,13 @@ class QueueWorkerTest {
     QueuedJob job = new QueuedJob(id, "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(), clock.instant(),
         null, null, null, null);
     when(queue.claim(any())).thenReturn(Claim.of(job)).thenReturn(Claim.none());
+    // What a queue answers, from the SPI's own default (complete, then claim).
+    when(queue.completeAndClaim(any(), anyString(), anyString(), any())).thenCallRealMethod();
+    // (null while a test stubs the method with its own matchers)
+    doAnswer(inv -> inv.getArgument(0) == null ? null : inv.callRealMethod()).when(queue).completeAllAndClaim(any(), any());
+    when(queue.complete(any(), anyString(), anyString())).thenReturn(true);
+    when(queue.fail(any(), anyString(), anyString(), any())).thenReturn(true);
+    when(queue.release(any(), anyString())).thenReturn(true);
     doAnswer(inv -> {
       Thread.sleep(5); // an idle queue blocks for a while; keep the mock from spinning
       return null;
@@ -70,13 +80,17 @@ class QueueWorkerTest {
     }
   }
 
+  /** Starts a worker whose every job counts as long: one job per call (completeAndClaim), however fast the machine. */
   private void start(JobHandler handler, WorkerOptions options) {
-    worker = new QueueWorker("test-worker", queue, handler, options, clock).start();
+    // assigned before start(): the job threads, started by it, may use the field
+    worker = new QueueWorker("test-worker", queue, handler, options, clock).shortJobsUnder(Duration.ZERO);
+    worker.start();
   }
 
   /** As {@link #start}, with every job short enough to be batched, however slow the machine. */
   private void startBatching(JobHandler handler, WorkerOptions options) {
-    worker = new QueueWorker("test-worker", queue, handler, options, clock).shortJobsUnder(Duration.ofHours(1)).start();
+    worker = new QueueWorker("test-worker", queue, handler, options, clock).shortJobsUnder(Duration.ofHours(1));
+    worker.start();
   }
 
   @Test
@@ -135,9 +149,40 @@ class QueueWorkerTest {
       return "the-result";
     }), WorkerOptions.defaults());
 
-    verify(queue, timeout(10_000)).complete(eq(id), anyString(), eq("the-result"));
-    verify(queue).progress(eq(id), anyString(), anyInt());
+    verify(queue, timeout(10_000)).completeAndClaim(eq(id), anyString(), eq("the-result"), any());
+    ArgumentCaptor<ClaimRequest> claim = ArgumentCaptor.forClass(ClaimRequest.class);
+    verify(queue, atLeast(1)).claim(claim.capture());
+    String token = claim.getAllValues().get(0).token();
+    verify(queue).completeAndClaim(eq(id), eq(token), eq("the-result"), any());
+    verify(queue).progress(eq(id), eq(token), eq(42));
     verify(queue, never()).fail(any(), anyString(), anyString(), any());
+  }
+
+  @Test
+  void aJobClaimedAgainByTheCallThatFoundItsLockLostStaysRegisteredUnderItsNewClaim() throws Exception {
+    // The job's lock ran out while it ran; the call that answers "not completed" claims it again.
+    doReturn(new Completion(false, Claim.of(active(id))), new Completion(true, Claim.none()))
+        .when(queue).completeAndClaim(eq(id), anyString(), anyString(), any());
+    AtomicInteger runs = new AtomicInteger();
+    CountDownLatch secondRunStarted = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    start(job -> prepared(context -> {
+      if (runs.incrementAndGet() == 2) {
+        secondRunStarted.countDown();
+        finish.await();
+      }
+      return "run-" + runs.get();
+    }), WorkerOptions.builder().lockRenewInterval(Duration.ofMillis(20)).build());
+
+    assertThat(secondRunStarted.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the job runs again").isTrue();
+    ArgumentCaptor<ClaimRequest> reclaim = ArgumentCaptor.forClass(ClaimRequest.class);
+    verify(queue).completeAndClaim(eq(id), anyString(), eq("run-1"), reclaim.capture());
+    // the entry of the new run, not only the finished one's, is in the worker's books: it is
+    // renewed under the new token (and can be cancelled)
+    assertThat(worker.activeJobs()).isEqualTo(1);
+    verify(queue, timeout(10_000).atLeastOnce()).renewLock(eq(id), eq(reclaim.getValue().token()), any());
+    finish.countDown();
+    verify(queue, timeout(10_000)).completeAndClaim(eq(id), eq(reclaim.getValue().token()), eq("run-2"), any());
   }
 
   @Test
@@ -213,8 +258,132 @@ class QueueWorkerTest {
     verify(queue, timeout(10_000)).completeAllAndClaim(
         argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(second) && f.get(0).result().equals("done")),
         eq(List.of()));
-    assertThat(release.getCount()).isEqualTo(1);
+    // ...job-3's own completion is not: it is still running (the only job running: job-2 is done)
+    verify(queue, never()).completeAllAndClaim(
+        argThat(f -> f != null && f.stream().anyMatch(j -> j.id().equals(JobId.of("job-3")))), any());
+    assertThat(worker.activeJobs()).isEqualTo(1);
     release.countDown();
+  }
+
+  @Test
+  void completionsTheTimerCouldNotRecordAreRecordedWhenTheWorkerCloses() throws Exception {
+    JobId second = JobId.of("job-2");
+    JobId third = JobId.of("job-3");
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(second)), Claim.of(active(third)))));
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(third)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.none())));
+    // The queue cannot be reached from the timer (its tries keep failing), but can from close().
+    CountDownLatch timerFailed = new CountDownLatch(1);
+    AtomicReference<String> recordedOn = new AtomicReference<>();
+    doAnswer(inv -> {
+      if (Thread.currentThread().getName().startsWith("test-worker-timer")) {
+        timerFailed.countDown();
+        throw new QueueException("Connection refused", null);
+      }
+      recordedOn.set(Thread.currentThread().getName());
+      return new Completions(List.of(true), List.of());
+    }).when(queue).completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(second)), eq(List.of()));
+    CountDownLatch release = new CountDownLatch(1);
+    startBatching(job -> prepared(context -> {
+      if (job.id().equals(third)) {
+        release.await(); // job-2's completion goes to the timer meanwhile
+      }
+      return "done";
+    }), WorkerOptions.defaults());
+
+    assertThat(timerFailed.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the timer tried").isTrue();
+    release.countDown();
+    worker.close();
+
+    assertThat(recordedOn.get()).as("job-2 recorded, by the closing thread").isEqualTo(Thread.currentThread().getName());
+    verify(queue).leave(worker.workerId()); // nothing left in the worker's books
+  }
+
+  @Test
+  void aJobCancelledWhileWaitingInABatchIsFailedNotReleasedWhenTheWorkerStops() throws Exception {
+    JobId second = JobId.of("job-2");
+    JobId slow = JobId.of("slow");
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(slow)), Claim.of(active(second)))));
+    CountDownLatch renewedTwice = new CountDownLatch(2);
+    doAnswer(inv -> {
+      renewedTwice.countDown();
+      return LockStatus.CANCELLED;
+    }).when(queue).renewLock(eq(second), anyString(), any());
+    when(queue.renewLock(eq(slow), anyString(), any())).thenReturn(LockStatus.HELD);
+    List<String> ran = new CopyOnWriteArrayList<>();
+    AtomicInteger activeWhileSlowRan = new AtomicInteger(-1);
+    AtomicReference<Thread> closing = new AtomicReference<>();
+    startBatching(job -> prepared(context -> {
+      ran.add(job.id().value());
+      if (job.id().equals(slow)) {
+        activeWhileSlowRan.set(worker.activeJobs()); // job-2 waits: claimed, not running
+        renewedTwice.await(); // job-2 is cancelled by now
+        // the worker stops while job-2 waits behind this job
+        Thread t = new Thread(worker::close, "closing");
+        closing.set(t);
+        t.start();
+        Await.until("the worker to stop", Duration.ofSeconds(10), () -> !worker.isRunning());
+      }
+      return "done";
+    }), WorkerOptions.builder().lockRenewInterval(Duration.ofMillis(20)).build());
+
+    verify(queue, timeout(10_000)).fail(eq(second), anyString(), eq("job was cancelled"), isNull());
+    verify(queue, never()).release(eq(second), anyString());
+    assertThat(ran).containsExactly("job-1", "slow");
+    assertThat(activeWhileSlowRan.get()).isEqualTo(1);
+    closing.get().join(10_000);
+  }
+
+  @Test
+  void aJobThatRunsLongReleasesTheClaimedJobsWaitingBehindIt() throws Exception {
+    JobId slow = JobId.of("slow");
+    JobId second = JobId.of("job-2");
+    ArgumentCaptor<List<ClaimRequest>> claims = listCaptor();
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), claims.capture()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(slow)), Claim.of(active(second)))));
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(slow)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.none())));
+    List<String> ran = new CopyOnWriteArrayList<>();
+    CountDownLatch finish = new CountDownLatch(1);
+    worker = new QueueWorker("test-worker", queue, job -> prepared(context -> {
+      ran.add(job.id().value());
+      if (job.id().equals(slow)) {
+        finish.await();
+      }
+      return "done";
+    }), WorkerOptions.defaults(), clock).shortJobsUnder(Duration.ofHours(1)).releaseWaitingAfter(Duration.ofMillis(1));
+    worker.start();
+
+    verify(queue, timeout(10_000)).release(eq(second), anyString());
+    verify(queue).release(second, claims.getValue().get(1).token());
+    assertThat(worker.activeJobs()).isEqualTo(1);
+    finish.countDown();
+    verify(queue, timeout(10_000)).completeAllAndClaim(
+        argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(slow)), any());
+    worker.close();
+    assertThat(ran).containsExactly("job-1", "slow");
+    verify(queue).leave(worker.workerId());
+  }
+
+  @Test
+  void anAnswerOfTheWrongShapeFromTheQueueIsRejectedAndNothingOfItIsKept() {
+    // three claims for the two requested
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
+        .thenReturn(new Completions(List.of(true),
+            List.of(Claim.of(active(JobId.of("job-2"))), Claim.of(active(JobId.of("job-3"))), Claim.of(active(JobId.of("job-4"))))));
+    List<String> ran = new CopyOnWriteArrayList<>();
+    startBatching(job -> prepared(context -> {
+      ran.add(job.id().value());
+      return "done";
+    }), WorkerOptions.defaults());
+
+    // recorded on its own, as after a failed call
+    verify(queue, timeout(10_000)).complete(eq(id), anyString(), eq("done"));
+    worker.close();
+    assertThat(ran).containsExactly("job-1");
+    verify(queue).leave(worker.workerId()); // no claim of the answer was kept in the worker's books
   }
 
   @Test
@@ -274,16 +443,20 @@ class QueueWorkerTest {
     assertThat(worker.activeJobs()).isEqualTo(2);
 
     release.countDown();
-    verify(queue, timeout(10_000)).complete(eq(jobs[2].id()), anyString(), eq("unused"));
+    verify(queue, timeout(10_000)).completeAndClaim(eq(jobs[2].id()), anyString(), eq("unused"), any());
   }
 
   @Test
-  void whenCompletingAndClaimingFailsTheCompletionIsRecordedOnItsOwn() {
+  void whenCompletingAndClaimingFailsTheCompletionIsRecordedOnItsOwnAndTheNextRoundClaimsOne() {
+    JobId second = JobId.of("job-2");
+    when(queue.claim(any())).thenReturn(Claim.of(active(id)), Claim.of(active(second)), Claim.none());
     when(queue.completeAllAndClaim(any(), any())).thenThrow(new QueueException("Unexpected end of stream", null));
-    when(queue.complete(any(), anyString(), anyString())).thenReturn(true);
     startBatching(handler(() -> { }), WorkerOptions.defaults());
 
     verify(queue, timeout(10_000)).complete(eq(id), anyString(), eq("unused"));
+    // the jobs the failed call may have claimed are lost until their locks expire: the next
+    // round exposes one claim, not a batch
+    verify(queue, timeout(10_000)).completeAndClaim(eq(second), anyString(), eq("unused"), any());
     verify(queue, times(1)).completeAllAndClaim(any(), any());
     verify(queue, never()).fail(any(), anyString(), anyString(), any());
   }

@@ -1,7 +1,6 @@
 package com.snapasset.spi.queue;
 
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The answer to {@link com.snapasset.spi.JobQueue#completeAllAndClaim}: which jobs were completed,
@@ -14,13 +13,20 @@ import java.util.Objects;
  */
 public record Completions(List<Boolean> completed, List<Claim> claims) {
   /**
-   * Copies the lists; see the class description.
+   * Copies the lists and checks that only the last claim holds no job; see the class description.
    *
    * @param completed one answer per finished job, never null
    * @param claims the claims made, never null
+   * @throws IllegalArgumentException if a claim other than the last holds no job
    */
   public Completions {
     completed = List.copyOf(completed);
     claims = List.copyOf(claims);
+    for (int i = 0; i < claims.size() - 1; i++) {
+      if (claims.get(i).job().isEmpty()) {
+        throw new IllegalArgumentException("claim " + (i + 1) + " of " + claims.size()
+            + " holds no job: only the last claim may hold none (claiming stops at the first that gets no job)");
+      }
+    }
   }
 }

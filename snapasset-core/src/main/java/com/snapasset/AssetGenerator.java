@@ -50,6 +50,11 @@ public final class AssetGenerator implements AutoCloseable {
     this.engine = engine;
   }
 
+  /** The engine behind this front door; for tests in this package. */
+  Engine engine() {
+    return engine;
+  }
+
   /**
    * A builder with every port optional.
    *

@@ -50,6 +50,11 @@ public final class AssetGenerator implements AutoCloseable {
     this.engine = engine;
   }
 
+  /** The engine behind this front door; for tests in this package. */
+  Engine engine() {
+    return engine;
+  }
+
   /**
    * A builder with every port optional.
    *
@@ -140,6 +145,10 @@ public final class AssetGenerator implements AutoCloseable {
    * returns its snapshot then; check {@link Job#isFinished()}. Woken by the queue's events, not by
    * polling: while it waits, the generator subscribes to the queue's finishing events (completed,
    * failed, removed) if nothing else has.
+   *
+   * <p>When the job finishes while this waits, it returns after the {@link JobListener}s registered
+   * then were told ({@code onCompleted} or {@code onFailed} returned). A job already finished when
+   * this is called is answered at once, possibly before the listeners heard of it.
    *
    * @throws JobNotFoundException when the queue does not hold the job
    * @throws InterruptedException when the calling thread is interrupted
@@ -286,14 +295,25 @@ public final class AssetGenerator implements AutoCloseable {
 
   /**
    * Starts telling {@code listener} about jobs. Returns once every event the queue publishes from
-   * then on reaches the listener (events published during the call may or may not; a third-party
-   * queue must honour {@link JobQueue#subscribe(com.snapasset.spi.queue.QueueEventListener)}'s "returns once it delivers").
+   * then on reaches the listener; events published during the call may or may not.
    *
    * <p>The generator subscribes to its queue's events only while a job listener is registered or a
    * caller is in {@link #await}: a process that only runs workers does not receive every job's
    * every state change. The first listener opens that subscription, removing the last closes it.
+   * So the guarantee above rests on the queue's {@link JobQueue#subscribe(java.util.Set,
+   * com.snapasset.spi.queue.QueueEventListener) subscribe} returning only once it delivers: with a
+   * custom queue whose {@code subscribe} returns earlier, a listener (or an {@code await}) may miss
+   * the events published just after it registered. The built-in queues honour it; the Redis queue
+   * waits for the server's confirmation, except when this is called from a listener's callback
+   * while no other listener keeps its channel subscribed (its own thread must read that
+   * confirmation): the listener then hears the events published once the callback returned and the
+   * channel is subscribed again.
    *
    * @param listener called on engine or queue threads; must not block
+   * @throws RuntimeException whatever the queue's {@code subscribe} throws when the subscription has
+   *     to be opened (the SPI asks for {@link QueueException}); the listener is then not
+   *     registered. The built-in queues do not throw here: the Redis queue waits up to 10 s for its
+   *     server's confirmation, then logs a warning and goes on (reconnecting in the background)
    */
   public void addListener(JobListener listener) {
     engine.addListener(Objects.requireNonNull(listener, "listener"));

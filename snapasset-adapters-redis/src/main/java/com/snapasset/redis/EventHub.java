@@ -23,12 +23,18 @@ import redis.clients.jedis.exceptions.JedisException;
  * this process the queue's traffic) and the thread idles until the next {@link #subscribe}, which
  * subscribes again and returns once Redis confirmed it. Reconnects after a lost connection; events
  * published while disconnected are not delivered (pub/sub keeps nothing).
+ *
+ * <p>Only the subscriber thread writes to the subscribed connection, or another thread holding
+ * {@link #lock} once the thread's SUBSCRIBE went out (Jedis' pub/sub writes are not thread-safe),
+ * and at most one UNSUBSCRIBE is sent per subscription (a second reply would be left unread on a
+ * connection that goes back to the pool).
  */
 final class EventHub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventHub.class);
   private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(10);
   private static final long MAX_BACKOFF_MILLIS = 2_000;
 
+  private final Duration subscribeTimeout;
   private final UnifiedJedis redis;
   private final String channel;
   private final String queueName;
@@ -38,6 +44,8 @@ final class EventHub implements AutoCloseable {
   private int listening;
   private @Nullable Thread thread;
   private volatile @Nullable JedisPubSub pubSub;
+  /** The subscription an UNSUBSCRIBE was sent for already; under the lock. */
+  private @Nullable JedisPubSub unsubscribeSent;
   /** Whether Redis confirmed the current subscription and no unsubscribe was sent since; under the lock. */
   private boolean live;
   /** Counted down when the channel is subscribed; replaced when it stops being so. Under the lock. */
@@ -45,16 +53,33 @@ final class EventHub implements AutoCloseable {
   private volatile boolean closed;
 
   EventHub(UnifiedJedis redis, String channel, String queueName) {
+    this(redis, channel, queueName, SUBSCRIBE_TIMEOUT);
+  }
+
+  /** With how long {@link #subscribe} waits for Redis' confirmation at most; for tests. */
+  EventHub(UnifiedJedis redis, String channel, String queueName, Duration subscribeTimeout) {
+    this.subscribeTimeout = subscribeTimeout;
     this.redis = redis;
     this.channel = channel;
     this.queueName = queueName;
     this.listeners = new Listeners<>("Redis job queue '" + queueName + "' event listener");
   }
 
-  /** Returns once the channel is subscribed, so no event published after it returns is missed. */
+  /**
+   * Returns once the channel is subscribed, so no event published after it returns is missed.
+   *
+   * <p>Called on the hub's own thread (from a listener's callback) while the channel is not
+   * subscribed (the callback just closed the last subscription), it returns at once instead: only
+   * that thread can read Redis' confirmation, which it does, in order, after the callback returns.
+   * The listener then hears every event Redis publishes once it has processed the SUBSCRIBE the
+   * thread sends next; events published between the UNSUBSCRIBE and that SUBSCRIBE are missed. While
+   * the channel stays subscribed (another listener remains) nothing is missed on any thread.
+   */
   Subscription subscribe(QueueEventListener listener) {
     CountDownLatch ready;
+    boolean onHubThread;
     synchronized (lock) {
+      onHubThread = thread != null && Thread.currentThread() == thread;
       listeners.add(listener);
       listening++;
       if (thread == null && !closed) {
@@ -67,9 +92,10 @@ final class EventHub implements AutoCloseable {
       ready = subscribed;
     }
     try {
-      if (!closed && !ready.await(SUBSCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!onHubThread && !closed && !ready.await(subscribeTimeout.toMillis(), TimeUnit.MILLISECONDS)
+          && !closed) {
         log.warn("Redis job queue '{}': event channel not subscribed after {}; events may be missed",
-            queueName, SUBSCRIBE_TIMEOUT);
+            queueName, subscribeTimeout);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -94,10 +120,16 @@ final class EventHub implements AutoCloseable {
     }
   }
 
-  /** Asks Redis to unsubscribe; the subscriber thread's blocking subscribe call then returns. */
+  /**
+   * Asks Redis to unsubscribe, once per subscription; the subscriber thread's blocking subscribe
+   * call then returns. Under the lock: {@code isSubscribed()} means the thread's SUBSCRIBE was
+   * written, and the lock keeps two UNSUBSCRIBE writes from interleaving.
+   */
   private void stopListening() {
+    assert Thread.holdsLock(lock);
     JedisPubSub ps = pubSub;
-    if (ps != null && ps.isSubscribed()) {
+    if (ps != null && ps != unsubscribeSent && ps.isSubscribed()) {
+      unsubscribeSent = ps;
       try {
         ps.unsubscribe();
       } catch (JedisException | IllegalStateException e) {
@@ -157,7 +189,7 @@ final class EventHub implements AutoCloseable {
         if (listening == 0 || closed) {
           // Everyone left (or the hub closed) while Redis was confirming; the latch stays
           // uncounted for the next subscriber, whom the thread subscribes for afresh.
-          this.unsubscribe();
+          stopListening();
           return;
         }
         live = true;
@@ -205,8 +237,9 @@ final class EventHub implements AutoCloseable {
       closed = true;
       t = thread;
       lock.notifyAll();
+      subscribed.countDown(); // releases subscribe calls waiting for a confirmation that won't come
+      stopListening();
     }
-    stopListening();
     if (t != null) {
       try {
         t.join(2_000);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.snapasset.AssetGenerator;
 import com.snapasset.GenerationRequest;
 import com.snapasset.GenerationResult;
+import com.snapasset.GeneratorInternals;
 import com.snapasset.Job;
 import com.snapasset.JobId;
 import com.snapasset.JobListener;
@@ -20,6 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -80,9 +84,22 @@ class RedisLazyEventsTest {
       Await.until("the worker's JVM to unsubscribe the all-events channel", Duration.ofSeconds(10),
           () -> subscribers(admin, EVENTS) == 0);
 
-      // await on the API side (subscribed while the job is unfinished) is woken by the completion.
+      // await on the API side (subscribed while the job is unfinished) is woken by the completion:
+      // only by it in time: the re-read that would rescue a missed wake-up comes after an hour and
+      // the await's timeout after ten minutes, far beyond the bound the result is expected within.
+      GeneratorInternals.awaitRecheck(apiSide, Duration.ofHours(1));
+      provider.block();
       JobId awaited = apiSide.submit(GenerationRequest.of("u", "awaited", List.of("64x64")));
-      assertThat(apiSide.await(awaited, Duration.ofSeconds(60)).state()).isEqualTo(JobState.COMPLETED);
+      ExecutorService caller = Executors.newSingleThreadExecutor();
+      try {
+        Future<Job> result = caller.submit(() -> apiSide.await(awaited, Duration.ofMinutes(10)));
+        Await.until("the API side to subscribe while it awaits", Duration.ofSeconds(30),
+            () -> subscribers(admin, EVENTS) == 1);
+        provider.open();
+        assertThat(result.get(60, TimeUnit.SECONDS).state()).isEqualTo(JobState.COMPLETED);
+      } finally {
+        caller.shutdownNow();
+      }
       Await.until("the API side to unsubscribe after its await", Duration.ofSeconds(10),
           () -> subscribers(admin, EVENTS) == 0);
       assertThat(subscribers(admin, CANCELS)).isEqualTo(1);

@@ -109,6 +109,8 @@ public final class Engine implements AutoCloseable {
   private final ExecutorService providerCalls;
   private final Outages outages;
   private final List<Worker> workers = new CopyOnWriteArrayList<>();
+  /** {@link #AWAIT_RECHECK} unless a test made it longer, so that only an event can wake a waiter. */
+  private volatile Duration awaitRecheck = AWAIT_RECHECK;
   private final List<AutoCloseable> owned = new ArrayList<>();
   private final AtomicInteger workerCount = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -209,13 +211,24 @@ public final class Engine implements AutoCloseable {
         if (job.isFinished() || left <= 0) {
           return job;
         }
-        if (finished.await(Math.min(left, AWAIT_RECHECK.toNanos()), TimeUnit.NANOSECONDS)) {
+        if (finished.await(Math.min(left, awaitRecheck.toNanos()), TimeUnit.NANOSECONDS)) {
           return job(id).orElseThrow(() -> new JobNotFoundException(id));
         }
       }
     } finally {
       unregister.run();
     }
+  }
+
+  /**
+   * For tests: how often {@link #await} re-reads the job in case an event was lost. A test that
+   * sets it beyond its await's timeout fails when a wake-up is missed instead of being rescued.
+   */
+  public void awaitRecheck(Duration interval) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("the await recheck interval must be positive, was " + interval);
+    }
+    this.awaitRecheck = interval;
   }
 
   /** Runs the pipeline on the calling thread's behalf, without the queue; no retries. */

@@ -344,10 +344,16 @@ public interface JobQueue extends AutoCloseable {
   /**
    * Starts delivering events to {@code listener} until the subscription is closed.
    *
-   * <p>Should return only once every event published after it returns will be delivered (the
+   * <p>Must return only once every event published after it returns will be delivered (the
    * built-in queues do; Redis waits for the server's confirmation): the engine subscribes on demand,
    * when the first job listener or waiter registers, and relies on this so that they hear every
-   * later event.
+   * later event. A queue whose {@code subscribe} returns before it delivers makes a listener just
+   * added, or an {@code await} just started, miss the events published in between (an await is
+   * then woken only by its periodic re-read of the job).
+   *
+   * <p>A failure to subscribe should be thrown as {@link com.snapasset.QueueException}: it reaches
+   * the caller of {@code AssetGenerator.addListener} (or {@code await}) that needed the
+   * subscription, and that listener is not registered.
    *
    * @param listener called on the queue's threads; must not block
    * @return the subscription to close

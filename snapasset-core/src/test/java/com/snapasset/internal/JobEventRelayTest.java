@@ -53,7 +53,8 @@ class JobEventRelayTest {
   }
 
   @Test
-  void theFirstListenerSubscribesToTheTypesListenersHearAndTheLastRemovalUnsubscribes() throws Exception {
+  void theFirstListenerSubscribesToTheTypesListenersAndWaitersHearAndTheLastRemovalUnsubscribes()
+      throws Exception {
     BlockingQueue<String> heard = new LinkedBlockingQueue<>();
     JobListener first = recording("first", heard);
     JobListener second = recording("second", heard);
@@ -61,7 +62,7 @@ class JobEventRelayTest {
     relay.add(first);
     relay.add(second);
     assertThat(watch.made()).singleElement()
-        .satisfies(m -> assertThat(m.types()).isEqualTo(JobEventRelay.LISTENER_TYPES));
+        .satisfies(m -> assertThat(m.types()).isEqualTo(JobEventRelay.LISTENER_AND_FINISH_TYPES));
 
     add("a");
     assertThat(List.of(heard.poll(10, TimeUnit.SECONDS), heard.poll(10, TimeUnit.SECONDS)))
@@ -104,16 +105,121 @@ class JobEventRelayTest {
     CountDownLatch yFinished = new CountDownLatch(1);
     Runnable x = relay.onFinish(JobId.of("x"), () -> { });
     Runnable y = relay.onFinish(JobId.of("y"), yFinished::countDown);
-    relay.add(new JobListener() { });
+    JobListener listener = new JobListener() { };
+    relay.add(listener);
     x.run();
     x.run();
 
-    assertThat(watch.open()).hasSize(2);
+    // One subscription serves both, widened for the listener (the waiters' one is closed).
+    assertThat(watch.open()).singleElement()
+        .satisfies(m -> assertThat(m.types()).isEqualTo(JobEventRelay.LISTENER_AND_FINISH_TYPES));
     assertThat(real.remove(JobId.of("y"))).isTrue();
     assertThat(yFinished.await(10, TimeUnit.SECONDS)).as("woken by the removal").isTrue();
     y.run();
     assertThat(watch.open()).singleElement()
-        .satisfies(m -> assertThat(m.types()).isEqualTo(JobEventRelay.LISTENER_TYPES));
+        .satisfies(m -> assertThat(m.types()).isEqualTo(JobEventRelay.LISTENER_AND_FINISH_TYPES));
+
+    // With the listener gone and a waiter left, the next registration narrows it again.
+    add("z");
+    Runnable z = relay.onFinish(JobId.of("z"), () -> { });
+    relay.remove(listener);
+    assertThat(watch.open()).singleElement()
+        .satisfies(m -> assertThat(m.types()).isEqualTo(JobEventRelay.FINISH_TYPES));
+    z.run();
+    assertThat(watch.open()).isEmpty();
+  }
+
+  @Test
+  void listenersAreToldOfAFinishBeforeTheWaitersAreWoken() throws Exception {
+    // The waiter registers first, so a subscription of its own would be served first.
+    add("o");
+    List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountDownLatch woken = new CountDownLatch(1);
+    Runnable unregister = relay.onFinish(JobId.of("o"), () -> {
+      order.add("waiter");
+      woken.countDown();
+    });
+    relay.add(new JobListener() {
+      @Override
+      public void onFailed(JobId id, String error) {
+        order.add("listener");
+      }
+    });
+
+    claimAndFail("o");
+    assertThat(woken.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(order).containsExactly("listener", "waiter");
+    unregister.run();
+  }
+
+  @Test
+  void registrationsDoNotWaitForAnotherThreadsSubscribe() throws Exception {
+    // The first subscribe blocks (a Redis queue waiting for its server's confirmation, which only
+    // the event thread may deliver): other registrations and removals must not queue behind it.
+    CountDownLatch gate = new CountDownLatch(1);
+    CountDownLatch inSubscribe = new CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    JobQueue gated = (JobQueue) java.lang.reflect.Proxy.newProxyInstance(JobQueue.class.getClassLoader(),
+        new Class<?>[] {JobQueue.class}, (proxy, method, args) -> {
+          if (method.getName().equals("subscribe") && calls.incrementAndGet() == 1) {
+            inSubscribe.countDown();
+            gate.await();
+          }
+          try {
+            return method.invoke(queue, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    JobEventRelay r = new JobEventRelay(gated);
+    try {
+      BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+      Future<?> blocked = pool.submit(() -> r.add(recording("blocked", heard)));
+      assertThat(inSubscribe.await(10, TimeUnit.SECONDS)).isTrue();
+
+      JobListener other = recording("other", heard);
+      Future<?> others = pool.submit(() -> {
+        r.remove(recording("never added", heard));
+        r.add(other);
+        r.onFinish(JobId.of("nothing"), () -> { }).run();
+      });
+      others.get(10, TimeUnit.SECONDS); // before the fix: stuck behind the gated subscribe
+
+      gate.countDown();
+      blocked.get(10, TimeUnit.SECONDS);
+      // Both subscribed; one subscription is kept, so each listener hears each event once.
+      assertThat(watch.open()).hasSize(1);
+      add("once");
+      assertThat(List.of(heard.poll(10, TimeUnit.SECONDS), heard.poll(10, TimeUnit.SECONDS)))
+          .containsExactlyInAnyOrder("blocked added once", "other added once");
+      add("twice");
+      assertThat(List.of(heard.poll(10, TimeUnit.SECONDS), heard.poll(10, TimeUnit.SECONDS)))
+          .as("no duplicate of 'once'").containsExactlyInAnyOrder("blocked added twice", "other added twice");
+    } finally {
+      gate.countDown();
+      pool.shutdownNow();
+      r.close();
+    }
+    assertThat(watch.open()).isEmpty();
+  }
+
+  @Test
+  void aListenerReplacingItselfInItsCallbackKeepsHearing() throws Exception {
+    BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+    JobListener second = recording("second", heard);
+    relay.add(new JobListener() {
+      @Override
+      public void onAdded(JobId id) {
+        relay.remove(this);
+        relay.add(second);
+      }
+    });
+    add("first");
+    add("next");
+    assertThat(heard.poll(10, TimeUnit.SECONDS)).isEqualTo("second added next");
+    relay.remove(second);
+    assertThat(watch.open()).isEmpty();
   }
 
   @Test

@@ -234,24 +234,7 @@ class PngCodingTest {
   }
 
   private static int filteredOnly(Pixels px) {
-    int stride = 1 + px.width * 3;
-    byte[] rows = new byte[px.height * stride];
-    PngWriter.Filter filter = new PngWriter.Filter(px, false);
-    filter.start(0);
-    for (int y = 0; y < px.height; y++) {
-      filter.row(y, true, rows, y * stride);
-    }
-    java.util.zip.Deflater d = new java.util.zip.Deflater(9);
-    d.setStrategy(java.util.zip.Deflater.FILTERED);
-    d.setInput(rows);
-    d.finish();
-    byte[] buffer = new byte[1 << 16];
-    int n = 0;
-    while (!d.finished()) {
-      n += d.deflate(buffer);
-    }
-    d.end();
-    return n;
+    return deflated(filteredRows(px), 9, java.util.zip.Deflater.FILTERED);
   }
 
   private static void assertLossless(Pixels px, int level) throws Exception {

@@ -19,6 +19,15 @@ final class PngWriter {
   private static final int IDAT_SIZE = 1 << 16;
   /** Levels 1-6: unfiltered LZ77 unless filtered LZ77 is this much smaller on the sample. */
   private static final double UNFILTERED_TOLERANCE = 1.10;
+  /**
+   * {@link Bands} are judged only where the whole-image sample's Huffman-only size is at most this
+   * many times its LZ77 size. Above it the residuals are flat drawings' and screenshots' (2.1–9.3×
+   * on the comparison inputs' level 9 crops), whose bands never came out Huffman-only, so their
+   * trials were pure cost (a tenth of the illustration's level 9 encode, same bytes without them);
+   * photographs, whose bands may, sample at 0.9–1.1×, and a photograph above a screenshot at about
+   * 1.6×.
+   */
+  static final double BANDS_MAX_HUFFMAN_RATIO = 1.8;
   /** Rows in one band of {@link #choose}'s sample. */
   static final int SAMPLE_ROWS = 16;
   /**
@@ -59,11 +68,12 @@ final class PngWriter {
         header(out, px.width, px.height, alpha ? 6 : 2);
         Filter filter = new Filter(px, alpha);
         int zlibLevel = ZLIB_LEVEL[level];
-        Coding coding = level == 0 ? Coding.FILTERED_LZ77 : choose(filter, zlibLevel);
+        Choice choice = level == 0 ? new Choice(Coding.FILTERED_LZ77, false) : decide(filter, zlibLevel);
+        Coding coding = choice.coding();
         boolean adaptive = coding != Coding.UNFILTERED_LZ77;
         boolean sparse = coding == Coding.FILTERED_HUFFMAN;
         filter.start(0);
-        Bands bands = coding == Coding.FILTERED_LZ77 && level >= 7 ? new Bands() : null;
+        Bands bands = choice.bands() && level >= 7 ? new Bands() : null;
         idat(out, zlibLevel, coding.strategy, px.width, px.height, bpp,
             (y, rows, at) -> filter.row(y, adaptive, sparse, rows, at), bands);
       }
@@ -251,6 +261,17 @@ final class PngWriter {
    * makes 1.6-2× smaller, are still filtered.
    */
   static Coding choose(Filter filter, int zlibLevel) {
+    return decide(filter, zlibLevel).coding();
+  }
+
+  /**
+   * {@link #choose}'s coding, and whether its filtered LZ77 is worth judging band by band: see
+   * {@link #BANDS_MAX_HUFFMAN_RATIO}.
+   */
+  record Choice(Coding coding, boolean bands) {}
+
+  /** As {@link #choose}, with whether the sample's residuals make {@link Bands} worth their trials. */
+  static Choice decide(Filter filter, int zlibLevel) {
     Pixels px = filter.px;
     int h = px.height;
     int stride = 1 + px.width * filter.bpp;
@@ -276,7 +297,8 @@ final class PngWriter {
     Coding best = plain < lz * filterGain ? Coding.UNFILTERED_LZ77 : Coding.FILTERED_LZ77;
     int bestSize = best == Coding.UNFILTERED_LZ77 ? plain : lz;
     boolean huffmanWins = zlibLevel > 6 ? huffman < bestSize * 0.985 : huffman <= bestSize;
-    return huffmanWins ? Coding.FILTERED_HUFFMAN : best;
+    Coding coding = huffmanWins ? Coding.FILTERED_HUFFMAN : best;
+    return new Choice(coding, coding == Coding.FILTERED_LZ77 && huffman <= BANDS_MAX_HUFFMAN_RATIO * lz);
   }
 
   /**

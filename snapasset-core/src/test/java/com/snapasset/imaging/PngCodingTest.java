@@ -191,7 +191,9 @@ class PngCodingTest {
         enlarged.height * stride / perBand - 1);
 
     PngWriter.Filter filter = new PngWriter.Filter(mixed, false);
-    assertThat(PngWriter.choose(filter, 9)).isEqualTo(PngWriter.Coding.FILTERED_LZ77);
+    assertThat(PngWriter.decide(filter, 9))
+        .as("filtered LZ77, judged band by band")
+        .isEqualTo(new PngWriter.Choice(PngWriter.Coding.FILTERED_LZ77, true));
     assertLossless(mixed, 9);
     assertLossless(mixed, 8);
     // far smaller than Huffman coding throughout, and within 2 % of LZ77 throughout (the per-band
@@ -202,7 +204,33 @@ class PngCodingTest {
     assertThat((double) written).isLessThanOrEqualTo(filteredOnly(mixed) * 1.02);
   }
 
-  private static Pixels stack(Pixels top, Pixels bottom) {
+  @Test
+  void levelNineJudgesNoBandsOfAFlatDrawing() throws Exception {
+    // flat shapes enlarged as the presets enlarge them: filtered LZ77, and Huffman-only coding
+    // (several times larger) is not worth a trial on any band
+    BufferedImage image = new BufferedImage(270, 270, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setPaint(new java.awt.GradientPaint(0, 0, new Color(0x1E3C72), 270, 180, new Color(0xF6D365)));
+    g.fillRect(0, 0, 270, 180);
+    g.setColor(new Color(0x4CAF50));
+    g.fillRect(0, 180, 270, 90);
+    g.setColor(new Color(0xFFC107));
+    g.fillOval(160, 30, 60, 60);
+    g.setColor(new Color(0x795548));
+    for (int x = 10; x < 270; x += 40) {
+      g.fillPolygon(new int[] {x, x + 15, x + 30}, new int[] {200, 150, 200}, 3);
+    }
+    g.dispose();
+    Pixels drawn = Decoder.toPixels(image);
+    Pixels enlarged = Resampler.resize(drawn, 1080, 1080, 0, 0, 270, 270);
+    PngWriter.Filter filter = new PngWriter.Filter(enlarged, false);
+    assertThat(PngWriter.decide(filter, 9))
+        .isEqualTo(new PngWriter.Choice(PngWriter.Coding.FILTERED_LZ77, false));
+    assertLossless(enlarged, 9);
+  }
+
+    private static Pixels stack(Pixels top, Pixels bottom) {
     int[] argb = java.util.Arrays.copyOf(top.argb, top.argb.length + bottom.argb.length);
     System.arraycopy(bottom.argb, 0, argb, top.argb.length, bottom.argb.length);
     return new Pixels(argb, top.width, top.height + bottom.height, false);

@@ -79,6 +79,7 @@ final class JobEventStreams implements JobListener, AutoCloseable {
     streams.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(stream);
     writer.execute(() -> {
       Optional<Job> job = generator.job(id);
+      stream.opened = true;
       stream.retry(3000);
       if (original) {
         stream.message(write(Map.of("type", "connected", "jobId", id.value())));
@@ -156,7 +157,11 @@ final class JobEventStreams implements JobListener, AutoCloseable {
 
   private void dispatch(JobId id, String event, Object data) {
     if (streams.containsKey(id)) {
-      writer.execute(() -> each(id, s -> send(id, s, event, data)));
+      writer.execute(() -> each(id, s -> {
+        if (s.opened) {
+          send(id, s, event, data);
+        }
+      }));
     }
   }
 
@@ -171,7 +176,7 @@ final class JobEventStreams implements JobListener, AutoCloseable {
         log.debug("heartbeat could not look up job {}", id, e);
       }
       each(id, s -> {
-        if (!s.comment("heartbeat")) {
+        if (s.opened && !s.comment("heartbeat")) {
           drop(id, s);
         }
       });

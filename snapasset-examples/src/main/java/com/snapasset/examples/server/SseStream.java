@@ -18,6 +18,12 @@ final class SseStream {
   /** What the original's messages repeat in each one; written by the one writer thread only. */
   String lastStatus = "waiting";
   int lastProgress;
+  /**
+   * Whether the stream's first message (the job's state) has been written; written and read by the
+   * one writer thread only. Until then heartbeats and events skip the stream: the state it is about
+   * to send is read after them, so it already includes what they say.
+   */
+  boolean opened;
   private long nextId = 1;
   private boolean closed;
 

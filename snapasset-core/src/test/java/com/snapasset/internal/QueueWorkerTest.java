@@ -451,7 +451,8 @@ class QueueWorkerTest {
     JobId second = JobId.of("job-2");
     when(queue.claim(any())).thenReturn(Claim.of(active(id)), Claim.of(active(second)), Claim.none());
     when(queue.completeAllAndClaim(any(), any())).thenThrow(new QueueException("Unexpected end of stream", null));
-    startBatching(handler(() -> { }), WorkerOptions.defaults());
+    // one slot: with two, the second slot may claim job-2 at start and finish it first
+    startBatching(handler(() -> { }), WorkerOptions.builder().concurrency(1).build());
 
     verify(queue, timeout(10_000)).complete(eq(id), anyString(), eq("unused"));
     // the jobs the failed call may have claimed are lost until their locks expire: the next

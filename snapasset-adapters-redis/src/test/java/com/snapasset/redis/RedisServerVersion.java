@@ -14,12 +14,17 @@ import org.junit.jupiter.api.Assumptions;
  * test fails with instructions when none is installed; with {@code -Dsnapasset.test.embeddedRedis=true}
  * (the bundled binary asked for on purpose) it is skipped, reported as skipped.
  */
-final class RedisServerVersion {
+public final class RedisServerVersion {
   private static final Pattern VERSION = Pattern.compile("v=(\\d+)\\.");
 
   private RedisServerVersion() {}
 
-  static void requireRedis7(String what) {
+  /**
+   * Fails (or, with the bundled binary asked for, skips) unless redis-server 7+ is on PATH.
+   *
+   * @param what the tests that need it, for the message
+   */
+  public static void requireRedis7(String what) {
     Assumptions.assumeFalse(Boolean.getBoolean("snapasset.test.embeddedRedis"),
         what + " needs redis-server 7; skipped because -Dsnapasset.test.embeddedRedis=true asks for the bundled 6.2");
     Path binary;

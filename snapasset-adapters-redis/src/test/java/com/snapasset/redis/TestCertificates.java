@@ -18,18 +18,19 @@ import java.util.concurrent.TimeUnit;
  * openssl} command (milliseconds, where a {@code keytool} JVM per step took seconds on a loaded
  * machine): PEM files for {@code redis-server --tls-*}, PKCS#12 files for the Java side. The server
  * certificate names {@code redis.test} and {@code 127.0.0.1} only, so connecting to {@code
- * localhost} is a host-name mismatch.
+ * localhost} is a host-name mismatch. Public for the starter's tests (test-jar).
  */
-final class TestCertificates {
-  static final char[] PASSWORD = "test-store-pass".toCharArray();
+public final class TestCertificates {
+  /** The password of both PKCS#12 files. */
+  public static final char[] PASSWORD = "test-store-pass".toCharArray();
 
-  final Path caPem;
-  final Path serverCertPem;
-  final Path serverKeyPem;
+  public final Path caPem;
+  public final Path serverCertPem;
+  public final Path serverKeyPem;
   /** The client's key and CA-signed certificate. */
-  final Path clientP12;
+  public final Path clientP12;
   /** The CA alone, as a PKCS#12 trust store. */
-  final Path caP12;
+  public final Path caP12;
 
   private TestCertificates(Path dir) {
     this.caPem = dir.resolve("ca.crt");
@@ -39,7 +40,15 @@ final class TestCertificates {
     this.caP12 = dir.resolve("ca.p12");
   }
 
-  static TestCertificates generate(Path dir) throws IOException, GeneralSecurityException {
+  /**
+   * Makes the CA and both certificates in {@code dir} with the {@code openssl} command.
+   *
+   * @param dir an empty directory
+   * @return the files
+   * @throws IOException when openssl fails
+   * @throws GeneralSecurityException when the trust store cannot be written
+   */
+  public static TestCertificates generate(Path dir) throws IOException, GeneralSecurityException {
     TestCertificates c = new TestCertificates(dir);
     openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
         "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=SnapAsset Test CA",

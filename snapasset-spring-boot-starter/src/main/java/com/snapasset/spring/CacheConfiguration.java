@@ -3,6 +3,7 @@ package com.snapasset.spring;
 import com.snapasset.ConfigurationException;
 import com.snapasset.embedded.InMemoryBaseImageCache;
 import com.snapasset.redis.RedisBaseImageCache;
+import com.snapasset.redis.RedisTls;
 import com.snapasset.spi.BaseImageCache;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -44,10 +45,14 @@ final class CacheConfiguration {
             + "snapasset.queue.redis-url");
       }
       JedisCheck.requireSupportedJedis(context.getClassLoader());
-      RedisBaseImageCache cache = RedisBaseImageCache.builder()
+      RedisBaseImageCache.Builder b = RedisBaseImageCache.builder()
           .url(url)
-          .keyPrefix(properties.getQueue().getKeyPrefix())
-          .build();
+          .keyPrefix(properties.getQueue().getKeyPrefix());
+      RedisTls tls = RedisTlsSettings.from(properties.getRedis().getTls());
+      if (tls != null) {
+        b.tls(tls);
+      }
+      RedisBaseImageCache cache = b.build();
       log.info("SnapAsset result cache: {}", cache);
       return cache;
     }

@@ -2,6 +2,7 @@ package com.snapasset.spring;
 
 import com.snapasset.embedded.InMemoryJobQueue;
 import com.snapasset.redis.RedisJobQueue;
+import com.snapasset.redis.RedisTls;
 import com.snapasset.spi.JobQueue;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -28,12 +29,16 @@ final class QueueConfiguration {
     RedisJobQueue snapAssetJobQueue(SnapAssetProperties properties, ApplicationContext context) {
       JedisCheck.requireSupportedJedis(context.getClassLoader());
       SnapAssetProperties.Queue q = properties.getQueue();
-      RedisJobQueue queue = RedisJobQueue.builder()
+      RedisJobQueue.Builder b = RedisJobQueue.builder()
           .url(Objects.requireNonNull(q.getRedisUrl()))
           .queueName(q.getName())
           .keyPrefix(q.getKeyPrefix())
-          .maxConnections(q.getMaxConnections())
-          .build();
+          .maxConnections(q.getMaxConnections());
+      RedisTls tls = RedisTlsSettings.from(properties.getRedis().getTls());
+      if (tls != null) {
+        b.tls(tls);
+      }
+      RedisJobQueue queue = b.build();
       log.info("SnapAsset job queue: {}", queue);
       return queue;
     }

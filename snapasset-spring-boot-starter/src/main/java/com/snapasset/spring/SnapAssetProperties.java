@@ -27,6 +27,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class SnapAssetProperties {
   private final Provider provider = new Provider();
   private final Queue queue = new Queue();
+  private final Redis redis = new Redis();
   private final Storage storage = new Storage();
   private final Cache cache = new Cache();
   private final Catalog catalog = new Catalog();
@@ -49,6 +50,11 @@ public class SnapAssetProperties {
   /** {@return the queue settings} */
   public Queue getQueue() {
     return queue;
+  }
+
+  /** {@return the settings of every Redis connection (queue and cache)} */
+  public Redis getRedis() {
+    return redis;
   }
 
   /** {@return the storage settings} */
@@ -204,6 +210,145 @@ public class SnapAssetProperties {
     public void setTimeout(Duration timeout) {
       this.timeout = timeout;
     }
+  }
+
+  /** Settings shared by every Redis connection the starter opens: the queue's and the cache's. */
+  public static class Redis {
+    private final Tls tls = new Tls();
+
+    /** Defaults, changed by binding. */
+    public Redis() {}
+
+    /** {@return the TLS settings of {@code rediss://} URLs} */
+    public Tls getTls() {
+      return tls;
+    }
+  }
+
+  /**
+   * TLS settings of {@code rediss…} URLs (snapasset-adapters-redis' {@code RedisTls}): which
+   * certificate authorities to trust, an optional client certificate and how strictly the server is
+   * checked. With none set, {@code rediss://} uses the JVM's trust store and full verification.
+   * Setting any of them for a plain {@code redis://} URL fails start-up.
+   */
+  public static class Tls {
+    /** Defaults, changed by binding. */
+    public Tls() {}
+
+    /** A PEM file of the certificate authorities to trust. */
+    private @Nullable Path trustCertificates;
+
+    /** A trust store (PKCS#12 or JKS, by the file's extension) instead of a PEM file. */
+    private @Nullable Path trustStore;
+
+    /** The trust store's password, if it has one. */
+    private @Nullable String trustStorePassword;
+
+    /** A key store (PKCS#12 or JKS) holding the client certificate and key, for mutual TLS. */
+    private @Nullable Path keyStore;
+
+    /** The key store's password. */
+    private @Nullable String keyStorePassword;
+
+    /**
+     * How the server is checked: full (a trusted chain and a matching host name), ca (the chain
+     * only) or none (tests only: open to impersonation).
+     */
+    private TlsVerification verification = TlsVerification.FULL;
+
+    /** {@return the trust-certificates setting} */
+    public @Nullable Path getTrustCertificates() {
+      return trustCertificates;
+    }
+
+    /**
+     * Sets the trust-certificates setting.
+     *
+     * @param trustCertificates the new value
+     */
+    public void setTrustCertificates(@Nullable Path trustCertificates) {
+      this.trustCertificates = trustCertificates;
+    }
+
+    /** {@return the trust-store setting} */
+    public @Nullable Path getTrustStore() {
+      return trustStore;
+    }
+
+    /**
+     * Sets the trust-store setting.
+     *
+     * @param trustStore the new value
+     */
+    public void setTrustStore(@Nullable Path trustStore) {
+      this.trustStore = trustStore;
+    }
+
+    /** {@return the trust-store-password setting} */
+    public @Nullable String getTrustStorePassword() {
+      return trustStorePassword;
+    }
+
+    /**
+     * Sets the trust-store-password setting.
+     *
+     * @param trustStorePassword the new value
+     */
+    public void setTrustStorePassword(@Nullable String trustStorePassword) {
+      this.trustStorePassword = trustStorePassword;
+    }
+
+    /** {@return the key-store setting} */
+    public @Nullable Path getKeyStore() {
+      return keyStore;
+    }
+
+    /**
+     * Sets the key-store setting.
+     *
+     * @param keyStore the new value
+     */
+    public void setKeyStore(@Nullable Path keyStore) {
+      this.keyStore = keyStore;
+    }
+
+    /** {@return the key-store-password setting} */
+    public @Nullable String getKeyStorePassword() {
+      return keyStorePassword;
+    }
+
+    /**
+     * Sets the key-store-password setting.
+     *
+     * @param keyStorePassword the new value
+     */
+    public void setKeyStorePassword(@Nullable String keyStorePassword) {
+      this.keyStorePassword = keyStorePassword;
+    }
+
+    /** {@return the verification setting} */
+    public TlsVerification getVerification() {
+      return verification;
+    }
+
+    /**
+     * Sets the verification setting.
+     *
+     * @param verification the new value
+     */
+    public void setVerification(TlsVerification verification) {
+      this.verification = verification;
+    }
+  }
+
+  /** How a {@code rediss…} server's certificate is checked. */
+  public enum TlsVerification {
+    /** A trusted chain and a host name (or IP address) that matches the certificate. */
+    FULL,
+    /** A trusted chain; the host name is not compared. */
+    CA,
+    /** Nothing is checked: encrypted but open to impersonation. Tests only. */
+    NONE
   }
 
   /** The job queue: in memory unless a Redis URL is set. */

@@ -1,0 +1,177 @@
+package com.snapasset.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.snapasset.AssetGenerator;
+import com.snapasset.GenerationRequest;
+import com.snapasset.Job;
+import com.snapasset.JobId;
+import com.snapasset.JobState;
+import com.snapasset.redis.RedisBaseImageCache;
+import com.snapasset.redis.RedisJobQueue;
+import com.snapasset.redis.RedisServerVersion;
+import com.snapasset.redis.RedisTestServer;
+import com.snapasset.redis.TestCertificates;
+import com.snapasset.spi.BaseImageCache;
+import com.snapasset.spi.JobQueue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/**
+ * {@code snapasset.redis.tls.*} against a real {@code redis-server} that speaks TLS only and
+ * demands a client certificate and a password, with certificates made for the test.
+ */
+class RedisTlsPropertiesTest {
+  private static final String REDIS_PASSWORD = "tls-starter-pw-7";
+  private static final String STORE_PASSWORD = new String(TestCertificates.PASSWORD);
+  private static Path certDir;
+  private static TestCertificates certs;
+  private static RedisTestServer server;
+  private static int tlsPort;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startTlsServer() throws Exception {
+    RedisServerVersion.requireRedis7("Redis TLS tests");
+    certDir = Files.createTempDirectory("snapasset-starter-tls-");
+    certs = TestCertificates.generate(certDir);
+    tlsPort = RedisTestServer.freePort();
+    server = RedisTestServer.start(false, "--tls-port", Integer.toString(tlsPort),
+        "--tls-cert-file", certs.serverCertPem.toString(), "--tls-key-file", certs.serverKeyPem.toString(),
+        "--tls-ca-cert-file", certs.caPem.toString(), "--tls-auth-clients", "yes",
+        "--requirepass", REDIS_PASSWORD);
+  }
+
+  @AfterAll
+  static void stopTlsServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    if (certDir != null) {
+      try (Stream<Path> files = Files.walk(certDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  private ApplicationContextRunner runner(String url) {
+    return new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(SnapAssetAutoConfiguration.class))
+        .withPropertyValues("snapasset.storage.local.directory=" + dir, "snapasset.queue.redis-url=" + url,
+            "snapasset.queue.name=tls-" + UUID.randomUUID());
+  }
+
+  private static String tlsUrl() {
+    return "rediss://:" + REDIS_PASSWORD + "@127.0.0.1:" + tlsPort;
+  }
+
+  @Test
+  void aPemCaAndAClientCertificateCarryAJobThroughTheQueueAndTheCache() {
+    runner(tlsUrl()).withPropertyValues("snapasset.redis.tls.trust-certificates=" + certs.caPem,
+            "snapasset.redis.tls.key-store=" + certs.clientP12,
+            "snapasset.redis.tls.key-store-password=" + STORE_PASSWORD)
+        .run(context -> {
+          assertThat(context.getBean(JobQueue.class)).isInstanceOf(RedisJobQueue.class);
+          assertThat(context.getBean(BaseImageCache.class)).isInstanceOf(RedisBaseImageCache.class);
+          AssetGenerator generator = context.getBean(AssetGenerator.class);
+          JobId id = generator.submit(GenerationRequest.of("user-1", "a fox over TLS", List.of("instagram-post")));
+          Job job = generator.await(id, Duration.ofMinutes(1));
+          assertThat(job.state()).isEqualTo(JobState.COMPLETED);
+          BaseImageCache cache = context.getBean(BaseImageCache.class);
+          cache.put("tls-check", new byte[] {1, 2, 3}, Duration.ofMinutes(1));
+          assertThat(cache.get("tls-check")).hasValueSatisfying(v -> assertThat(v).containsExactly(1, 2, 3));
+        });
+  }
+
+  @Test
+  void aTrustStoreAndCaOnlyVerificationAcceptAHostTheCertificateDoesNotName() {
+    // The server certificate names redis.test and 127.0.0.1, not localhost.
+    runner("rediss://:" + REDIS_PASSWORD + "@localhost:" + tlsPort)
+        .withPropertyValues("snapasset.redis.tls.trust-store=" + certs.caP12,
+            "snapasset.redis.tls.trust-store-password=" + STORE_PASSWORD,
+            "snapasset.redis.tls.key-store=" + certs.clientP12,
+            "snapasset.redis.tls.key-store-password=" + STORE_PASSWORD,
+            "snapasset.redis.tls.verification=ca")
+        .run(context -> {
+          JobQueue queue = context.getBean(JobQueue.class);
+          assertThat(queue.stats().waiting()).isZero();
+        });
+  }
+
+  @Test
+  void withoutTheSettingsTheJvmTrustStoreRefusesTheTestCa() {
+    runner(tlsUrl()).run(context -> {
+      JobQueue queue = context.getBean(JobQueue.class);
+      Throwable failure = catchFailure(queue::stats);
+      assertThat(failure).as("the JVM's trust store does not know the test CA").isNotNull();
+      assertThat(chain(failure)).doesNotContain(REDIS_PASSWORD);
+    });
+  }
+
+  @Test
+  void tlsSettingsForAPlainUrlFailStartUp() {
+    runner("redis://127.0.0.1:6390").withPropertyValues("snapasset.redis.tls.trust-certificates=" + certs.caPem)
+        .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("rediss://"));
+  }
+
+  @Test
+  void conflictingOrIncompleteSettingsFailStartUpNamingThem() {
+    runner(tlsUrl()).withPropertyValues("snapasset.redis.tls.trust-certificates=" + certs.caPem,
+            "snapasset.redis.tls.trust-store=" + certs.caP12,
+            "snapasset.redis.tls.key-store-password=" + STORE_PASSWORD)
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .hasMessageContaining("trust-certificates (PEM) or trust-store, not both")
+            .hasMessageContaining("key-store-password is set without key-store")
+            .message().doesNotContain(STORE_PASSWORD));
+  }
+
+  @Test
+  void aMissingFileFailsStartUpNamingTheSetting() {
+    Path missing = dir.resolve("no-such-ca.pem");
+    runner(tlsUrl()).withPropertyValues("snapasset.redis.tls.trust-certificates=" + missing)
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .hasMessageContaining("snapasset.redis.tls is not usable")
+            .hasMessageContaining(missing.toString()));
+  }
+
+  @Test
+  void aWrongKeyStorePasswordFailsStartUpWithoutShowingIt() {
+    String wrong = "wrong-store-pw-9";
+    runner(tlsUrl()).withPropertyValues("snapasset.redis.tls.trust-certificates=" + certs.caPem,
+            "snapasset.redis.tls.key-store=" + certs.clientP12, "snapasset.redis.tls.key-store-password=" + wrong)
+        .run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(chain(context.getStartupFailure())).contains("Redis TLS settings are not usable")
+              .doesNotContain(wrong).doesNotContain(REDIS_PASSWORD);
+        });
+  }
+
+  private static Throwable catchFailure(Runnable r) {
+    try {
+      r.run();
+      return null;
+    } catch (RuntimeException e) {
+      return e;
+    }
+  }
+
+  private static String chain(Throwable e) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      b.append(t).append('\n');
+    }
+    return b.toString();
+  }
+}

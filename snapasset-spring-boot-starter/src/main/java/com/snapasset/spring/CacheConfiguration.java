@@ -48,7 +48,8 @@ final class CacheConfiguration {
       RedisBaseImageCache.Builder b = RedisBaseImageCache.builder()
           .url(url)
           .keyPrefix(properties.getQueue().getKeyPrefix());
-      RedisTls tls = RedisTlsSettings.from(properties.getRedis().getTls());
+      RedisTls tls = RedisTlsSettings.forUrl(properties, url, properties.getCache().getRedisUrl() != null
+          ? "snapasset.cache.redis-url" : "snapasset.queue.redis-url");
       if (tls != null) {
         b.tls(tls);
       }

@@ -29,12 +29,13 @@ final class QueueConfiguration {
     RedisJobQueue snapAssetJobQueue(SnapAssetProperties properties, ApplicationContext context) {
       JedisCheck.requireSupportedJedis(context.getClassLoader());
       SnapAssetProperties.Queue q = properties.getQueue();
+      String url = Objects.requireNonNull(q.getRedisUrl());
       RedisJobQueue.Builder b = RedisJobQueue.builder()
-          .url(Objects.requireNonNull(q.getRedisUrl()))
+          .url(url)
           .queueName(q.getName())
           .keyPrefix(q.getKeyPrefix())
           .maxConnections(q.getMaxConnections());
-      RedisTls tls = RedisTlsSettings.from(properties.getRedis().getTls());
+      RedisTls tls = RedisTlsSettings.forUrl(properties, url, "snapasset.queue.redis-url");
       if (tls != null) {
         b.tls(tls);
       }

@@ -4,6 +4,7 @@ import com.snapasset.ConfigurationException;
 import com.snapasset.redis.RedisTls;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,13 +14,40 @@ import org.jspecify.annotations.Nullable;
 final class RedisTlsSettings {
   private RedisTlsSettings() {}
 
-  /** The settings, or null when none differs from the defaults (the JVM's trust store, full checks). */
-  static @Nullable RedisTls from(SnapAssetProperties.Tls tls) {
-    if (tls.getTrustCertificates() == null && tls.getTrustStore() == null && tls.getKeyStore() == null
-        && tls.getTrustStorePassword() == null && tls.getKeyStorePassword() == null
-        && tls.getVerification() == SnapAssetProperties.TlsVerification.FULL) {
+  /**
+   * The settings for the Redis URL named by {@code property}, or null for the adapter's defaults.
+   * They apply to {@code rediss…} URLs only, so a queue over TLS can share them with a cache on a
+   * plain URL; given while no Redis URL in use has TLS, they are a mistake and fail start-up.
+   */
+  static @Nullable RedisTls forUrl(SnapAssetProperties properties, String url, String property) {
+    SnapAssetProperties.Tls tls = properties.getRedis().getTls();
+    if (!isSet(tls)) {
       return null;
     }
+    if (!isTls(url)) {
+      String queue = properties.getQueue().getRedisUrl();
+      String cache = properties.getCache().getRedisUrl();
+      if ((queue != null && isTls(queue)) || (cache != null && isTls(cache))) {
+        return null;
+      }
+      // never the URL itself: it may hold a password
+      throw new ConfigurationException("snapasset.redis.tls.* is set but " + property
+          + " is not a TLS URL: use rediss://, rediss-cluster:// or rediss-sentinel://, or remove the TLS settings");
+    }
+    return from(tls);
+  }
+
+  private static boolean isTls(String url) {
+    return url.trim().toLowerCase(Locale.ROOT).startsWith("rediss");
+  }
+
+  private static boolean isSet(SnapAssetProperties.Tls tls) {
+    return tls.getTrustCertificates() != null || tls.getTrustStore() != null || tls.getKeyStore() != null
+        || tls.getTrustStorePassword() != null || tls.getKeyStorePassword() != null
+        || tls.getVerification() != SnapAssetProperties.TlsVerification.FULL;
+  }
+
+  private static RedisTls from(SnapAssetProperties.Tls tls) {
     List<String> problems = new ArrayList<>();
     if (tls.getTrustCertificates() != null && tls.getTrustStore() != null) {
       problems.add("snapasset.redis.tls: set trust-certificates (PEM) or trust-store, not both");
@@ -50,9 +78,9 @@ final class RedisTlsSettings {
         case NONE -> RedisTls.Verification.NONE;
       });
       return b.build();
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      // The adapter's messages name files and settings, never a password.
-      throw new ConfigurationException("snapasset.redis.tls is not usable: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      // The adapter's messages name the file and the setting, never a password.
+      throw new ConfigurationException("snapasset.redis.tls: " + e.getMessage());
     }
   }
 

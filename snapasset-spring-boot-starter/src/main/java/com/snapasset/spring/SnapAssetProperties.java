@@ -229,7 +229,8 @@ public class SnapAssetProperties {
    * TLS settings of {@code rediss…} URLs (snapasset-adapters-redis' {@code RedisTls}): which
    * certificate authorities to trust, an optional client certificate and how strictly the server is
    * checked. With none set, {@code rediss://} uses the JVM's trust store and full verification.
-   * Setting any of them for a plain {@code redis://} URL fails start-up.
+   * They apply to the {@code rediss…} URLs among the queue's and the cache's; set while neither is
+   * one, they fail start-up.
    */
   public static class Tls {
     /** Defaults, changed by binding. */
@@ -334,10 +335,10 @@ public class SnapAssetProperties {
     /**
      * Sets the verification setting.
      *
-     * @param verification the new value
+     * @param verification the new value; null (an empty value) means full
      */
-    public void setVerification(TlsVerification verification) {
-      this.verification = verification;
+    public void setVerification(@Nullable TlsVerification verification) {
+      this.verification = verification == null ? TlsVerification.FULL : verification;
     }
   }
 

@@ -7,6 +7,7 @@ import com.snapasset.GenerationRequest;
 import com.snapasset.Job;
 import com.snapasset.JobId;
 import com.snapasset.JobState;
+import com.snapasset.embedded.InMemoryJobQueue;
 import com.snapasset.redis.RedisBaseImageCache;
 import com.snapasset.redis.RedisJobQueue;
 import com.snapasset.redis.RedisServerVersion;
@@ -26,11 +27,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
- * {@code snapasset.redis.tls.*} against a real {@code redis-server} that speaks TLS only and
- * demands a client certificate and a password, with certificates made for the test.
+ * {@code snapasset.redis.tls.*} against a real {@code redis-server} whose TLS port demands a client
+ * certificate and a password, with certificates made for the test.
  */
 class RedisTlsPropertiesTest {
   private static final String REDIS_PASSWORD = "tls-starter-pw-7";
@@ -116,14 +118,47 @@ class RedisTlsPropertiesTest {
       JobQueue queue = context.getBean(JobQueue.class);
       Throwable failure = catchFailure(queue::stats);
       assertThat(failure).as("the JVM's trust store does not know the test CA").isNotNull();
-      assertThat(chain(failure)).doesNotContain(REDIS_PASSWORD);
+      assertThat(chain(failure)).contains("PKIX path building failed").doesNotContain(REDIS_PASSWORD);
     });
   }
 
   @Test
-  void tlsSettingsForAPlainUrlFailStartUp() {
-    runner("redis://127.0.0.1:6390").withPropertyValues("snapasset.redis.tls.trust-certificates=" + certs.caPem)
-        .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("rediss://"));
+  void tlsSettingsWithoutAnyTlsUrlFailStartUpNamingTheSetting() {
+    runner("redis://:" + REDIS_PASSWORD + "@127.0.0.1:" + server.port())
+        .withPropertyValues("snapasset.redis.tls.trust-certificates=" + certs.caPem)
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .hasMessageContaining("snapasset.redis.tls.* is set but snapasset.queue.redis-url is not a TLS URL")
+            .hasMessageContaining("rediss://")
+            .message().doesNotContain(REDIS_PASSWORD));
+  }
+
+  @Test
+  void aPlainCacheUrlBesideATlsQueueIgnoresTheSettings() {
+    runner(tlsUrl()).withPropertyValues("snapasset.redis.tls.trust-certificates=" + certs.caPem,
+            "snapasset.redis.tls.key-store=" + certs.clientP12,
+            "snapasset.redis.tls.key-store-password=" + STORE_PASSWORD,
+            "snapasset.cache.redis-url=redis://:" + REDIS_PASSWORD + "@127.0.0.1:" + server.port())
+        .run(context -> {
+          assertThat(context.getBean(JobQueue.class).stats().waiting()).isZero();
+          BaseImageCache cache = context.getBean(BaseImageCache.class);
+          cache.put("plain-check", new byte[] {4}, Duration.ofMinutes(1));
+          assertThat(cache.get("plain-check")).isPresent();
+        });
+  }
+
+  @Test
+  void withoutTheRedisAdapterTheSettingsBindAndEverythingStaysInMemory() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(SnapAssetAutoConfiguration.class))
+        .withClassLoader(new FilteredClassLoader("com.snapasset.redis"))
+        .withPropertyValues("snapasset.storage.local.directory=" + dir,
+            "snapasset.redis.tls.trust-certificates=" + certs.caPem, "snapasset.redis.tls.verification=ca")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(JobQueue.class)).isInstanceOf(InMemoryJobQueue.class);
+          assertThat(context.getBean(SnapAssetProperties.class).getRedis().getTls().getVerification())
+              .isEqualTo(SnapAssetProperties.TlsVerification.CA);
+        });
   }
 
   @Test
@@ -142,7 +177,7 @@ class RedisTlsPropertiesTest {
     Path missing = dir.resolve("no-such-ca.pem");
     runner(tlsUrl()).withPropertyValues("snapasset.redis.tls.trust-certificates=" + missing)
         .run(context -> assertThat(context).getFailure().rootCause()
-            .hasMessageContaining("snapasset.redis.tls is not usable")
+            .hasMessageContaining("snapasset.redis.tls: trustCertificates file")
             .hasMessageContaining(missing.toString()));
   }
 

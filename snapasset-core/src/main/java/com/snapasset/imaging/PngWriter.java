@@ -495,18 +495,44 @@ final class PngWriter {
         avg += Math.abs((byte) (c - (b >>> 1)));
         pae += Math.abs((byte) (c - b)); // Paeth of (0, b, 0) is b
       }
-      int jump = (sparse ? SPARSE_STEP - 1 : 0) * bpp; // bytes skipped after each scored pixel
-      for (int p = bpp; p < n; p += jump) {
-        for (int end = p + bpp; p < end; p++) {
+      if (!sparse && n < 1 << 24) {
+        // one flat loop with int sums (they cannot overflow below 2^24 bytes a row): the JIT
+        // unrolls it, and it takes about a third less time than the nested loop below
+        int sNone = 0;
+        int sSub = 0;
+        int sUp = 0;
+        int sAvg = 0;
+        int sPae = 0;
+        for (int p = bpp; p < n; p++) {
           int c = cur[p] & 0xFF;
           int a = cur[p - bpp] & 0xFF;
           int b = up[p] & 0xFF;
           int d = up[p - bpp] & 0xFF;
-          none += Math.abs((byte) c);
-          sub += Math.abs((byte) (c - a));
-          upCost += Math.abs((byte) (c - b));
-          avg += Math.abs((byte) (c - ((a + b) >>> 1)));
-          pae += Math.abs((byte) (c - paeth(a, b, d)));
+          sNone += Math.abs((byte) c);
+          sSub += Math.abs((byte) (c - a));
+          sUp += Math.abs((byte) (c - b));
+          sAvg += Math.abs((byte) (c - ((a + b) >>> 1)));
+          sPae += Math.abs((byte) (c - paeth(a, b, d)));
+        }
+        none += sNone;
+        sub += sSub;
+        upCost += sUp;
+        avg += sAvg;
+        pae += sPae;
+      } else {
+        int jump = (sparse ? SPARSE_STEP - 1 : 0) * bpp; // bytes skipped after each scored pixel
+        for (int p = bpp; p < n; p += jump) {
+          for (int end = p + bpp; p < end; p++) {
+            int c = cur[p] & 0xFF;
+            int a = cur[p - bpp] & 0xFF;
+            int b = up[p] & 0xFF;
+            int d = up[p - bpp] & 0xFF;
+            none += Math.abs((byte) c);
+            sub += Math.abs((byte) (c - a));
+            upCost += Math.abs((byte) (c - b));
+            avg += Math.abs((byte) (c - ((a + b) >>> 1)));
+            pae += Math.abs((byte) (c - paeth(a, b, d)));
+          }
         }
       }
       int best = 0;

@@ -322,7 +322,7 @@ final class PngWriter {
    * (at least {@code bound}): the input goes in slices of {@value #TRIAL_SLICE} bytes, between
    * which the output is counted. How the input is cut does not change zlib's output.
    */
-  private static int deflatedSize(byte[] data, int length, int level, int strategy, double bound) {
+  static int deflatedSize(byte[] data, int length, int level, int strategy, double bound) {
     Deflater deflater = new Deflater(level);
     try {
       deflater.setStrategy(strategy);

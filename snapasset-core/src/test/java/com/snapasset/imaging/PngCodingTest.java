@@ -9,6 +9,7 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,16 +76,52 @@ class PngCodingTest {
   @Test
   void sparselyScoredRowsUnfilterToThePixels() {
     // the sparse scoring only changes which filter a row gets; any choice must invert exactly
-    for (boolean sparse : new boolean[] {false, true}) {
-      int stride = 1 + photo.width * 3;
-      byte[] rows = new byte[photo.height * stride];
-      PngWriter.Filter filter = new PngWriter.Filter(photo, false);
-      filter.start(0);
-      for (int y = 0; y < photo.height; y++) {
-        filter.row(y, true, sparse, rows, y * stride);
+    for (int step : new int[] {PngWriter.Filter.SPARSE_STEP, PngWriter.Filter.FAST_SPARSE_STEP}) {
+      for (boolean sparse : new boolean[] {false, true}) {
+        byte[] rows = filtered(new PngWriter.Filter(photo, false, step), sparse);
+        assertThat(unfilter(rows, photo.width, photo.height)).as("step %d, sparse %s", step, sparse)
+            .isEqualTo(photo.argb);
       }
-      assertThat(unfilter(rows, photo.width, photo.height)).as("sparse %s", sparse).isEqualTo(photo.argb);
     }
+  }
+
+  @Test
+  void theFullScoringLoopPicksWhatScoringEveryPixelSparselyPicks() {
+    // full scoring runs in its own flat loop with int sums; the sparse loop with a step of one
+    // scores the same pixels with long sums, so both must choose the same filters, byte for byte
+    byte[] full = filtered(new PngWriter.Filter(photo, false), false);
+    byte[] everyPixel = filtered(new PngWriter.Filter(photo, false, 1), true);
+    assertThat(full).isEqualTo(everyPixel);
+  }
+
+  private static byte[] filtered(PngWriter.Filter filter, boolean sparse) {
+    int stride = 1 + filter.px.width * filter.bpp;
+    byte[] rows = new byte[filter.px.height * stride];
+    filter.start(0);
+    for (int y = 0; y < filter.px.height; y++) {
+      filter.row(y, true, sparse, rows, y * stride);
+    }
+    return rows;
+  }
+
+  @Test
+  void aBoundedTrialStopsOnlyOnceItsOutputReachesTheBound() {
+    // levels 1-6 judge their unfiltered and Huffman trials against a bound; a trial that stops
+    // early must still report at least the bound, and one under it its exact size
+    int stride = 1 + photo.width * 3;
+    byte[] rows = new byte[photo.height * stride];
+    PngWriter.Filter filter = new PngWriter.Filter(photo, false);
+    for (int y = 0; y < photo.height; y++) {
+      filter.unfiltered(y, rows, y * stride);
+    }
+    int exact = PngWriter.deflatedSize(rows, rows.length, 3, Deflater.DEFAULT_STRATEGY, Double.MAX_VALUE);
+    assertThat(PngWriter.deflatedSize(rows, rows.length, 3, Deflater.DEFAULT_STRATEGY, exact + 1))
+        .isEqualTo(exact);
+    int stopped = PngWriter.deflatedSize(rows, rows.length, 3, Deflater.DEFAULT_STRATEGY, exact / 2.0);
+    assertThat(stopped).isBetween((int) Math.ceil(exact / 2.0), exact - 1);
+    int huffman = PngWriter.deflatedSize(rows, rows.length, 1, Deflater.HUFFMAN_ONLY, Double.MAX_VALUE);
+    assertThat(PngWriter.deflatedSize(rows, rows.length, 1, Deflater.HUFFMAN_ONLY, huffman / 3.0))
+        .isBetween((int) Math.ceil(huffman / 3.0), huffman - 1);
   }
 
   /** PNG's reconstruction (ISO 15948, 9.2), written out plainly as the reference. */

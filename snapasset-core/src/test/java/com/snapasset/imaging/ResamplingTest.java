@@ -42,6 +42,33 @@ class ResamplingTest {
   }
 
   /**
+   * A window of the scaled image is computed alone (a cover crop never resamples what it cuts
+   * off), its horizontal passes in a ring of the rows the vertical pass needs: it must equal the
+   * same window cut from the whole scaled image, reducing (Lanczos3) and enlarging (bicubic), with
+   * and without alpha, at the top, the middle and the bottom.
+   */
+  @Test
+  void aWindowEqualsTheSameWindowOfTheWholeScaledImage() {
+    Pixels alpha =
+        ((Decoded) StandardImageProcessor.create().decode(resource("riaphotographs-alpha.png"))).pixels;
+    for (Pixels src : new Pixels[] {photo, alpha}) {
+      for (double scale : new double[] {0.31, 0.8, 1.0547, 1.875}) {
+        int sw = (int) Math.round(src.width * scale);
+        int sh = (int) Math.round(src.height * scale);
+        Pixels whole = Resampler.resize(src, sw, sh, 0, 0, sw, sh);
+        int w = sw * 2 / 3;
+        int h = sh / 3;
+        for (int top : new int[] {0, (sh - h) / 2, sh - h}) {
+          int left = (sw - w) / 2;
+          Pixels window = Resampler.resize(src, sw, sh, left, top, w, h);
+          assertThat(window.argb).as("alpha %s, scale %s, top %d", src.alpha, scale, top)
+              .isEqualTo(Resampler.crop(whole, left, top, w, h).argb);
+        }
+      }
+    }
+  }
+
+  /**
    * A 1.875x enlargement (DALL·E's 1024 to the 1920 of a story) keeps more detail with our
    * bicubic (libvips' upsizing interpolator) than with Thumbnailator's default (progressive
    * bilinear): measured as the mean gradient, which does not depend on the half-pixel convention

@@ -37,8 +37,7 @@ final class PngWriter {
    * filtered where {@link #choose} finds filtering worth it, and on filtered rows of smooth photographs zlib's lazy match finder (levels
    * 4–9) walks long hash chains of recurring small residuals: level 6 costs 3–5× level 3 for
    * 5–10 % fewer bytes. So 1–6 use the fast finder (still 0.5–1.0× the bytes of Sharp's default,
-   * measured on the comparison inputs) and 7–9 the lazy one, 9 being zlib's 9 as in Sharp
-   * (but for unfiltered rows: see {@link #deflateLevel}).
+   * measured on the comparison inputs) and 7–9 the lazy one, 9 being zlib's 9 as in Sharp.
    */
   private static final int[] ZLIB_LEVEL = {0, 1, 1, 2, 2, 3, 3, 6, 8, 9};
   /**
@@ -46,9 +45,8 @@ final class PngWriter {
    * screenshot (not a photograph: see {@link #flat}). zlib ends a block only when its buffer of
    * 16 Ki symbols is full, and on such rows, where matches are long, that is often a few hundred
    * KiB of rows of different content under one pair of Huffman tables; 128 KiB blocks were
-   * 0.3–0.8 % smaller on the comparison's illustration and screenshot crops at zlib 9 (32 KiB:
-   * larger, the tables' cost; photographs' matches are short, their blocks already short:
-   * +0.01–0.1 %).
+   * 0.3–0.7 % smaller on the comparison's illustration and screenshot crops at zlib 9 (32 KiB:
+   * larger, the tables' cost; photographs' matches are short, their blocks already short: +0.03 %).
    * Each end is a sync flush: 5 bytes.
    */
   static final int FLAT_BLOCK_BYTES = 1 << 17;

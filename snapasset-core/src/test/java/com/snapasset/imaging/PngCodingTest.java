@@ -267,48 +267,7 @@ class PngCodingTest {
     assertLossless(enlarged, 9);
   }
 
-  @Test
-  void levelNineEndsBlocksOfFlatImagesOnlyAndDeflatesUnfilteredRowsAtZlibEight() throws Exception {
-    Pixels screenshot = screenshot(1280, 800); // 3 MB of rows
-    PngWriter.Choice choice = PngWriter.decide(new PngWriter.Filter(screenshot, false), 9);
-    assertThat(choice.coding()).isEqualTo(PngWriter.Coding.UNFILTERED_LZ77);
-    assertThat(PngWriter.flat(choice)).isTrue();
-    assertThat(PngWriter.deflateLevel(9, choice.coding())).isEqualTo(8);
-    assertThat(PngWriter.deflateLevel(8, choice.coding())).isEqualTo(8);
-    assertThat(PngWriter.deflateLevel(9, PngWriter.Coding.FILTERED_LZ77)).isEqualTo(9);
-    int rowBytes = 800 * (1 + 1280 * 3);
-    assertThat(syncFlushes(PngWriter.write(screenshot, 9, false)))
-        .isBetween(rowBytes / (2 * PngWriter.FLAT_BLOCK_BYTES), rowBytes / PngWriter.FLAT_BLOCK_BYTES);
-    assertThat(syncFlushes(PngWriter.write(screenshot, 6, false))).as("level 6").isZero();
-    assertLossless(screenshot, 9);
-    assertLossless(screenshot, 7);
-
-    Pixels photos = stack(photo, photo);
-    assertThat(PngWriter.flat(PngWriter.decide(new PngWriter.Filter(photos, false), 9))).isFalse();
-    assertThat(syncFlushes(PngWriter.write(photos, 9, false))).isZero();
-  }
-
-  /** Empty stored blocks (a sync flush's LEN 0, NLEN 0xFFFF) in a PNG's zlib stream. */
-  private static int syncFlushes(byte[] png) {
-    java.io.ByteArrayOutputStream zlib = new java.io.ByteArrayOutputStream();
-    for (int at = 8; at < png.length; ) {
-      int length = java.nio.ByteBuffer.wrap(png, at, 4).getInt();
-      if (new String(png, at + 4, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("IDAT")) {
-        zlib.write(png, at + 8, length);
-      }
-      at += 12 + length;
-    }
-    byte[] z = zlib.toByteArray();
-    int n = 0;
-    for (int i = 2; i + 3 < z.length; i++) {
-      if (z[i] == 0 && z[i + 1] == 0 && z[i + 2] == (byte) 0xFF && z[i + 3] == (byte) 0xFF) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private static Pixels stack(Pixels top, Pixels bottom) {
+    private static Pixels stack(Pixels top, Pixels bottom) {
     int[] argb = java.util.Arrays.copyOf(top.argb, top.argb.length + bottom.argb.length);
     System.arraycopy(bottom.argb, 0, argb, top.argb.length, bottom.argb.length);
     return new Pixels(argb, top.width, top.height + bottom.height, false);

@@ -40,16 +40,6 @@ final class PngWriter {
    * measured on the comparison inputs) and 7–9 the lazy one, 9 being zlib's 9 as in Sharp.
    */
   private static final int[] ZLIB_LEVEL = {0, 1, 1, 2, 2, 3, 3, 6, 8, 9};
-  /**
-   * Levels 7-9 end a deflate block after about this many bytes of rows of a flat drawing or a
-   * screenshot (not a photograph: see {@link #flat}). zlib ends a block only when its buffer of
-   * 16 Ki symbols is full, and on such rows, where matches are long, that is often a few hundred
-   * KiB of rows of different content under one pair of Huffman tables; 128 KiB blocks were
-   * 0.3–0.7 % smaller on the comparison's illustration and screenshot crops at zlib 9 (32 KiB:
-   * larger, the tables' cost; photographs' matches are short, their blocks already short: +0.03 %).
-   * Each end is a sync flush: 5 bytes.
-   */
-  static final int FLAT_BLOCK_BYTES = 1 << 17;
 
   private PngWriter() {}
 
@@ -73,7 +63,7 @@ final class PngWriter {
         idat(out, ZLIB_LEVEL[level], Deflater.DEFAULT_STRATEGY, px.width, px.height, 1, (y, rows, at) -> {
           rows[at] = 0;
           System.arraycopy(q.indices(), y * px.width, rows, at + 1, px.width);
-        }, null, 0);
+        }, null);
       } else {
         boolean alpha = px.alpha && hasTransparency(px);
         int bpp = alpha ? 4 : 3;
@@ -86,35 +76,14 @@ final class PngWriter {
         boolean sparse = coding == Coding.FILTERED_HUFFMAN;
         filter.start(0);
         Bands bands = choice.bands() && level >= 7 ? new Bands() : null;
-        boolean flat = level >= 7 && flat(choice);
-        idat(out, deflateLevel(level, coding), coding.strategy, px.width, px.height, bpp,
-            (y, rows, at) -> filter.row(y, adaptive, sparse, rows, at), bands,
-            flat ? FLAT_BLOCK_BYTES : 0);
+        idat(out, zlibLevel, coding.strategy, px.width, px.height, bpp,
+            (y, rows, at) -> filter.row(y, adaptive, sparse, rows, at), bands);
       }
       chunk(out, "IEND", new byte[0]);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
     }
     return out.toByteArray();
-  }
-
-  /**
-   * Whether {@link #decide}'s choice is for a flat drawing or a screenshot: LZ77 without band
-   * trials, which only photograph-like residuals get (see {@link #BANDS_MAX_HUFFMAN_RATIO}).
-   */
-  static boolean flat(Choice choice) {
-    return choice.coding() != Coding.FILTERED_HUFFMAN && !choice.bands();
-  }
-
-  /**
-   * The zlib level of the whole image: {@link #ZLIB_LEVEL}'s, except unfiltered rows at level 9,
-   * which get zlib 8. Unfiltered rows are screenshots' and flat drawings' whose rows repeat; on
-   * them zlib 9's 4096-long hash chains find little more than 8's 1024 (0.3–0.5 % on the
-   * comparison's screenshot crops) at twice the time, and the {@link #FLAT_BLOCK_BYTES} blocks win
-   * more than that back. Filtered rows of flat drawings keep zlib 9: there 8 is 1.3–1.5 % larger.
-   */
-  static int deflateLevel(int level, Coding coding) {
-    return level == 9 && coding == Coding.UNFILTERED_LZ77 ? 8 : ZLIB_LEVEL[level];
   }
 
   static boolean hasTransparency(Pixels px) {
@@ -145,30 +114,19 @@ final class PngWriter {
    * whole image into one array first: each batch is still in cache when zlib reads it, and a render
    * allocates 64 KiB instead of a copy of the image (3.5 MB for a 1080 × 1080 RGB one). zlib's
    * output does not depend on how its input is cut. With {@code bands} (not null), each batch is a
-   * band of about {@value Bands#BAND_SIZE} bytes whose coding {@link Bands#next} picks. With
-   * {@code blockBytes} above 0, a deflate block ends after each batch that brings it to that many
-   * bytes since the last end.
+   * band of about {@value Bands#BAND_SIZE} bytes whose coding {@link Bands#next} picks.
    */
   private static void idat(OutputStream out, int zlibLevel, int strategy, int w, int h, int bpp,
-      RowSource rows, Bands bands, int blockBytes) throws IOException {
+      RowSource rows, Bands bands) throws IOException {
     int stride = 1 + w * bpp;
     int perBatch = Math.max(1, Math.min(h, (bands == null ? IDAT_SIZE : Bands.BAND_SIZE) / stride));
     byte[] batch = new byte[perBatch * stride];
     byte[] buffer = new byte[IDAT_SIZE];
     ChunkStream chunks = new ChunkStream(out);
     Deflater deflater = new Deflater(zlibLevel);
-    long sinceBlock = 0;
     try {
       deflater.setStrategy(strategy);
       for (int y0 = 0; y0 < h; y0 += perBatch) {
-        if (blockBytes > 0 && sinceBlock >= blockBytes) {
-          int written;
-          do {
-            written = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
-            chunks.write(buffer, 0, written);
-          } while (written == buffer.length);
-          sinceBlock = 0;
-        }
         int n = Math.min(perBatch, h - y0);
         for (int i = 0; i < n; i++) {
           rows.row(y0 + i, batch, i * stride);
@@ -183,7 +141,6 @@ final class PngWriter {
           } while (written == buffer.length);
         }
         deflater.setInput(batch, 0, n * stride);
-        sinceBlock += n * stride;
         while (!deflater.needsInput()) { // drain before the batch is overwritten
           chunks.write(buffer, 0, deflater.deflate(buffer));
         }

@@ -7,10 +7,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.SslOptions;
@@ -30,7 +33,8 @@ import redis.clients.jedis.SslVerifyMode;
  * RedisJobQueue.builder().url("rediss://redis.internal:6380").tls(tls).build();
  * }</pre>
  *
- * <p>Files are read when a queue or cache is built. Passwords are copied and never appear in
+ * <p>Files are read when a queue or cache is built. Stores already in memory (e.g. from a Spring
+ * Boot SSL bundle) are copied when handed to the builder. Passwords are copied and never appear in
  * {@link #toString()} or in messages. Immutable and thread-safe.
  */
 public final class RedisTls {
@@ -49,9 +53,16 @@ public final class RedisTls {
   private final char @Nullable [] trustStorePassword;
   private final @Nullable Path keyStore;
   private final char @Nullable [] keyStorePassword;
+  /** An in-memory trust store's certificates, as a JKS store under {@link #IN_MEMORY_PASSWORD}. */
+  private final byte @Nullable [] trustStoreCopy;
+  /** An in-memory key store's keys and chains, as a JKS store under {@link #IN_MEMORY_PASSWORD}. */
+  private final byte @Nullable [] keyStoreCopy;
   private final Verification verification;
 
-  /** Protects nothing: the in-memory trust store holds public certificates only. */
+  /**
+   * Protects nothing: the in-memory copies live only in this process, beside the keys they were
+   * copied from. (Jedis needs some password to read them.)
+   */
   private static final char[] IN_MEMORY_PASSWORD = "snapasset".toCharArray();
 
   private RedisTls(Builder b) {
@@ -60,6 +71,8 @@ public final class RedisTls {
     this.trustStorePassword = b.trustStorePassword == null ? null : b.trustStorePassword.clone();
     this.keyStore = b.keyStore;
     this.keyStorePassword = b.keyStorePassword == null ? null : b.keyStorePassword.clone();
+    this.trustStoreCopy = b.trustStoreCopy;
+    this.keyStoreCopy = b.keyStoreCopy;
     this.verification = b.verification;
   }
 
@@ -100,9 +113,15 @@ public final class RedisTls {
         b.truststore(() -> new ByteArrayInputStream(store), IN_MEMORY_PASSWORD.clone()).trustStoreType("JKS");
       } else if (trustStore != null) {
         b.truststore(trustStore.toFile(), password(trustStorePassword)).trustStoreType(storeType(trustStore));
+      } else if (trustStoreCopy != null) {
+        byte[] store = trustStoreCopy;
+        b.truststore(() -> new ByteArrayInputStream(store), IN_MEMORY_PASSWORD.clone()).trustStoreType("JKS");
       }
       if (keyStore != null) {
         b.keystore(keyStore.toFile(), password(keyStorePassword)).keyStoreType(storeType(keyStore));
+      } else if (keyStoreCopy != null) {
+        byte[] store = keyStoreCopy;
+        b.keystore(() -> new ByteArrayInputStream(store), IN_MEMORY_PASSWORD.clone()).keyStoreType("JKS");
       }
       SslOptions options = b.build();
       options.createSslContext();
@@ -127,9 +146,62 @@ public final class RedisTls {
     for (Certificate c : certificates) {
       store.setCertificateEntry("ca-" + i++, c);
     }
+    return serialize(store);
+  }
+
+  private static byte[] serialize(KeyStore store) throws IOException, GeneralSecurityException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     store.store(out, IN_MEMORY_PASSWORD);
     return out.toByteArray();
+  }
+
+  /**
+   * The certificates a trust manager would trust in {@code source} (its certificate entries and
+   * the first certificate of each key entry, as the JDK's trust manager reads a store), as a JKS
+   * store: JKS because Jedis loads it for every new connection, and PKCS#12's key derivation is slow.
+   */
+  private static byte[] copyTrusted(KeyStore source) throws IOException, GeneralSecurityException {
+    KeyStore copy = KeyStore.getInstance("JKS");
+    copy.load(null, null);
+    for (String alias : Collections.list(source.aliases())) {
+      Certificate c = source.isCertificateEntry(alias) ? source.getCertificate(alias) : null;
+      if (c == null && source.isKeyEntry(alias)) {
+        Certificate[] chain = source.getCertificateChain(alias);
+        c = chain == null || chain.length == 0 ? null : chain[0];
+      }
+      if (c != null) {
+        copy.setCertificateEntry(alias, c);
+      }
+    }
+    if (copy.size() == 0) {
+      throw new GeneralSecurityException("the trust store holds no certificate");
+    }
+    return serialize(copy);
+  }
+
+  /**
+   * The private keys of {@code source} with their certificate chains, as a JKS store under {@link
+   * #IN_MEMORY_PASSWORD}: JKS because it holds private keys and, unlike PKCS#12, needs no slow key
+   * derivation when Jedis loads it for a new connection.
+   */
+  private static byte[] copyKeys(KeyStore source, char @Nullable [] keyPassword)
+      throws IOException, GeneralSecurityException {
+    KeyStore copy = KeyStore.getInstance("JKS");
+    copy.load(null, null);
+    for (String alias : Collections.list(source.aliases())) {
+      if (!source.isKeyEntry(alias)) {
+        continue;
+      }
+      Key key = source.getKey(alias, keyPassword);
+      Certificate[] chain = source.getCertificateChain(alias);
+      if (key instanceof PrivateKey && chain != null && chain.length > 0) {
+        copy.setKeyEntry(alias, key, IN_MEMORY_PASSWORD, chain);
+      }
+    }
+    if (copy.size() == 0) {
+      throw new GeneralSecurityException("the key store holds no private key with a certificate chain");
+    }
+    return serialize(copy);
   }
 
   /** The type a key store file really has (PKCS#12 or JKS), read from its content. */
@@ -146,7 +218,9 @@ public final class RedisTls {
     return "RedisTls[verification=" + verification
         + (trustCertificates != null ? ", trustCertificates=" + trustCertificates : "")
         + (trustStore != null ? ", trustStore=" + trustStore : "")
-        + (keyStore != null ? ", keyStore=" + keyStore : "") + "]";
+        + (trustStoreCopy != null ? ", trustStore=in-memory" : "")
+        + (keyStore != null ? ", keyStore=" + keyStore : "")
+        + (keyStoreCopy != null ? ", keyStore=in-memory" : "") + "]";
   }
 
   /** Builds {@link RedisTls}; {@link #build()} leaves the builder unchanged. */
@@ -156,6 +230,8 @@ public final class RedisTls {
     private char @Nullable [] trustStorePassword;
     private @Nullable Path keyStore;
     private char @Nullable [] keyStorePassword;
+    private byte @Nullable [] trustStoreCopy;
+    private byte @Nullable [] keyStoreCopy;
     private Verification verification = Verification.FULL;
 
     private Builder() {}
@@ -171,12 +247,13 @@ public final class RedisTls {
     public Builder trustCertificates(Path pemFile) {
       this.trustCertificates = readable("trustCertificates", pemFile);
       this.trustStore = null;
+      this.trustStoreCopy = null;
       return this;
     }
 
     /**
      * Trust the certificates in this PKCS#12 or JKS file instead of the JVM's defaults; replaces
-     * {@link #trustCertificates} set before.
+     * a trust store or {@link #trustCertificates} set before.
      *
      * @param file a readable PKCS#12 or JKS trust store
      * @param password the store's password, or null for none; copied, so the caller may clear it
@@ -186,6 +263,30 @@ public final class RedisTls {
     public Builder trustStore(Path file, char @Nullable [] password) {
       this.trustStore = readable("trustStore", file);
       this.trustStorePassword = password == null ? null : password.clone();
+      this.trustCertificates = null;
+      this.trustStoreCopy = null;
+      return this;
+    }
+
+    /**
+     * Trust the certificates in this loaded key store (e.g. a Spring Boot SSL bundle's trust store)
+     * instead of the JVM's defaults: its certificate entries and each key entry's own certificate.
+     * They are copied now, so later changes to {@code store} do not apply. Replaces a trust store or
+     * {@link #trustCertificates} set before.
+     *
+     * @param store a loaded key store of any type
+     * @return this builder
+     * @throws IllegalArgumentException when the store is not loaded or holds no certificate
+     */
+    public Builder trustStore(KeyStore store) {
+      Objects.requireNonNull(store, "store");
+      try {
+        this.trustStoreCopy = copyTrusted(store);
+      } catch (IOException | GeneralSecurityException e) {
+        throw new IllegalArgumentException("trustStore is not usable: " + e.getMessage(), e);
+      }
+      this.trustStore = null;
+      this.trustStorePassword = null;
       this.trustCertificates = null;
       return this;
     }
@@ -202,6 +303,32 @@ public final class RedisTls {
     public Builder keyStore(Path file, char @Nullable [] password) {
       this.keyStore = readable("keyStore", file);
       this.keyStorePassword = password == null ? null : password.clone();
+      this.keyStoreCopy = null;
+      return this;
+    }
+
+    /**
+     * Present the client certificates (and keys) in this loaded key store (e.g. a Spring Boot SSL
+     * bundle's key store), for servers started with {@code tls-auth-clients yes}. Every private key
+     * entry is copied now, with its certificate chain, so later changes to {@code store} do not
+     * apply and the caller may clear {@code keyPassword}. Replaces a key store set before.
+     *
+     * @param store a loaded key store of any type holding at least one private key and its chain
+     * @param keyPassword the password of the keys in the store, or null for none
+     * @return this builder
+     * @throws IllegalArgumentException when the store is not loaded, a key cannot be read with
+     *     {@code keyPassword}, or the store holds no private key with a certificate chain
+     */
+    public Builder keyStore(KeyStore store, char @Nullable [] keyPassword) {
+      Objects.requireNonNull(store, "store");
+      try {
+        this.keyStoreCopy = copyKeys(store, keyPassword);
+      } catch (IOException | GeneralSecurityException e) {
+        // The cause names the algorithm or the entry; it never holds a password.
+        throw new IllegalArgumentException("keyStore is not usable: " + e.getMessage(), e);
+      }
+      this.keyStore = null;
+      this.keyStorePassword = null;
       return this;
     }
 

@@ -12,6 +12,7 @@ import com.snapasset.spi.BaseImageCache;
 import com.snapasset.spi.BaseImageCacheContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.util.UUID;
@@ -86,6 +87,25 @@ class RedisTlsTest extends JobQueueContract {
       }
       return shared;
     }
+  }
+
+  @Test
+  void inMemoryStoresAreCopiedAndConnect() throws Exception {
+    KeyStore trust = KeyStore.getInstance(certs.caP12.toFile(), TestCertificates.PASSWORD);
+    KeyStore keys = KeyStore.getInstance(certs.clientP12.toFile(), TestCertificates.PASSWORD);
+    char[] keyPassword = TestCertificates.PASSWORD.clone();
+    RedisTls tls = RedisTls.builder().trustStore(trust).keyStore(keys, keyPassword).build();
+    java.util.Arrays.fill(keyPassword, 'x'); // the builder copied the keys: clearing the caller's array is safe
+    keys.deleteEntry("client");
+    assertWorks(tls, "127.0.0.1");
+    assertThat(tls.toString()).contains("keyStore=in-memory").doesNotContain(new String(TestCertificates.PASSWORD));
+    String wrong = "wrong-key-pw-3";
+    KeyStore fresh = KeyStore.getInstance(certs.clientP12.toFile(), TestCertificates.PASSWORD);
+    assertThatThrownBy(() -> RedisTls.builder().keyStore(fresh, wrong.toCharArray()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("keyStore is not usable")
+        .satisfies(e -> assertThat(chain(e)).doesNotContain(wrong));
+    assertThatThrownBy(() -> RedisTls.builder().keyStore(trust, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no private key");
   }
 
   @Test

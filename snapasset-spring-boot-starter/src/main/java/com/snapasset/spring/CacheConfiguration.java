@@ -48,7 +48,7 @@ final class CacheConfiguration {
       RedisBaseImageCache.Builder b = RedisBaseImageCache.builder()
           .url(url)
           .keyPrefix(properties.getQueue().getKeyPrefix());
-      RedisTls tls = RedisTlsSettings.forUrl(properties, url, properties.getCache().getRedisUrl() != null
+      RedisTls tls = RedisTlsSettings.forUrl(properties, context, url, properties.getCache().getRedisUrl() != null
           ? "snapasset.cache.redis-url" : "snapasset.queue.redis-url");
       if (tls != null) {
         b.tls(tls);

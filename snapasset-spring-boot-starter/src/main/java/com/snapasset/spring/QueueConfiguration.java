@@ -35,7 +35,7 @@ final class QueueConfiguration {
           .queueName(q.getName())
           .keyPrefix(q.getKeyPrefix())
           .maxConnections(q.getMaxConnections());
-      RedisTls tls = RedisTlsSettings.forUrl(properties, url, "snapasset.queue.redis-url");
+      RedisTls tls = RedisTlsSettings.forUrl(properties, context, url, "snapasset.queue.redis-url");
       if (tls != null) {
         b.tls(tls);
       }

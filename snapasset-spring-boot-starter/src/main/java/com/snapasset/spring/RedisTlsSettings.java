@@ -2,16 +2,33 @@ package com.snapasset.spring;
 
 import com.snapasset.ConfigurationException;
 import com.snapasset.redis.RedisTls;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundleKey;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslStoreBundle;
+import org.springframework.context.ApplicationContext;
 
 /**
- * {@code snapasset.redis.tls.*} as the Redis adapter's {@link RedisTls}. Loaded only by the Redis
- * configurations, which exist only when the adapter is on the class path.
+ * {@code snapasset.redis.tls.*} and {@code snapasset.redis.ssl-bundle} as the Redis adapter's
+ * {@link RedisTls}. Loaded only by the Redis configurations, which exist only when the adapter is on
+ * the class path.
+ *
+ * <p>A Spring Boot SSL bundle gives stores, a key password and alias, a protocol and cipher
+ * options, but no way to say how strictly a server is checked (Boot's own clients verify fully), so
+ * {@code snapasset.redis.tls.verification} still applies beside a bundle. The bundle is read once,
+ * at start-up: a bundle reloaded later takes effect with the next start.
  */
 final class RedisTlsSettings {
+  /** Protects nothing: a copy in memory of a key the bundle already holds in memory. */
+  private static final char[] ALIAS_COPY_PASSWORD = "snapasset".toCharArray();
+
   private RedisTlsSettings() {}
 
   /**
@@ -19,9 +36,11 @@ final class RedisTlsSettings {
    * They apply to {@code rediss…} URLs only, so a queue over TLS can share them with a cache on a
    * plain URL; given while no Redis URL in use has TLS, they are a mistake and fail start-up.
    */
-  static @Nullable RedisTls forUrl(SnapAssetProperties properties, String url, String property) {
+  static @Nullable RedisTls forUrl(SnapAssetProperties properties, ApplicationContext context, String url,
+      String property) {
     SnapAssetProperties.Tls tls = properties.getRedis().getTls();
-    if (!isSet(tls)) {
+    String bundle = properties.getRedis().getSslBundle();
+    if (bundle == null && !isSet(tls)) {
       return null;
     }
     if (!isTls(url)) {
@@ -31,10 +50,11 @@ final class RedisTlsSettings {
         return null;
       }
       // never the URL itself: it may hold a password
-      throw new ConfigurationException("snapasset.redis.tls.* is set but " + property
+      throw new ConfigurationException((bundle != null ? "snapasset.redis.ssl-bundle" : "snapasset.redis.tls.*")
+          + " is set but " + property
           + " is not a TLS URL: use rediss://, rediss-cluster:// or rediss-sentinel://, or remove the TLS settings");
     }
-    return from(tls);
+    return bundle != null ? fromBundle(bundle, tls, context) : from(tls);
   }
 
   private static boolean isTls(String url) {
@@ -72,16 +92,107 @@ final class RedisTlsSettings {
       if (tls.getKeyStore() != null) {
         b.keyStore(tls.getKeyStore(), chars(tls.getKeyStorePassword()));
       }
-      b.verification(switch (tls.getVerification()) {
-        case FULL -> RedisTls.Verification.FULL;
-        case CA -> RedisTls.Verification.CA;
-        case NONE -> RedisTls.Verification.NONE;
-      });
+      b.verification(verification(tls));
       return b.build();
     } catch (IllegalArgumentException e) {
       // The adapter's messages name the file and the setting, never a password.
       throw new ConfigurationException("snapasset.redis.tls: " + e.getMessage());
     }
+  }
+
+  private static RedisTls fromBundle(String name, SnapAssetProperties.Tls tls, ApplicationContext context) {
+    List<String> files = new ArrayList<>();
+    addIfSet(files, "trust-certificates", tls.getTrustCertificates());
+    addIfSet(files, "trust-store", tls.getTrustStore());
+    addIfSet(files, "trust-store-password", tls.getTrustStorePassword());
+    addIfSet(files, "key-store", tls.getKeyStore());
+    addIfSet(files, "key-store-password", tls.getKeyStorePassword());
+    if (!files.isEmpty()) {
+      throw new ConfigurationException("snapasset.redis.ssl-bundle and snapasset.redis.tls." + String.join(", ", files)
+          + " are both set: take the stores from the SSL bundle or from the files, not both"
+          + " (snapasset.redis.tls.verification applies to either)");
+    }
+    SslBundles bundles = context.getBeanProvider(SslBundles.class).getIfAvailable();
+    if (bundles == null) {
+      throw new ConfigurationException("snapasset.redis.ssl-bundle=" + name + " is set but the application has no "
+          + "SslBundles bean: Spring Boot's SslAutoConfiguration (spring-boot-autoconfigure) makes it from "
+          + "spring.ssl.bundle.*");
+    }
+    SslBundle bundle;
+    try {
+      bundle = bundles.getBundle(name);
+    } catch (NoSuchSslBundleException e) {
+      throw new ConfigurationException("snapasset.redis.ssl-bundle=" + name + " names no SSL bundle; defined: "
+          + bundles.getBundleNames() + " (spring.ssl.bundle.pem.<name>.* or spring.ssl.bundle.jks.<name>.*)");
+    }
+    List<String> unsupported = new ArrayList<>();
+    if (bundle.getOptions() != null && bundle.getOptions().isSpecified()) {
+      unsupported.add("options.ciphers / options.enabled-protocols");
+    }
+    if (bundle.getProtocol() != null && !SslBundle.DEFAULT_PROTOCOL.equals(bundle.getProtocol())) {
+      unsupported.add("protocol " + bundle.getProtocol());
+    }
+    if (!unsupported.isEmpty()) {
+      // Ignoring them would weaken (or silently change) what the bundle asks for.
+      throw new ConfigurationException("SSL bundle " + name + " (snapasset.redis.ssl-bundle) sets "
+          + String.join(" and ", unsupported) + ", which the Redis connections cannot apply: remove them from the "
+          + "bundle or give Redis a bundle of its own");
+    }
+    RedisTls.Builder b = RedisTls.builder().verification(verification(tls));
+    SslStoreBundle stores = bundle.getStores();
+    try {
+      if (stores != null && stores.getTrustStore() != null) {
+        b.trustStore(stores.getTrustStore());
+      }
+      if (stores != null && stores.getKeyStore() != null) {
+        SslBundleKey key = bundle.getKey();
+        // Boot's own key managers read the key with the key password, else the store's.
+        String password = key != null && key.getPassword() != null ? key.getPassword() : stores.getKeyStorePassword();
+        char[] keyPassword = chars(password);
+        KeyStore keyStore = stores.getKeyStore();
+        if (key != null && key.getAlias() != null) {
+          keyStore = onlyAlias(keyStore, key, keyPassword);
+          keyPassword = ALIAS_COPY_PASSWORD.clone();
+        }
+        b.keyStore(keyStore, keyPassword);
+      }
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // The adapter's and Boot's messages name the entry or the algorithm, never a password.
+      throw new ConfigurationException("SSL bundle " + name + " (snapasset.redis.ssl-bundle) is not usable for Redis: "
+          + e.getMessage());
+    }
+    return b.build();
+  }
+
+  /**
+   * The key store reduced to the bundle's {@code key.alias} (as Boot's own clients use only that
+   * key), in memory under {@link #ALIAS_COPY_PASSWORD}.
+   */
+  private static KeyStore onlyAlias(KeyStore store, SslBundleKey key, char @Nullable [] keyPassword) {
+    key.assertContainsAlias(store);
+    String alias = key.getAlias();
+    try {
+      KeyStore only = KeyStore.getInstance("JKS");
+      only.load(null, null);
+      only.setKeyEntry(alias, store.getKey(alias, keyPassword), ALIAS_COPY_PASSWORD, store.getCertificateChain(alias));
+      return only;
+    } catch (java.io.IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException("key.alias " + alias + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static void addIfSet(List<String> names, String name, @Nullable Object value) {
+    if (value != null) {
+      names.add(name);
+    }
+  }
+
+  private static RedisTls.Verification verification(SnapAssetProperties.Tls tls) {
+    return switch (tls.getVerification()) {
+      case FULL -> RedisTls.Verification.FULL;
+      case CA -> RedisTls.Verification.CA;
+      case NONE -> RedisTls.Verification.NONE;
+    };
   }
 
   private static char @Nullable [] chars(@Nullable String password) {

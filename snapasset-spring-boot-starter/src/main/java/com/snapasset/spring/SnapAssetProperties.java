@@ -216,8 +216,29 @@ public class SnapAssetProperties {
   public static class Redis {
     private final Tls tls = new Tls();
 
+    /**
+     * The name of a Spring Boot SSL bundle ({@code spring.ssl.bundle.*}) whose trust store, key
+     * store and key password the {@code rediss…} URLs use, instead of the file settings of
+     * {@code snapasset.redis.tls.*}; {@code snapasset.redis.tls.verification} still applies.
+     */
+    private @Nullable String sslBundle;
+
     /** Defaults, changed by binding. */
     public Redis() {}
+
+    /** {@return the ssl-bundle setting} */
+    public @Nullable String getSslBundle() {
+      return sslBundle;
+    }
+
+    /**
+     * Sets the ssl-bundle setting.
+     *
+     * @param sslBundle the new value; empty means none
+     */
+    public void setSslBundle(@Nullable String sslBundle) {
+      this.sslBundle = sslBundle == null || sslBundle.isBlank() ? null : sslBundle.trim();
+    }
 
     /** {@return the TLS settings of {@code rediss://} URLs} */
     public Tls getTls() {

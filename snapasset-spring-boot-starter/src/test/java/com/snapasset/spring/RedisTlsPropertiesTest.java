@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -110,6 +111,68 @@ class RedisTlsPropertiesTest {
           JobQueue queue = context.getBean(JobQueue.class);
           assertThat(queue.stats().waiting()).isZero();
         });
+  }
+
+  private ApplicationContextRunner bundleRunner(String url) {
+    return new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, SnapAssetAutoConfiguration.class))
+        .withPropertyValues("snapasset.storage.local.directory=" + dir, "snapasset.queue.redis-url=" + url,
+            "snapasset.queue.name=tls-" + UUID.randomUUID());
+  }
+
+  @Test
+  void aPemSslBundleCarriesAJobThroughTheQueueAndTheCache() {
+    Path pem = certDir; // TestCertificates writes ca.crt, client.crt and client.key (PEM) there
+    bundleRunner(tlsUrl()).withPropertyValues("snapasset.redis.ssl-bundle=redis",
+            "spring.ssl.bundle.pem.redis.truststore.certificate=file:" + pem.resolve("ca.crt"),
+            "spring.ssl.bundle.pem.redis.keystore.certificate=file:" + pem.resolve("client.crt"),
+            "spring.ssl.bundle.pem.redis.keystore.private-key=file:" + pem.resolve("client.key"))
+        .run(context -> {
+          assertThat(context.getBean(JobQueue.class)).isInstanceOf(RedisJobQueue.class);
+          AssetGenerator generator = context.getBean(AssetGenerator.class);
+          JobId id = generator.submit(GenerationRequest.of("user-1", "a fox over a bundle", List.of("instagram-post")));
+          assertThat(generator.await(id, Duration.ofMinutes(1)).state()).isEqualTo(JobState.COMPLETED);
+          BaseImageCache cache = context.getBean(BaseImageCache.class);
+          assertThat(cache).isInstanceOf(RedisBaseImageCache.class);
+          cache.put("bundle-check", new byte[] {5, 6}, Duration.ofMinutes(1));
+          assertThat(cache.get("bundle-check")).hasValueSatisfying(v -> assertThat(v).containsExactly(5, 6));
+        });
+  }
+
+  @Test
+  void aJksBundleWithAKeyAliasAndCaOnlyVerificationConnectsToAHostTheCertificateDoesNotName() {
+    bundleRunner("rediss://:" + REDIS_PASSWORD + "@localhost:" + tlsPort)
+        .withPropertyValues("snapasset.redis.ssl-bundle=stores", "snapasset.redis.tls.verification=ca",
+            "spring.ssl.bundle.jks.stores.truststore.location=file:" + certs.caP12,
+            "spring.ssl.bundle.jks.stores.truststore.password=" + STORE_PASSWORD,
+            "spring.ssl.bundle.jks.stores.truststore.type=PKCS12",
+            "spring.ssl.bundle.jks.stores.keystore.location=file:" + certs.clientP12,
+            "spring.ssl.bundle.jks.stores.keystore.password=" + STORE_PASSWORD,
+            "spring.ssl.bundle.jks.stores.keystore.type=PKCS12",
+            "spring.ssl.bundle.jks.stores.key.alias=client")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(JobQueue.class).stats().waiting()).isZero();
+          assertThat(context.getBean(JobQueue.class).toString()).doesNotContain(STORE_PASSWORD);
+        });
+  }
+
+  @Test
+  void anUnknownBundleFailsStartUpNamingIt() {
+    bundleRunner(tlsUrl()).withPropertyValues("snapasset.redis.ssl-bundle=no-such-bundle")
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .hasMessageContaining("snapasset.redis.ssl-bundle=no-such-bundle names no SSL bundle"));
+  }
+
+  @Test
+  void aBundleAndFileStoresTogetherFailStartUpNamingBoth() {
+    bundleRunner(tlsUrl()).withPropertyValues("snapasset.redis.ssl-bundle=redis",
+            "spring.ssl.bundle.pem.redis.truststore.certificate=file:" + certs.caPem,
+            "snapasset.redis.tls.key-store=" + certs.clientP12,
+            "snapasset.redis.tls.key-store-password=" + STORE_PASSWORD)
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .hasMessageContaining("snapasset.redis.ssl-bundle and snapasset.redis.tls.key-store, key-store-password")
+            .message().doesNotContain(STORE_PASSWORD));
   }
 
   @Test

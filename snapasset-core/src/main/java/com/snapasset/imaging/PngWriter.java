@@ -268,12 +268,22 @@ final class PngWriter {
 
   /**
    * {@link #choose}'s coding, and whether its filtered LZ77 is worth judging band by band: see
-   * {@link #BANDS_MAX_HUFFMAN_RATIO}.
+   * {@link #BANDS_MAX_HUFFMAN_RATIO}. {@code bands} is judged at levels 7-9 (zlib above 3) only:
+   * levels 1-6 stop the Huffman trial once it cannot win, so there it is always false and says
+   * nothing about the image (false does not mean "flat": a filtered LZ77 photograph gets it too).
    */
   record Choice(Coding coding, boolean bands) {}
 
   /** As {@link #choose}, with whether the sample's residuals make {@link Bands} worth their trials. */
   static Choice decide(Filter filter, int zlibLevel) {
+    return decide(filter, zlibLevel, true);
+  }
+
+  /**
+   * As {@link #decide(Filter, int)}; {@code bounded} false runs every trial to its end, for tests
+   * that the bounds give the same choices.
+   */
+  static Choice decide(Filter filter, int zlibLevel, boolean bounded) {
     Pixels px = filter.px;
     int h = px.height;
     int stride = 1 + px.width * filter.bpp;
@@ -299,11 +309,13 @@ final class PngWriter {
     // output reaches it (output so far never exceeds the final size: the same choices). The
     // unfiltered trial of a photograph stops at about two thirds, the Huffman trial of a flat
     // image at a third or less. Levels 7-9 also judge bands by the whole Huffman size.
+    boolean stop = fast && bounded;
     int plain = deflatedSize(unfiltered, size, sampleLevel, Deflater.DEFAULT_STRATEGY,
-        fast ? lz * filterGain : Double.MAX_VALUE);
+        stop ? lz * filterGain : Double.MAX_VALUE);
     Coding best = plain < lz * filterGain ? Coding.UNFILTERED_LZ77 : Coding.FILTERED_LZ77;
     int bestSize = best == Coding.UNFILTERED_LZ77 ? plain : lz;
-    int huffman = deflatedSize(filtered, size, 1, Deflater.HUFFMAN_ONLY, fast ? bestSize + 1 : Double.MAX_VALUE);
+    // huffman <= bestSize below, so the trial may stop once it is past bestSize, not at it
+    int huffman = deflatedSize(filtered, size, 1, Deflater.HUFFMAN_ONLY, stop ? bestSize + 1 : Double.MAX_VALUE);
     boolean huffmanWins = zlibLevel > 6 ? huffman < bestSize * 0.985 : huffman <= bestSize;
     Coding coding = huffmanWins ? Coding.FILTERED_HUFFMAN : best;
     return new Choice(coding, !fast && coding == Coding.FILTERED_LZ77 && huffman <= BANDS_MAX_HUFFMAN_RATIO * lz);
@@ -428,7 +440,9 @@ final class PngWriter {
     static final int SPARSE_STEP = 4;
     /**
      * Levels 1-6 score every 8th pixel of a Huffman-coded image: a tenth less encoding time on the
-     * comparison photographs for 0.001-0.1 % more bytes (every 16th: up to 0.5 % more, no faster).
+     * comparison photographs for up to 0.2 % more bytes than every 4th (those photographs
+     * +0.001-0.1 %; the test fixtures at levels 1-6: bliznaca.jpg 349 985 to 350 684 bytes,
+     * +0.20 %, riaphotographs-alpha.png +0.07 %; every 16th: up to 0.5 % more, no faster).
      */
     static final int FAST_SPARSE_STEP = 8;
     final Pixels px;

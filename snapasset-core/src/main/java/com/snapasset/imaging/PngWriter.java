@@ -18,7 +18,7 @@ final class PngWriter {
   private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
   private static final int IDAT_SIZE = 1 << 16;
   /** Levels 1-6: unfiltered LZ77 unless filtered LZ77 is this much smaller on the sample. */
-  private static final double UNFILTERED_TOLERANCE = 1.10;
+  static final double UNFILTERED_TOLERANCE = 1.10;
   /**
    * {@link Bands} are judged only where the whole-image sample's Huffman-only size is at most this
    * many times its LZ77 size. Above it the residuals are flat drawings' and screenshots' (2.1–9.3×
@@ -268,12 +268,22 @@ final class PngWriter {
 
   /**
    * {@link #choose}'s coding, and whether its filtered LZ77 is worth judging band by band: see
-   * {@link #BANDS_MAX_HUFFMAN_RATIO}.
+   * {@link #BANDS_MAX_HUFFMAN_RATIO}. {@code bands} is judged at levels 7-9 (zlib above 3) only:
+   * levels 1-6 stop the Huffman trial once it cannot win, so there it is always false and says
+   * nothing about the image (false does not mean "flat": a filtered LZ77 photograph gets it too).
    */
   record Choice(Coding coding, boolean bands) {}
 
   /** As {@link #choose}, with whether the sample's residuals make {@link Bands} worth their trials. */
   static Choice decide(Filter filter, int zlibLevel) {
+    return decide(filter, zlibLevel, true);
+  }
+
+  /**
+   * As {@link #decide(Filter, int)}; {@code bounded} false runs every trial to its end, for tests
+   * that the bounds give the same choices.
+   */
+  static Choice decide(Filter filter, int zlibLevel, boolean bounded) {
     Pixels px = filter.px;
     int h = px.height;
     int stride = 1 + px.width * filter.bpp;
@@ -291,19 +301,39 @@ final class PngWriter {
       }
     }
     int sampleLevel = Math.min(zlibLevel, 6);
+    int length = size;
+    return judge(zlibLevel, bounded,
+        bound -> deflatedSize(filtered, length, sampleLevel, Deflater.FILTERED, bound),
+        bound -> deflatedSize(unfiltered, length, sampleLevel, Deflater.DEFAULT_STRATEGY, bound),
+        bound -> deflatedSize(filtered, length, 1, Deflater.HUFFMAN_ONLY, bound));
+  }
+
+  /** One of {@link #decide}'s trials on the sample: its size as {@link #deflatedSize} gives it. */
+  interface Trial {
+    /** The deflated size, or, once the output reaches {@code bound}, a size from the bound up. */
+    int size(double bound);
+  }
+
+  /**
+   * {@link #decide}'s judgement of its three trials (filtered LZ77, unfiltered LZ77, filtered
+   * Huffman), apart from the sample so that tests can hold the bounds to any sizes, ties included.
+   */
+  static Choice judge(int zlibLevel, boolean bounded, Trial filteredLz, Trial unfilteredLz,
+      Trial filteredHuffman) {
     // levels 1-6 (zlib 1-3) keep rows unfiltered unless filtering saves a tenth: see the Javadoc
     boolean fast = zlibLevel <= 3;
     double filterGain = fast ? UNFILTERED_TOLERANCE : 1;
-    int lz = deflatedSize(filtered, size, sampleLevel, Deflater.FILTERED, Double.MAX_VALUE);
+    int lz = filteredLz.size(Double.MAX_VALUE);
     // Levels 1-6 only ask whether each later trial comes under a bound, so a trial stops once its
     // output reaches it (output so far never exceeds the final size: the same choices). The
     // unfiltered trial of a photograph stops at about two thirds, the Huffman trial of a flat
     // image at a third or less. Levels 7-9 also judge bands by the whole Huffman size.
-    int plain = deflatedSize(unfiltered, size, sampleLevel, Deflater.DEFAULT_STRATEGY,
-        fast ? lz * filterGain : Double.MAX_VALUE);
+    boolean stop = fast && bounded;
+    int plain = unfilteredLz.size(stop ? lz * filterGain : Double.MAX_VALUE);
     Coding best = plain < lz * filterGain ? Coding.UNFILTERED_LZ77 : Coding.FILTERED_LZ77;
     int bestSize = best == Coding.UNFILTERED_LZ77 ? plain : lz;
-    int huffman = deflatedSize(filtered, size, 1, Deflater.HUFFMAN_ONLY, fast ? bestSize + 1 : Double.MAX_VALUE);
+    // huffman <= bestSize below, so the trial may stop once it is past bestSize, not at it
+    int huffman = filteredHuffman.size(stop ? bestSize + 1 : Double.MAX_VALUE);
     boolean huffmanWins = zlibLevel > 6 ? huffman < bestSize * 0.985 : huffman <= bestSize;
     Coding coding = huffmanWins ? Coding.FILTERED_HUFFMAN : best;
     return new Choice(coding, !fast && coding == Coding.FILTERED_LZ77 && huffman <= BANDS_MAX_HUFFMAN_RATIO * lz);
@@ -428,7 +458,9 @@ final class PngWriter {
     static final int SPARSE_STEP = 4;
     /**
      * Levels 1-6 score every 8th pixel of a Huffman-coded image: a tenth less encoding time on the
-     * comparison photographs for 0.001-0.1 % more bytes (every 16th: up to 0.5 % more, no faster).
+     * comparison photographs for up to 0.2 % more bytes than every 4th (those photographs
+     * +0.001-0.1 %; the test fixtures at levels 1-6: bliznaca.jpg 349 985 to 350 684 bytes,
+     * +0.20 %, riaphotographs-alpha.png +0.07 %; every 16th: up to 0.5 % more, no faster).
      */
     static final int FAST_SPARSE_STEP = 8;
     final Pixels px;

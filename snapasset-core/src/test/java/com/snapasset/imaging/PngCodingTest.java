@@ -124,6 +124,68 @@ class PngCodingTest {
         .isBetween((int) Math.ceil(huffman / 3.0), huffman - 1);
   }
 
+  @Test
+  void boundedTrialsDecideWhatTrialsRunToTheirEndDecide() {
+    // levels 1-6 stop the unfiltered and Huffman trials at the bounds decide() derives from the
+    // sizes before them; with the wrong bound (at bestSize rather than past it, say) a stopped
+    // trial could win or lose where the whole one would not
+    Pixels alpha =
+        ((Decoded) StandardImageProcessor.create().decode(resource("riaphotographs-alpha.png"))).pixels;
+    assertThat(PngWriter.hasTransparency(alpha)).isTrue();
+    java.util.Set<PngWriter.Coding> seen = java.util.EnumSet.noneOf(PngWriter.Coding.class);
+    for (Pixels px : new Pixels[] {photo, screenshot(640, 400), alpha}) {
+      for (int zlib : new int[] {1, 2, 3, 6}) {
+        PngWriter.Choice bounded = PngWriter.decide(new PngWriter.Filter(px, px.alpha), zlib, true);
+        PngWriter.Choice whole = PngWriter.decide(new PngWriter.Filter(px, px.alpha), zlib, false);
+        assertThat(bounded).as("%dx%d%s, zlib %d", px.width, px.height, px.alpha ? " RGBA" : "", zlib)
+            .isEqualTo(whole);
+        seen.add(bounded.coding());
+      }
+    }
+    // both the filtered (photographs) and the unfiltered (screenshot) branches were judged
+    assertThat(seen).contains(PngWriter.Coding.FILTERED_HUFFMAN, PngWriter.Coding.UNFILTERED_LZ77);
+  }
+
+  @Test
+  void theBoundsDecideWhatWholeTrialsDecideAtEveryTie() {
+    // a bounded trial may stop anywhere from its bound up; the most a bound allows is to report
+    // the bound itself (rounded up). Around each threshold (plain against lz·0.9, Huffman against
+    // the better LZ77) that must decide what the exact sizes decide: a bound one byte too low
+    // (bestSize instead of bestSize + 1) lets a Huffman trial one byte too large win
+    int cases = 0;
+    for (int zlib : new int[] {1, 2, 3, 6, 9}) {
+      for (int lz : new int[] {999, 1000, 1001, 1237}) {
+        int threshold = (int) Math.ceil(lz * PngWriter.UNFILTERED_TOLERANCE);
+        java.util.SortedSet<Integer> plains = new java.util.TreeSet<>();
+        for (int d = -3; d <= 3; d++) {
+          plains.add(threshold + d); // unfiltered against filtered LZ77 (×1.1 at levels 1-6)
+          plains.add(lz + d); // which of them Huffman must beat
+        }
+        for (int plain : plains) {
+          int bestSize = Math.min(lz, plain);
+          for (int huffman = bestSize - 3; huffman <= bestSize + 3; huffman++) {
+            PngWriter.Choice exact =
+                PngWriter.judge(zlib, false, exact(lz), exact(plain), exact(huffman));
+            PngWriter.Choice bounded =
+                PngWriter.judge(zlib, true, stopsAtBound(lz), stopsAtBound(plain), stopsAtBound(huffman));
+            assertThat(bounded).as("zlib %d, lz %d, plain %d, huffman %d", zlib, lz, plain, huffman)
+                .isEqualTo(exact);
+            cases++;
+          }
+        }
+      }
+    }
+    assertThat(cases).isGreaterThan(500);
+  }
+
+  private static PngWriter.Trial exact(int size) {
+    return bound -> size;
+  }
+
+  private static PngWriter.Trial stopsAtBound(int size) {
+    return bound -> size < bound ? size : (int) Math.ceil(bound);
+  }
+
   /** PNG's reconstruction (ISO 15948, 9.2), written out plainly as the reference. */
   private static int[] unfilter(byte[] rows, int w, int h) {
     int n = w * 3;

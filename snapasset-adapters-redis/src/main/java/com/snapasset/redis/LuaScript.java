@@ -43,6 +43,11 @@ final class LuaScript {
     return name;
   }
 
+  /** The SHA-1 Redis knows the script by. */
+  String sha() {
+    return sha;
+  }
+
   /** How a script call reaches Redis: directly, or through a {@link ScriptBatcher}. */
   @FunctionalInterface
   interface Evaluator {

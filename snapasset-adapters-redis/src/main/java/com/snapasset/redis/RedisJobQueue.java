@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -37,6 +38,7 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.util.KeyValue;
 
@@ -137,7 +139,7 @@ public final class RedisJobQueue implements JobQueue {
     this.cancelEvents = new EventHub(redis, prefix + "cancel-events", queueName);
     // Pipelining needs a connection of our own, to the master holding the queue's keys.
     Supplier<Connection> own = b.pipelining ? RedisClients.masterConnections(redis, prefix) : null;
-    ScriptBatcher pipelined = own == null ? null : new ScriptBatcher(own);
+    ScriptBatcher pipelined = own == null ? null : new ScriptBatcher(own, "snapasset-redis-dispatch-" + b.queueName);
     this.batcher = pipelined;
     if (pipelined == null) {
       this.evaluator = redis::evalsha;
@@ -186,12 +188,39 @@ public final class RedisJobQueue implements JobQueue {
   @Override
   public AddResult add(NewJob job) {
     Objects.requireNonNull(job, "job");
-    int priority = Math.max(-PRIORITY_BOUND, Math.min(PRIORITY_BOUND, job.priority()));
     long now = clock.millis();
-    List<?> reply = list(call("add", ADD, job.id().value(), job.payload(), priority,
-        job.maxAttempts(), job.keepCompleted(), job.keepFailed(), now));
+    return added(job, now, call("add", ADD, addArgs(job, now)));
+  }
+
+  /**
+   * Queued on the pipelined connection without a thread waiting for it: adds from many threads,
+   * or many from one, share round trips; one thread's adds reach Redis in the order it made them.
+   * The future completes on this queue's dispatcher thread ({@code snapasset-redis-dispatch-NAME}).
+   * Without {@linkplain Builder#pipelining pipelining}, the add is made on the calling thread.
+   */
+  @Override
+  public CompletableFuture<AddResult> addAsync(NewJob job) {
+    Objects.requireNonNull(job, "job");
+    if (batcher == null) {
+      return JobQueue.super.addAsync(job);
+    }
+    long now = clock.millis();
+    return callAsync(batcher, "add", ADD, addArgs(job, now)).thenApply(reply -> added(job, now, reply));
+  }
+
+  private static Object[] addArgs(NewJob job, long now) {
+    return new Object[] {job.id().value(), job.payload(), priority(job), job.maxAttempts(), job.keepCompleted(),
+        job.keepFailed(), now};
+  }
+
+  private static int priority(NewJob job) {
+    return Math.max(-PRIORITY_BOUND, Math.min(PRIORITY_BOUND, job.priority()));
+  }
+
+  private static AddResult added(NewJob job, long now, Object raw) {
+    List<?> reply = list(raw);
     if (number(reply.get(0)) == 1) {
-      QueuedJob created = new QueuedJob(job.id(), job.payload(), JobState.WAITING, priority, 0, 0,
+      QueuedJob created = new QueuedJob(job.id(), job.payload(), JobState.WAITING, priority(job), 0, 0,
           job.maxAttempts(), 0, Instant.ofEpochMilli(now), null, null, null, null, null);
       return new AddResult(created, true);
     }
@@ -518,6 +547,41 @@ public final class RedisJobQueue implements JobQueue {
       argv.add(String.valueOf(a));
     }
     return guard(operation, () -> runWaitingOutMigration(script, argv));
+  }
+
+  /**
+   * A script call sent through the batcher without waiting; fails with a {@link
+   * com.snapasset.QueueException}. The rare answers the synchronous path recovers from (NOSCRIPT
+   * on first use or after a restart, a cluster redirection or slot migration) are handed to it, on
+   * the dispatcher thread: later calls wait meanwhile, but nothing is lost or reordered.
+   */
+  private CompletableFuture<Object> callAsync(ScriptBatcher b, String operation, LuaScript script,
+      Object... args) {
+    List<String> argv = new ArrayList<>(args.length);
+    for (Object a : args) {
+      argv.add(String.valueOf(a));
+    }
+    CompletableFuture<Object> result = new CompletableFuture<>();
+    b.evalshaAsync(script.sha(), keys, argv).whenComplete((reply, error) -> {
+      if (error == null) {
+        result.complete(reply);
+      } else if (error instanceof JedisException e && !closed && recoverable(e)) {
+        try {
+          result.complete(guard(operation, () -> runWaitingOutMigration(script, argv)));
+        } catch (RuntimeException again) {
+          result.completeExceptionally(again);
+        }
+      } else {
+        result.completeExceptionally(error instanceof JedisException e ? RedisErrors.queue(queueName, operation, e)
+            : error);
+      }
+    });
+    return result;
+  }
+
+  private static boolean recoverable(JedisException e) {
+    return e instanceof JedisNoScriptException || e instanceof JedisRedirectionException
+        || String.valueOf(e.getMessage()).startsWith("TRYAGAIN");
   }
 
   /** Runs a script; while Redis Cluster moves the queue's slot, tries again until it has moved. */

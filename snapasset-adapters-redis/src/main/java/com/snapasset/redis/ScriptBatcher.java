@@ -2,6 +2,7 @@ package com.snapasset.redis;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,11 +22,20 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  * reply; callers arriving meanwhile queue for the next batch. Alone, a caller just makes its own
  * call, with no thread hand-off. Under load, Redis reads, runs and answers a whole batch per system
  * call instead of one command per call — most of its cost for small scripts.
+ *
+ * <p>Asynchronous calls ({@link #evalshaAsync}) join the same queue but never make their caller
+ * wait: a dispatcher thread of the batcher's own (started on the first such call) sends them,
+ * along with whatever synchronous calls are queued, and completes their futures — always after
+ * letting go of the connection, so a dependent stage may call the queue again, synchronously too.
+ * Whoever lets go of the connection looks at the queue again, so a call queued meanwhile is
+ * never stranded; a call queued after that look wakes the dispatcher.
  */
 final class ScriptBatcher implements AutoCloseable {
   private static final int MAX_BATCH = 256;
   /** Only a safety net: a waiting caller is woken when its reply is in. */
   private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  /** Only a safety net too: an idle dispatcher is woken by whoever queues work for it. */
+  private static final long IDLE_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** Lends the connection batches are sent on (a standalone pool, or the pool of a slot's node). */
   private final Supplier<Connection> pool;
@@ -34,17 +44,103 @@ final class ScriptBatcher implements AutoCloseable {
   // Touched only by the thread that holds `combining`.
   private @Nullable Connection connection;
   private @Nullable Pipeline pipeline;
+  /** Asynchronous calls answered by a synchronous combiner, for the dispatcher to complete. */
+  private final ConcurrentLinkedQueue<Call> answered = new ConcurrentLinkedQueue<>();
+  private final String dispatcherName;
+  private volatile @Nullable Thread dispatcher;
+  /** Set by the dispatcher before it parks; whoever queues work for it then unparks it. */
+  private volatile boolean dispatcherIdle;
   private volatile boolean closed;
 
-  ScriptBatcher(Supplier<Connection> pool) {
+  ScriptBatcher(Supplier<Connection> pool, String dispatcherName) {
     this.pool = pool;
+    this.dispatcherName = dispatcherName;
+  }
+
+  /**
+   * Queues a call and returns at once; the future completes on the dispatcher thread, with the
+   * reply or the {@link JedisException} the call met.
+   */
+  CompletableFuture<Object> evalshaAsync(String sha, List<String> keys, List<String> args) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new JedisConnectionException("the queue is closed"));
+    }
+    CompletableFuture<Object> future = new CompletableFuture<>();
+    pending.add(new Call(sha, keys, args, future));
+    Thread d = dispatcher;
+    if (d == null) {
+      d = startDispatcher();
+    }
+    if (dispatcherIdle) {
+      LockSupport.unpark(d);
+    }
+    if (closed) {
+      // close() may have stopped the dispatcher before this call was queued: nobody else sends it.
+      failPending();
+    }
+    return future;
+  }
+
+  private synchronized Thread startDispatcher() {
+    Thread d = dispatcher;
+    if (d == null) {
+      d = new Thread(this::dispatch, dispatcherName);
+      d.setDaemon(true);
+      d.start();
+      dispatcher = d;
+    }
+    return d;
+  }
+
+  private void dispatch() {
+    while (true) {
+      boolean worked = false;
+      if (!pending.isEmpty() && combining.compareAndSet(false, true)) {
+        try {
+          drain();
+        } finally {
+          combining.set(false);
+        }
+        worked = true;
+      }
+      // Completed only now, with the connection let go: a dependent stage may call again.
+      for (Call c; (c = answered.poll()) != null; ) {
+        c.complete();
+        worked = true;
+      }
+      if (worked) {
+        continue;
+      }
+      if (closed) {
+        failPending();
+        return;
+      }
+      dispatcherIdle = true;
+      // Queued calls while another thread combines are that thread's to send: it looks at the
+      // queue again after letting go, and hands the asynchronous answers back here.
+      if (answered.isEmpty() && (pending.isEmpty() || combining.get()) && !closed) {
+        LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+      }
+      dispatcherIdle = false;
+    }
+  }
+
+  /** Fails every queued call: the batcher is closed. */
+  private void failPending() {
+    JedisConnectionException closedError = new JedisConnectionException("the queue is closed");
+    for (Call c; (c = pending.poll()) != null; ) {
+      c.finish(null, closedError); // an asynchronous one joins `answered`
+    }
+    for (Call c; (c = answered.poll()) != null; ) {
+      c.complete();
+    }
   }
 
   Object evalsha(String sha, List<String> keys, List<String> args) {
     if (closed) {
       throw new JedisConnectionException("the queue is closed");
     }
-    Call call = new Call(sha, keys, args);
+    Call call = new Call(sha, keys, args, null);
     pending.add(call);
     boolean interrupted = false;
     while (true) {
@@ -76,15 +172,21 @@ final class ScriptBatcher implements AutoCloseable {
 
   private void drain() {
     List<Call> batch = new ArrayList<>();
+    boolean async = false;
     while (true) {
       for (Call c; batch.size() < MAX_BATCH && (c = pending.poll()) != null; ) {
         batch.add(c);
+        async |= c.future != null;
       }
       if (batch.isEmpty()) {
-        return;
+        break;
       }
       send(batch);
       batch.clear();
+    }
+    Thread d = dispatcher;
+    if (async && d != null && d != Thread.currentThread()) {
+      LockSupport.unpark(d); // it completes the asynchronous calls this thread answered
     }
   }
 
@@ -147,6 +249,10 @@ final class ScriptBatcher implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    Thread d = dispatcher;
+    if (d != null) {
+      LockSupport.unpark(d);
+    }
     while (!combining.compareAndSet(false, true)) {
       Thread.onSpinWait();
     }
@@ -157,27 +263,45 @@ final class ScriptBatcher implements AutoCloseable {
     }
   }
 
-  private static final class Call {
+  private final class Call {
     final String sha;
     final List<String> keys;
     final List<String> args;
     final Thread caller = Thread.currentThread();
+    /** Null for a caller that waits; set for an asynchronous call. */
+    final @Nullable CompletableFuture<Object> future;
     private @Nullable Object reply;
     private @Nullable JedisException error;
     volatile boolean done;
 
-    Call(String sha, List<String> keys, List<String> args) {
+    Call(String sha, List<String> keys, List<String> args, @Nullable CompletableFuture<Object> future) {
       this.sha = sha;
       this.keys = keys;
       this.args = args;
+      this.future = future;
     }
 
     void finish(@Nullable Object reply, @Nullable JedisException error) {
       this.reply = reply;
       this.error = error;
       done = true;
-      if (caller != Thread.currentThread()) {
+      if (future != null) {
+        answered.add(this); // completed by the dispatcher once the connection is let go
+      } else if (caller != Thread.currentThread()) {
         LockSupport.unpark(caller);
+      }
+    }
+
+    /** Completes an asynchronous call's future with its reply or error. */
+    void complete() {
+      CompletableFuture<Object> f = future;
+      if (f == null) {
+        return;
+      }
+      try {
+        f.complete(result());
+      } catch (JedisException e) {
+        f.completeExceptionally(e);
       }
     }
 

@@ -7,6 +7,7 @@ import com.snapasset.JobId;
 import com.snapasset.JobState;
 import com.snapasset.QueueException;
 import com.snapasset.RateLimit;
+import com.snapasset.spi.queue.AddResult;
 import com.snapasset.spi.queue.Claim;
 import com.snapasset.spi.queue.ClaimRequest;
 import com.snapasset.spi.queue.LockStatus;
@@ -22,9 +23,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -432,6 +435,86 @@ class RedisJobQueueDirectTest {
     try (RedisJobQueue q = RedisJobQueue.builder().url(url).build()) {
       assertThatThrownBy(q::stats).isInstanceOf(QueueException.class)
           .hasMessageContaining("stats").satisfies(e -> assertThat(((QueueException) e).isRetryable()).isTrue());
+    }
+  }
+
+  @Test
+  void addAsyncToUnreachableRedisFailsItsFutureWithAQueueException() {
+    RedisTestServer gone = RedisTestServer.start();
+    String url = gone.url();
+    gone.close();
+    try (RedisJobQueue q = RedisJobQueue.builder().url(url).build()) {
+      CompletableFuture<?> added = q.addAsync(job("a", 5)); // not thrown: the backend's answer
+
+      assertThatThrownBy(() -> added.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+          .cause().isInstanceOf(QueueException.class).hasMessageContaining("add");
+    }
+  }
+
+  @Test
+  void addAsyncAfterCloseFailsItsFuture() {
+    queue.close();
+
+    assertThatThrownBy(() -> queue.addAsync(job("a", 5)).get(30, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class).cause().isInstanceOf(QueueException.class);
+  }
+
+  @Test
+  void addAsyncSurvivesScriptFlushAndKeepsOrder() throws Exception {
+    queue.add(job("a", 5));
+    admin.scriptFlush();
+    List<CompletableFuture<?>> inFlight = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      inFlight.add(queue.addAsync(job("b" + i, 5)));
+    }
+    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+    List<String> order = new ArrayList<>();
+    for (Claim c = claim("t"); c.job().isPresent(); c = claim("t")) {
+      order.add(c.job().get().id().value());
+    }
+    assertThat(order).hasSize(21).first().isEqualTo("a");
+    assertThat(order.subList(1, 21)).isSortedAccordingTo((x, y) ->
+        Integer.compare(Integer.parseInt(x.substring(1)), Integer.parseInt(y.substring(1))));
+  }
+
+  @Test
+  void asyncAndBlockingAddsFromManyThreadsShareTheConnectionAndAllLand() throws Exception {
+    int threads = 8;
+    int perThread = 100;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Integer>> created = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        created.add(pool.submit(() -> {
+          start.await();
+          int n = 0;
+          List<CompletableFuture<AddResult>> mine = new ArrayList<>();
+          for (int i = 0; i < perThread; i++) {
+            NewJob j = job("t" + thread + "-" + i, 5);
+            if (i % 2 == 0) {
+              mine.add(queue.addAsync(j));
+            } else {
+              n += queue.add(j).created() ? 1 : 0;
+            }
+          }
+          for (CompletableFuture<AddResult> f : mine) {
+            n += f.get(30, TimeUnit.SECONDS).created() ? 1 : 0;
+          }
+          return n;
+        }));
+      }
+      start.countDown();
+      int total = 0;
+      for (Future<Integer> f : created) {
+        total += f.get(60, TimeUnit.SECONDS);
+      }
+      assertThat(total).isEqualTo(threads * perThread);
+      assertThat(queue.stats().waiting()).isEqualTo(threads * perThread);
+    } finally {
+      pool.shutdownNow();
     }
   }
 

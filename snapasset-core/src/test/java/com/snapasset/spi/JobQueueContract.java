@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -1007,6 +1008,61 @@ public abstract class JobQueueContract {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> queue.progress(JobId.of("a"), "t1", -1))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void addAsyncAddsTheJobAndAnswersAsAddDoes() throws Exception {
+    AddResult created = queue.addAsync(new NewJob(JobId.of("a"), "payload-a", 5, 3, -1, -1))
+        .get(30, TimeUnit.SECONDS);
+    AddResult again = queue.addAsync(new NewJob(JobId.of("a"), "other", 1, 9, -1, -1)).get(30, TimeUnit.SECONDS);
+
+    assertThat(created.created()).isTrue();
+    assertThat(created.job().state()).isEqualTo(JobState.WAITING);
+    assertThat(created.job().priority()).isEqualTo(5);
+    assertThat(again.created()).isFalse();
+    assertThat(again.job().payload()).isEqualTo("payload-a");
+    assertThat(again.job().priority()).isEqualTo(5);
+    QueuedJob stored = queue.find(JobId.of("a")).orElseThrow();
+    assertThat(stored.payload()).isEqualTo("payload-a");
+    assertThat(stored.createdAt()).isEqualTo(clock.instant());
+    assertThat(queue.stats().waiting()).isEqualTo(1);
+  }
+
+  @Test
+  void manyAddsInFlightFromOneThreadAllLandInTheOrderMade() throws Exception {
+    List<CompletableFuture<AddResult>> inFlight = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      inFlight.add(queue.addAsync(new NewJob(JobId.of("j" + i), "payload", 5, 1, -1, -1)));
+    }
+    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+    assertThat(inFlight).allSatisfy(f -> assertThat(f.join().created()).isTrue());
+    List<String> claimed = new ArrayList<>();
+    for (Optional<QueuedJob> job = claim("t"); job.isPresent(); job = claim("t")) {
+      claimed.add(job.get().id().value());
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      expected.add("j" + i);
+    }
+    assertThat(claimed).isEqualTo(expected); // one priority: first added, first claimed
+  }
+
+  @Test
+  void aStageDependingOnAddAsyncMayCallTheQueueAgain() throws Exception {
+    // Blocking calls from a dependent stage must not wait for the thread that runs the stage.
+    CompletableFuture<Boolean> chained = queue.addAsync(new NewJob(JobId.of("first"), "p", 5, 1, -1, -1))
+        .thenApply(r -> add("second", 5).created() && queue.find(JobId.of("first")).isPresent())
+        .thenCompose(ok -> queue.addAsync(new NewJob(JobId.of("third"), "p", 5, 1, -1, -1))
+            .thenApply(r -> ok && r.created()));
+
+    assertThat(chained.get(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(queue.stats().waiting()).isEqualTo(3);
+  }
+
+  @Test
+  void addAsyncOfNullIsRefusedAtTheCall() {
+    assertThatThrownBy(() -> queue.addAsync(null)).isInstanceOf(NullPointerException.class);
   }
 
   /**

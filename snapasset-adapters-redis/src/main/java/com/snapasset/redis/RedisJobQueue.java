@@ -255,8 +255,20 @@ public final class RedisJobQueue implements JobQueue {
     return new Completion(number(reply.get(0)) == 1, claimFrom(list(reply.get(1)), now));
   }
 
-  /** A claim's "nothing ready" answer: {paused (1 or 0), next due time or ''}, as nextdue.lua's. */
-  private record IdleHint(long atNanos, List<?> nextDue) {}
+  /**
+   * A claim's "nothing ready" answer, as nextdue.lua's: whether the queue is paused and the next
+   * delayed job's due time (epoch millis; {@link Long#MIN_VALUE} for none). Plain values: the
+   * thread keeps it, not the reply it came in.
+   */
+  private record IdleHint(long atNanos, boolean paused, long nextDueMillis) {
+    static final long NONE = Long.MIN_VALUE;
+
+    /** From a {paused (1 or 0), next due time or ''} pair. */
+    static IdleHint of(long atNanos, Object paused, Object nextDue) {
+      String due = JobFields.text(nextDue);
+      return new IdleHint(atNanos, number(paused) == 1, due.isEmpty() ? NONE : (long) Double.parseDouble(due));
+    }
+  }
 
   /**
    * One script call for all of it. The claims share the first request's lock duration, rate limit
@@ -326,7 +338,7 @@ public final class RedisJobQueue implements JobQueue {
     }
     if (kind == 0) {
       if (reply.size() >= 3) {
-        lastEmptyClaim.set(new IdleHint(System.nanoTime(), reply.subList(1, 3)));
+        lastEmptyClaim.set(IdleHint.of(System.nanoTime(), reply.get(1), reply.get(2)));
       }
       return Claim.none();
     }
@@ -342,12 +354,12 @@ public final class RedisJobQueue implements JobQueue {
     long waitMillis = maxWait.toMillis();
     IdleHint hint = lastEmptyClaim.get();
     lastEmptyClaim.remove();
-    List<?> due = hint != null && System.nanoTime() - hint.atNanos < IDLE_HINT_FRESH_NANOS
-        ? hint.nextDue : list(call("awaitWork", NEXT_DUE));
-    String nextDue = JobFields.text(due.get(1));
-    if (number(due.get(0)) == 0 && !nextDue.isEmpty()) {
-      long dueIn = (long) Double.parseDouble(nextDue) - clock.millis();
-      waitMillis = Math.min(waitMillis, dueIn);
+    if (hint == null || System.nanoTime() - hint.atNanos >= IDLE_HINT_FRESH_NANOS) {
+      List<?> due = list(call("awaitWork", NEXT_DUE));
+      hint = IdleHint.of(System.nanoTime(), due.get(0), due.get(1));
+    }
+    if (!hint.paused && hint.nextDueMillis != IdleHint.NONE) {
+      waitMillis = Math.min(waitMillis, hint.nextDueMillis - clock.millis());
     }
     long deadline = System.nanoTime() + Math.max(0, waitMillis) * 1_000_000;
     String wakeKey = prefix + "wake";

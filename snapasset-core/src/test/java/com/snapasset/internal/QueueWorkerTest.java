@@ -87,6 +87,15 @@ class QueueWorkerTest {
     worker.start();
   }
 
+  /**
+   * One job slot: the batching tests script the queue's answers for one slot's sequence of calls.
+   * With two, the second slot claims too (at start, and after each of its idle waits) and may take
+   * a job meant for the first, or finish it first.
+   */
+  private static WorkerOptions oneSlot() {
+    return WorkerOptions.builder().concurrency(1).build();
+  }
+
   /** As {@link #start}, with every job short enough to be batched, however slow the machine. */
   private void startBatching(JobHandler handler, WorkerOptions options) {
     worker = new QueueWorker("test-worker", queue, handler, options, clock).shortJobsUnder(Duration.ofHours(1));
@@ -224,7 +233,7 @@ class QueueWorkerTest {
     ArgumentCaptor<List<ClaimRequest>> batchClaims = listCaptor();
     when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 2), any()))
         .thenReturn(new Completions(List.of(true, true), List.of(Claim.none())));
-    startBatching(handler(() -> { }), WorkerOptions.defaults());
+    startBatching(handler(() -> { }), oneSlot());
 
     verify(queue, timeout(10_000)).completeAllAndClaim(argThat(f -> f != null && f.size() == 2), batchClaims.capture());
     verify(queue, atLeast(2)).completeAllAndClaim(batch.capture(), any());
@@ -252,7 +261,7 @@ class QueueWorkerTest {
         release.await(); // a long job after a short one of the same batch
       }
       return "done";
-    }), WorkerOptions.defaults());
+    }), oneSlot());
 
     // job-2's completion is recorded (claiming nothing: the timer only records) while job-3 still runs
     verify(queue, timeout(10_000)).completeAllAndClaim(
@@ -290,7 +299,7 @@ class QueueWorkerTest {
         release.await(); // job-2's completion goes to the timer meanwhile
       }
       return "done";
-    }), WorkerOptions.defaults());
+    }), oneSlot());
 
     assertThat(timerFailed.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the timer tried").isTrue();
     release.countDown();
@@ -327,7 +336,7 @@ class QueueWorkerTest {
         Await.until("the worker to stop", Duration.ofSeconds(10), () -> !worker.isRunning());
       }
       return "done";
-    }), WorkerOptions.builder().lockRenewInterval(Duration.ofMillis(20)).build());
+    }), WorkerOptions.builder().concurrency(1).lockRenewInterval(Duration.ofMillis(20)).build());
 
     verify(queue, timeout(10_000)).fail(eq(second), anyString(), eq("job was cancelled"), isNull());
     verify(queue, never()).release(eq(second), anyString());
@@ -353,7 +362,7 @@ class QueueWorkerTest {
         finish.await();
       }
       return "done";
-    }), WorkerOptions.defaults(), clock).shortJobsUnder(Duration.ofHours(1)).releaseWaitingAfter(Duration.ofMillis(1));
+    }), oneSlot(), clock).shortJobsUnder(Duration.ofHours(1)).releaseWaitingAfter(Duration.ofMillis(1));
     worker.start();
 
     verify(queue, timeout(10_000)).release(eq(second), anyString());
@@ -377,7 +386,7 @@ class QueueWorkerTest {
     startBatching(job -> prepared(context -> {
       ran.add(job.id().value());
       return "done";
-    }), WorkerOptions.defaults());
+    }), oneSlot());
 
     // recorded on its own, as after a failed call
     verify(queue, timeout(10_000)).complete(eq(id), anyString(), eq("done"));
@@ -406,7 +415,7 @@ class QueueWorkerTest {
         renewedTwice.await();
       }
       return "done";
-    }), WorkerOptions.builder().lockRenewInterval(Duration.ofMillis(20)).build());
+    }), WorkerOptions.builder().concurrency(1).lockRenewInterval(Duration.ofMillis(20)).build());
 
     verify(queue, timeout(10_000)).fail(eq(second), anyString(), eq("job was cancelled"), isNull());
     assertThat(ran).doesNotContain("job-2");
@@ -452,7 +461,7 @@ class QueueWorkerTest {
     when(queue.claim(any())).thenReturn(Claim.of(active(id)), Claim.of(active(second)), Claim.none());
     when(queue.completeAllAndClaim(any(), any())).thenThrow(new QueueException("Unexpected end of stream", null));
     // one slot: with two, the second slot may claim job-2 at start and finish it first
-    startBatching(handler(() -> { }), WorkerOptions.builder().concurrency(1).build());
+    startBatching(handler(() -> { }), oneSlot());
 
     verify(queue, timeout(10_000)).complete(eq(id), anyString(), eq("unused"));
     // the jobs the failed call may have claimed are lost until their locks expire: the next

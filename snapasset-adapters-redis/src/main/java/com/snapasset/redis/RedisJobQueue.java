@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -122,6 +123,11 @@ public final class RedisJobQueue implements JobQueue {
    * not ask Redis again. One round trip fewer each time a worker goes idle.
    */
   private final ThreadLocal<@Nullable IdleHint> lastEmptyClaim = new ThreadLocal<>();
+  /**
+   * What the latest claim of any thread said when it took the last ready job (null when it left
+   * jobs behind): the next claimer may wait for work at once ({@link #drainedByRecentClaim}).
+   */
+  private final AtomicReference<@Nullable IdleHint> drained = new AtomicReference<>();
   private volatile boolean closed;
 
   private RedisJobQueue(Builder b, UnifiedJedis redis, boolean ownsClient) {
@@ -342,7 +348,28 @@ public final class RedisJobQueue implements JobQueue {
       }
       return Claim.none();
     }
+    if (reply.size() >= 5) {
+      drained.set(IdleHint.of(System.nanoTime(), reply.get(3), reply.get(4)));
+    } else if (drained.get() != null) {
+      drained.set(null); // jobs are left: an earlier claim's word is out of date
+    }
     return Claim.of(JobFields.claimed(JobId.of(JobFields.text(reply.get(1))), list(reply.get(2)), now));
+  }
+
+  /**
+   * True once after a claim took the last ready job, within the time {@link #awaitWork} trusts a
+   * claim's answer; that claim's word on pause and the next delayed job then serves the caller's
+   * {@code awaitWork}, whose wait on the wake-up list returns at once for anything added,
+   * retried or released since (each pushes a wake-up).
+   */
+  @Override
+  public boolean drainedByRecentClaim() {
+    IdleHint hint = drained.getAndSet(null);
+    if (hint == null || System.nanoTime() - hint.atNanos >= IDLE_HINT_FRESH_NANOS) {
+      return false;
+    }
+    lastEmptyClaim.set(hint);
+    return true;
   }
 
   @Override

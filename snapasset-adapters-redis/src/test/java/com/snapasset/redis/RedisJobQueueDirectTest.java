@@ -230,6 +230,46 @@ class RedisJobQueueDirectTest {
   }
 
   @Test
+  void aClaimThatTakesTheLastReadyJobLetsTheNextClaimerWaitOnceWithoutClaiming() throws Exception {
+    queue.add(job("a", 5));
+    queue.add(job("b", 5));
+
+    assertThat(claim("t1").job()).isPresent();
+    assertThat(queue.drainedByRecentClaim()).as("a job is left").isFalse();
+    assertThat(claim("t2").job()).isPresent();
+    assertThat(queue.drainedByRecentClaim()).as("b was the last").isTrue();
+    assertThat(queue.drainedByRecentClaim()).as("once per such claim").isFalse();
+  }
+
+  @Test
+  void afterSkippingItsClaimAWaiterStillWakesForAJobAddedSinceTheClaim() throws Exception {
+    queue.add(job("a", 5));
+    assertThat(claim("t1").job()).isPresent();
+    queue.add(job("b", 5)); // between the claim that emptied the queue and the next claimer's wait
+
+    assertThat(queue.drainedByRecentClaim()).isTrue();
+    queue.awaitWork(Duration.ofSeconds(60)); // returns at once: b's wake-up is waiting for it
+    assertThat(claim("t2").job()).map(j -> j.id().value()).contains("b");
+  }
+
+  @Test
+  void afterSkippingItsClaimAWaiterWakesWhenADelayedJobFallsDue() throws Exception {
+    queue.add(job("a", 5));
+    queue.add(job("d", 5));
+    assertThat(claim("t0").job()).isPresent();
+    QueuedJob d = claim("td").job().orElseThrow();
+    // d fails, to be retried in 100 ms; c, added then, is the last ready job: its claim reports d's due time
+    queue.fail(d.id(), "td", "try later", clock.instant().plusMillis(100));
+    queue.add(job("c", 5));
+    assertThat(claim("tc").job()).isPresent();
+
+    assertThat(queue.drainedByRecentClaim()).isTrue();
+    clock.advance(Duration.ofMillis(100));
+    queue.awaitWork(Duration.ofSeconds(60)); // bounded by d's due time (now), not by the minute
+    assertThat(claim("t2").job()).map(j -> j.id().value()).contains("d");
+  }
+
+  @Test
   void awaitWorkBlocksUntilAJobIsAdded() throws Exception {
     CountDownLatch returned = new CountDownLatch(1);
     Thread waiter = new Thread(() -> {

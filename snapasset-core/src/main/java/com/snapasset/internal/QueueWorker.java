@@ -241,6 +241,10 @@ final class QueueWorker implements Worker {
           stopSignal.await(outage.toMillis() + 1, TimeUnit.MILLISECONDS);
           continue;
         }
+        if (queue.drainedByRecentClaim()) {
+          // The thread before this one took the last ready job: wait for more instead of asking.
+          queue.awaitWork(IDLE_WAIT);
+        }
         String token = newToken();
         Claim claim = queue.claim(claimRequest(token));
         if (claim.job().isPresent()) {

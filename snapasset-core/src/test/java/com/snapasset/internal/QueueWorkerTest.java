@@ -10,6 +10,7 @@ import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.atLeast;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.timeout;
@@ -44,6 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.mockito.ArgumentCaptor;
+import org.mockito.InOrder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -220,6 +222,18 @@ class QueueWorkerTest {
     assertThat(ran.get(0)).startsWith("job-1@");
     assertThat(ran.get(1)).isEqualTo("job-2@" + ran.get(0).substring("job-1@".length()));
     verify(queue, never()).complete(any(), anyString(), anyString());
+  }
+
+  @Test
+  void aClaimerToldTheQueueWasJustDrainedWaitsForWorkBeforeItClaims() throws Exception {
+    when(queue.drainedByRecentClaim()).thenReturn(true, false);
+    start(handler(() -> { }), oneSlot());
+
+    verify(queue, timeout(10_000)).completeAndClaim(eq(id), anyString(), eq("unused"), any());
+    InOrder order = inOrder(queue);
+    order.verify(queue).drainedByRecentClaim();
+    order.verify(queue).awaitWork(any());
+    order.verify(queue).claim(any());
   }
 
   @Test

@@ -68,7 +68,9 @@ public interface JobQueue extends AutoCloseable {
 
   /**
    * Adds a job as {@link #add} does, without the calling thread waiting for the queue's answer:
-   * one thread can keep many adds in flight, as a Node.js caller keeps many promises.
+   * one thread can keep many adds in flight, as a Node.js caller keeps many promises. Adds one
+   * thread makes one after another take effect in that order, as with {@link #add}: jobs of one
+   * priority are claimed in the order they were submitted.
    *
    * <p>Errors are delivered as the rest of the SPI delivers them, split the way {@code
    * java.net.http.HttpClient.sendAsync} and Lettuce split them: a bad argument (a null job) is

@@ -36,6 +36,7 @@ final class ScriptBatcher implements AutoCloseable {
   private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   /** Only a safety net too: an idle dispatcher is woken by whoever queues work for it. */
   private static final long IDLE_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long CLOSE_WAIT_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
   /** Lends the connection batches are sent on (a standalone pool, or the pool of a slot's node). */
   private final Supplier<Connection> pool;
@@ -112,7 +113,16 @@ final class ScriptBatcher implements AutoCloseable {
         continue;
       }
       if (closed) {
-        failPending();
+        // A combiner still at work hands its answers to `answered` before it lets go: take the
+        // connection once more, so that nothing it answered (or left queued) is stranded.
+        while (!combining.compareAndSet(false, true)) {
+          LockSupport.parkNanos(this, CLOSE_WAIT_NANOS);
+        }
+        try {
+          failPending();
+        } finally {
+          combining.set(false);
+        }
         return;
       }
       dispatcherIdle = true;

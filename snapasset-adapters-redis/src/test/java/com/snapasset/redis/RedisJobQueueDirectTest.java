@@ -500,6 +500,26 @@ class RedisJobQueueDirectTest {
   }
 
   @Test
+  void addsInFlightWhenTheQueueClosesAllCompleteOneWayOrTheOther() throws Exception {
+    List<CompletableFuture<AddResult>> inFlight = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      inFlight.add(queue.addAsync(job("c" + i, 5)));
+      if (i == 1_000) {
+        queue.close();
+      }
+    }
+
+    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+    assertThat(inFlight).allSatisfy(f -> {
+      assertThat(f).isDone();
+      if (f.isCompletedExceptionally()) {
+        assertThatThrownBy(f::join).cause().isInstanceOf(QueueException.class);
+      }
+    });
+    assertThat(inFlight.get(1_999)).isCompletedExceptionally(); // added after close
+  }
+
+  @Test
   void addAsyncSurvivesScriptFlushAndKeepsOrder() throws Exception {
     queue.add(job("a", 5));
     admin.scriptFlush();

@@ -2,6 +2,7 @@ package com.snapasset.redis;
 
 import com.snapasset.JobId;
 import com.snapasset.JobState;
+import com.snapasset.QueueException;
 import com.snapasset.QueueStats;
 import com.snapasset.RateLimit;
 import com.snapasset.spi.JobQueue;
@@ -28,6 +29,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -117,6 +119,10 @@ public final class RedisJobQueue implements JobQueue {
   private final @Nullable ScriptBatcher batcher;
   private final LuaScript.Evaluator evaluator;
   private final LongAdder migrationRetries = new LongAdder();
+  /** Permits for asynchronous adds in flight ({@link Builder#maxAsyncInFlight}). */
+  private final Semaphore asyncPermits;
+  private final int maxAsyncInFlight;
+  private final Duration maxAsyncBlock;
   /**
    * What this thread's last claim that found nothing said about the queue (paused, next delayed
    * job's due time): a worker calls {@link #awaitWork} right after such a claim, which then need
@@ -140,6 +146,9 @@ public final class RedisJobQueue implements JobQueue {
     // script on whichever half of the queue's keys one node holds at that moment.
     this.keys = RedisClients.isCluster(redis) ? List.of(prefix, prefix + "cluster-guard") : List.of(prefix);
     this.clock = b.clock;
+    this.maxAsyncInFlight = b.maxAsyncInFlight;
+    this.maxAsyncBlock = b.maxAsyncBlock;
+    this.asyncPermits = new Semaphore(b.maxAsyncInFlight);
     this.sweepGuardMillis = b.stalledSweepInterval.toMillis();
     this.events = new EventHub(redis, prefix + "events", queueName);
     this.cancelEvents = new EventHub(redis, prefix + "cancel-events", queueName);
@@ -200,9 +209,21 @@ public final class RedisJobQueue implements JobQueue {
 
   /**
    * Queued on the pipelined connection without a thread waiting for it: adds from many threads,
-   * or many from one, share round trips; one thread's adds reach Redis in the order it made them.
-   * The future completes on this queue's dispatcher thread ({@code snapasset-redis-dispatch-NAME}).
-   * Without {@linkplain Builder#pipelining pipelining}, the add is made on the calling thread.
+   * or many from one, share round trips; one thread's adds reach Redis in the order it made them
+   * (also across a SCRIPT FLUSH or restart; not across a Redis Cluster slot migration or
+   * redirection, which the adds meeting it recover from one at a time, after later ones).
+   *
+   * <p>The future completes on this queue's dispatcher thread ({@code
+   * snapasset-redis-dispatch-NAME}), which sends the adds: a dependent stage given to a non-{@code
+   * Async} method runs there and must not block — above all not on another {@code addAsync}'s
+   * future ({@code join()}), which that same thread would have to complete: it would hang for good.
+   *
+   * <p>At most {@link Builder#maxAsyncInFlight} adds are in flight (each holds its job's payload
+   * until Redis answers); with none free the call waits for one, up to the time set there, and
+   * then returns a future failed with a {@link com.snapasset.QueueException}, as a Kafka producer's
+   * {@code send} waits up to {@code max.block.ms}. {@link #close} sends what is queued, waiting up
+   * to 5 seconds, and fails the rest. Without {@linkplain Builder#pipelining pipelining}, the add
+   * is made on the calling thread.
    */
   @Override
   public CompletableFuture<AddResult> addAsync(NewJob job) {
@@ -210,8 +231,35 @@ public final class RedisJobQueue implements JobQueue {
     if (batcher == null) {
       return JobQueue.super.addAsync(job);
     }
+    if (!asyncPermits.tryAcquire()) {
+      try {
+        if (!asyncPermits.tryAcquire(maxAsyncBlock.toNanos(), TimeUnit.NANOSECONDS)) {
+          return CompletableFuture.failedFuture(new QueueException("Redis job queue '" + queueName
+              + "': add failed: " + maxAsyncInFlight + " adds were in flight for " + maxAsyncBlock.toMillis()
+              + " ms; wait for some of their futures, or raise maxAsyncInFlight", null));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return CompletableFuture.failedFuture(new QueueException("Redis job queue '" + queueName
+            + "': add failed: interrupted while waiting for one of the " + maxAsyncInFlight + " adds in flight", null));
+      }
+    }
     long now = clock.millis();
-    return callAsync(batcher, "add", ADD, addArgs(job, now)).thenApply(reply -> added(job, now, reply));
+    CompletableFuture<Object> raw;
+    try {
+      raw = callAsync(batcher, "add", ADD, addArgs(job, now));
+    } catch (RuntimeException e) {
+      asyncPermits.release();
+      throw e;
+    }
+    // Released before any stage of the caller's runs: a stage that adds again finds a permit.
+    raw.whenComplete((reply, error) -> asyncPermits.release());
+    return raw.thenApply(reply -> added(job, now, reply));
+  }
+
+  /** Permits free for asynchronous adds; for tests. */
+  int asyncPermitsFree() {
+    return asyncPermits.availablePermits();
   }
 
   private static Object[] addArgs(NewJob job, long now) {
@@ -223,8 +271,13 @@ public final class RedisJobQueue implements JobQueue {
     return Math.max(-PRIORITY_BOUND, Math.min(PRIORITY_BOUND, job.priority()));
   }
 
-  private static AddResult added(NewJob job, long now, Object raw) {
+  private AddResult added(NewJob job, long now, Object raw) {
     List<?> reply = list(raw);
+    if (reply.isEmpty() || (number(reply.get(0)) != 1 && reply.size() < 2)) {
+      throw new QueueException("Redis job queue '" + queueName + "': add failed: unexpected reply "
+          + "from the add script (" + (raw == null ? "nothing" : raw.getClass().getSimpleName() + " of "
+          + reply.size() + ")") + "; is another program using the queue's keys?", null);
+    }
     if (number(reply.get(0)) == 1) {
       QueuedJob created = new QueuedJob(job.id(), job.payload(), JobState.WAITING, priority(job), 0, 0,
           job.maxAttempts(), 0, Instant.ofEpochMilli(now), null, null, null, null, null);
@@ -590,9 +643,10 @@ public final class RedisJobQueue implements JobQueue {
 
   /**
    * A script call sent through the batcher without waiting; fails with a {@link
-   * com.snapasset.QueueException}. The rare answers the synchronous path recovers from (NOSCRIPT
-   * on first use or after a restart, a cluster redirection or slot migration) are handed to it, on
-   * the dispatcher thread: later calls wait meanwhile, but nothing is lost or reordered.
+   * com.snapasset.QueueException}. NOSCRIPT is recovered from inside the batcher, in order. The
+   * rarer answers only the synchronous path recovers from (a cluster redirection or slot
+   * migration) are handed to it, on the dispatcher thread: nothing is lost, but calls sent meanwhile
+   * land first, so one thread's order is not kept across them.
    */
   private CompletableFuture<Object> callAsync(ScriptBatcher b, String operation, LuaScript script,
       Object... args) {
@@ -601,7 +655,7 @@ public final class RedisJobQueue implements JobQueue {
       argv.add(String.valueOf(a));
     }
     CompletableFuture<Object> result = new CompletableFuture<>();
-    b.evalshaAsync(script.sha(), keys, argv).whenComplete((reply, error) -> {
+    b.evalshaAsync(script, keys, argv).whenComplete((reply, error) -> {
       if (error == null) {
         result.complete(reply);
       } else if (error instanceof JedisException e && !closed && recoverable(e)) {
@@ -687,6 +741,8 @@ public final class RedisJobQueue implements JobQueue {
     private Clock clock = Clock.systemUTC();
     private Duration stalledSweepInterval = Duration.ZERO;
     private boolean pipelining = true;
+    private int maxAsyncInFlight = 10_000;
+    private Duration maxAsyncBlock = Duration.ofSeconds(60);
 
     private Builder() {}
 
@@ -822,6 +878,31 @@ public final class RedisJobQueue implements JobQueue {
      */
     public Builder pipelining(boolean pipelining) {
       this.pipelining = pipelining;
+      return this;
+    }
+
+    /**
+     * Bounds the {@link RedisJobQueue#addAsync} calls in flight (sent or queued, not yet answered),
+     * each holding its job's payload (typically 1-3 KB) until Redis answers. Default 10 000 and 60
+     * seconds. With {@code limit} in flight, a further call waits for one to finish, up to {@code
+     * maxBlock}, then returns a future failed with a {@link com.snapasset.QueueException} (as a
+     * Kafka producer's {@code buffer.memory} and {@code max.block.ms}).
+     *
+     * @param limit the most adds in flight, at least 1
+     * @param maxBlock how long a call waits for one of them to finish; zero to fail at once
+     * @return this builder
+     * @throws IllegalArgumentException when {@code limit} is below 1 or {@code maxBlock} negative
+     */
+    public Builder maxAsyncInFlight(int limit, Duration maxBlock) {
+      Objects.requireNonNull(maxBlock, "maxBlock");
+      if (limit < 1) {
+        throw new IllegalArgumentException("maxAsyncInFlight must be at least 1, got " + limit);
+      }
+      if (maxBlock.isNegative()) {
+        throw new IllegalArgumentException("maxBlock must not be negative, got " + maxBlock);
+      }
+      this.maxAsyncInFlight = limit;
+      this.maxAsyncBlock = maxBlock;
       return this;
     }
 

@@ -151,8 +151,16 @@ public final class AssetGenerator implements AutoCloseable {
    * }</pre>
    *
    * <p>The future may complete on the queue's own thread; stages chained with the non-{@code
-   * Async} methods of {@link CompletableFuture} run there and must not block. Cancelling the
-   * future does not take the submission back.
+   * Async} methods of {@link CompletableFuture} run there and must not block. Above all, such a
+   * stage must not wait for another {@code submitAsync} (e.g. {@code join()} on its future): with
+   * the Redis queue that thread is the one that completes it, and the wait never ends. Chain such
+   * work with the {@code Async} methods. Cancelling the future does not take the submission back.
+   *
+   * <p>A queue may bound the submissions in flight: the Redis queue lets 10 000 be in flight by
+   * default, then makes the caller wait for one (up to a minute) before failing the future ({@code
+   * RedisJobQueue.Builder.maxAsyncInFlight}). Closing the generator lets the queue send what is
+   * queued (the Redis queue waits up to 5 seconds); submissions still unsent then fail with a
+   * {@link QueueException}.
    *
    * @throws InvalidRequestException listing every problem of the request
    * @throws IllegalStateException when this generator is closed

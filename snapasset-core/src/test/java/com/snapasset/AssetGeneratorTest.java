@@ -283,6 +283,20 @@ class AssetGeneratorTest {
   }
 
   @Test
+  void submitAsyncDeliversAQueueExceptionThatAQueuesAddAsyncThrowsThroughTheFuture() {
+    JobQueue throwing = mock(JobQueue.class);
+    QueueException failure = new QueueException("thrown, not returned", null);
+    when(throwing.addAsync(any())).thenThrow(failure); // a third-party queue that throws at the call
+    AssetGenerator g = AssetGenerator.builder().imageProvider(provider).assetStorage(storage).jobQueue(throwing)
+        .build();
+    toClose.add(g);
+
+    CompletableFuture<JobId> submitted = g.submitAsync(GenerationRequest.of("u", "p", List.of("instagram-post")));
+
+    assertThatThrownBy(submitted::join).isInstanceOf(CompletionException.class).cause().isSameAs(failure);
+  }
+
+  @Test
   void awaitOfAnUnknownJobSaysSo() {
     AssetGenerator g = generator();
     assertThatThrownBy(() -> g.await(JobId.of("nope"), Duration.ofSeconds(1)))

@@ -10,6 +10,7 @@ import com.snapasset.JobId;
 import com.snapasset.JobListener;
 import com.snapasset.JobNotFoundException;
 import com.snapasset.JobOptions;
+import com.snapasset.QueueException;
 import com.snapasset.JobState;
 import com.snapasset.Platform;
 import com.snapasset.PlatformRegistry;
@@ -180,8 +181,15 @@ public final class Engine implements AutoCloseable {
    */
   public CompletableFuture<JobId> submitAsync(GenerationRequest request) {
     NewJob job = newJob(request);
+    CompletableFuture<AddResult> queued;
+    try {
+      queued = queue.addAsync(job);
+    } catch (QueueException e) {
+      // A third-party queue that throws instead: its failures still arrive through the future.
+      return CompletableFuture.failedFuture(e);
+    }
     // A new stage, not the queue's own future: completing it from outside reaches nothing else.
-    return queue.addAsync(job).thenApply(added -> {
+    return queued.thenApply(added -> {
       logExisting(added);
       return job.id();
     });

@@ -130,8 +130,9 @@ public final class RedisJobQueue implements JobQueue {
    */
   private final ThreadLocal<@Nullable IdleHint> lastEmptyClaim = new ThreadLocal<>();
   /**
-   * What the latest claim of any thread said when it took the last ready job (null when it left
-   * jobs behind): the next claimer may wait for work at once ({@link #drainedByRecentClaim}).
+   * What the latest claim of any thread of this queue instance said when it took the last ready
+   * job ({@link Claim#lastReady}; null since a claim that did not say so): the thread that waits
+   * for work next, without claiming first, need not ask Redis about pause and delayed jobs again.
    */
   private final AtomicReference<@Nullable IdleHint> drained = new AtomicReference<>();
   private volatile boolean closed;
@@ -401,28 +402,19 @@ public final class RedisJobQueue implements JobQueue {
       }
       return Claim.none();
     }
+    QueuedJob claimed = JobFields.claimed(JobId.of(JobFields.text(reply.get(1))), list(reply.get(2)), now);
     if (reply.size() >= 5) {
       drained.set(IdleHint.of(System.nanoTime(), reply.get(3), reply.get(4)));
-    } else if (drained.get() != null) {
-      drained.set(null); // jobs are left: an earlier claim's word is out of date
+      // awaitWork returns at once for work made ready since: each add, retry and release pushes a
+      // wake-up, and the hint's due time bounds the wait for a delayed job.
+      return Claim.ofLastReady(claimed);
     }
-    return Claim.of(JobFields.claimed(JobId.of(JobFields.text(reply.get(1))), list(reply.get(2)), now));
-  }
-
-  /**
-   * True once after a claim took the last ready job, within the time {@link #awaitWork} trusts a
-   * claim's answer; that claim's word on pause and the next delayed job then serves the caller's
-   * {@code awaitWork}, whose wait on the wake-up list returns at once for anything added,
-   * retried or released since (each pushes a wake-up).
-   */
-  @Override
-  public boolean drainedByRecentClaim() {
-    IdleHint hint = drained.getAndSet(null);
-    if (hint == null || System.nanoTime() - hint.atNanos >= IDLE_HINT_FRESH_NANOS) {
-      return false;
+    if (drained.get() != null) {
+      // This claim did not say it took the last one (jobs were left, or a chained claim, which
+      // does not tell): an earlier claim's word may be out of date.
+      drained.set(null);
     }
-    lastEmptyClaim.set(hint);
-    return true;
+    return Claim.of(claimed);
   }
 
   @Override
@@ -434,6 +426,10 @@ public final class RedisJobQueue implements JobQueue {
     long waitMillis = maxWait.toMillis();
     IdleHint hint = lastEmptyClaim.get();
     lastEmptyClaim.remove();
+    if (hint == null) {
+      // A worker thread waiting, without claiming, after another's claim took the last ready job.
+      hint = drained.getAndSet(null);
+    }
     if (hint == null || System.nanoTime() - hint.atNanos >= IDLE_HINT_FRESH_NANOS) {
       List<?> due = list(call("awaitWork", NEXT_DUE));
       hint = IdleHint.of(System.nanoTime(), due.get(0), due.get(1));

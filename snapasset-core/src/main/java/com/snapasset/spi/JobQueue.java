@@ -109,23 +109,6 @@ public interface JobQueue extends AutoCloseable {
   Claim claim(ClaimRequest request);
 
   /**
-   * Whether the caller may skip its next {@link #claim} and go straight to {@link #awaitWork}:
-   * true at most once after a claim in this process took the last ready job, moments ago. A
-   * worker whose threads take turns to claim asks before each claim; the thread that follows the
-   * one that emptied the queue then waits for work instead of asking for a job that is not there
-   * — one round trip fewer per job while jobs trickle in. Only for a queue whose {@code awaitWork}
-   * returns at once for a job made ready since that claim (added, retried, released, or delayed
-   * and falling due): nothing may then wait longer than after a claim that found nothing.
-   *
-   * <p>The default answers false: always claim.
-   *
-   * @return true when a claim now is known to find nothing and awaitWork will notice new work
-   */
-  default boolean drainedByRecentClaim() {
-    return false;
-  }
-
-  /**
    * Blocks until work may be available (a job was added or retried, a delayed job falls due, the
    * queue was resumed) or {@code maxWait} has passed. Spurious returns are allowed; callers claim
    * again after it returns.

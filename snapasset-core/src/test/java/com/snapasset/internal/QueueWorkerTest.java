@@ -225,15 +225,43 @@ class QueueWorkerTest {
   }
 
   @Test
-  void aClaimerToldTheQueueWasJustDrainedWaitsForWorkBeforeItClaims() throws Exception {
-    when(queue.drainedByRecentClaim()).thenReturn(true, false);
-    start(handler(() -> { }), oneSlot());
+  void afterAClaimThatTookTheLastReadyJobTheNextClaimerWaitsForWorkBeforeItClaims() throws Exception {
+    List<Integer> claimsSeenByAwaitWork = claimsSeenByEachAwaitWork(Claim::ofLastReady);
 
-    verify(queue, timeout(10_000)).completeAndClaim(eq(id), anyString(), eq("unused"), any());
-    InOrder order = inOrder(queue);
-    order.verify(queue).drainedByRecentClaim();
-    order.verify(queue).awaitWork(any());
-    order.verify(queue).claim(any());
+    // One claim (the job's) before the first wait: the claimer after it did not ask for a job first.
+    assertThat(claimsSeenByAwaitWork.get(0)).isEqualTo(1);
+  }
+
+  @Test
+  void afterAClaimThatLeftJobsTheNextClaimerClaimsBeforeItWaits() throws Exception {
+    List<Integer> claimsSeenByAwaitWork = claimsSeenByEachAwaitWork(Claim::of);
+
+    assertThat(claimsSeenByAwaitWork.get(0)).isEqualTo(2); // the job's claim, then one that found none
+  }
+
+  /** Hands out one job by {@code claimOf}, then none; returns how many claims each awaitWork followed. */
+  private List<Integer> claimsSeenByEachAwaitWork(java.util.function.Function<QueuedJob, Claim> claimOf)
+      throws Exception {
+    QueuedJob job = new QueuedJob(id, "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(), clock.instant(),
+        null, null, null, null);
+    AtomicInteger claims = new AtomicInteger();
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    CountDownLatch twoWaits = new CountDownLatch(2);
+    doAnswer(inv -> claims.incrementAndGet() == 1 ? claimOf.apply(job) : Claim.none()).when(queue).claim(any());
+    // The job's completion claims nothing: only the claim loop's own claims are counted.
+    doReturn(new Completion(true, Claim.none())).when(queue).completeAndClaim(any(), anyString(), anyString(), any());
+    doAnswer(inv -> {
+      seen.add(claims.get());
+      twoWaits.countDown();
+      Thread.sleep(5); // an idle queue blocks for a while; keep the mock from spinning
+      return null;
+    }).when(queue).awaitWork(any());
+    worker = new QueueWorker("test-worker", queue, handler(() -> { }), oneSlot(), clock)
+        .shortJobsUnder(Duration.ZERO).lastReadyFreshFor(Duration.ofHours(1)); // however slow the machine
+    worker.start();
+
+    assertThat(twoWaits.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    return seen;
   }
 
   @Test

@@ -70,6 +70,14 @@ public abstract class JobQueueContract {
     queue.close();
   }
 
+  /**
+   * Whether the queue under test tells when a claim took the last ready job ({@link
+   * Claim#lastReady}); a queue that does not must never say so.
+   */
+  protected boolean reportsLastReady() {
+    return false;
+  }
+
   protected AddResult add(String id, int priority) {
     return queue.add(new NewJob(JobId.of(id), "payload-" + id, priority, 3, -1, -1));
   }
@@ -84,6 +92,21 @@ public abstract class JobQueueContract {
 
   protected JobState stateOf(String id) {
     return queue.find(JobId.of(id)).orElseThrow().state();
+  }
+
+  @Test
+  void claimingTheOnlyReadyJobSaysItWasTheLastOnlyWhenTheQueueTellsAndClaimingOneOfTwoNever() {
+    add("a", 5);
+    add("b", 5);
+
+    Claim oneOfTwo = queue.claim(new ClaimRequest("t1", LOCK, null));
+    Claim theOnly = queue.claim(new ClaimRequest("t2", LOCK, null));
+
+    assertThat(oneOfTwo.job()).isPresent();
+    assertThat(oneOfTwo.lastReady()).as("one job was left").isFalse();
+    assertThat(theOnly.job()).isPresent();
+    assertThat(theOnly.lastReady()).as("the last ready job").isEqualTo(reportsLastReady());
+    assertThat(queue.claim(new ClaimRequest("t3", LOCK, null)).lastReady()).as("no job claimed").isFalse();
   }
 
   @Test

@@ -62,7 +62,6 @@ final class CountingQueue implements JobQueue {
   @Override public AddResult add(NewJob job) { return q.add(job); }
   @Override public CompletableFuture<AddResult> addAsync(NewJob job) { return q.addAsync(job); }
   @Override public Claim claim(ClaimRequest request) { return q.claim(request); }
-  @Override public boolean drainedByRecentClaim() { return q.drainedByRecentClaim(); }
   @Override public void awaitWork(Duration maxWait) throws InterruptedException { q.awaitWork(maxWait); }
   @Override public LockStatus renewLock(JobId id, String token, Duration d) { return q.renewLock(id, token, d); }
   @Override public boolean progress(JobId id, String token, int p) { return q.progress(id, token, p); }

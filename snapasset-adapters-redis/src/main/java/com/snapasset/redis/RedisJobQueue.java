@@ -253,14 +253,9 @@ public final class RedisJobQueue implements JobQueue {
       asyncPermits.release();
       throw e;
     }
-    // Released before any stage of the caller's runs: a stage that adds again finds a permit.
+    // Given back once Redis has answered (or the add failed), whatever the caller's stages do.
     raw.whenComplete((reply, error) -> asyncPermits.release());
     return raw.thenApply(reply -> added(job, now, reply));
-  }
-
-  /** Permits free for asynchronous adds; for tests. */
-  int asyncPermitsFree() {
-    return asyncPermits.availablePermits();
   }
 
   private static Object[] addArgs(NewJob job, long now) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -128,6 +129,47 @@ public final class AssetGenerator implements AutoCloseable {
    */
   public JobId submit(GenerationRequest request) {
     return engine.submit(request);
+  }
+
+  /**
+   * As {@link #submit}, without waiting for the queue: returns once the request is checked and
+   * the add is on its way, and the future completes with the job's id when the queue has it. One
+   * thread can keep many submissions in flight; with the Redis queue they share round trips.
+   *
+   * <p>What is wrong with the call itself is thrown, exactly as {@link #submit} throws it: an
+   * {@link InvalidRequestException} for the request's problems, an {@link IllegalStateException}
+   * once this generator is closed. Only the queue's answer arrives through the future: a {@link
+   * QueueException} when the queue cannot take the job. (The split of {@code
+   * java.net.http.HttpClient.sendAsync} and of Lettuce.)
+   *
+   * <pre>{@code
+   * List<CompletableFuture<JobId>> ids = new ArrayList<>();
+   * for (GenerationRequest r : requests) {
+   *   ids.add(generator.submitAsync(r));
+   * }
+   * CompletableFuture.allOf(ids.toArray(CompletableFuture[]::new)).join();
+   * }</pre>
+   *
+   * <p>The future may complete on the queue's own thread; stages chained with the non-{@code
+   * Async} methods of {@link CompletableFuture} run there and must not block. Above all, such a
+   * stage must not wait for another {@code submitAsync} (e.g. {@code join()} on its future): with
+   * the Redis queue that thread is the one that completes it, and the wait never ends. Chain such
+   * work with the {@code Async} methods. Cancelling the future does not take the submission back.
+   *
+   * <p>A queue may bound the submissions in flight: the Redis queue lets 10 000 be in flight by
+   * default, then makes the caller wait for one (up to a minute) before failing the future ({@code
+   * RedisJobQueue.Builder.maxAsyncInFlight}). Closing the generator lets the queue send what is
+   * queued (the Redis queue waits up to 5 seconds); submissions still unsent then fail with a
+   * {@link QueueException}.
+   *
+   * @throws InvalidRequestException listing every problem of the request
+   * @throws IllegalStateException when this generator is closed
+   * @param request what to generate
+   * @return the job's id once the queue holds the job (the existing job's, when the request names
+   *     an id already queued)
+   */
+  public CompletableFuture<JobId> submitAsync(GenerationRequest request) {
+    return engine.submitAsync(request);
   }
 
   /**

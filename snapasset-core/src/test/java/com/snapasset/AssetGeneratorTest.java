@@ -2,8 +2,12 @@ package com.snapasset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import com.snapasset.embedded.InMemoryAssetStorage;
+import com.snapasset.spi.JobQueue;
 import com.snapasset.testing.ScriptedImageProvider;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -12,7 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -226,6 +233,67 @@ class AssetGeneratorTest {
 
     assertThatThrownBy(() -> g.submit(GenerationRequest.of("u", "p", List.of("instagram-post"))))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void submitAsyncQueuesTheJobAndCompletesWithItsId() throws Exception {
+    AssetGenerator g = generator();
+    g.startWorker(WorkerOptions.defaults());
+    GenerationRequest named = GenerationRequest.builder().userId("u").prompt("p").platforms("instagram-post")
+        .job(JobOptions.builder().jobId("u-async-1").build()).build();
+
+    JobId id = g.submitAsync(named).get(30, TimeUnit.SECONDS);
+    JobId again = g.submitAsync(named).get(30, TimeUnit.SECONDS);
+    JobId random = g.submitAsync(GenerationRequest.of("u", "p", List.of("twitter-post"))).get(30, TimeUnit.SECONDS);
+
+    assertThat(id).isEqualTo(again).isEqualTo(JobId.of("u-async-1"));
+    assertThat(random).isNotEqualTo(id);
+    assertThat(g.await(id, Duration.ofMinutes(1)).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(g.await(random, Duration.ofMinutes(1)).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(g.stats().completed()).isEqualTo(2);
+  }
+
+  @Test
+  void submitAsyncThrowsWhatIsWrongWithTheCallAsSubmitDoes() {
+    AssetGenerator g = generator();
+    GenerationRequest request = GenerationRequest.of("u", "fine", List.of("instagram-post", "myspace-banner"));
+
+    assertThatThrownBy(() -> g.submitAsync(request)).isInstanceOfSatisfying(InvalidRequestException.class,
+        e -> assertThat(e.details()).isEqualTo(g.validate(request)));
+    assertThat(g.stats().total()).isZero();
+    g.close();
+    assertThatThrownBy(() -> g.submitAsync(GenerationRequest.of("u", "p", List.of("instagram-post"))))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void submitAsyncDeliversAFailureOfTheQueueThroughTheFuture() {
+    JobQueue down = mock(JobQueue.class);
+    QueueException failure = new QueueException("the queue is down", null);
+    when(down.add(any())).thenThrow(failure);
+    when(down.addAsync(any())).thenCallRealMethod(); // the SPI's default, over the failing add
+    AssetGenerator g = AssetGenerator.builder().imageProvider(provider).assetStorage(storage).jobQueue(down).build();
+    toClose.add(g);
+
+    CompletableFuture<JobId> submitted = g.submitAsync(GenerationRequest.of("u", "p", List.of("instagram-post")));
+
+    assertThat(submitted).isCompletedExceptionally();
+    assertThatThrownBy(submitted::join).isInstanceOf(CompletionException.class).cause().isSameAs(failure);
+    assertThatThrownBy(() -> g.submit(GenerationRequest.of("u", "p", List.of("instagram-post")))).isSameAs(failure);
+  }
+
+  @Test
+  void submitAsyncDeliversAQueueExceptionThatAQueuesAddAsyncThrowsThroughTheFuture() {
+    JobQueue throwing = mock(JobQueue.class);
+    QueueException failure = new QueueException("thrown, not returned", null);
+    when(throwing.addAsync(any())).thenThrow(failure); // a third-party queue that throws at the call
+    AssetGenerator g = AssetGenerator.builder().imageProvider(provider).assetStorage(storage).jobQueue(throwing)
+        .build();
+    toClose.add(g);
+
+    CompletableFuture<JobId> submitted = g.submitAsync(GenerationRequest.of("u", "p", List.of("instagram-post")));
+
+    assertThatThrownBy(submitted::join).isInstanceOf(CompletionException.class).cause().isSameAs(failure);
   }
 
   @Test

@@ -43,6 +43,21 @@ final class LuaScript {
     return name;
   }
 
+  /** A script from source text; for tests of the batcher. */
+  static LuaScript of(String name, String source) {
+    return new LuaScript(name, source);
+  }
+
+  /** The script's text, as SCRIPT LOAD takes it. */
+  String source() {
+    return source;
+  }
+
+  /** The SHA-1 Redis knows the script by. */
+  String sha() {
+    return sha;
+  }
+
   /** How a script call reaches Redis: directly, or through a {@link ScriptBatcher}. */
   @FunctionalInterface
   interface Evaluator {

@@ -2,6 +2,7 @@ package com.snapasset.redis;
 
 import com.snapasset.JobId;
 import com.snapasset.JobState;
+import com.snapasset.QueueException;
 import com.snapasset.QueueStats;
 import com.snapasset.RateLimit;
 import com.snapasset.spi.JobQueue;
@@ -27,7 +28,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -37,6 +41,7 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.util.KeyValue;
 
@@ -114,12 +119,22 @@ public final class RedisJobQueue implements JobQueue {
   private final @Nullable ScriptBatcher batcher;
   private final LuaScript.Evaluator evaluator;
   private final LongAdder migrationRetries = new LongAdder();
+  /** Permits for asynchronous adds in flight ({@link Builder#maxAsyncInFlight}). */
+  private final Semaphore asyncPermits;
+  private final int maxAsyncInFlight;
+  private final Duration maxAsyncBlock;
   /**
    * What this thread's last claim that found nothing said about the queue (paused, next delayed
    * job's due time): a worker calls {@link #awaitWork} right after such a claim, which then need
    * not ask Redis again. One round trip fewer each time a worker goes idle.
    */
   private final ThreadLocal<@Nullable IdleHint> lastEmptyClaim = new ThreadLocal<>();
+  /**
+   * What the latest claim of any thread of this queue instance said when it took the last ready
+   * job ({@link Claim#lastReady}; null since a claim that did not say so): the thread that waits
+   * for work next, without claiming first, need not ask Redis about pause and delayed jobs again.
+   */
+  private final AtomicReference<@Nullable IdleHint> drained = new AtomicReference<>();
   private volatile boolean closed;
 
   private RedisJobQueue(Builder b, UnifiedJedis redis, boolean ownsClient) {
@@ -132,12 +147,15 @@ public final class RedisJobQueue implements JobQueue {
     // script on whichever half of the queue's keys one node holds at that moment.
     this.keys = RedisClients.isCluster(redis) ? List.of(prefix, prefix + "cluster-guard") : List.of(prefix);
     this.clock = b.clock;
+    this.maxAsyncInFlight = b.maxAsyncInFlight;
+    this.maxAsyncBlock = b.maxAsyncBlock;
+    this.asyncPermits = new Semaphore(b.maxAsyncInFlight);
     this.sweepGuardMillis = b.stalledSweepInterval.toMillis();
     this.events = new EventHub(redis, prefix + "events", queueName);
     this.cancelEvents = new EventHub(redis, prefix + "cancel-events", queueName);
     // Pipelining needs a connection of our own, to the master holding the queue's keys.
     Supplier<Connection> own = b.pipelining ? RedisClients.masterConnections(redis, prefix) : null;
-    ScriptBatcher pipelined = own == null ? null : new ScriptBatcher(own);
+    ScriptBatcher pipelined = own == null ? null : new ScriptBatcher(own, "snapasset-redis-dispatch-" + b.queueName);
     this.batcher = pipelined;
     if (pipelined == null) {
       this.evaluator = redis::evalsha;
@@ -186,12 +204,78 @@ public final class RedisJobQueue implements JobQueue {
   @Override
   public AddResult add(NewJob job) {
     Objects.requireNonNull(job, "job");
-    int priority = Math.max(-PRIORITY_BOUND, Math.min(PRIORITY_BOUND, job.priority()));
     long now = clock.millis();
-    List<?> reply = list(call("add", ADD, job.id().value(), job.payload(), priority,
-        job.maxAttempts(), job.keepCompleted(), job.keepFailed(), now));
+    return added(job, now, call("add", ADD, addArgs(job, now)));
+  }
+
+  /**
+   * Queued on the pipelined connection without a thread waiting for it: adds from many threads,
+   * or many from one, share round trips; one thread's adds reach Redis in the order it made them
+   * (also across a SCRIPT FLUSH or restart; not across a Redis Cluster slot migration or
+   * redirection, which the adds meeting it recover from one at a time, after later ones).
+   *
+   * <p>The future completes on this queue's dispatcher thread ({@code
+   * snapasset-redis-dispatch-NAME}), which sends the adds: a dependent stage given to a non-{@code
+   * Async} method runs there and must not block — above all not on another {@code addAsync}'s
+   * future ({@code join()}), which that same thread would have to complete: it would hang for good.
+   *
+   * <p>At most {@link Builder#maxAsyncInFlight} adds are in flight (each holds its job's payload
+   * until Redis answers); with none free the call waits for one, up to the time set there, and
+   * then returns a future failed with a {@link com.snapasset.QueueException}, as a Kafka producer's
+   * {@code send} waits up to {@code max.block.ms}. {@link #close} sends what is queued, waiting up
+   * to 5 seconds, and fails the rest. Without {@linkplain Builder#pipelining pipelining}, the add
+   * is made on the calling thread.
+   */
+  @Override
+  public CompletableFuture<AddResult> addAsync(NewJob job) {
+    Objects.requireNonNull(job, "job");
+    if (batcher == null) {
+      return JobQueue.super.addAsync(job);
+    }
+    if (!asyncPermits.tryAcquire()) {
+      try {
+        if (!asyncPermits.tryAcquire(maxAsyncBlock.toNanos(), TimeUnit.NANOSECONDS)) {
+          return CompletableFuture.failedFuture(new QueueException("Redis job queue '" + queueName
+              + "': add failed: " + maxAsyncInFlight + " adds were in flight for " + maxAsyncBlock.toMillis()
+              + " ms; wait for some of their futures, or raise maxAsyncInFlight", null));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return CompletableFuture.failedFuture(new QueueException("Redis job queue '" + queueName
+            + "': add failed: interrupted while waiting for one of the " + maxAsyncInFlight + " adds in flight", null));
+      }
+    }
+    long now = clock.millis();
+    CompletableFuture<Object> raw;
+    try {
+      raw = callAsync(batcher, "add", ADD, addArgs(job, now));
+    } catch (RuntimeException e) {
+      asyncPermits.release();
+      throw e;
+    }
+    // Given back once Redis has answered (or the add failed), whatever the caller's stages do.
+    raw.whenComplete((reply, error) -> asyncPermits.release());
+    return raw.thenApply(reply -> added(job, now, reply));
+  }
+
+  private static Object[] addArgs(NewJob job, long now) {
+    return new Object[] {job.id().value(), job.payload(), priority(job), job.maxAttempts(), job.keepCompleted(),
+        job.keepFailed(), now};
+  }
+
+  private static int priority(NewJob job) {
+    return Math.max(-PRIORITY_BOUND, Math.min(PRIORITY_BOUND, job.priority()));
+  }
+
+  private AddResult added(NewJob job, long now, Object raw) {
+    List<?> reply = list(raw);
+    if (reply.isEmpty() || (number(reply.get(0)) != 1 && reply.size() < 2)) {
+      throw new QueueException("Redis job queue '" + queueName + "': add failed: unexpected reply "
+          + "from the add script (" + (raw == null ? "nothing" : raw.getClass().getSimpleName() + " of "
+          + reply.size() + ")") + "; is another program using the queue's keys?", null);
+    }
     if (number(reply.get(0)) == 1) {
-      QueuedJob created = new QueuedJob(job.id(), job.payload(), JobState.WAITING, priority, 0, 0,
+      QueuedJob created = new QueuedJob(job.id(), job.payload(), JobState.WAITING, priority(job), 0, 0,
           job.maxAttempts(), 0, Instant.ofEpochMilli(now), null, null, null, null, null);
       return new AddResult(created, true);
     }
@@ -226,8 +310,20 @@ public final class RedisJobQueue implements JobQueue {
     return new Completion(number(reply.get(0)) == 1, claimFrom(list(reply.get(1)), now));
   }
 
-  /** A claim's "nothing ready" answer: {paused (1 or 0), next due time or ''}, as nextdue.lua's. */
-  private record IdleHint(long atNanos, List<?> nextDue) {}
+  /**
+   * A claim's "nothing ready" answer, as nextdue.lua's: whether the queue is paused and the next
+   * delayed job's due time (epoch millis; {@link Long#MIN_VALUE} for none). Plain values: the
+   * thread keeps it, not the reply it came in.
+   */
+  private record IdleHint(long atNanos, boolean paused, long nextDueMillis) {
+    static final long NONE = Long.MIN_VALUE;
+
+    /** From a {paused (1 or 0), next due time or ''} pair. */
+    static IdleHint of(long atNanos, Object paused, Object nextDue) {
+      String due = JobFields.text(nextDue);
+      return new IdleHint(atNanos, number(paused) == 1, due.isEmpty() ? NONE : (long) Double.parseDouble(due));
+    }
+  }
 
   /**
    * One script call for all of it. The claims share the first request's lock duration, rate limit
@@ -297,11 +393,23 @@ public final class RedisJobQueue implements JobQueue {
     }
     if (kind == 0) {
       if (reply.size() >= 3) {
-        lastEmptyClaim.set(new IdleHint(System.nanoTime(), reply.subList(1, 3)));
+        lastEmptyClaim.set(IdleHint.of(System.nanoTime(), reply.get(1), reply.get(2)));
       }
       return Claim.none();
     }
-    return Claim.of(JobFields.claimed(JobId.of(JobFields.text(reply.get(1))), list(reply.get(2)), now));
+    QueuedJob claimed = JobFields.claimed(JobId.of(JobFields.text(reply.get(1))), list(reply.get(2)), now);
+    if (reply.size() >= 5) {
+      drained.set(IdleHint.of(System.nanoTime(), reply.get(3), reply.get(4)));
+      // awaitWork returns at once for work made ready since: each add, retry and release pushes a
+      // wake-up, and the hint's due time bounds the wait for a delayed job.
+      return Claim.ofLastReady(claimed);
+    }
+    if (drained.get() != null) {
+      // This claim did not say it took the last one (jobs were left, or a chained claim, which
+      // does not tell): an earlier claim's word may be out of date.
+      drained.set(null);
+    }
+    return Claim.of(claimed);
   }
 
   @Override
@@ -313,12 +421,16 @@ public final class RedisJobQueue implements JobQueue {
     long waitMillis = maxWait.toMillis();
     IdleHint hint = lastEmptyClaim.get();
     lastEmptyClaim.remove();
-    List<?> due = hint != null && System.nanoTime() - hint.atNanos < IDLE_HINT_FRESH_NANOS
-        ? hint.nextDue : list(call("awaitWork", NEXT_DUE));
-    String nextDue = JobFields.text(due.get(1));
-    if (number(due.get(0)) == 0 && !nextDue.isEmpty()) {
-      long dueIn = (long) Double.parseDouble(nextDue) - clock.millis();
-      waitMillis = Math.min(waitMillis, dueIn);
+    if (hint == null) {
+      // A worker thread waiting, without claiming, after another's claim took the last ready job.
+      hint = drained.getAndSet(null);
+    }
+    if (hint == null || System.nanoTime() - hint.atNanos >= IDLE_HINT_FRESH_NANOS) {
+      List<?> due = list(call("awaitWork", NEXT_DUE));
+      hint = IdleHint.of(System.nanoTime(), due.get(0), due.get(1));
+    }
+    if (!hint.paused && hint.nextDueMillis != IdleHint.NONE) {
+      waitMillis = Math.min(waitMillis, hint.nextDueMillis - clock.millis());
     }
     long deadline = System.nanoTime() + Math.max(0, waitMillis) * 1_000_000;
     String wakeKey = prefix + "wake";
@@ -520,6 +632,42 @@ public final class RedisJobQueue implements JobQueue {
     return guard(operation, () -> runWaitingOutMigration(script, argv));
   }
 
+  /**
+   * A script call sent through the batcher without waiting; fails with a {@link
+   * com.snapasset.QueueException}. NOSCRIPT is recovered from inside the batcher, in order. The
+   * rarer answers only the synchronous path recovers from (a cluster redirection or slot
+   * migration) are handed to it, on the dispatcher thread: nothing is lost, but calls sent meanwhile
+   * land first, so one thread's order is not kept across them.
+   */
+  private CompletableFuture<Object> callAsync(ScriptBatcher b, String operation, LuaScript script,
+      Object... args) {
+    List<String> argv = new ArrayList<>(args.length);
+    for (Object a : args) {
+      argv.add(String.valueOf(a));
+    }
+    CompletableFuture<Object> result = new CompletableFuture<>();
+    b.evalshaAsync(script, keys, argv).whenComplete((reply, error) -> {
+      if (error == null) {
+        result.complete(reply);
+      } else if (error instanceof JedisException e && !closed && recoverable(e)) {
+        try {
+          result.complete(guard(operation, () -> runWaitingOutMigration(script, argv)));
+        } catch (RuntimeException again) {
+          result.completeExceptionally(again);
+        }
+      } else {
+        result.completeExceptionally(error instanceof JedisException e ? RedisErrors.queue(queueName, operation, e)
+            : error);
+      }
+    });
+    return result;
+  }
+
+  private static boolean recoverable(JedisException e) {
+    return e instanceof JedisNoScriptException || e instanceof JedisRedirectionException
+        || String.valueOf(e.getMessage()).startsWith("TRYAGAIN");
+  }
+
   /** Runs a script; while Redis Cluster moves the queue's slot, tries again until it has moved. */
   private Object runWaitingOutMigration(LuaScript script, List<String> argv) {
     long deadline = System.nanoTime() + MIGRATION_WAIT_NANOS;
@@ -584,6 +732,8 @@ public final class RedisJobQueue implements JobQueue {
     private Clock clock = Clock.systemUTC();
     private Duration stalledSweepInterval = Duration.ZERO;
     private boolean pipelining = true;
+    private int maxAsyncInFlight = 10_000;
+    private Duration maxAsyncBlock = Duration.ofSeconds(60);
 
     private Builder() {}
 
@@ -719,6 +869,31 @@ public final class RedisJobQueue implements JobQueue {
      */
     public Builder pipelining(boolean pipelining) {
       this.pipelining = pipelining;
+      return this;
+    }
+
+    /**
+     * Bounds the {@link RedisJobQueue#addAsync} calls in flight (sent or queued, not yet answered),
+     * each holding its job's payload (typically 1-3 KB) until Redis answers. Default 10 000 and 60
+     * seconds. With {@code limit} in flight, a further call waits for one to finish, up to {@code
+     * maxBlock}, then returns a future failed with a {@link com.snapasset.QueueException} (as a
+     * Kafka producer's {@code buffer.memory} and {@code max.block.ms}).
+     *
+     * @param limit the most adds in flight, at least 1
+     * @param maxBlock how long a call waits for one of them to finish; zero to fail at once
+     * @return this builder
+     * @throws IllegalArgumentException when {@code limit} is below 1 or {@code maxBlock} negative
+     */
+    public Builder maxAsyncInFlight(int limit, Duration maxBlock) {
+      Objects.requireNonNull(maxBlock, "maxBlock");
+      if (limit < 1) {
+        throw new IllegalArgumentException("maxAsyncInFlight must be at least 1, got " + limit);
+      }
+      if (maxBlock.isNegative()) {
+        throw new IllegalArgumentException("maxBlock must not be negative, got " + maxBlock);
+      }
+      this.maxAsyncInFlight = limit;
+      this.maxAsyncBlock = maxBlock;
       return this;
     }
 

@@ -1,31 +1,55 @@
 package com.snapasset.redis;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * Runs the script calls of many threads over one connection, pipelined (flat combining): a caller
- * that finds no batch in flight sends every queued call in one write and hands each caller its
- * reply; callers arriving meanwhile queue for the next batch. Alone, a caller just makes its own
- * call, with no thread hand-off. Under load, Redis reads, runs and answers a whole batch per system
- * call instead of one command per call — most of its cost for small scripts.
+ * that finds no batch in flight sends queued calls in one write, up to the batch that answers its
+ * own call, and hands each caller its reply; callers arriving meanwhile queue for the next batch.
+ * Alone, a caller just makes its own call, with no thread hand-off. Under load, Redis reads, runs
+ * and answers a whole batch per system call instead of one command per call — most of its cost for
+ * small scripts.
+ *
+ * <p>Asynchronous calls ({@link #evalshaAsync}) join the same queue but never make their caller
+ * wait: a dispatcher thread of the batcher's own (started on the first such call) sends one batch
+ * per turn, lets go of the connection and completes the futures that batch answered — so a
+ * dependent stage may call the queue again, synchronously too, and a waiting caller never sends
+ * other threads' asynchronous calls beyond its own batch. Whoever lets go of the connection looks
+ * at the queue again and wakes whoever should send what is left, so no call is stranded.
+ *
+ * <p>An asynchronous call that meets NOSCRIPT (first use, a restart, SCRIPT FLUSH) is loaded and
+ * sent again on the same connection, in its batch's order, before anything else is taken from the
+ * queue: one thread's calls keep their order.
  */
 final class ScriptBatcher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ScriptBatcher.class);
   private static final int MAX_BATCH = 256;
   /** Only a safety net: a waiting caller is woken when its reply is in. */
   private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  /** Only a safety net too: an idle dispatcher is woken by whoever queues work for it. */
+  private static final long IDLE_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** How long {@link #close} lets the dispatcher send what is queued before failing the rest. */
+  static final long CLOSE_FLUSH_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   /** Lends the connection batches are sent on (a standalone pool, or the pool of a slot's node). */
   private final Supplier<Connection> pool;
@@ -34,35 +58,156 @@ final class ScriptBatcher implements AutoCloseable {
   // Touched only by the thread that holds `combining`.
   private @Nullable Connection connection;
   private @Nullable Pipeline pipeline;
+  /** Asynchronous calls answered, for the dispatcher to complete once the connection is let go. */
+  private final ConcurrentLinkedQueue<Call> answered = new ConcurrentLinkedQueue<>();
+  private final String dispatcherName;
+  private volatile @Nullable Thread dispatcher;
+  /** Set by the dispatcher before it parks; whoever queues work for it then unparks it. */
+  private volatile boolean dispatcherIdle;
+  /** No new calls are taken; the dispatcher still sends what is queued (a bounded wait). */
+  private volatile boolean closing;
+  /** Batches fail at once; whatever is left is failed. */
   private volatile boolean closed;
+  /** Counted down by the dispatcher once closing and nothing is left to send or complete. */
+  private final CountDownLatch flushed = new CountDownLatch(1);
 
-  ScriptBatcher(Supplier<Connection> pool) {
+  ScriptBatcher(Supplier<Connection> pool, String dispatcherName) {
     this.pool = pool;
+    this.dispatcherName = dispatcherName;
+  }
+
+  /**
+   * Queues a call and returns at once; the future completes on the dispatcher thread, with the
+   * reply or the {@link JedisException} the call met.
+   */
+  CompletableFuture<Object> evalshaAsync(LuaScript script, List<String> keys, List<String> args) {
+    if (closing) {
+      return CompletableFuture.failedFuture(closedError());
+    }
+    CompletableFuture<Object> future = new CompletableFuture<>();
+    Call call = new Call(script.sha(), script, keys, args, future);
+    pending.add(call);
+    wakeDispatcher();
+    if (closing && pending.remove(call)) {
+      // close() began meanwhile: it may not send this call any more, and nobody else will.
+      future.completeExceptionally(closedError());
+    }
+    return future;
+  }
+
+  /** Calls queued and not yet taken for a batch; for tests. */
+  int queued() {
+    return pending.size();
+  }
+
+  private void wakeDispatcher() {
+    Thread d = dispatcher;
+    if (d == null) {
+      d = startDispatcher();
+    }
+    if (d != null && dispatcherIdle) {
+      LockSupport.unpark(d);
+    }
+  }
+
+  private synchronized @Nullable Thread startDispatcher() {
+    Thread d = dispatcher;
+    if (d == null && !closing) {
+      d = new Thread(this::dispatch, dispatcherName);
+      d.setDaemon(true);
+      dispatcher = d;
+      d.start();
+    }
+    return d;
+  }
+
+  private void dispatch() {
+    try {
+      while (!closed) {
+        boolean worked = false;
+        if (!pending.isEmpty() && combining.compareAndSet(false, true)) {
+          try {
+            sendTurn(null);
+          } finally {
+            combining.set(false);
+          }
+          worked = true;
+        }
+        // Completed only now, with the connection let go: a dependent stage may call again.
+        for (Call c; (c = answered.poll()) != null; ) {
+          c.complete();
+          worked = true;
+        }
+        if (worked) {
+          continue;
+        }
+        if (closing && pending.isEmpty() && answered.isEmpty()) {
+          flushed.countDown();
+        }
+        dispatcherIdle = true;
+        // Calls queued while a waiting caller sends are looked at by that caller when it lets go:
+        // it wakes this thread for what is left.
+        if (answered.isEmpty() && (pending.isEmpty() || combining.get()) && !closed) {
+          LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+        }
+        dispatcherIdle = false;
+      }
+    } catch (Throwable t) {
+      // Nothing here should throw; if something does, no future may be left waiting for good.
+      log.error("Redis queue dispatcher {} failed; failing the calls queued and starting afresh on the next one",
+          dispatcherName, t);
+      synchronized (this) {
+        dispatcher = null; // the next asynchronous call starts a new one
+      }
+      JedisException failure = new JedisException("the queue's dispatcher failed: " + t, t);
+      lockConnection();
+      try {
+        failPending(failure);
+      } finally {
+        combining.set(false);
+      }
+      if (t instanceof VirtualMachineError e) {
+        throw e;
+      }
+    }
+  }
+
+  private void lockConnection() {
+    while (!combining.compareAndSet(false, true)) {
+      LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(50));
+    }
+  }
+
+  /** Fails every queued call and completes every answered one. Called holding the connection. */
+  private void failPending(JedisException failure) {
+    for (Call c; (c = pending.poll()) != null; ) {
+      c.finish(null, failure); // an asynchronous one joins `answered`
+    }
+    completeAnswered();
+  }
+
+  private void completeAnswered() {
+    for (Call c; (c = answered.poll()) != null; ) {
+      c.complete();
+    }
   }
 
   Object evalsha(String sha, List<String> keys, List<String> args) {
-    if (closed) {
-      throw new JedisConnectionException("the queue is closed");
+    if (closing) {
+      throw closedError();
     }
-    Call call = new Call(sha, keys, args);
+    Call call = new Call(sha, null, keys, args, null);
     pending.add(call);
     boolean interrupted = false;
-    while (true) {
-      if (call.done && pending.isEmpty()) {
-        break;
-      }
+    while (!call.done) {
       if (combining.compareAndSet(false, true)) {
         try {
-          drain();
+          sendTurn(call);
         } finally {
           combining.set(false);
         }
-        // Calls queued after our last look are drained by us on the next turn, or by whoever
-        // took over meanwhile.
+        afterTurn();
         continue;
-      }
-      if (call.done) {
-        break; // someone else is combining and will see what is queued
       }
       LockSupport.parkNanos(this, PARK_NANOS);
       // The call is on its way and cannot be taken back: finish it, keep the interrupt for later.
@@ -74,9 +219,34 @@ final class ScriptBatcher implements AutoCloseable {
     return call.result();
   }
 
-  private void drain() {
+  /**
+   * After a waiting caller's turn, with the connection let go: hands on what is left. Calls queued
+   * after this look find the connection free and send themselves, or wake the dispatcher.
+   */
+  private void afterTurn() {
+    Call head = pending.peek();
+    if (head != null && head.future == null) {
+      LockSupport.unpark(head.caller); // its turn now, unless the dispatcher is quicker
+    }
+    if (head != null || !answered.isEmpty()) {
+      Thread d = dispatcher;
+      if (d != null && !closed) {
+        LockSupport.unpark(d);
+      } else if (d == null && head != null && head.future != null && !closing) {
+        startDispatcher();
+      } else {
+        completeAnswered(); // nobody else will
+      }
+    }
+  }
+
+  /**
+   * Sends queued calls, one batch for the dispatcher ({@code own} null), or until the batch that
+   * answered {@code own}. Called holding the connection.
+   */
+  private void sendTurn(@Nullable Call own) {
     List<Call> batch = new ArrayList<>();
-    while (true) {
+    do {
       for (Call c; batch.size() < MAX_BATCH && (c = pending.poll()) != null; ) {
         batch.add(c);
       }
@@ -85,41 +255,108 @@ final class ScriptBatcher implements AutoCloseable {
       }
       send(batch);
       batch.clear();
-    }
+    } while (own != null && !own.done);
   }
 
   private void send(List<Call> batch) {
-    List<Response<Object>> replies = new ArrayList<>(batch.size());
+    int n = batch.size();
+    Object[] replies = new Object[n];
+    JedisException[] errors = new JedisException[n];
     try {
       if (closed) {
-        throw new JedisConnectionException("the queue is closed");
+        throw closedError();
       }
       Pipeline p = pipeline();
+      List<Response<Object>> responses = new ArrayList<>(n);
       for (Call c : batch) {
-        replies.add(p.evalsha(c.sha, c.keys, c.args));
+        responses.add(p.evalsha(c.sha, c.keys, c.args));
       }
       p.sync();
-    } catch (JedisException | IllegalStateException e) {
+      read(responses, replies, errors, null);
+      reloadAndResend(batch, replies, errors);
+    } catch (RuntimeException | Error e) {
       dropConnection();
-      JedisException failure = e instanceof JedisException je ? je : new JedisConnectionException(e);
+      JedisException failure = asJedis(e);
       for (Call c : batch) {
         c.finish(null, failure);
+      }
+      if (e instanceof Error error) {
+        throw error; // the batch's callers have their answer; the thread's owner decides the rest
       }
       return;
     }
     boolean redirected = false;
-    for (int i = 0; i < batch.size(); i++) {
-      try {
-        batch.get(i).finish(replies.get(i).get(), null);
-      } catch (JedisException e) {
-        redirected |= e instanceof JedisRedirectionException;
-        batch.get(i).finish(null, e); // e.g. NOSCRIPT for this call only
-      }
+    for (int i = 0; i < n; i++) {
+      redirected |= errors[i] instanceof JedisRedirectionException;
+      batch.get(i).finish(replies[i], errors[i]);
     }
     if (redirected) {
       // Cluster: the slot lives elsewhere now; the next batch asks for a connection afresh.
       dropConnection();
     }
+  }
+
+  /**
+   * The asynchronous calls of the batch that met NOSCRIPT: loads their scripts on this connection
+   * and sends them again, in the batch's order, before anything else is sent. Waiting callers'
+   * calls recover on their own thread ({@link LuaScript#run}), where order is theirs to keep.
+   */
+  private void reloadAndResend(List<Call> batch, Object[] replies, JedisException[] errors) {
+    List<Integer> again = new ArrayList<>();
+    Set<LuaScript> scripts = new LinkedHashSet<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Call c = batch.get(i);
+      if (errors[i] instanceof JedisNoScriptException && c.script != null) {
+        again.add(i);
+        scripts.add(c.script);
+      }
+    }
+    if (again.isEmpty()) {
+      return;
+    }
+    Pipeline p = pipeline();
+    List<Response<String>> loads = new ArrayList<>();
+    for (LuaScript s : scripts) {
+      loads.add(p.scriptLoad(s.source(), batch.get(again.get(0)).keys.get(0)));
+    }
+    List<Response<Object>> responses = new ArrayList<>(again.size());
+    for (int i : again) {
+      Call c = batch.get(i);
+      responses.add(p.evalsha(c.sha, c.keys, c.args));
+    }
+    p.sync();
+    for (Response<String> load : loads) {
+      load.get(); // a refused load fails the batch
+    }
+    read(responses, replies, errors, again);
+  }
+
+  private static void read(List<Response<Object>> responses, Object[] replies, JedisException[] errors,
+      @Nullable List<Integer> at) {
+    for (int k = 0; k < responses.size(); k++) {
+      int i = at == null ? k : at.get(k);
+      try {
+        replies[i] = responses.get(k).get();
+        errors[i] = null;
+      } catch (JedisException e) {
+        replies[i] = null;
+        errors[i] = e; // e.g. NOSCRIPT or a redirection, for this call only
+      }
+    }
+  }
+
+  private static JedisException asJedis(Throwable e) {
+    if (e instanceof JedisException je) {
+      return je;
+    }
+    if (e instanceof IllegalStateException) {
+      return new JedisConnectionException(e); // e.g. a pool that is closed
+    }
+    return new JedisException("unexpected failure sending a batch: " + e, e);
+  }
+
+  private static JedisConnectionException closedError() {
+    return new JedisConnectionException("the queue is closed");
   }
 
   private Pipeline pipeline() {
@@ -144,40 +381,79 @@ final class ScriptBatcher implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes no more calls, lets the dispatcher send what is queued for up to {@link
+   * #CLOSE_FLUSH_NANOS} (as a Kafka producer's close does), then fails what is left.
+   */
   @Override
   public void close() {
-    closed = true;
-    while (!combining.compareAndSet(false, true)) {
-      Thread.onSpinWait();
+    closing = true;
+    Thread d = dispatcher;
+    if (d != null) {
+      LockSupport.unpark(d);
+      try {
+        flushed.await(CLOSE_FLUSH_NANOS, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // stop flushing; fail the rest below
+      }
     }
+    closed = true;
+    d = dispatcher;
+    if (d != null) {
+      LockSupport.unpark(d);
+    }
+    lockConnection();
     try {
+      failPending(closedError());
       dropConnection();
     } finally {
       combining.set(false);
     }
   }
 
-  private static final class Call {
+  private final class Call {
     final String sha;
+    /** Set for an asynchronous call, which recovers from NOSCRIPT inside the batcher. */
+    final @Nullable LuaScript script;
     final List<String> keys;
     final List<String> args;
     final Thread caller = Thread.currentThread();
+    /** Null for a caller that waits; set for an asynchronous call. */
+    final @Nullable CompletableFuture<Object> future;
     private @Nullable Object reply;
     private @Nullable JedisException error;
     volatile boolean done;
 
-    Call(String sha, List<String> keys, List<String> args) {
+    Call(String sha, @Nullable LuaScript script, List<String> keys, List<String> args,
+        @Nullable CompletableFuture<Object> future) {
       this.sha = sha;
+      this.script = script;
       this.keys = keys;
       this.args = args;
+      this.future = future;
     }
 
     void finish(@Nullable Object reply, @Nullable JedisException error) {
       this.reply = reply;
       this.error = error;
       done = true;
-      if (caller != Thread.currentThread()) {
+      if (future != null) {
+        answered.add(this); // completed by the dispatcher once the connection is let go
+      } else if (caller != Thread.currentThread()) {
         LockSupport.unpark(caller);
+      }
+    }
+
+    /** Completes an asynchronous call's future with its reply or error. */
+    void complete() {
+      CompletableFuture<Object> f = future;
+      if (f == null) {
+        return;
+      }
+      try {
+        f.complete(result());
+      } catch (JedisException e) {
+        f.completeExceptionally(e);
       }
     }
 

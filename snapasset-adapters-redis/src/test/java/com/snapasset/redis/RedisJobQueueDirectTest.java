@@ -7,6 +7,7 @@ import com.snapasset.JobId;
 import com.snapasset.JobState;
 import com.snapasset.QueueException;
 import com.snapasset.RateLimit;
+import com.snapasset.spi.queue.AddResult;
 import com.snapasset.spi.queue.Claim;
 import com.snapasset.spi.queue.ClaimRequest;
 import com.snapasset.spi.queue.LockStatus;
@@ -22,9 +23,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -34,6 +37,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.locks.LockSupport;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 
 /** Redis-specific behaviour of {@link RedisJobQueue}, against a real redis-server. */
@@ -44,6 +49,7 @@ class RedisJobQueueDirectTest {
 
   private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
   private RedisJobQueue queue;
+  private String queueName;
 
   @BeforeAll
   static void startRedis() {
@@ -59,8 +65,8 @@ class RedisJobQueueDirectTest {
 
   @BeforeEach
   void newQueue() {
-    queue = RedisJobQueue.builder().url(server.url())
-        .queueName("q-" + UUID.randomUUID()).clock(clock).build();
+    queueName = "q-" + UUID.randomUUID();
+    queue = RedisJobQueue.builder().url(server.url()).queueName(queueName).clock(clock).build();
   }
 
   @AfterEach
@@ -224,6 +230,46 @@ class RedisJobQueueDirectTest {
     QueuedJob retried = queue.find(j.id()).orElseThrow();
     assertThat(retried.state()).isEqualTo(JobState.WAITING);
     assertThat(retried.attemptsMade()).isZero();
+  }
+
+  @Test
+  void aClaimThatTakesTheLastReadyJobSaysSo() throws Exception {
+    queue.add(job("a", 5));
+    queue.add(job("b", 5));
+
+    Claim first = claim("t1");
+    Claim second = claim("t2");
+
+    assertThat(first.job()).isPresent();
+    assertThat(first.lastReady()).as("a job is left").isFalse();
+    assertThat(second.job()).isPresent();
+    assertThat(second.lastReady()).as("b was the last").isTrue();
+  }
+
+  @Test
+  void afterSkippingItsClaimAWaiterStillWakesForAJobAddedSinceTheClaim() throws Exception {
+    queue.add(job("a", 5));
+    assertThat(claim("t1").lastReady()).isTrue();
+    queue.add(job("b", 5)); // between the claim that emptied the queue and the next claimer's wait
+
+    queue.awaitWork(Duration.ofSeconds(60)); // returns at once: b's wake-up is waiting for it
+    assertThat(claim("t2").job()).map(j -> j.id().value()).contains("b");
+  }
+
+  @Test
+  void afterSkippingItsClaimAWaiterWakesWhenADelayedJobFallsDue() throws Exception {
+    queue.add(job("a", 5));
+    queue.add(job("d", 5));
+    assertThat(claim("t0").job()).isPresent();
+    QueuedJob d = claim("td").job().orElseThrow();
+    // d fails, to be retried in 100 ms; c, added then, is the last ready job: its claim reports d's due time
+    queue.fail(d.id(), "td", "try later", clock.instant().plusMillis(100));
+    queue.add(job("c", 5));
+    assertThat(claim("tc").lastReady()).isTrue();
+
+    clock.advance(Duration.ofMillis(100));
+    queue.awaitWork(Duration.ofSeconds(60)); // bounded by d's due time (now), not by the minute
+    assertThat(claim("t2").job()).map(j -> j.id().value()).contains("d");
   }
 
   @Test
@@ -432,6 +478,154 @@ class RedisJobQueueDirectTest {
     try (RedisJobQueue q = RedisJobQueue.builder().url(url).build()) {
       assertThatThrownBy(q::stats).isInstanceOf(QueueException.class)
           .hasMessageContaining("stats").satisfies(e -> assertThat(((QueueException) e).isRetryable()).isTrue());
+    }
+  }
+
+  @Test
+  void addAsyncToUnreachableRedisFailsItsFutureWithAQueueException() {
+    RedisTestServer gone = RedisTestServer.start();
+    String url = gone.url();
+    gone.close();
+    try (RedisJobQueue q = RedisJobQueue.builder().url(url).build()) {
+      CompletableFuture<?> added = q.addAsync(job("a", 5)); // not thrown: the backend's answer
+
+      assertThatThrownBy(() -> added.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+          .cause().isInstanceOf(QueueException.class).hasMessageContaining("add");
+    }
+  }
+
+  @Test
+  void addAsyncAfterCloseFailsItsFuture() {
+    queue.close();
+
+    assertThatThrownBy(() -> queue.addAsync(job("a", 5)).get(30, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class).cause().isInstanceOf(QueueException.class);
+  }
+
+  @Test
+  void addsInFlightWhenTheQueueClosesAllCompleteOneWayOrTheOther() throws Exception {
+    List<CompletableFuture<AddResult>> inFlight = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      inFlight.add(queue.addAsync(job("c" + i, 5)));
+      if (i == 1_000) {
+        queue.close();
+      }
+    }
+
+    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+    assertThat(inFlight).allSatisfy(f -> {
+      assertThat(f).isDone();
+      if (f.isCompletedExceptionally()) {
+        assertThatThrownBy(f::join).cause().isInstanceOf(QueueException.class);
+      }
+    });
+    assertThat(inFlight.get(1_999)).isCompletedExceptionally(); // added after close
+    assertThat(inFlight.subList(0, 1_001)).as("queued before close: sent").allSatisfy(f -> assertThat(f).isCompleted());
+  }
+
+  @Test
+  void addAsyncSurvivesScriptFlushAndKeepsOneThreadsOrder() throws Exception {
+    queue.add(job("a", 5));
+    admin.scriptFlush();
+    List<CompletableFuture<?>> inFlight = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      inFlight.add(queue.addAsync(job("b" + i, 5)));
+      if (i % 10 == 9) {
+        // Shapes the load as the reviewer's repro did: batches cut mid-stream, NOSCRIPT met by several.
+        LockSupport.parkNanos(50_000);
+      }
+    }
+    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+    List<String> order = new ArrayList<>();
+    for (Claim c = claim("t"); c.job().isPresent(); c = claim("t")) {
+      order.add(c.job().get().id().value());
+    }
+    assertThat(order).hasSize(3_001).first().isEqualTo("a");
+    List<Integer> numbers = order.subList(1, 3_001).stream().map(x -> Integer.parseInt(x.substring(1))).toList();
+    for (int i = 0; i < numbers.size(); i++) {
+      assertThat(numbers.get(i)).as("claim %d", i).isEqualTo(i);
+    }
+  }
+
+  @Test
+  void addAsyncBeyondTheInFlightLimitWaitsThenFailsWithAQueueException() throws Exception {
+    try (RedisJobQueue bounded = RedisJobQueue.builder().url(server.url()).queueName("q-" + UUID.randomUUID())
+        .maxAsyncInFlight(2, Duration.ofMillis(200)).build()) {
+      bounded.add(job("warm-up", 5)); // scripts loaded, connection open
+      admin.sendCommand(Protocol.Command.CLIENT, "PAUSE", "1000", "ALL"); // answers held back for 1 s (the socket timeout is 2 s)
+      CompletableFuture<AddResult> first = bounded.addAsync(job("a", 5));
+      CompletableFuture<AddResult> second = bounded.addAsync(job("b", 5));
+
+      CompletableFuture<AddResult> third = bounded.addAsync(job("c", 5));
+
+      assertThat(third).isCompletedExceptionally();
+      assertThatThrownBy(third::join).cause().isInstanceOf(QueueException.class).hasMessageContaining("2 adds were in flight");
+      assertThat(first.get(30, TimeUnit.SECONDS).created()).isTrue();
+      assertThat(second.get(30, TimeUnit.SECONDS).created()).isTrue();
+      assertThat(bounded.addAsync(job("d", 5)).get(30, TimeUnit.SECONDS).created()).as("permits given back").isTrue();
+    }
+  }
+
+  @Test
+  void maxAsyncInFlightRejectsNonsense() {
+    assertThatThrownBy(() -> RedisJobQueue.builder().maxAsyncInFlight(0, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");
+    assertThatThrownBy(() -> RedisJobQueue.builder().maxAsyncInFlight(1, Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+  }
+
+  @Test
+  void closeSendsTheAddsQueuedBeforeIt() throws Exception {
+    List<CompletableFuture<AddResult>> inFlight = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      inFlight.add(queue.addAsync(job("f" + i, 5)));
+    }
+    queue.close();
+
+    assertThat(inFlight).allSatisfy(f -> assertThat(f).isCompleted());
+    try (RedisJobQueue again = RedisJobQueue.builder().url(server.url()).queueName(queueName).build()) {
+      assertThat(again.stats().waiting()).isEqualTo(3_000);
+    }
+  }
+
+  @Test
+  void asyncAndBlockingAddsFromManyThreadsShareTheConnectionAndAllLand() throws Exception {
+    int threads = 8;
+    int perThread = 100;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Integer>> created = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        created.add(pool.submit(() -> {
+          start.await();
+          int n = 0;
+          List<CompletableFuture<AddResult>> mine = new ArrayList<>();
+          for (int i = 0; i < perThread; i++) {
+            NewJob j = job("t" + thread + "-" + i, 5);
+            if (i % 2 == 0) {
+              mine.add(queue.addAsync(j));
+            } else {
+              n += queue.add(j).created() ? 1 : 0;
+            }
+          }
+          for (CompletableFuture<AddResult> f : mine) {
+            n += f.get(30, TimeUnit.SECONDS).created() ? 1 : 0;
+          }
+          return n;
+        }));
+      }
+      start.countDown();
+      int total = 0;
+      for (Future<Integer> f : created) {
+        total += f.get(60, TimeUnit.SECONDS);
+      }
+      assertThat(total).isEqualTo(threads * perThread);
+      assertThat(queue.stats().waiting()).isEqualTo(threads * perThread);
+    } finally {
+      pool.shutdownNow();
     }
   }
 

@@ -161,7 +161,8 @@ public final class InMemoryJobQueue implements JobQueue {
       e.progress = 0;
       active.put(e.id, e);
       emit(new QueueEvent(QueueEvent.Type.ACTIVE, e.id, e.attemptsMade + 1, null));
-      claim = Claim.of(e.snapshot());
+      // awaitWork looks at the waiting and delayed jobs before it waits: it may be told.
+      claim = waiting.isEmpty() ? Claim.ofLastReady(e.snapshot()) : Claim.of(e.snapshot());
     } finally {
       lock.unlock();
     }

@@ -10,6 +10,7 @@ import com.snapasset.JobId;
 import com.snapasset.JobListener;
 import com.snapasset.JobNotFoundException;
 import com.snapasset.JobOptions;
+import com.snapasset.QueueException;
 import com.snapasset.JobState;
 import com.snapasset.Platform;
 import com.snapasset.PlatformRegistry;
@@ -43,6 +44,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -168,16 +170,44 @@ public final class Engine implements AutoCloseable {
   }
 
   public JobId submit(GenerationRequest request) {
+    NewJob job = newJob(request);
+    logExisting(queue.add(job));
+    return job.id();
+  }
+
+  /**
+   * As {@link #submit}, the queue's answer delivered later: what is wrong with the request (or a
+   * closed engine) is thrown here, a failure of the queue fails the future.
+   */
+  public CompletableFuture<JobId> submitAsync(GenerationRequest request) {
+    NewJob job = newJob(request);
+    CompletableFuture<AddResult> queued;
+    try {
+      queued = queue.addAsync(job);
+    } catch (QueueException e) {
+      // A third-party queue that throws instead: its failures still arrive through the future.
+      return CompletableFuture.failedFuture(e);
+    }
+    // A new stage, not the queue's own future: completing it from outside reaches nothing else.
+    return queued.thenApply(added -> {
+      logExisting(added);
+      return job.id();
+    });
+  }
+
+  private NewJob newJob(GenerationRequest request) {
     checkOpen();
     validator.validate(request);
     JobOptions o = request.job();
     JobId id = o.jobId() != null ? o.jobId() : JobId.random();
-    AddResult added = queue.add(new NewJob(id, JobCodec.writeRequest(request), o.priority(), o.attempts(),
-        o.keepCompleted(), o.keepFailed()));
+    return new NewJob(id, JobCodec.writeRequest(request), o.priority(), o.attempts(), o.keepCompleted(),
+        o.keepFailed());
+  }
+
+  private static void logExisting(AddResult added) {
     if (!added.created()) {
-      log.debug("job {} exists already; not added again", id);
+      log.debug("job {} exists already; not added again", added.job().id());
     }
-    return id;
   }
 
   /** The job as the queue holds it; a completed one the queue has trimmed, from the catalog. */

@@ -64,6 +64,8 @@ final class QueueWorker implements Worker {
   private static final long SHORT_JOB_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
   /** The longest a finished job's completion waits to be recorded with others'. */
   private static final long LATE_RECORD_MILLIS = 2;
+  /** How long a claim's word that it took the last ready job is trusted by the next claimer. */
+  private static final long LAST_READY_FRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final String name;
   private final String workerId;
@@ -83,6 +85,11 @@ final class QueueWorker implements Worker {
   private final Map<JobId, Running> running = new ConcurrentHashMap<>();
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private final AtomicLong claims = new AtomicLong();
+  /**
+   * When a claim of this worker last took the last ready job ({@link Claim#lastReady}; a
+   * System.nanoTime stamp, never 0), or 0: the next claimer waits for work instead of claiming.
+   */
+  private final AtomicLong lastReadyAtNanos = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private @Nullable Subscription cancelEvents;
   /** Since when heartbeats have succeeded without a break after a failure (System.nanoTime), or null. */
@@ -92,6 +99,7 @@ final class QueueWorker implements Worker {
   private volatile long shortJobNanos = SHORT_JOB_NANOS;
   /** After how long a running job releases the claimed jobs waiting behind it (see {@link #runChain}). */
   private volatile long releaseWaitingNanos = SHORT_JOB_NANOS;
+  private volatile long lastReadyFreshNanos = LAST_READY_FRESH_NANOS;
   /**
    * Set when a call that completes several jobs and claims several failed: the jobs it may have
    * claimed are lost until their locks expire, so chains claim one at a time until a single
@@ -131,6 +139,12 @@ final class QueueWorker implements Worker {
   QueueWorker shortJobsUnder(Duration duration) {
     this.shortJobNanos = duration.toNanos();
     this.releaseWaitingNanos = duration.toNanos();
+    return this;
+  }
+
+  /** How long a claim's {@link Claim#lastReady} is trusted; tests on a slow machine set it longer. */
+  QueueWorker lastReadyFreshFor(Duration duration) {
+    this.lastReadyFreshNanos = duration.toNanos();
     return this;
   }
 
@@ -241,9 +255,15 @@ final class QueueWorker implements Worker {
           stopSignal.await(outage.toMillis() + 1, TimeUnit.MILLISECONDS);
           continue;
         }
+        long lastReadyAt = lastReadyAtNanos.getAndSet(0);
+        if (lastReadyAt != 0 && System.nanoTime() - lastReadyAt < lastReadyFreshNanos) {
+          // A claim moments ago took the last ready job: wait for more instead of asking for none.
+          queue.awaitWork(IDLE_WAIT);
+        }
         String token = newToken();
         Claim claim = queue.claim(claimRequest(token));
         if (claim.job().isPresent()) {
+          noteLastReady(claim);
           return claimed(claim.job().get(), token);
         } else if (!claim.rateLimitedFor().isZero()) {
           stopSignal.await(claim.rateLimitedFor().toMillis(), TimeUnit.MILLISECONDS);
@@ -262,6 +282,14 @@ final class QueueWorker implements Worker {
       }
     }
     return null;
+  }
+
+  /** Remembers a claim that took the last ready job, for the thread that claims next. */
+  private void noteLastReady(Claim claim) {
+    if (claim.lastReady()) {
+      long now = System.nanoTime();
+      lastReadyAtNanos.set(now == 0 ? 1 : now);
+    }
   }
 
   /** Unique per claim: the worker id is unique across processes, the counter within this one. */
@@ -666,6 +694,7 @@ final class QueueWorker implements Worker {
         Completion c = queue.completeAndClaim(d.claimed.job.id(), d.claimed.token, d.result, claimRequest(token));
         batchedCallFailed = false;
         warnIfLost(d, c.completed());
+        noteLastReady(c.next());
         return c.next().job().map(job -> List.of(claimed(job, token))).orElse(List.of());
       } catch (RuntimeException e) {
         log.debug("completing a job and claiming failed ({}); recording the completion alone", e.toString());
@@ -685,6 +714,7 @@ final class QueueWorker implements Worker {
       List<Claimed> next = new ArrayList<>(c.claims().size());
       for (int i = 0; i < c.claims().size(); i++) {
         Optional<QueuedJob> job = c.claims().get(i).job();
+        noteLastReady(c.claims().get(i));
         if (job.isPresent()) {
           next.add(claimed(job.get(), requests.get(i).token()));
         }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,6 +65,38 @@ public interface JobQueue extends AutoCloseable {
    * @return the job now in the queue, and whether this call created it
    */
   AddResult add(NewJob job);
+
+  /**
+   * Adds a job as {@link #add} does, without the calling thread waiting for the queue's answer:
+   * one thread can keep many adds in flight, as a Node.js caller keeps many promises. Adds one
+   * thread makes one after another take effect in that order, as with {@link #add}: jobs of one
+   * priority are claimed in the order they were submitted.
+   *
+   * <p>Errors are delivered as the rest of the SPI delivers them, split the way {@code
+   * java.net.http.HttpClient.sendAsync} and Lettuce split them: a bad argument (a null job) is
+   * thrown by this call, as {@link #add} throws it; a failure of the backend ({@link QueueException})
+   * completes the future exceptionally and is never thrown here.
+   *
+   * <p>The future completes on a thread of the queue's choosing (the calling thread when the
+   * answer is at hand, e.g. in memory); dependent stages given to its non-{@code Async} methods
+   * run there, so they must not block — chain with the {@code Async} methods for work that does.
+   * Completing or cancelling the returned future does not take the add back.
+   *
+   * <p>The default calls {@link #add} on the calling thread and returns a completed future: right
+   * for a queue in memory. A networked queue should send the add and return at once.
+   *
+   * @param job the job to add
+   * @return the job now in the queue and whether this call created it, once the queue answered
+   * @throws NullPointerException when {@code job} is null
+   */
+  default CompletableFuture<AddResult> addAsync(NewJob job) {
+    Objects.requireNonNull(job, "job");
+    try {
+      return CompletableFuture.completedFuture(add(job));
+    } catch (QueueException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /**
    * Atomically promotes delayed jobs that are due, then claims the next ready job for {@code

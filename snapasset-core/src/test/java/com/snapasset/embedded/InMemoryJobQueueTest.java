@@ -6,6 +6,11 @@ import java.time.Clock;
 
 class InMemoryJobQueueTest extends JobQueueContract {
   @Override
+  protected boolean reportsLastReady() {
+    return true;
+  }
+
+  @Override
   protected JobQueue createQueue(Clock clock) {
     return InMemoryJobQueue.create(clock);
   }

@@ -10,6 +10,7 @@ import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.atLeast;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.timeout;
@@ -44,6 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.mockito.ArgumentCaptor;
+import org.mockito.InOrder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +87,15 @@ class QueueWorkerTest {
     // assigned before start(): the job threads, started by it, may use the field
     worker = new QueueWorker("test-worker", queue, handler, options, clock).shortJobsUnder(Duration.ZERO);
     worker.start();
+  }
+
+  /**
+   * One job slot: the batching tests script the queue's answers for one slot's sequence of calls.
+   * With two, the second slot claims too (at start, and after each of its idle waits) and may take
+   * a job meant for the first, or finish it first.
+   */
+  private static WorkerOptions oneSlot() {
+    return WorkerOptions.builder().concurrency(1).build();
   }
 
   /** As {@link #start}, with every job short enough to be batched, however slow the machine. */
@@ -214,6 +225,46 @@ class QueueWorkerTest {
   }
 
   @Test
+  void afterAClaimThatTookTheLastReadyJobTheNextClaimerWaitsForWorkBeforeItClaims() throws Exception {
+    List<Integer> claimsSeenByAwaitWork = claimsSeenByEachAwaitWork(Claim::ofLastReady);
+
+    // One claim (the job's) before the first wait: the claimer after it did not ask for a job first.
+    assertThat(claimsSeenByAwaitWork.get(0)).isEqualTo(1);
+  }
+
+  @Test
+  void afterAClaimThatLeftJobsTheNextClaimerClaimsBeforeItWaits() throws Exception {
+    List<Integer> claimsSeenByAwaitWork = claimsSeenByEachAwaitWork(Claim::of);
+
+    assertThat(claimsSeenByAwaitWork.get(0)).isEqualTo(2); // the job's claim, then one that found none
+  }
+
+  /** Hands out one job by {@code claimOf}, then none; returns how many claims each awaitWork followed. */
+  private List<Integer> claimsSeenByEachAwaitWork(java.util.function.Function<QueuedJob, Claim> claimOf)
+      throws Exception {
+    QueuedJob job = new QueuedJob(id, "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(), clock.instant(),
+        null, null, null, null);
+    AtomicInteger claims = new AtomicInteger();
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    CountDownLatch twoWaits = new CountDownLatch(2);
+    doAnswer(inv -> claims.incrementAndGet() == 1 ? claimOf.apply(job) : Claim.none()).when(queue).claim(any());
+    // The job's completion claims nothing: only the claim loop's own claims are counted.
+    doReturn(new Completion(true, Claim.none())).when(queue).completeAndClaim(any(), anyString(), anyString(), any());
+    doAnswer(inv -> {
+      seen.add(claims.get());
+      twoWaits.countDown();
+      Thread.sleep(5); // an idle queue blocks for a while; keep the mock from spinning
+      return null;
+    }).when(queue).awaitWork(any());
+    worker = new QueueWorker("test-worker", queue, handler(() -> { }), oneSlot(), clock)
+        .shortJobsUnder(Duration.ZERO).lastReadyFreshFor(Duration.ofHours(1)); // however slow the machine
+    worker.start();
+
+    assertThat(twoWaits.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    return seen;
+  }
+
+  @Test
   void shortJobsAreClaimedSeveralAtATimeAndTheirCompletionsRecordedTogether() {
     JobId second = JobId.of("job-2");
     JobId third = JobId.of("job-3");
@@ -224,7 +275,7 @@ class QueueWorkerTest {
     ArgumentCaptor<List<ClaimRequest>> batchClaims = listCaptor();
     when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 2), any()))
         .thenReturn(new Completions(List.of(true, true), List.of(Claim.none())));
-    startBatching(handler(() -> { }), WorkerOptions.defaults());
+    startBatching(handler(() -> { }), oneSlot());
 
     verify(queue, timeout(10_000)).completeAllAndClaim(argThat(f -> f != null && f.size() == 2), batchClaims.capture());
     verify(queue, atLeast(2)).completeAllAndClaim(batch.capture(), any());
@@ -252,7 +303,7 @@ class QueueWorkerTest {
         release.await(); // a long job after a short one of the same batch
       }
       return "done";
-    }), WorkerOptions.defaults());
+    }), oneSlot());
 
     // job-2's completion is recorded (claiming nothing: the timer only records) while job-3 still runs
     verify(queue, timeout(10_000)).completeAllAndClaim(
@@ -290,7 +341,7 @@ class QueueWorkerTest {
         release.await(); // job-2's completion goes to the timer meanwhile
       }
       return "done";
-    }), WorkerOptions.defaults());
+    }), oneSlot());
 
     assertThat(timerFailed.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the timer tried").isTrue();
     release.countDown();
@@ -327,7 +378,7 @@ class QueueWorkerTest {
         Await.until("the worker to stop", Duration.ofSeconds(10), () -> !worker.isRunning());
       }
       return "done";
-    }), WorkerOptions.builder().lockRenewInterval(Duration.ofMillis(20)).build());
+    }), WorkerOptions.builder().concurrency(1).lockRenewInterval(Duration.ofMillis(20)).build());
 
     verify(queue, timeout(10_000)).fail(eq(second), anyString(), eq("job was cancelled"), isNull());
     verify(queue, never()).release(eq(second), anyString());
@@ -353,7 +404,7 @@ class QueueWorkerTest {
         finish.await();
       }
       return "done";
-    }), WorkerOptions.defaults(), clock).shortJobsUnder(Duration.ofHours(1)).releaseWaitingAfter(Duration.ofMillis(1));
+    }), oneSlot(), clock).shortJobsUnder(Duration.ofHours(1)).releaseWaitingAfter(Duration.ofMillis(1));
     worker.start();
 
     verify(queue, timeout(10_000)).release(eq(second), anyString());
@@ -377,7 +428,7 @@ class QueueWorkerTest {
     startBatching(job -> prepared(context -> {
       ran.add(job.id().value());
       return "done";
-    }), WorkerOptions.defaults());
+    }), oneSlot());
 
     // recorded on its own, as after a failed call
     verify(queue, timeout(10_000)).complete(eq(id), anyString(), eq("done"));
@@ -406,7 +457,7 @@ class QueueWorkerTest {
         renewedTwice.await();
       }
       return "done";
-    }), WorkerOptions.builder().lockRenewInterval(Duration.ofMillis(20)).build());
+    }), WorkerOptions.builder().concurrency(1).lockRenewInterval(Duration.ofMillis(20)).build());
 
     verify(queue, timeout(10_000)).fail(eq(second), anyString(), eq("job was cancelled"), isNull());
     assertThat(ran).doesNotContain("job-2");
@@ -452,7 +503,7 @@ class QueueWorkerTest {
     when(queue.claim(any())).thenReturn(Claim.of(active(id)), Claim.of(active(second)), Claim.none());
     when(queue.completeAllAndClaim(any(), any())).thenThrow(new QueueException("Unexpected end of stream", null));
     // one slot: with two, the second slot may claim job-2 at start and finish it first
-    startBatching(handler(() -> { }), WorkerOptions.builder().concurrency(1).build());
+    startBatching(handler(() -> { }), oneSlot());
 
     verify(queue, timeout(10_000)).complete(eq(id), anyString(), eq("unused"));
     // the jobs the failed call may have claimed are lost until their locks expire: the next

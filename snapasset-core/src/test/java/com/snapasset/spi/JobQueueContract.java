@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -69,6 +70,14 @@ public abstract class JobQueueContract {
     queue.close();
   }
 
+  /**
+   * Whether the queue under test tells when a claim took the last ready job ({@link
+   * Claim#lastReady}); a queue that does not must never say so.
+   */
+  protected boolean reportsLastReady() {
+    return false;
+  }
+
   protected AddResult add(String id, int priority) {
     return queue.add(new NewJob(JobId.of(id), "payload-" + id, priority, 3, -1, -1));
   }
@@ -83,6 +92,21 @@ public abstract class JobQueueContract {
 
   protected JobState stateOf(String id) {
     return queue.find(JobId.of(id)).orElseThrow().state();
+  }
+
+  @Test
+  void claimingTheOnlyReadyJobSaysItWasTheLastOnlyWhenTheQueueTellsAndClaimingOneOfTwoNever() {
+    add("a", 5);
+    add("b", 5);
+
+    Claim oneOfTwo = queue.claim(new ClaimRequest("t1", LOCK, null));
+    Claim theOnly = queue.claim(new ClaimRequest("t2", LOCK, null));
+
+    assertThat(oneOfTwo.job()).isPresent();
+    assertThat(oneOfTwo.lastReady()).as("one job was left").isFalse();
+    assertThat(theOnly.job()).isPresent();
+    assertThat(theOnly.lastReady()).as("the last ready job").isEqualTo(reportsLastReady());
+    assertThat(queue.claim(new ClaimRequest("t3", LOCK, null)).lastReady()).as("no job claimed").isFalse();
   }
 
   @Test
@@ -1007,6 +1031,61 @@ public abstract class JobQueueContract {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> queue.progress(JobId.of("a"), "t1", -1))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void addAsyncAddsTheJobAndAnswersAsAddDoes() throws Exception {
+    AddResult created = queue.addAsync(new NewJob(JobId.of("a"), "payload-a", 5, 3, -1, -1))
+        .get(30, TimeUnit.SECONDS);
+    AddResult again = queue.addAsync(new NewJob(JobId.of("a"), "other", 1, 9, -1, -1)).get(30, TimeUnit.SECONDS);
+
+    assertThat(created.created()).isTrue();
+    assertThat(created.job().state()).isEqualTo(JobState.WAITING);
+    assertThat(created.job().priority()).isEqualTo(5);
+    assertThat(again.created()).isFalse();
+    assertThat(again.job().payload()).isEqualTo("payload-a");
+    assertThat(again.job().priority()).isEqualTo(5);
+    QueuedJob stored = queue.find(JobId.of("a")).orElseThrow();
+    assertThat(stored.payload()).isEqualTo("payload-a");
+    assertThat(stored.createdAt()).isEqualTo(clock.instant());
+    assertThat(queue.stats().waiting()).isEqualTo(1);
+  }
+
+  @Test
+  void manyAddsInFlightFromOneThreadAllLandInTheOrderMade() throws Exception {
+    List<CompletableFuture<AddResult>> inFlight = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      inFlight.add(queue.addAsync(new NewJob(JobId.of("j" + i), "payload", 5, 1, -1, -1)));
+    }
+    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+    assertThat(inFlight).allSatisfy(f -> assertThat(f.join().created()).isTrue());
+    List<String> claimed = new ArrayList<>();
+    for (Optional<QueuedJob> job = claim("t"); job.isPresent(); job = claim("t")) {
+      claimed.add(job.get().id().value());
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      expected.add("j" + i);
+    }
+    assertThat(claimed).isEqualTo(expected); // one priority: first added, first claimed
+  }
+
+  @Test
+  void aStageDependingOnAddAsyncMayCallTheQueueAgain() throws Exception {
+    // Blocking calls from a dependent stage must not wait for the thread that runs the stage.
+    CompletableFuture<Boolean> chained = queue.addAsync(new NewJob(JobId.of("first"), "p", 5, 1, -1, -1))
+        .thenApply(r -> add("second", 5).created() && queue.find(JobId.of("first")).isPresent())
+        .thenCompose(ok -> queue.addAsync(new NewJob(JobId.of("third"), "p", 5, 1, -1, -1))
+            .thenApply(r -> ok && r.created()));
+
+    assertThat(chained.get(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(queue.stats().waiting()).isEqualTo(3);
+  }
+
+  @Test
+  void addAsyncOfNullIsRefusedAtTheCall() {
+    assertThatThrownBy(() -> queue.addAsync(null)).isInstanceOf(NullPointerException.class);
   }
 
   /**

@@ -2,13 +2,16 @@
 -- Returns {0, paused (1 or 0), the earliest delayed job's due time or ''} for nothing ready (what
 -- nextdue.lua answers, so a worker about to wait for work need not ask again), {2, waitMillis}
 -- when rate-limited, or
--- {1, id, {payload, priority, progress, attempts, maxAttempts, stalled, createdAt, failedReason}}.
+-- {1, id, {payload, priority, progress, attempts, maxAttempts, stalled, createdAt, failedReason}},
+-- followed, with reportDrained, by 0 and the earliest delayed job's due time or '' when this claim
+-- took the last ready job (the pair nothingReady answers: the next claimer may wait for work
+-- without claiming). Without it (chained claims, which nobody follows) no command is spent on it.
 local function nothingReady()
   local next = redis.call('ZRANGE', K_DELAYED, 0, 0, 'WITHSCORES')
   return {0, 0, next[2] or ''}
 end
 
-local function claimNext(token, now, lockMillis, rateMaxArg, rateWindowArg, workerId)
+local function claimNext(token, now, lockMillis, rateMaxArg, rateWindowArg, workerId, reportDrained)
   if redis.call('EXISTS', K_PAUSED) == 1 then
     return {0, 1, ''}
   end
@@ -62,11 +65,21 @@ local function claimNext(token, now, lockMillis, rateMaxArg, rateWindowArg, work
     redis.call('HINCRBY', K_LIMITER, 'count', 1)
   end
   -- Chain: the next blocked worker wakes while ready jobs remain.
-  if redis.call('LLEN', K_WAKE) == 0 and redis.call('ZCARD', K_WAIT) > 0 then
+  local left = 1
+  if reportDrained then
+    left = redis.call('ZCARD', K_WAIT)
+    if left > 0 and redis.call('LLEN', K_WAKE) == 0 then
+      redis.call('LPUSH', K_WAKE, '1')
+    end
+  elseif redis.call('LLEN', K_WAKE) == 0 and redis.call('ZCARD', K_WAIT) > 0 then
     redis.call('LPUSH', K_WAKE, '1')
   end
   local v = redis.call('HMGET', jk, 'payload', 'priority', 'progress', 'attempts', 'maxAttempts',
     'stalled', 'createdAt', 'failedReason')
   publish('ACTIVE', id, (tonumber(v[4]) or 0) + 1)
+  if left == 0 then
+    local idle = nothingReady()
+    return {1, id, v, idle[2], idle[3]}
+  end
   return {1, id, v}
 end

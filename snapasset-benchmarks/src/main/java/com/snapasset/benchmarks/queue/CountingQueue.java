@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
@@ -59,6 +60,7 @@ final class CountingQueue implements JobQueue {
   }
 
   @Override public AddResult add(NewJob job) { return q.add(job); }
+  @Override public CompletableFuture<AddResult> addAsync(NewJob job) { return q.addAsync(job); }
   @Override public Claim claim(ClaimRequest request) { return q.claim(request); }
   @Override public void awaitWork(Duration maxWait) throws InterruptedException { q.awaitWork(maxWait); }
   @Override public LockStatus renewLock(JobId id, String token, Duration d) { return q.renewLock(id, token, d); }

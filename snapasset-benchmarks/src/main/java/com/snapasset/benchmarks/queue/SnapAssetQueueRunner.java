@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -64,7 +65,8 @@ final class SnapAssetQueueRunner {
     lastIndicators.clear();
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("add_sequential_per_s", addSequential(w.addSequential()));
-    out.put("add_concurrent_per_s", addConcurrent(w.addConcurrent(), w.addConcurrency()));
+    out.put("add_concurrent_per_s", addInFlight(w.addConcurrent(), w.addConcurrency()));
+    out.put("add_concurrent_threads_per_s", addConcurrent(w.addConcurrent(), w.addConcurrency()));
     for (int c : Workload.PROCESS_CONCURRENCY) {
       out.put("process_c" + c + "_per_s", processWithWorker(w.process(), c));
     }
@@ -164,12 +166,55 @@ final class SnapAssetQueueRunner {
     }
   }
 
+  /** {@code callers} threads, each adding with the blocking {@code add}. */
   private double addConcurrent(int n, int callers) throws InterruptedException {
     try (RedisJobQueue q = newQueue()) {
       Indicators.Snapshot since = indicators.start();
-      long nanos = addAll(q, n, callers, () -> record("add_concurrent_per_s", since, n));
+      long nanos = addAll(q, n, callers, () -> record("add_concurrent_threads_per_s", since, n));
       return perSecond(n, nanos);
     }
+  }
+
+  /**
+   * {@code inFlight} adds outstanding at any time, none with a thread waiting for it: as BullMQ's
+   * side, {@code inFlight} chains of {@code await queue.add(..)} on one event loop, each chain
+   * making its next add once its previous one is answered ({@code addAsync}'s future completes).
+   */
+  private double addInFlight(int n, int inFlight) throws InterruptedException {
+    try (RedisJobQueue q = newQueue()) {
+      Indicators.Snapshot since = indicators.start();
+      AtomicInteger next = new AtomicInteger();
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      CountDownLatch chainsDone = new CountDownLatch(inFlight);
+      long t0 = System.nanoTime();
+      for (int c = 0; c < inFlight; c++) {
+        addNext(q, n, next, chainsDone, failure);
+      }
+      if (!chainsDone.await(2, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("adds still in flight after 2 minutes");
+      }
+      long nanos = System.nanoTime() - t0;
+      if (failure.get() != null) {
+        throw new IllegalStateException("an add failed", failure.get());
+      }
+      record("add_concurrent_per_s", since, n); // before close: the dispatcher thread ends then
+      return perSecond(n, nanos);
+    }
+  }
+
+  private static void addNext(JobQueue q, int n, AtomicInteger next, CountDownLatch chainsDone,
+      AtomicReference<Throwable> failure) {
+    int i = next.getAndIncrement();
+    if (i >= n) {
+      chainsDone.countDown();
+      return;
+    }
+    q.addAsync(job(i)).whenComplete((added, error) -> {
+      if (error != null) {
+        failure.compareAndSet(null, error);
+      }
+      addNext(q, n, next, chainsDone, failure);
+    });
   }
 
   /** Adds jobs 0..n-1 from {@code callers} threads; returns the nanoseconds it took. */

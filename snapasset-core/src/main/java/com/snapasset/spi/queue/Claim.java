@@ -1,6 +1,7 @@
 package com.snapasset.spi.queue;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -8,14 +9,16 @@ import org.jspecify.annotations.Nullable;
  * The answer to a {@link ClaimRequest}: a job, nothing ready, or rate-limited for a while.
  */
 public final class Claim {
-  private static final Claim NONE = new Claim(null, Duration.ZERO);
+  private static final Claim NONE = new Claim(null, Duration.ZERO, false);
 
   private final @Nullable QueuedJob job;
   private final Duration rateLimitedFor;
+  private final boolean lastReady;
 
-  private Claim(@Nullable QueuedJob job, Duration rateLimitedFor) {
+  private Claim(@Nullable QueuedJob job, Duration rateLimitedFor, boolean lastReady) {
     this.job = job;
     this.rateLimitedFor = rateLimitedFor;
+    this.lastReady = lastReady;
   }
 
   /**
@@ -25,7 +28,25 @@ public final class Claim {
    * @return the answer
    */
   public static Claim of(QueuedJob job) {
-    return new Claim(job, Duration.ZERO);
+    return new Claim(job, Duration.ZERO, false);
+  }
+
+  /**
+   * The job is now active and held under the request's token, and it was the last ready one: a
+   * claim made now would find nothing. A worker whose threads take turns to claim then lets the
+   * next claimer wait for work ({@link com.snapasset.spi.JobQueue#awaitWork}) instead of asking
+   * for a job that is not there — one round trip fewer per job while jobs trickle in.
+   *
+   * <p>A queue may answer this only if its {@code awaitWork} returns at once for work made ready
+   * after this claim (a job added, retried, released, or delayed and falling due): nothing may then
+   * wait longer than after a claim that found nothing. A queue that cannot tell answers {@link
+   * #of}.
+   *
+   * @param job the claimed job
+   * @return the answer
+   */
+  public static Claim ofLastReady(QueuedJob job) {
+    return new Claim(Objects.requireNonNull(job, "job"), Duration.ZERO, true);
   }
 
   /**
@@ -44,7 +65,7 @@ public final class Claim {
    * @return the answer
    */
   public static Claim rateLimited(Duration wait) {
-    return new Claim(null, wait.isNegative() ? Duration.ZERO : wait);
+    return new Claim(null, wait.isNegative() ? Duration.ZERO : wait, false);
   }
 
   /**
@@ -65,9 +86,19 @@ public final class Claim {
     return rateLimitedFor;
   }
 
+  /**
+   * Whether the claimed job was the last ready one ({@link #ofLastReady}); false when the queue
+   * does not tell, or no job was claimed.
+   *
+   * @return true when a claim made right after this one would find nothing
+   */
+  public boolean lastReady() {
+    return lastReady;
+  }
+
   @Override
   public String toString() {
-    return job != null ? "Claim[" + job.id() + "]"
+    return job != null ? "Claim[" + job.id() + (lastReady ? ", lastReady" : "") + "]"
         : rateLimitedFor.isZero() ? "Claim[none]" : "Claim[rateLimitedFor=" + rateLimitedFor + "]";
   }
 }

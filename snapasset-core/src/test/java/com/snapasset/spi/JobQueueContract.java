@@ -71,8 +71,10 @@ public abstract class JobQueueContract {
   }
 
   /**
-   * Whether the queue under test tells when a claim took the last ready job ({@link
-   * Claim#lastReady}); a queue that does not must never say so.
+   * Whether the queue under test promises to tell when a claim took the last ready job ({@link
+   * Claim#lastReady}); then the contract checks it does. Either way a claim that left a job ready,
+   * or claimed nothing, must never say so. False by default, so a queue built on another (one
+   * that delegates to {@code InMemoryJobQueue}, say) passes whatever that one reports.
    */
   protected boolean reportsLastReady() {
     return false;
@@ -95,7 +97,7 @@ public abstract class JobQueueContract {
   }
 
   @Test
-  void claimingTheOnlyReadyJobSaysItWasTheLastOnlyWhenTheQueueTellsAndClaimingOneOfTwoNever() {
+  void claimingTheOnlyReadyJobSaysItWasTheLastWhenTheQueueTellsAndClaimingOneOfTwoNever() {
     add("a", 5);
     add("b", 5);
 
@@ -105,7 +107,9 @@ public abstract class JobQueueContract {
     assertThat(oneOfTwo.job()).isPresent();
     assertThat(oneOfTwo.lastReady()).as("one job was left").isFalse();
     assertThat(theOnly.job()).isPresent();
-    assertThat(theOnly.lastReady()).as("the last ready job").isEqualTo(reportsLastReady());
+    if (reportsLastReady()) {
+      assertThat(theOnly.lastReady()).as("the last ready job").isTrue();
+    }
     assertThat(queue.claim(new ClaimRequest("t3", LOCK, null)).lastReady()).as("no job claimed").isFalse();
   }
 

@@ -95,6 +95,11 @@ final class ScriptBatcher implements AutoCloseable {
     return future;
   }
 
+  /** Whether the calling thread is this batcher's dispatcher, which completes the asynchronous calls. */
+  boolean isDispatcher() {
+    return Thread.currentThread() == dispatcher;
+  }
+
   /** Calls queued and not yet taken for a batch; for tests. */
   int queued() {
     return pending.size();

@@ -571,6 +571,9 @@ class RedisJobQueueDirectTest {
   void aStageAddingAgainAtTheInFlightLimitDoesNotStallTheDispatcher() throws Exception {
     try (RedisJobQueue bounded = RedisJobQueue.builder().url(server.url()).queueName("q-" + UUID.randomUUID())
         .maxAsyncInFlight(1, Duration.ofSeconds(30)).build()) {
+      bounded.add(job("warm-up", 5)); // scripts loaded, connection open
+      // Answers held back until the stage is attached, so that it runs on the dispatcher.
+      admin.sendCommand(Protocol.Command.CLIENT, "PAUSE", "1000", "ALL");
       // The stage runs on the dispatcher once "a" is answered: "a"'s permit must be back by then,
       // and the dispatcher must never wait for one (only it could give one back).
       CompletableFuture<AddResult> chained = bounded.addAsync(job("a", 5))
@@ -587,6 +590,8 @@ class RedisJobQueueDirectTest {
     try (RedisJobQueue bounded = RedisJobQueue.builder().url(server.url()).queueName("q-" + UUID.randomUUID())
         .maxAsyncInFlight(1, Duration.ofSeconds(30)).build()) {
       bounded.add(job("warm-up", 5));
+      // Answers held back until the stage is attached, so that it runs on the dispatcher.
+      admin.sendCommand(Protocol.Command.CLIENT, "PAUSE", "1000", "ALL");
       CompletableFuture<AddResult> held = new CompletableFuture<>();
       // "a"'s stage runs on the dispatcher and takes the only permit for "b" and keeps it until
       // "b" is answered; "b"'s own stage, also on the dispatcher, then finds none for "c".

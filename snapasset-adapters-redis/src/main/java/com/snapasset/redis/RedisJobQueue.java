@@ -222,7 +222,10 @@ public final class RedisJobQueue implements JobQueue {
    * <p>At most {@link Builder#maxAsyncInFlight} adds are in flight (each holds its job's payload
    * until Redis answers); with none free the call waits for one, up to the time set there, and
    * then returns a future failed with a {@link com.snapasset.QueueException}, as a Kafka producer's
-   * {@code send} waits up to {@code max.block.ms}. {@link #close} sends what is queued, waiting up
+   * {@code send} waits up to {@code max.block.ms}. An add's permit is given back before its future
+   * completes, so a stage that adds again finds it free; a call made on the dispatcher thread itself
+   * (from a dependent stage) never waits and fails at once when none is free, since only that thread
+   * gives permits back. {@link #close} sends what is queued, waiting up
    * to 5 seconds, and fails the rest. Without {@linkplain Builder#pipelining pipelining}, the add
    * is made on the calling thread.
    */
@@ -233,6 +236,14 @@ public final class RedisJobQueue implements JobQueue {
       return JobQueue.super.addAsync(job);
     }
     if (!asyncPermits.tryAcquire()) {
+      if (batcher.isDispatcher()) {
+        // A dependent stage running on the dispatcher: only this thread completes the adds that
+        // give permits back, so waiting here would stall every add for maxBlock. Fail at once.
+        return CompletableFuture.failedFuture(new QueueException("Redis job queue '" + queueName
+            + "': add failed: " + maxAsyncInFlight + " adds in flight, and a stage running on the queue's "
+            + "dispatcher thread cannot wait for one; use a *Async stage with an executor, or raise "
+            + "maxAsyncInFlight", null));
+      }
       try {
         if (!asyncPermits.tryAcquire(maxAsyncBlock.toNanos(), TimeUnit.NANOSECONDS)) {
           return CompletableFuture.failedFuture(new QueueException("Redis job queue '" + queueName
@@ -248,13 +259,13 @@ public final class RedisJobQueue implements JobQueue {
     long now = clock.millis();
     CompletableFuture<Object> raw;
     try {
-      raw = callAsync(batcher, "add", ADD, addArgs(job, now));
-    } catch (RuntimeException e) {
+      // The permit is given back before the future completes, so before any stage of the caller's
+      // runs: a stage that adds again finds it free.
+      raw = callAsync(batcher, asyncPermits::release, "add", ADD, addArgs(job, now));
+    } catch (Throwable e) {
       asyncPermits.release();
       throw e;
     }
-    // Given back once Redis has answered (or the add failed), whatever the caller's stages do.
-    raw.whenComplete((reply, error) -> asyncPermits.release());
     return raw.thenApply(reply -> added(job, now, reply));
   }
 
@@ -639,8 +650,9 @@ public final class RedisJobQueue implements JobQueue {
    * migration) are handed to it, on the dispatcher thread: nothing is lost, but calls sent meanwhile
    * land first, so one thread's order is not kept across them.
    */
-  private CompletableFuture<Object> callAsync(ScriptBatcher b, String operation, LuaScript script,
-      Object... args) {
+  /** {@code beforeCompletion} runs once the call is over, before its future completes. */
+  private CompletableFuture<Object> callAsync(ScriptBatcher b, Runnable beforeCompletion, String operation,
+      LuaScript script, Object... args) {
     List<String> argv = new ArrayList<>(args.length);
     for (Object a : args) {
       argv.add(String.valueOf(a));
@@ -648,14 +660,21 @@ public final class RedisJobQueue implements JobQueue {
     CompletableFuture<Object> result = new CompletableFuture<>();
     b.evalshaAsync(script, keys, argv).whenComplete((reply, error) -> {
       if (error == null) {
+        beforeCompletion.run();
         result.complete(reply);
       } else if (error instanceof JedisException e && !closed && recoverable(e)) {
+        Object recovered;
         try {
-          result.complete(guard(operation, () -> runWaitingOutMigration(script, argv)));
+          recovered = guard(operation, () -> runWaitingOutMigration(script, argv));
         } catch (RuntimeException again) {
+          beforeCompletion.run();
           result.completeExceptionally(again);
+          return;
         }
+        beforeCompletion.run();
+        result.complete(recovered);
       } else {
+        beforeCompletion.run();
         result.completeExceptionally(error instanceof JedisException e ? RedisErrors.queue(queueName, operation, e)
             : error);
       }
@@ -877,7 +896,8 @@ public final class RedisJobQueue implements JobQueue {
      * each holding its job's payload (typically 1-3 KB) until Redis answers. Default 10 000 and 60
      * seconds. With {@code limit} in flight, a further call waits for one to finish, up to {@code
      * maxBlock}, then returns a future failed with a {@link com.snapasset.QueueException} (as a
-     * Kafka producer's {@code buffer.memory} and {@code max.block.ms}).
+     * Kafka producer's {@code buffer.memory} and {@code max.block.ms}); a call from a stage running
+     * on the queue's dispatcher thread fails at once instead, as waiting there would stall every add.
      *
      * @param limit the most adds in flight, at least 1
      * @param maxBlock how long a call waits for one of them to finish; zero to fail at once

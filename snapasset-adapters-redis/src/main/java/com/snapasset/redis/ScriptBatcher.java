@@ -87,7 +87,11 @@ final class ScriptBatcher implements AutoCloseable {
     CompletableFuture<Object> future = new CompletableFuture<>();
     Call call = new Call(script.sha(), script, keys, args, future);
     pending.add(call);
-    wakeDispatcher();
+    if (!wakeDispatcher() && pending.remove(call)) {
+      // No dispatcher could be started (e.g. no native thread left): nobody would send this call.
+      future.completeExceptionally(new JedisException("the queue's dispatcher thread could not be started"));
+      return future;
+    }
     if (closing && pending.remove(call)) {
       // close() began meanwhile: it may not send this call any more, and nobody else will.
       future.completeExceptionally(closedError());
@@ -95,12 +99,18 @@ final class ScriptBatcher implements AutoCloseable {
     return future;
   }
 
+  /** Whether the calling thread is this batcher's dispatcher, which completes the asynchronous calls. */
+  boolean isDispatcher() {
+    return Thread.currentThread() == dispatcher;
+  }
+
   /** Calls queued and not yet taken for a batch; for tests. */
   int queued() {
     return pending.size();
   }
 
-  private void wakeDispatcher() {
+  /** Returns false only when no dispatcher runs and none could be started. */
+  private boolean wakeDispatcher() {
     Thread d = dispatcher;
     if (d == null) {
       d = startDispatcher();
@@ -108,15 +118,24 @@ final class ScriptBatcher implements AutoCloseable {
     if (d != null && dispatcherIdle) {
       LockSupport.unpark(d);
     }
+    return d != null || closing;
   }
 
+  /** The dispatcher, started if none runs; null when closing or when the thread could not start. */
   private synchronized @Nullable Thread startDispatcher() {
     Thread d = dispatcher;
     if (d == null && !closing) {
       d = new Thread(this::dispatch, dispatcherName);
       d.setDaemon(true);
+      // Published first so that the thread knows itself (isDispatcher) from its first step.
       dispatcher = d;
-      d.start();
+      try {
+        d.start();
+      } catch (Throwable t) { // e.g. OutOfMemoryError: unable to create native thread
+        dispatcher = null; // a dead thread would strand every asynchronous call; the next one tries again
+        log.error("Redis queue dispatcher {} could not be started", dispatcherName, t);
+        return null;
+      }
     }
     return d;
   }
@@ -152,6 +171,7 @@ final class ScriptBatcher implements AutoCloseable {
         }
         dispatcherIdle = false;
       }
+      flushed.countDown(); // closed, maybe by a stage on this thread: a later close() need not wait
     } catch (Throwable t) {
       // Nothing here should throw; if something does, no future may be left waiting for good.
       log.error("Redis queue dispatcher {} failed; failing the calls queued and starting afresh on the next one",
@@ -159,6 +179,7 @@ final class ScriptBatcher implements AutoCloseable {
       synchronized (this) {
         dispatcher = null; // the next asynchronous call starts a new one
       }
+      // This fails calls queued meanwhile for a new dispatcher too (rare, and each gets an answer).
       JedisException failure = new JedisException("the queue's dispatcher failed: " + t, t);
       lockConnection();
       try {
@@ -166,6 +187,9 @@ final class ScriptBatcher implements AutoCloseable {
       } finally {
         combining.set(false);
       }
+      // Only with the connection let go: a stage making a blocking call would otherwise wait for
+      // this very thread to let go of it, for good.
+      completeAnswered();
       if (t instanceof VirtualMachineError e) {
         throw e;
       }
@@ -178,12 +202,14 @@ final class ScriptBatcher implements AutoCloseable {
     }
   }
 
-  /** Fails every queued call and completes every answered one. Called holding the connection. */
+  /**
+   * Fails every queued call; an asynchronous one joins {@code answered}, to be completed by the
+   * caller once it has let go of the connection. Called holding the connection.
+   */
   private void failPending(JedisException failure) {
     for (Call c; (c = pending.poll()) != null; ) {
-      c.finish(null, failure); // an asynchronous one joins `answered`
+      c.finish(null, failure);
     }
-    completeAnswered();
   }
 
   private void completeAnswered() {
@@ -205,8 +231,8 @@ final class ScriptBatcher implements AutoCloseable {
           sendTurn(call);
         } finally {
           combining.set(false);
+          afterTurn(); // also after an Error: what is left is handed on
         }
-        afterTurn();
         continue;
       }
       LockSupport.parkNanos(this, PARK_NANOS);
@@ -232,8 +258,8 @@ final class ScriptBatcher implements AutoCloseable {
       Thread d = dispatcher;
       if (d != null && !closed) {
         LockSupport.unpark(d);
-      } else if (d == null && head != null && head.future != null && !closing) {
-        startDispatcher();
+      } else if (d == null && head != null && head.future != null && !closing && startDispatcher() != null) {
+        // started; it sends what is left and completes what is answered
       } else {
         completeAnswered(); // nobody else will
       }
@@ -273,7 +299,6 @@ final class ScriptBatcher implements AutoCloseable {
       }
       p.sync();
       read(responses, replies, errors, null);
-      reloadAndResend(batch, replies, errors);
     } catch (RuntimeException | Error e) {
       dropConnection();
       JedisException failure = asJedis(e);
@@ -285,6 +310,9 @@ final class ScriptBatcher implements AutoCloseable {
       }
       return;
     }
+    // Apart from the whole batch's try: the first round's replies were read, and a call Redis ran
+    // must not be reported as failed because another call's reload failed.
+    Error fatal = reloadAndResend(batch, replies, errors);
     boolean redirected = false;
     for (int i = 0; i < n; i++) {
       redirected |= errors[i] instanceof JedisRedirectionException;
@@ -294,14 +322,21 @@ final class ScriptBatcher implements AutoCloseable {
       // Cluster: the slot lives elsewhere now; the next batch asks for a connection afresh.
       dropConnection();
     }
+    if (fatal != null) {
+      throw fatal; // the batch's callers have their answer; the thread's owner decides the rest
+    }
   }
 
   /**
    * The asynchronous calls of the batch that met NOSCRIPT: loads their scripts on this connection
    * and sends them again, in the batch's order, before anything else is sent. Waiting callers'
-   * calls recover on their own thread ({@link LuaScript#run}), where order is theirs to keep.
+   * calls recover on their own thread ({@link LuaScript#run}), where order is theirs to keep. Order
+   * holds unless another client's SCRIPT LOAD lands while Redis runs the batch (later calls then run
+   * before the earlier ones sent again), or its SCRIPT FLUSH between the load and the calls after it.
+   * If this round fails, only the calls sent again fail (the connection is dropped); an Error is
+   * returned for the caller to throw once every call of the batch has its answer.
    */
-  private void reloadAndResend(List<Call> batch, Object[] replies, JedisException[] errors) {
+  private @Nullable Error reloadAndResend(List<Call> batch, Object[] replies, JedisException[] errors) {
     List<Integer> again = new ArrayList<>();
     Set<LuaScript> scripts = new LinkedHashSet<>();
     for (int i = 0; i < batch.size(); i++) {
@@ -312,23 +347,34 @@ final class ScriptBatcher implements AutoCloseable {
       }
     }
     if (again.isEmpty()) {
-      return;
+      return null;
     }
-    Pipeline p = pipeline();
-    List<Response<String>> loads = new ArrayList<>();
-    for (LuaScript s : scripts) {
-      loads.add(p.scriptLoad(s.source(), batch.get(again.get(0)).keys.get(0)));
+    try {
+      Pipeline p = pipeline();
+      List<Response<String>> loads = new ArrayList<>();
+      for (LuaScript s : scripts) {
+        loads.add(p.scriptLoad(s.source(), batch.get(again.get(0)).keys.get(0)));
+      }
+      List<Response<Object>> responses = new ArrayList<>(again.size());
+      for (int i : again) {
+        Call c = batch.get(i);
+        responses.add(p.evalsha(c.sha, c.keys, c.args));
+      }
+      p.sync();
+      for (Response<String> load : loads) {
+        load.get(); // a refused load fails the calls sent again
+      }
+      read(responses, replies, errors, again);
+      return null;
+    } catch (RuntimeException | Error e) {
+      dropConnection();
+      JedisException failure = asJedis(e);
+      for (int i : again) {
+        replies[i] = null;
+        errors[i] = failure;
+      }
+      return e instanceof Error error ? error : null;
     }
-    List<Response<Object>> responses = new ArrayList<>(again.size());
-    for (int i : again) {
-      Call c = batch.get(i);
-      responses.add(p.evalsha(c.sha, c.keys, c.args));
-    }
-    p.sync();
-    for (Response<String> load : loads) {
-      load.get(); // a refused load fails the batch
-    }
-    read(responses, replies, errors, again);
   }
 
   private static void read(List<Response<Object>> responses, Object[] replies, JedisException[] errors,
@@ -383,13 +429,17 @@ final class ScriptBatcher implements AutoCloseable {
 
   /**
    * Takes no more calls, lets the dispatcher send what is queued for up to {@link
-   * #CLOSE_FLUSH_NANOS} (as a Kafka producer's close does), then fails what is left.
+   * #CLOSE_FLUSH_NANOS} (as a Kafka producer's close does), then fails what is left. Not strictly
+   * that long: it then waits for a waiting caller's turn in progress, if any, which the socket
+   * timeouts bound. Called from a stage on the dispatcher thread, it sends what is queued itself.
    */
   @Override
   public void close() {
     closing = true;
     Thread d = dispatcher;
-    if (d != null) {
+    if (d == Thread.currentThread()) {
+      flushInline(); // called from a stage on the dispatcher: nobody else would count the latch down
+    } else if (d != null) {
       LockSupport.unpark(d);
       try {
         flushed.await(CLOSE_FLUSH_NANOS, TimeUnit.NANOSECONDS);
@@ -402,12 +452,30 @@ final class ScriptBatcher implements AutoCloseable {
     if (d != null) {
       LockSupport.unpark(d);
     }
+    // Waits for a waiting caller's turn, if one is sending: bounded by the socket timeouts.
     lockConnection();
     try {
       failPending(closedError());
       dropConnection();
     } finally {
       combining.set(false);
+    }
+    completeAnswered(); // with the connection let go, as everywhere
+  }
+
+  /** On the dispatcher thread: sends what is queued itself, for up to {@link #CLOSE_FLUSH_NANOS}. */
+  private void flushInline() {
+    long deadline = System.nanoTime() + CLOSE_FLUSH_NANOS;
+    while (!pending.isEmpty() && System.nanoTime() - deadline < 0) {
+      if (combining.compareAndSet(false, true)) {
+        try {
+          sendTurn(null);
+        } finally {
+          combining.set(false);
+        }
+      } else {
+        LockSupport.parkNanos(this, PARK_NANOS); // a waiting caller is sending
+      }
     }
   }
 

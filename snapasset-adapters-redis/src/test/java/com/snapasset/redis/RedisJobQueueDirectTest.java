@@ -568,6 +568,49 @@ class RedisJobQueueDirectTest {
   }
 
   @Test
+  void aStageAddingAgainAtTheInFlightLimitDoesNotStallTheDispatcher() throws Exception {
+    try (RedisJobQueue bounded = RedisJobQueue.builder().url(server.url()).queueName("q-" + UUID.randomUUID())
+        .maxAsyncInFlight(1, Duration.ofSeconds(30)).build()) {
+      bounded.add(job("warm-up", 5)); // scripts loaded, connection open
+      // Answers held back until the stage is attached, so that it runs on the dispatcher.
+      admin.sendCommand(Protocol.Command.CLIENT, "PAUSE", "1000", "ALL");
+      // The stage runs on the dispatcher once "a" is answered: "a"'s permit must be back by then,
+      // and the dispatcher must never wait for one (only it could give one back).
+      CompletableFuture<AddResult> chained = bounded.addAsync(job("a", 5))
+          .thenCompose(first -> bounded.addAsync(job("b", 5)));
+
+      // A hang detector, far below maxBlock: before the fix this failed after 30 s.
+      assertThat(chained.get(10, TimeUnit.SECONDS).created()).isTrue();
+      assertThat(bounded.addAsync(job("c", 5)).get(10, TimeUnit.SECONDS).created()).as("permits given back").isTrue();
+    }
+  }
+
+  @Test
+  void aStageOnTheDispatcherFindingNoPermitFailsAtOnceNamingTheLimit() throws Exception {
+    try (RedisJobQueue bounded = RedisJobQueue.builder().url(server.url()).queueName("q-" + UUID.randomUUID())
+        .maxAsyncInFlight(1, Duration.ofSeconds(30)).build()) {
+      bounded.add(job("warm-up", 5));
+      // Answers held back until the stage is attached, so that it runs on the dispatcher.
+      admin.sendCommand(Protocol.Command.CLIENT, "PAUSE", "1000", "ALL");
+      CompletableFuture<AddResult> held = new CompletableFuture<>();
+      // "a"'s stage runs on the dispatcher and takes the only permit for "b" and keeps it until
+      // "b" is answered; "b"'s own stage, also on the dispatcher, then finds none for "c".
+      CompletableFuture<AddResult> third = bounded.addAsync(job("a", 5))
+          .thenCompose(first -> {
+            CompletableFuture<AddResult> second = bounded.addAsync(job("b", 5));
+            CompletableFuture<AddResult> c = bounded.addAsync(job("c", 5)); // "b" holds the permit
+            second.whenComplete((r, e) -> held.complete(r));
+            return c;
+          });
+
+      assertThatThrownBy(() -> third.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+          .cause().isInstanceOf(QueueException.class).hasMessageContaining("1 adds in flight")
+          .hasMessageContaining("dispatcher");
+      assertThat(held.get(10, TimeUnit.SECONDS).created()).isTrue();
+    }
+  }
+
+  @Test
   void maxAsyncInFlightRejectsNonsense() {
     assertThatThrownBy(() -> RedisJobQueue.builder().maxAsyncInFlight(0, Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");

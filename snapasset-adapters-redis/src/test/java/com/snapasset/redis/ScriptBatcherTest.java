@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -46,6 +47,42 @@ class ScriptBatcherTest {
       batcher.close();
     }
     client.del(KEY.get(0));
+  }
+
+  @Test
+  void aStageMakingABlockingCallAfterTheDispatcherCrashedIsAnswered() throws Exception {
+    client.scriptLoad(INCR.source()); // a waiting caller's NOSCRIPT is recovered by LuaScript.run, not here
+    AtomicBoolean broken = new AtomicBoolean();
+    Supplier<Connection> pool = () -> {
+      if (broken.compareAndSet(false, true)) {
+        throw new AssertionError("test: a pool that breaks once, with an Error"); // kills the dispatcher
+      }
+      return client.getPool().getResource();
+    };
+    batcher = new ScriptBatcher(pool, "test-dispatch");
+
+    // The failed future completes in the dispatcher's crash handler; the stage's blocking call
+    // needs the connection, which that handler held while completing before the fix: a hang.
+    CompletableFuture<Object> after = batcher.evalshaAsync(INCR, KEY, List.of())
+        .handle((reply, error) -> batcher.evalsha(INCR.sha(), KEY, List.of()));
+
+    assertThat(after.get(10, TimeUnit.SECONDS)).isEqualTo(1L); // the first call never ran
+  }
+
+  @Test
+  void closeFromAStageOnTheDispatcherSendsWhatIsQueued() throws Exception {
+    batcher = new ScriptBatcher(() -> client.getPool().getResource(), "test-dispatch");
+    List<CompletableFuture<Object>> queuedBeforeClose = new ArrayList<>();
+
+    batcher.evalshaAsync(INCR, KEY, List.of()).thenRun(() -> {
+      for (int i = 0; i < 10; i++) {
+        queuedBeforeClose.add(batcher.evalshaAsync(INCR, KEY, List.of()));
+      }
+      batcher.close(); // before the fix: waited 5 s for this very thread, then failed them all
+    }).get(30, TimeUnit.SECONDS);
+
+    CompletableFuture.allOf(queuedBeforeClose.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    assertThat(client.get(KEY.get(0))).isEqualTo("11");
   }
 
   @Test

@@ -69,10 +69,17 @@ class QueueWorkerTest {
     when(queue.complete(any(), anyString(), anyString())).thenReturn(true);
     when(queue.fail(any(), anyString(), anyString(), any())).thenReturn(true);
     when(queue.release(any(), anyString())).thenReturn(true);
-    doAnswer(inv -> {
-      Thread.sleep(5); // an idle queue blocks for a while; keep the mock from spinning
-      return null;
-    }).when(queue).awaitWork(any());
+    doAnswer(QueueWorkerTest::idleQueueWaits).when(queue).awaitWork(any());
+  }
+
+  /** Never counted down: nothing is added to the mocked queue while a worker waits for work. */
+  private static final CountDownLatch NOTHING_ADDED = new CountDownLatch(1);
+
+  /** As an idle queue's awaitWork does: waits up to its argument, returns early when interrupted. */
+  private static Object idleQueueWaits(org.mockito.invocation.InvocationOnMock inv) throws InterruptedException {
+    Duration maxWait = inv.getArgument(0);
+    NOTHING_ADDED.await(maxWait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    return null;
   }
 
   @AfterEach
@@ -253,8 +260,7 @@ class QueueWorkerTest {
     doAnswer(inv -> {
       seen.add(claims.get());
       twoWaits.countDown();
-      Thread.sleep(5); // an idle queue blocks for a while; keep the mock from spinning
-      return null;
+      return idleQueueWaits(inv);
     }).when(queue).awaitWork(any());
     worker = new QueueWorker("test-worker", queue, handler(() -> { }), oneSlot(), clock)
         .shortJobsUnder(Duration.ZERO).lastReadyFreshFor(Duration.ofHours(1)); // however slow the machine

@@ -37,9 +37,11 @@ public final class Claim {
    * next claimer wait for work ({@link com.snapasset.spi.JobQueue#awaitWork}) instead of asking
    * for a job that is not there — one round trip fewer per job while jobs trickle in.
    *
-   * <p>A queue may answer this only if its {@code awaitWork} returns at once for work made ready
-   * after this claim (a job added, retried, released, or delayed and falling due): nothing may then
-   * wait longer than after a claim that found nothing. A queue that cannot tell answers {@link
+   * <p>A queue may answer this only if work made ready after this claim is noticed by its {@code
+   * awaitWork} no later than after a claim that found nothing: at once for a job added, released or
+   * retried without delay, and for a delayed job known at claim time when it falls due; a delay
+   * set later (e.g. a retry with backoff falling due sooner) may be noticed only when the wait's
+   * own bound ends, as it would be after an empty claim. A queue that cannot tell answers {@link
    * #of}.
    *
    * @param job the claimed job

@@ -106,22 +106,19 @@ public final class RedisTls {
       case NONE -> SslVerifyMode.INSECURE;
     });
     try {
-      if (trustCertificates != null) {
-        // Jedis reads trust stores only: hand it the PEM's certificates as an in-memory store. JKS,
-        // not PKCS#12: Jedis loads it for every new connection, and PKCS#12's key derivation is slow.
-        byte[] store = pemTrustStore(trustCertificates);
-        b.truststore(() -> new ByteArrayInputStream(store), IN_MEMORY_PASSWORD.clone()).trustStoreType("JKS");
+      // Jedis reads trust stores only: a PEM's certificates, like a store handed over in memory,
+      // go to it as an in-memory JKS store (JKS, not PKCS#12: Jedis loads it for every new
+      // connection, and PKCS#12's key derivation is slow). The builder keeps one of the three.
+      byte[] trusted = trustCertificates != null ? pemTrustStore(trustCertificates) : trustStoreCopy;
+      if (trusted != null) {
+        b.truststore(inMemory(trusted), IN_MEMORY_PASSWORD.clone()).trustStoreType("JKS");
       } else if (trustStore != null) {
         b.truststore(trustStore.toFile(), password(trustStorePassword)).trustStoreType(storeType(trustStore));
-      } else if (trustStoreCopy != null) {
-        byte[] store = trustStoreCopy;
-        b.truststore(() -> new ByteArrayInputStream(store), IN_MEMORY_PASSWORD.clone()).trustStoreType("JKS");
       }
       if (keyStore != null) {
         b.keystore(keyStore.toFile(), password(keyStorePassword)).keyStoreType(storeType(keyStore));
       } else if (keyStoreCopy != null) {
-        byte[] store = keyStoreCopy;
-        b.keystore(() -> new ByteArrayInputStream(store), IN_MEMORY_PASSWORD.clone()).keyStoreType("JKS");
+        b.keystore(inMemory(keyStoreCopy), IN_MEMORY_PASSWORD.clone()).keyStoreType("JKS");
       }
       SslOptions options = b.build();
       options.createSslContext();
@@ -147,6 +144,10 @@ public final class RedisTls {
       store.setCertificateEntry("ca-" + i++, c);
     }
     return serialize(store);
+  }
+
+  private static SslOptions.Resource inMemory(byte[] store) {
+    return () -> new ByteArrayInputStream(store);
   }
 
   private static byte[] serialize(KeyStore store) throws IOException, GeneralSecurityException {

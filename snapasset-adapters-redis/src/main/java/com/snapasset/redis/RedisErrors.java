@@ -63,7 +63,8 @@ final class RedisErrors {
   private static String tlsCause(Throwable e) {
     for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
       if (t instanceof SSLException) {
-        return " (TLS: " + t.getMessage() + ")";
+        String m = String.valueOf(t.getMessage());
+        return String.valueOf(e.getMessage()).contains(m) ? "" : " (TLS: " + m + ")";
       }
     }
     return "";

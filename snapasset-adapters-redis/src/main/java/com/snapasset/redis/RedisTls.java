@@ -154,7 +154,7 @@ public final class RedisTls {
       }
       SslOptions options = b.build();
       SSLContext context = options.createSslContext();
-      if (enabledProtocols != null || ciphers != null) {
+      if (enabledProtocols != null || ciphers != null || !DEFAULT_PROTOCOL.equals(protocol)) {
         tryHello(context);
       }
       return options;
@@ -168,8 +168,8 @@ public final class RedisTls {
   /**
    * Writes a client hello with the enabled protocols and ciphers into memory, as the first
    * connection would: the JVM refuses unknown names only when they are set on a socket, and a
-   * protocol it disables (TLSv1.1, say) or ciphers no enabled protocol can use only when the
-   * handshake starts. Without this a typo would fail every connection instead of the start-up.
+   * protocol it disables (TLSv1.1, say, also as the context's protocol) or ciphers no enabled
+   * protocol can use only when the handshake starts. Without this a typo would fail every connection instead of the start-up.
    */
   private void tryHello(SSLContext context) throws SSLException {
     SSLEngine engine = context.createSSLEngine();

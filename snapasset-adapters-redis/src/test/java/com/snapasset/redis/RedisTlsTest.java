@@ -188,6 +188,7 @@ class RedisTlsTest extends JobQueueContract {
     assertBuildFails(trusting().enabledProtocols("TLSv1.3").ciphers("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"),
         "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
     assertBuildFails(trusting().enabledProtocols("TLSv1"), "enabledProtocols=[TLSv1]");
+    assertBuildFails(trusting().protocol("TLSv1.1"), "protocol=TLSv1.1");
   }
 
   private static RedisTls.Builder trusting() {

@@ -24,8 +24,8 @@ import org.springframework.context.ApplicationContext;
  * <p>A Spring Boot SSL bundle gives stores, a key password and alias, a protocol and cipher
  * options (all applied, as Boot's own Redis clients apply them), but no way to say how strictly a
  * server is checked (Boot's own clients verify fully), so {@code snapasset.redis.tls.verification}
- * still applies beside a bundle. The bundle is read once,
- * at start-up: a bundle reloaded later takes effect with the next start.
+ * still applies beside a bundle. The bundle is read once, at start-up: a bundle reloaded later
+ * takes effect with the next start.
  */
 final class RedisTlsSettings {
   /** Protects nothing: a copy in memory of a key the bundle already holds in memory. */

@@ -2,6 +2,7 @@ package com.snapasset.redis;
 
 import com.snapasset.QueueException;
 import com.snapasset.StorageException;
+import javax.net.ssl.SSLException;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -51,6 +52,21 @@ final class RedisErrors {
 
   private static String describe(JedisException e) {
     // Jedis messages name host and port at most, never the password of a URL.
-    return e.getClass().getSimpleName() + ": " + e.getMessage();
+    return e.getClass().getSimpleName() + ": " + e.getMessage() + tlsCause(e);
+  }
+
+  /**
+   * Why a TLS handshake failed (an untrusted certificate, a host name it does not name, no protocol
+   * or cipher both sides accept), which Jedis' "Failed to create socket." leaves to the cause chain.
+   * The JDK's messages name certificates, alerts and algorithms, never a password.
+   */
+  private static String tlsCause(Throwable e) {
+    for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+      if (t instanceof SSLException) {
+        String m = String.valueOf(t.getMessage());
+        return String.valueOf(e.getMessage()).contains(m) ? "" : " (TLS: " + m + ")";
+      }
+    }
+    return "";
   }
 }

@@ -4,17 +4,24 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.SslVerifyMode;
@@ -32,6 +39,10 @@ import redis.clients.jedis.SslVerifyMode;
  *     .build();
  * RedisJobQueue.builder().url("rediss://redis.internal:6380").tls(tls).build();
  * }</pre>
+ *
+ * <p>The TLS protocol versions and cipher suites may be narrowed as a Spring Boot SSL bundle's
+ * {@code protocol} and {@code options} do ({@link Builder#protocol}, {@link
+ * Builder#enabledProtocols}, {@link Builder#ciphers}); by default the JVM's choice applies.
  *
  * <p>Files are read when a queue or cache is built. Stores already in memory (e.g. from a Spring
  * Boot SSL bundle) are copied when handed to the builder. Passwords are copied and never appear in
@@ -58,12 +69,18 @@ public final class RedisTls {
   /** An in-memory key store's keys and chains, as a JKS store under {@link #IN_MEMORY_PASSWORD}. */
   private final byte @Nullable [] keyStoreCopy;
   private final Verification verification;
+  private final String protocol;
+  private final String @Nullable [] enabledProtocols;
+  private final String @Nullable [] ciphers;
 
   /**
    * Protects nothing: the in-memory copies live only in this process, beside the keys they were
    * copied from. (Jedis needs some password to read them.)
    */
   private static final char[] IN_MEMORY_PASSWORD = "snapasset".toCharArray();
+
+  /** The SSL context protocol unless the builder says otherwise: the JVM's newest TLS versions. */
+  private static final String DEFAULT_PROTOCOL = "TLS";
 
   private RedisTls(Builder b) {
     this.trustCertificates = b.trustCertificates;
@@ -74,6 +91,9 @@ public final class RedisTls {
     this.trustStoreCopy = b.trustStoreCopy;
     this.keyStoreCopy = b.keyStoreCopy;
     this.verification = b.verification;
+    this.protocol = b.protocol;
+    this.enabledProtocols = b.enabledProtocols == null ? null : b.enabledProtocols.clone();
+    this.ciphers = b.ciphers == null ? null : b.ciphers.clone();
   }
 
   /**
@@ -96,15 +116,27 @@ public final class RedisTls {
 
   /**
    * These settings as Jedis' {@link SslOptions}. Jedis builds an SSL context from them for each new
-   * connection (so renewed files are picked up); they are tried once here, so a missing file or a
-   * wrong password fails when the queue or cache is built.
+   * connection (so renewed files are picked up); they are tried once here, so a missing file, a
+   * wrong password or a protocol or cipher suite this JVM cannot use fails when the queue or cache
+   * is built.
    */
   SslOptions sslOptions() {
-    SslOptions.Builder b = SslOptions.builder().sslVerifyMode(switch (verification) {
-      case FULL -> SslVerifyMode.FULL;
-      case CA -> SslVerifyMode.CA;
-      case NONE -> SslVerifyMode.INSECURE;
-    });
+    // A new SSLParameters for each SslOptions: Jedis writes the verification mode into it (FULL
+    // sets the "HTTPS" endpoint identification, CA clears it) each time it makes an SSL context,
+    // so the host name check survives the protocols and ciphers set here.
+    SSLParameters parameters = new SSLParameters();
+    if (enabledProtocols != null) {
+      parameters.setProtocols(enabledProtocols.clone());
+    }
+    if (ciphers != null) {
+      parameters.setCipherSuites(ciphers.clone());
+    }
+    SslOptions.Builder b = SslOptions.builder().sslProtocol(protocol).sslParameters(parameters)
+        .sslVerifyMode(switch (verification) {
+          case FULL -> SslVerifyMode.FULL;
+          case CA -> SslVerifyMode.CA;
+          case NONE -> SslVerifyMode.INSECURE;
+        });
     try {
       // Jedis reads trust stores only: a PEM's certificates, like a store handed over in memory,
       // go to it as an in-memory JKS store (JKS, not PKCS#12: Jedis loads it for every new
@@ -121,12 +153,56 @@ public final class RedisTls {
         b.keystore(inMemory(keyStoreCopy), IN_MEMORY_PASSWORD.clone()).keyStoreType("JKS");
       }
       SslOptions options = b.build();
-      options.createSslContext();
+      SSLContext context = options.createSslContext();
+      if (enabledProtocols != null || ciphers != null || !DEFAULT_PROTOCOL.equals(protocol)) {
+        tryHello(context);
+      }
       return options;
-    } catch (IOException | GeneralSecurityException e) {
-      // The cause names the file or the algorithm; it never holds a password.
-      throw new IllegalArgumentException("Redis TLS settings are not usable: " + e.getMessage(), e);
+    } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+      // The cause names the file, the algorithm, the protocol or the cipher; never a password.
+      throw new IllegalArgumentException("Redis TLS settings are not usable"
+          + (isProtocolOrCipher(e) ? " (" + suiteSettings() + ")" : "") + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Writes a client hello with the enabled protocols and ciphers into memory, as the first
+   * connection would: the JVM refuses unknown names only when they are set on a socket, and a
+   * protocol it disables (TLSv1.1, say, also as the context's protocol) or ciphers no enabled
+   * protocol can use only when the handshake starts. Without this a typo would fail every connection instead of the start-up.
+   */
+  private void tryHello(SSLContext context) throws SSLException {
+    SSLEngine engine = context.createSSLEngine();
+    engine.setUseClientMode(true);
+    SSLParameters parameters = engine.getSSLParameters();
+    if (enabledProtocols != null) {
+      parameters.setProtocols(enabledProtocols.clone());
+    }
+    if (ciphers != null) {
+      parameters.setCipherSuites(ciphers.clone());
+    }
+    engine.setSSLParameters(parameters);
+    engine.beginHandshake();
+    engine.wrap(ByteBuffer.allocate(0), ByteBuffer.allocate(engine.getSession().getPacketBufferSize()));
+    engine.closeOutbound();
+  }
+
+  private boolean isProtocolOrCipher(Exception e) {
+    boolean narrowed = enabledProtocols != null || ciphers != null || !DEFAULT_PROTOCOL.equals(protocol);
+    return narrowed && (e instanceof IllegalArgumentException || e instanceof SSLException
+        || e instanceof NoSuchAlgorithmException);
+  }
+
+  /** The protocol, enabled protocols and ciphers that differ from the JVM's choice. */
+  private String suiteSettings() {
+    StringBuilder s = new StringBuilder("protocol=").append(protocol);
+    if (enabledProtocols != null) {
+      s.append(", enabledProtocols=").append(Arrays.toString(enabledProtocols));
+    }
+    if (ciphers != null) {
+      s.append(", ciphers=").append(Arrays.toString(ciphers));
+    }
+    return s.toString();
   }
 
   private static byte[] pemTrustStore(Path pem) throws IOException, GeneralSecurityException {
@@ -221,7 +297,10 @@ public final class RedisTls {
         + (trustStore != null ? ", trustStore=" + trustStore : "")
         + (trustStoreCopy != null ? ", trustStore=in-memory" : "")
         + (keyStore != null ? ", keyStore=" + keyStore : "")
-        + (keyStoreCopy != null ? ", keyStore=in-memory" : "") + "]";
+        + (keyStoreCopy != null ? ", keyStore=in-memory" : "")
+        + (!DEFAULT_PROTOCOL.equals(protocol) ? ", protocol=" + protocol : "")
+        + (enabledProtocols != null ? ", enabledProtocols=" + Arrays.toString(enabledProtocols) : "")
+        + (ciphers != null ? ", ciphers=" + Arrays.toString(ciphers) : "") + "]";
   }
 
   /** Builds {@link RedisTls}; {@link #build()} leaves the builder unchanged. */
@@ -234,6 +313,9 @@ public final class RedisTls {
     private byte @Nullable [] trustStoreCopy;
     private byte @Nullable [] keyStoreCopy;
     private Verification verification = Verification.FULL;
+    private String protocol = DEFAULT_PROTOCOL;
+    private String @Nullable [] enabledProtocols;
+    private String @Nullable [] ciphers;
 
     private Builder() {}
 
@@ -345,12 +427,77 @@ public final class RedisTls {
     }
 
     /**
+     * The protocol the SSL context is made for, as a Spring Boot SSL bundle's {@code protocol} and
+     * {@link SSLContext#getInstance(String)} name it. Default {@code "TLS"}: every version the JVM
+     * enables. A name this JVM does not know fails when a queue or cache is built from the settings.
+     *
+     * @param protocol an SSL context protocol such as {@code "TLS"} or {@code "TLSv1.3"}
+     * @return this builder
+     * @throws IllegalArgumentException when {@code protocol} is blank
+     */
+    public Builder protocol(String protocol) {
+      Objects.requireNonNull(protocol, "protocol");
+      if (protocol.isBlank()) {
+        throw new IllegalArgumentException("protocol must not be blank: use an SSL context protocol such as TLS "
+            + "(the default) or TLSv1.3");
+      }
+      this.protocol = protocol;
+      return this;
+    }
+
+    /**
+     * Offer only these TLS versions (a Spring Boot SSL bundle's {@code options.enabled-protocols}),
+     * e.g. {@code "TLSv1.3"}; by default those the JVM enables. A name this JVM does not know, or
+     * versions it disables, fail when a queue or cache is built from the settings; a server that
+     * accepts none of them refuses each connection.
+     *
+     * @param protocols one or more protocol names, as {@link SSLParameters#setProtocols} takes them
+     * @return this builder
+     * @throws IllegalArgumentException when no name is given or a name is blank
+     */
+    public Builder enabledProtocols(String... protocols) {
+      this.enabledProtocols = names("enabledProtocols", protocols, "such as TLSv1.3 or TLSv1.2");
+      return this;
+    }
+
+    /**
+     * Offer only these cipher suites (a Spring Boot SSL bundle's {@code options.ciphers}), e.g.
+     * {@code "TLS_AES_256_GCM_SHA384"}; by default those the JVM enables. A name this JVM does not
+     * know, or suites none of the enabled protocols can use, fail when a queue or cache is built
+     * from the settings; a server that accepts none of them refuses each connection.
+     *
+     * @param ciphers one or more cipher suite names, as {@link SSLParameters#setCipherSuites}
+     *     takes them (the standard names, as in {@code TLS_AES_128_GCM_SHA256})
+     * @return this builder
+     * @throws IllegalArgumentException when no name is given or a name is blank
+     */
+    public Builder ciphers(String... ciphers) {
+      this.ciphers = names("ciphers", ciphers, "such as TLS_AES_128_GCM_SHA256");
+      return this;
+    }
+
+    /**
      * The settings; files are read when a client is built from them.
      *
      * @return the TLS settings
      */
     public RedisTls build() {
       return new RedisTls(this);
+    }
+
+    private static String[] names(String setting, String[] names, String example) {
+      Objects.requireNonNull(names, setting);
+      if (names.length == 0) {
+        throw new IllegalArgumentException(setting + " must name at least one, " + example
+            + " (leave it unset for the JVM's defaults)");
+      }
+      for (String n : names) {
+        if (n == null || n.isBlank()) {
+          throw new IllegalArgumentException(setting + " holds a blank name: " + Arrays.toString(names)
+              + "; expected names " + example);
+        }
+      }
+      return names.clone();
     }
 
     private static Path readable(String name, Path file) {

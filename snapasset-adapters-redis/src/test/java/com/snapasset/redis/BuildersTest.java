@@ -56,4 +56,24 @@ class BuildersTest {
         .hasMessageNotContaining("hunter2")
         .satisfies(e -> assertThat(((StorageException) e).isRetryable()).isTrue());
   }
+
+  @Test
+  void tlsProtocolsAndCiphersNeedNamesAndSayWhichSetting() {
+    assertThatThrownBy(() -> RedisTls.builder().enabledProtocols())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("enabledProtocols must name at least one");
+    assertThatThrownBy(() -> RedisTls.builder().ciphers("TLS_AES_128_GCM_SHA256", " "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ciphers holds a blank name");
+    assertThatThrownBy(() -> RedisTls.builder().ciphers((String) null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ciphers holds a blank name");
+    assertThatThrownBy(() -> RedisTls.builder().protocol(""))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("protocol must not be blank");
+    assertThatThrownBy(() -> RedisTls.builder().enabledProtocols((String[]) null))
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("enabledProtocols");
+    // The builder keeps its own copy: changing the caller's array later changes nothing.
+    String[] protocols = {"TLSv1.3"};
+    RedisTls.Builder b = RedisTls.builder().enabledProtocols(protocols);
+    protocols[0] = "TLSv1";
+    assertThat(b.build().toString()).contains("enabledProtocols=[TLSv1.3]").doesNotContain("protocol=");
+    assertThat(RedisTls.builder().protocol("TLSv1.3").build().toString()).contains("protocol=TLSv1.3");
+  }
 }

@@ -135,6 +135,74 @@ class RedisTlsTest extends JobQueueContract {
     assertWorks(caOnly, "localhost");
   }
 
+  /** Full verification and the client certificate, offering only TLS 1.3 and two of its suites. */
+  private static RedisTls tls13Only() {
+    return RedisTls.builder().trustCertificates(certs.caPem).keyStore(certs.clientP12, TestCertificates.PASSWORD)
+        .enabledProtocols("TLSv1.3").ciphers("TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256").build();
+  }
+
+  @Test
+  void enabledProtocolsAndCiphersConnectAndKeepTheHostNameCheck() {
+    assertWorks(tls13Only(), "127.0.0.1");
+    assertThat(tls13Only().toString())
+        .contains("enabledProtocols=[TLSv1.3]", "ciphers=[TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256]");
+    // Jedis writes the verification into the SSLParameters that carry the protocols and ciphers:
+    // FULL must still refuse a host the certificate does not name, CA must still accept it.
+    assertRefused(tls13Only(), "localhost", CertificateException.class);
+    RedisTls caOnly = RedisTls.builder().trustCertificates(certs.caPem)
+        .keyStore(certs.clientP12, TestCertificates.PASSWORD).enabledProtocols("TLSv1.3")
+        .verification(RedisTls.Verification.CA).build();
+    assertWorks(caOnly, "localhost");
+  }
+
+  @Test
+  void aServerThatAcceptsNoneOfTheOfferedProtocolsIsRefusedWithTheReason() throws Exception {
+    int port = RedisTestServer.freePort();
+    try (RedisTestServer tls12 = RedisTestServer.start(false, "--tls-port", Integer.toString(port),
+        "--tls-cert-file", certs.serverCertPem.toString(), "--tls-key-file", certs.serverKeyPem.toString(),
+        "--tls-ca-cert-file", certs.caPem.toString(), "--tls-auth-clients", "yes", "--requirepass", PASSWORD,
+        "--tls-protocols", "TLSv1.2")) {
+      String url = "rediss://:" + PASSWORD + "@127.0.0.1:" + port;
+      try (RedisBaseImageCache c = RedisBaseImageCache.builder().url(url).tls(tls13Only()).build()) {
+        assertThatThrownBy(() -> c.get("k")).isInstanceOf(com.snapasset.StorageException.class)
+            .hasMessageContaining("protocol_version")
+            .satisfies(e -> assertThat(chain(e)).doesNotContain(PASSWORD));
+      }
+      // The same server with a TLS 1.2 suite for its EC key: the settings reach the socket.
+      RedisTls tls12Only = RedisTls.builder().trustCertificates(certs.caPem)
+          .keyStore(certs.clientP12, TestCertificates.PASSWORD).protocol("TLSv1.2")
+          .enabledProtocols("TLSv1.2").ciphers("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256").build();
+      try (RedisJobQueue q = RedisJobQueue.builder().url(url).tls(tls12Only).queueName("tls12").build()) {
+        q.add(new NewJob(JobId.of("a"), "p", 0, 1, -1, -1));
+        assertThat(q.stats().waiting()).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void anUnknownOrUnusableProtocolOrCipherFailsWhenTheQueueIsBuiltNamingIt() {
+    assertBuildFails(trusting().ciphers("TLS_AES_128_GCM_SHA256", "TLS_NO_SUCH_CIPHER"), "TLS_NO_SUCH_CIPHER");
+    assertBuildFails(trusting().enabledProtocols("TLSv1.4"), "TLSv1.4");
+    assertBuildFails(trusting().protocol("TLSv9"), "TLSv9");
+    // Known names the JVM cannot use together: a TLS 1.2 suite with TLS 1.3 only, a disabled version.
+    assertBuildFails(trusting().enabledProtocols("TLSv1.3").ciphers("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"),
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+    assertBuildFails(trusting().enabledProtocols("TLSv1"), "enabledProtocols=[TLSv1]");
+    assertBuildFails(trusting().protocol("TLSv1.1"), "protocol=TLSv1.1");
+  }
+
+  private static RedisTls.Builder trusting() {
+    return RedisTls.builder().trustCertificates(certs.caPem).keyStore(certs.clientP12, TestCertificates.PASSWORD);
+  }
+
+  private static void assertBuildFails(RedisTls.Builder tls, String named) {
+    assertThatThrownBy(() -> RedisJobQueue.builder().url(url("127.0.0.1")).tls(tls.build()).queueName("bad").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Redis TLS settings are not usable").hasMessageContaining(named)
+        .satisfies(e -> assertThat(chain(e)).doesNotContain(PASSWORD)
+            .doesNotContain(new String(TestCertificates.PASSWORD)));
+  }
+
   @Test
   void noVerificationAcceptsAnyServer() {
     RedisTls none = RedisTls.builder().keyStore(certs.clientP12, TestCertificates.PASSWORD)

@@ -12,6 +12,7 @@ import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundleKey;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.context.ApplicationContext;
 
@@ -21,9 +22,10 @@ import org.springframework.context.ApplicationContext;
  * the class path.
  *
  * <p>A Spring Boot SSL bundle gives stores, a key password and alias, a protocol and cipher
- * options, but no way to say how strictly a server is checked (Boot's own clients verify fully), so
- * {@code snapasset.redis.tls.verification} still applies beside a bundle. The bundle is read once,
- * at start-up: a bundle reloaded later takes effect with the next start.
+ * options (all applied, as Boot's own Redis clients apply them), but no way to say how strictly a
+ * server is checked (Boot's own clients verify fully), so {@code snapasset.redis.tls.verification}
+ * still applies beside a bundle. The bundle is read once, at start-up: a bundle reloaded later
+ * takes effect with the next start.
  */
 final class RedisTlsSettings {
   /** Protects nothing: a copy in memory of a key the bundle already holds in memory. */
@@ -64,6 +66,7 @@ final class RedisTlsSettings {
   private static boolean isSet(SnapAssetProperties.Tls tls) {
     return tls.getTrustCertificates() != null || tls.getTrustStore() != null || tls.getKeyStore() != null
         || tls.getTrustStorePassword() != null || tls.getKeyStorePassword() != null
+        || tls.getProtocol() != null || tls.getEnabledProtocols() != null || tls.getCiphers() != null
         || tls.getVerification() != SnapAssetProperties.TlsVerification.FULL;
   }
 
@@ -92,6 +95,7 @@ final class RedisTlsSettings {
       if (tls.getKeyStore() != null) {
         b.keyStore(tls.getKeyStore(), chars(tls.getKeyStorePassword()));
       }
+      suites(b, tls.getProtocol(), array(tls.getEnabledProtocols()), array(tls.getCiphers()));
       b.verification(verification(tls));
       return b.build();
     } catch (IllegalArgumentException e) {
@@ -107,9 +111,13 @@ final class RedisTlsSettings {
     addIfSet(files, "trust-store-password", tls.getTrustStorePassword());
     addIfSet(files, "key-store", tls.getKeyStore());
     addIfSet(files, "key-store-password", tls.getKeyStorePassword());
+    addIfSet(files, "protocol", tls.getProtocol());
+    addIfSet(files, "enabled-protocols", tls.getEnabledProtocols());
+    addIfSet(files, "ciphers", tls.getCiphers());
     if (!files.isEmpty()) {
       throw new ConfigurationException("snapasset.redis.ssl-bundle and snapasset.redis.tls." + String.join(", ", files)
-          + " are both set: take the stores from the SSL bundle or from the files, not both"
+          + " are both set: take the stores, protocol and ciphers from the SSL bundle (spring.ssl.bundle.*.<name>."
+          + "protocol / options.*) or from snapasset.redis.tls.*, not both"
           + " (snapasset.redis.tls.verification applies to either)");
     }
     SslBundles bundles = context.getBeanProvider(SslBundles.class).getIfAvailable();
@@ -125,22 +133,14 @@ final class RedisTlsSettings {
       throw new ConfigurationException("snapasset.redis.ssl-bundle=" + name + " names no SSL bundle; defined: "
           + bundles.getBundleNames() + " (spring.ssl.bundle.pem.<name>.* or spring.ssl.bundle.jks.<name>.*)");
     }
-    List<String> unsupported = new ArrayList<>();
-    if (bundle.getOptions() != null && bundle.getOptions().isSpecified()) {
-      unsupported.add("options.ciphers / options.enabled-protocols");
-    }
-    if (bundle.getProtocol() != null && !SslBundle.DEFAULT_PROTOCOL.equals(bundle.getProtocol())) {
-      unsupported.add("protocol " + bundle.getProtocol());
-    }
-    if (!unsupported.isEmpty()) {
-      // Ignoring them would weaken (or silently change) what the bundle asks for.
-      throw new ConfigurationException("SSL bundle " + name + " (snapasset.redis.ssl-bundle) sets "
-          + String.join(" and ", unsupported) + ", which the Redis connections cannot apply: remove them from the "
-          + "bundle or give Redis a bundle of its own");
-    }
     RedisTls.Builder b = RedisTls.builder().verification(verification(tls));
     SslStoreBundle stores = bundle.getStores();
     try {
+      // As Boot's Jedis and Lettuce configurations do: the bundle's protocol makes the SSL context,
+      // its options narrow the socket's protocols and cipher suites.
+      SslOptions options = bundle.getOptions();
+      suites(b, bundle.getProtocol(), options == null ? null : options.getEnabledProtocols(),
+          options == null ? null : options.getCiphers());
       if (stores != null && stores.getTrustStore() != null) {
         b.trustStore(stores.getTrustStore());
       }
@@ -179,6 +179,24 @@ final class RedisTlsSettings {
     } catch (java.io.IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException("key.alias " + alias + " cannot be read: " + e.getMessage(), e);
     }
+  }
+
+  /** The protocol, enabled protocols and ciphers onto {@code b}, each only when set. */
+  private static void suites(RedisTls.Builder b, @Nullable String protocol, String @Nullable [] enabledProtocols,
+      String @Nullable [] ciphers) {
+    if (protocol != null) {
+      b.protocol(protocol);
+    }
+    if (enabledProtocols != null) {
+      b.enabledProtocols(enabledProtocols);
+    }
+    if (ciphers != null) {
+      b.ciphers(ciphers);
+    }
+  }
+
+  private static String @Nullable [] array(@Nullable List<String> names) {
+    return names == null ? null : names.toArray(String[]::new);
   }
 
   private static void addIfSet(List<String> names, String name, @Nullable Object value) {

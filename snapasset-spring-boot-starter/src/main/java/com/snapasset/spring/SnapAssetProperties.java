@@ -3,6 +3,7 @@ package com.snapasset.spring;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -278,6 +279,25 @@ public class SnapAssetProperties {
      */
     private TlsVerification verification = TlsVerification.FULL;
 
+    /**
+     * The SSL context protocol, as a Spring Boot SSL bundle's protocol (e.g. TLSv1.3); unset means
+     * TLS: every version the JVM enables. With an SSL bundle, set it on the bundle instead.
+     */
+    private @Nullable String protocol;
+
+    /**
+     * Offer only these TLS versions (e.g. TLSv1.3), as a bundle's options.enabled-protocols; unset
+     * means those the JVM enables. With an SSL bundle, set them on the bundle instead.
+     */
+    private @Nullable List<String> enabledProtocols;
+
+    /**
+     * Offer only these cipher suites (standard names, e.g. TLS_AES_256_GCM_SHA384), as a bundle's
+     * options.ciphers; unset means those the JVM enables. With an SSL bundle, set them on the
+     * bundle instead.
+     */
+    private @Nullable List<String> ciphers;
+
     /** {@return the trust-certificates setting} */
     public @Nullable Path getTrustCertificates() {
       return trustCertificates;
@@ -360,6 +380,48 @@ public class SnapAssetProperties {
      */
     public void setVerification(@Nullable TlsVerification verification) {
       this.verification = verification == null ? TlsVerification.FULL : verification;
+    }
+
+    /** {@return the protocol setting} */
+    public @Nullable String getProtocol() {
+      return protocol;
+    }
+
+    /**
+     * Sets the protocol setting.
+     *
+     * @param protocol the new value
+     */
+    public void setProtocol(@Nullable String protocol) {
+      this.protocol = protocol;
+    }
+
+    /** {@return the enabled-protocols setting} */
+    public @Nullable List<String> getEnabledProtocols() {
+      return enabledProtocols;
+    }
+
+    /**
+     * Sets the enabled-protocols setting.
+     *
+     * @param enabledProtocols the new value
+     */
+    public void setEnabledProtocols(@Nullable List<String> enabledProtocols) {
+      this.enabledProtocols = enabledProtocols;
+    }
+
+    /** {@return the ciphers setting} */
+    public @Nullable List<String> getCiphers() {
+      return ciphers;
+    }
+
+    /**
+     * Sets the ciphers setting.
+     *
+     * @param ciphers the new value
+     */
+    public void setCiphers(@Nullable List<String> ciphers) {
+      this.ciphers = ciphers;
     }
   }
 

@@ -157,6 +157,88 @@ class RedisTlsPropertiesTest {
         });
   }
 
+  /** A PEM bundle named redis of the test CA and the client certificate. */
+  private static String[] pemBundle() {
+    return new String[] {"snapasset.redis.ssl-bundle=redis",
+        "spring.ssl.bundle.pem.redis.truststore.certificate=file:" + certDir.resolve("ca.crt"),
+        "spring.ssl.bundle.pem.redis.keystore.certificate=file:" + certDir.resolve("client.crt"),
+        "spring.ssl.bundle.pem.redis.keystore.private-key=file:" + certDir.resolve("client.key")};
+  }
+
+  @Test
+  void aBundleOfferingOnlyTls13AndItsCiphersCarriesAJob() {
+    bundleRunner(tlsUrl()).withPropertyValues(pemBundle())
+        .withPropertyValues("spring.ssl.bundle.pem.redis.protocol=TLSv1.3",
+            "spring.ssl.bundle.pem.redis.options.enabled-protocols=TLSv1.3",
+            "spring.ssl.bundle.pem.redis.options.ciphers=TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          AssetGenerator generator = context.getBean(AssetGenerator.class);
+          JobId id = generator.submit(GenerationRequest.of("user-1", "a fox over TLS 1.3", List.of("instagram-post")));
+          assertThat(generator.await(id, Duration.ofMinutes(1)).state()).isEqualTo(JobState.COMPLETED);
+        });
+  }
+
+  @Test
+  void aBundleWhoseProtocolsTheServerRefusesFailsNamingTheTlsCause() throws Exception {
+    int port = RedisTestServer.freePort();
+    try (RedisTestServer tls12 = RedisTestServer.start(false, "--tls-port", Integer.toString(port),
+        "--tls-cert-file", certs.serverCertPem.toString(), "--tls-key-file", certs.serverKeyPem.toString(),
+        "--tls-ca-cert-file", certs.caPem.toString(), "--tls-auth-clients", "yes",
+        "--requirepass", REDIS_PASSWORD, "--tls-protocols", "TLSv1.2")) {
+      // The cache only (the queue in memory): a queue would wait for its event channel first.
+      new ApplicationContextRunner()
+          .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, SnapAssetAutoConfiguration.class))
+          .withPropertyValues("snapasset.storage.local.directory=" + dir,
+              "snapasset.cache.redis-url=rediss://:" + REDIS_PASSWORD + "@127.0.0.1:" + port)
+          .withPropertyValues(pemBundle())
+          .withPropertyValues("spring.ssl.bundle.pem.redis.options.enabled-protocols=TLSv1.3")
+          .run(context -> {
+            BaseImageCache cache = context.getBean(BaseImageCache.class);
+            assertThat(cache).isInstanceOf(RedisBaseImageCache.class);
+            Throwable failure = catchFailure(() -> cache.get("k"));
+            assertThat(failure).as("a TLS 1.3 client and a TLS 1.2 server share no protocol").isNotNull();
+            assertThat(failure.getMessage()).contains("protocol_version");
+            assertThat(chain(failure)).doesNotContain(REDIS_PASSWORD);
+          });
+    }
+  }
+
+  @Test
+  void aBundleCipherTheJvmDoesNotKnowFailsStartUpNamingIt() {
+    bundleRunner(tlsUrl()).withPropertyValues(pemBundle())
+        .withPropertyValues("spring.ssl.bundle.pem.redis.options.ciphers=TLS_AES_128_GCM_SHA256,TLS_NO_SUCH_CIPHER")
+        .run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(chain(context.getStartupFailure())).contains("Redis TLS settings are not usable")
+              .contains("TLS_NO_SUCH_CIPHER").doesNotContain(REDIS_PASSWORD);
+        });
+  }
+
+  @Test
+  void enabledProtocolsAndCiphersFromPropertiesConnect() {
+    runner(tlsUrl()).withPropertyValues("snapasset.redis.tls.trust-certificates=" + certs.caPem,
+            "snapasset.redis.tls.key-store=" + certs.clientP12,
+            "snapasset.redis.tls.key-store-password=" + STORE_PASSWORD,
+            "snapasset.redis.tls.enabled-protocols=TLSv1.3",
+            "snapasset.redis.tls.ciphers=TLS_AES_256_GCM_SHA384")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(JobQueue.class).stats().waiting()).isZero();
+        });
+    runner(tlsUrl()).withPropertyValues("snapasset.redis.tls.trust-certificates=" + certs.caPem,
+            "snapasset.redis.tls.protocol=TLSv9")
+        .run(context -> assertThat(chain(context.getStartupFailure())).contains("TLSv9"));
+  }
+
+  @Test
+  void aBundleAndProtocolPropertiesTogetherFailStartUpNamingThem() {
+    bundleRunner(tlsUrl()).withPropertyValues(pemBundle())
+        .withPropertyValues("snapasset.redis.tls.ciphers=TLS_AES_128_GCM_SHA256")
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .hasMessageContaining("snapasset.redis.ssl-bundle and snapasset.redis.tls.ciphers are both set"));
+  }
+
   @Test
   void anUnknownBundleFailsStartUpNamingIt() {
     bundleRunner(tlsUrl()).withPropertyValues("snapasset.redis.ssl-bundle=no-such-bundle")

@@ -10,6 +10,7 @@ import com.snapasset.RateLimit;
 import com.snapasset.spi.queue.AddResult;
 import com.snapasset.spi.queue.Claim;
 import com.snapasset.spi.queue.ClaimRequest;
+import com.snapasset.spi.queue.Completions;
 import com.snapasset.spi.queue.LockStatus;
 import com.snapasset.spi.queue.NewJob;
 import com.snapasset.spi.queue.QueueEvent;
@@ -349,12 +350,72 @@ class RedisJobQueueDirectTest {
 
   /** EVALSHA calls the server has run (INFO commandstats). */
   private static long scriptCalls() {
+    return calls("evalsha");
+  }
+
+  /** Calls of {@code command} the server has run, inside scripts too (INFO commandstats). */
+  private static long calls(String command) {
+    String prefix = "cmdstat_" + command + ":";
     for (String line : admin.info("commandstats").split("\r?\n")) {
-      if (line.startsWith("cmdstat_evalsha:")) {
-        return Long.parseLong(line.replaceAll("^cmdstat_evalsha:calls=(\\d+),.*", "$1"));
+      if (line.startsWith(prefix)) {
+        return Long.parseLong(line.substring(prefix.length()).replaceAll("^calls=(\\d+),.*", "$1"));
       }
     }
     return 0;
+  }
+
+  @Test
+  void completeAllAndClaimLooksAtPauseDueJobsAndHoldOnceForAllItsClaims() {
+    for (int i = 0; i < 8; i++) {
+      queue.add(job("j" + i, 5));
+    }
+    List<ClaimRequest> eight = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      eight.add(new ClaimRequest("n" + i, LOCK, null));
+    }
+    long exists = calls("exists");
+    long dueLookups = calls("zrangebyscore");
+    long holdLookups = calls("get");
+    long wakeLookups = calls("llen");
+
+    Completions done = queue.completeAllAndClaim(List.of(), eight);
+
+    assertThat(done.claims()).extracting(c -> c.job().orElseThrow().id().value())
+        .containsExactly("j0", "j1", "j2", "j3", "j4", "j5", "j6", "j7");
+    // Redis runs the script alone and no claim changes them: once per call, not once per claim
+    // (a busy worker's batched calls spent 18 commands a job, 15 with this).
+    assertThat(calls("exists") - exists).as("pause lookups").isEqualTo(1);
+    assertThat(calls("zrangebyscore") - dueLookups).as("due-job lookups").isEqualTo(1);
+    assertThat(calls("get") - holdLookups).as("hold lookups").isEqualTo(1);
+    assertThat(calls("llen") - wakeLookups).as("wake-list lookups").isEqualTo(1);
+  }
+
+  @Test
+  void completeAllAndClaimPromotesDueJobsAndHonoursAHoldForEveryClaim() {
+    queue.add(job("later", 1));
+    queue.add(job("now", 5));
+    QueuedJob later = claim("t").job().orElseThrow();
+    queue.fail(later.id(), "t", "try later", clock.instant().plusSeconds(10));
+    clock.advance(Duration.ofSeconds(10));
+
+    Completions done = queue.completeAllAndClaim(List.of(),
+        List.of(new ClaimRequest("n1", LOCK, null), new ClaimRequest("n2", LOCK, null),
+            new ClaimRequest("n3", LOCK, null)));
+
+    // The due job is back in the wait set before the first claim: its priority puts it first.
+    assertThat(done.claims()).hasSize(3);
+    assertThat(done.claims().subList(0, 2)).extracting(c -> c.job().orElseThrow().id().value())
+        .containsExactly("later", "now");
+    assertThat(done.claims().get(2).job()).isEmpty();
+
+    queue.add(job("held", 5));
+    queue.rateLimit(Duration.ofMinutes(1));
+    Completions held = queue.completeAllAndClaim(List.of(),
+        List.of(new ClaimRequest("n4", LOCK, null), new ClaimRequest("n5", LOCK, null)));
+    assertThat(held.claims()).hasSize(1);
+    assertThat(held.claims().get(0).job()).isEmpty();
+    assertThat(held.claims().get(0).rateLimitedFor()).isPositive();
+    assertThat(queue.stats().waiting()).isEqualTo(1);
   }
 
   @Test

@@ -14,11 +14,23 @@ local c = 3 + n * 3
 local m = tonumber(ARGV[c])
 local lockMillis, rateMax, rateWindow, workerId = ARGV[c + m + 1], ARGV[c + m + 2], ARGV[c + m + 3], ARGV[c + m + 4]
 local claims = {}
-for i = 1, m do
-  local claim = claimNext(ARGV[c + i], now, lockMillis, rateMax, rateWindow, workerId)
-  claims[i] = claim
-  if claim[1] ~= 1 then
-    break
+if m > 0 then
+  -- Pause, due delayed jobs and hold once for the whole call: no claim changes them, and Redis
+  -- runs the script alone. Due delayed jobs are promoted up to BATCH per call.
+  local stop = claimGate(now)
+  if stop then
+    claims[1] = stop
+  else
+    for i = 1, m do
+      local claim = claimNext(ARGV[c + i], now, lockMillis, rateMax, rateWindow, workerId, false, true)
+      claims[i] = claim
+      if claim[1] ~= 1 then
+        break
+      end
+    end
+    if claims[1][1] == 1 then
+      wakeIfReady()
+    end
   end
 end
 return {completed, claims}

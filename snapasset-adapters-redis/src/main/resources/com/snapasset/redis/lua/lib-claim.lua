@@ -11,7 +11,10 @@ local function nothingReady()
   return {0, 0, next[2] or ''}
 end
 
-local function claimNext(token, now, lockMillis, rateMaxArg, rateWindowArg, workerId, reportDrained)
+-- What every claim looks at first and no claim changes: the pause, the delayed jobs now due, the
+-- hold set by rateLimit(). Returns nil when claims may go on, else what claimNext would return.
+-- A script making several claims (completeclaimall) asks once for all of them.
+local function claimGate(now)
   if redis.call('EXISTS', K_PAUSED) == 1 then
     return {0, 1, ''}
   end
@@ -28,6 +31,25 @@ local function claimNext(token, now, lockMillis, rateMaxArg, rateWindowArg, work
   local hold = redis.call('GET', K_HOLD)
   if hold and tonumber(hold) > now and redis.call('ZCARD', K_WAIT) > 0 then
     return {2, tonumber(hold) - now}
+  end
+  return nil
+end
+
+-- Chain: the next blocked worker wakes while ready jobs remain.
+local function wakeIfReady()
+  if redis.call('LLEN', K_WAKE) == 0 and redis.call('ZCARD', K_WAIT) > 0 then
+    redis.call('LPUSH', K_WAKE, '1')
+  end
+end
+
+-- gated: the caller ran claimGate for this script already, and calls wakeIfReady after its last
+-- claim (several claims in one script: both once instead of once per claim).
+local function claimNext(token, now, lockMillis, rateMaxArg, rateWindowArg, workerId, reportDrained, gated)
+  if not gated then
+    local stop = claimGate(now)
+    if stop then
+      return stop
+    end
   end
   -- The limiter is a fixed window on the callers' clock: {count, resetAt}, shared by every claimer.
   local rateMax = tonumber(rateMaxArg)
@@ -71,8 +93,8 @@ local function claimNext(token, now, lockMillis, rateMaxArg, rateWindowArg, work
     if left > 0 and redis.call('LLEN', K_WAKE) == 0 then
       redis.call('LPUSH', K_WAKE, '1')
     end
-  elseif redis.call('LLEN', K_WAKE) == 0 and redis.call('ZCARD', K_WAIT) > 0 then
-    redis.call('LPUSH', K_WAKE, '1')
+  elseif not gated then
+    wakeIfReady()
   end
   local v = redis.call('HMGET', jk, 'payload', 'priority', 'progress', 'attempts', 'maxAttempts',
     'stalled', 'createdAt', 'failedReason')

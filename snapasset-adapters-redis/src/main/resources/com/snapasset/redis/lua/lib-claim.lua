@@ -105,3 +105,40 @@ local function claimNext(token, now, lockMillis, rateMaxArg, rateWindowArg, work
   end
   return {1, id, v}
 end
+
+-- Several claims without a rate limit, after claimGate: what claimNext would answer for each, in
+-- order, stopping at the first that gets nothing; the jobs are popped, and put in the active set
+-- and the worker's set, with one command each for all of them instead of one per job.
+local function claimMany(tokens, now, lockMillis, workerId)
+  local claims = {}
+  local popped = redis.call('ZPOPMIN', K_WAIT, #tokens)
+  local expiry = now + tonumber(lockMillis)
+  local active, ids = {}, {}
+  local withWorker = workerId and workerId ~= ''
+  for i = 1, #popped / 2 do
+    local id = popped[2 * i - 1]
+    local jk = jobKey(id)
+    if withWorker then
+      redis.call('HSET', jk, 'state', 'active', 'token', tokens[i], 'processedAt', now, 'worker', workerId)
+    else
+      redis.call('HSET', jk, 'state', 'active', 'token', tokens[i], 'processedAt', now)
+    end
+    ids[i] = id
+    active[2 * i - 1] = expiry
+    active[2 * i] = id
+    local v = redis.call('HMGET', jk, 'payload', 'priority', 'progress', 'attempts', 'maxAttempts',
+      'stalled', 'createdAt', 'failedReason')
+    publish('ACTIVE', id, (tonumber(v[4]) or 0) + 1)
+    claims[i] = {1, id, v}
+  end
+  if #ids > 0 then
+    redis.call('ZADD', K_ACTIVE, unpack(active))
+    if withWorker then
+      redis.call('SADD', workerJobsKey(workerId), unpack(ids))
+    end
+  end
+  if #ids < #tokens then
+    claims[#ids + 1] = nothingReady()
+  end
+  return claims
+end

@@ -388,7 +388,7 @@ class RedisJobQueueDirectTest {
     assertThat(claimed.claims()).extracting(c -> c.job().orElseThrow().id().value())
         .containsExactly("j0", "j1", "j2", "j3", "j4", "j5", "j6", "j7");
     // Redis runs the script alone and no claim changes them: once per call, not once per claim
-    // (a busy worker's batched calls spent 18 commands a job before, 11 with this).
+    // (a busy worker's batched calls spent 18 commands a job before, about 10 with this).
     assertThat(calls("exists") - exists).as("pause lookups").isEqualTo(1);
     assertThat(calls("zrangebyscore") - dueLookups).as("due-job lookups").isEqualTo(1);
     assertThat(calls("get") - holdLookups).as("hold lookups").isEqualTo(1);

@@ -11,7 +11,10 @@ local function nothingReady()
   return {0, 0, next[2] or ''}
 end
 
-local function claimNext(token, now, lockMillis, rateMaxArg, rateWindowArg, workerId, reportDrained)
+-- What every claim looks at first and no claim changes: the pause, the delayed jobs now due, the
+-- hold set by rateLimit(). Returns nil when claims may go on, else what claimNext would return.
+-- A script making several claims (completeclaimall) asks once for all of them.
+local function claimGate(now)
   if redis.call('EXISTS', K_PAUSED) == 1 then
     return {0, 1, ''}
   end
@@ -28,6 +31,25 @@ local function claimNext(token, now, lockMillis, rateMaxArg, rateWindowArg, work
   local hold = redis.call('GET', K_HOLD)
   if hold and tonumber(hold) > now and redis.call('ZCARD', K_WAIT) > 0 then
     return {2, tonumber(hold) - now}
+  end
+  return nil
+end
+
+-- Chain: the next blocked worker wakes while ready jobs remain.
+local function wakeIfReady()
+  if redis.call('LLEN', K_WAKE) == 0 and redis.call('ZCARD', K_WAIT) > 0 then
+    redis.call('LPUSH', K_WAKE, '1')
+  end
+end
+
+-- gated: the caller ran claimGate for this script already, and calls wakeIfReady after its last
+-- claim (several claims in one script: both once instead of once per claim).
+local function claimNext(token, now, lockMillis, rateMaxArg, rateWindowArg, workerId, reportDrained, gated)
+  if not gated then
+    local stop = claimGate(now)
+    if stop then
+      return stop
+    end
   end
   -- The limiter is a fixed window on the callers' clock: {count, resetAt}, shared by every claimer.
   local rateMax = tonumber(rateMaxArg)
@@ -71,8 +93,8 @@ local function claimNext(token, now, lockMillis, rateMaxArg, rateWindowArg, work
     if left > 0 and redis.call('LLEN', K_WAKE) == 0 then
       redis.call('LPUSH', K_WAKE, '1')
     end
-  elseif redis.call('LLEN', K_WAKE) == 0 and redis.call('ZCARD', K_WAIT) > 0 then
-    redis.call('LPUSH', K_WAKE, '1')
+  elseif not gated then
+    wakeIfReady()
   end
   local v = redis.call('HMGET', jk, 'payload', 'priority', 'progress', 'attempts', 'maxAttempts',
     'stalled', 'createdAt', 'failedReason')
@@ -82,4 +104,41 @@ local function claimNext(token, now, lockMillis, rateMaxArg, rateWindowArg, work
     return {1, id, v, idle[2], idle[3]}
   end
   return {1, id, v}
+end
+
+-- Several claims without a rate limit, after claimGate: what claimNext would answer for each, in
+-- order, stopping at the first that gets nothing; the jobs are popped, and put in the active set
+-- and the worker's set, with one command each for all of them instead of one per job.
+local function claimMany(tokens, now, lockMillis, workerId)
+  local claims = {}
+  local popped = redis.call('ZPOPMIN', K_WAIT, #tokens)
+  local expiry = now + tonumber(lockMillis)
+  local active, ids = {}, {}
+  local withWorker = workerId and workerId ~= ''
+  for i = 1, #popped / 2 do
+    local id = popped[2 * i - 1]
+    local jk = jobKey(id)
+    if withWorker then
+      redis.call('HSET', jk, 'state', 'active', 'token', tokens[i], 'processedAt', now, 'worker', workerId)
+    else
+      redis.call('HSET', jk, 'state', 'active', 'token', tokens[i], 'processedAt', now)
+    end
+    ids[i] = id
+    active[2 * i - 1] = expiry
+    active[2 * i] = id
+    local v = redis.call('HMGET', jk, 'payload', 'priority', 'progress', 'attempts', 'maxAttempts',
+      'stalled', 'createdAt', 'failedReason')
+    publish('ACTIVE', id, (tonumber(v[4]) or 0) + 1)
+    claims[i] = {1, id, v}
+  end
+  if #ids > 0 then
+    redis.call('ZADD', K_ACTIVE, unpack(active))
+    if withWorker then
+      redis.call('SADD', workerJobsKey(workerId), unpack(ids))
+    end
+  end
+  if #ids < #tokens then
+    claims[#ids + 1] = nothingReady()
+  end
+  return claims
 end

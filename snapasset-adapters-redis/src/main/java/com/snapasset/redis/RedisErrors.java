@@ -10,6 +10,9 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /** The one place where Jedis exceptions become SnapAsset exceptions. */
 final class RedisErrors {
+  /** Far deeper than any real chain (Jedis wraps a handshake failure two or three times). */
+  static final int MAX_CAUSE_DEPTH = 16;
+
   private RedisErrors() {}
 
   static QueueException queue(String queueName, String operation, JedisException e) {
@@ -58,10 +61,13 @@ final class RedisErrors {
   /**
    * Why a TLS handshake failed (an untrusted certificate, a host name it does not name, no protocol
    * or cipher both sides accept), which Jedis' "Failed to create socket." leaves to the cause chain.
-   * The JDK's messages name certificates, alerts and algorithms, never a password.
+   * The JDK's messages name certificates, alerts and algorithms, never a password. The walk stops
+   * after {@value #MAX_CAUSE_DEPTH} causes: a chain that loops (A caused by B caused by A) must not
+   * hang the error path.
    */
   private static String tlsCause(Throwable e) {
-    for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+    Throwable t = e.getCause();
+    for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++, t = t.getCause()) {
       if (t instanceof SSLException) {
         String m = String.valueOf(t.getMessage());
         return String.valueOf(e.getMessage()).contains(m) ? "" : " (TLS: " + m + ")";

@@ -167,24 +167,28 @@ public final class RedisTls {
 
   /**
    * Writes a client hello with the enabled protocols and ciphers into memory, as the first
-   * connection would: the JVM refuses unknown names only when they are set on a socket, and a
-   * protocol it disables (TLSv1.1, say, also as the context's protocol) or ciphers no enabled
-   * protocol can use only when the handshake starts. Without this a typo would fail every connection instead of the start-up.
+   * connection would: the JVM refuses unknown names only when they are set on a socket, and only
+   * versions it disables (TLSv1.1, say, also as the context's protocol) or ciphers no enabled
+   * protocol can use only when the handshake starts. Without this a typo would fail every
+   * connection instead of the start-up.
    */
   private void tryHello(SSLContext context) throws SSLException {
     SSLEngine engine = context.createSSLEngine();
-    engine.setUseClientMode(true);
-    SSLParameters parameters = engine.getSSLParameters();
-    if (enabledProtocols != null) {
-      parameters.setProtocols(enabledProtocols.clone());
+    try {
+      engine.setUseClientMode(true);
+      SSLParameters parameters = engine.getSSLParameters();
+      if (enabledProtocols != null) {
+        parameters.setProtocols(enabledProtocols.clone());
+      }
+      if (ciphers != null) {
+        parameters.setCipherSuites(ciphers.clone());
+      }
+      engine.setSSLParameters(parameters);
+      engine.beginHandshake();
+      engine.wrap(ByteBuffer.allocate(0), ByteBuffer.allocate(engine.getSession().getPacketBufferSize()));
+    } finally {
+      engine.closeOutbound();
     }
-    if (ciphers != null) {
-      parameters.setCipherSuites(ciphers.clone());
-    }
-    engine.setSSLParameters(parameters);
-    engine.beginHandshake();
-    engine.wrap(ByteBuffer.allocate(0), ByteBuffer.allocate(engine.getSession().getPacketBufferSize()));
-    engine.closeOutbound();
   }
 
   private boolean isProtocolOrCipher(Exception e) {
@@ -428,8 +432,10 @@ public final class RedisTls {
 
     /**
      * The protocol the SSL context is made for, as a Spring Boot SSL bundle's {@code protocol} and
-     * {@link SSLContext#getInstance(String)} name it. Default {@code "TLS"}: every version the JVM
-     * enables. A name this JVM does not know fails when a queue or cache is built from the settings.
+     * {@link SSLContext#getInstance(String)} name it; default {@code "TLS"}. It does not limit the
+     * versions a connection offers (a {@code "TLSv1.3"} context still offers TLS 1.2): to offer only
+     * certain versions use {@link #enabledProtocols(String...)}. A name this JVM does not know
+     * fails when a queue or cache is built from the settings.
      *
      * @param protocol an SSL context protocol such as {@code "TLS"} or {@code "TLSv1.3"}
      * @return this builder
@@ -448,8 +454,9 @@ public final class RedisTls {
     /**
      * Offer only these TLS versions (a Spring Boot SSL bundle's {@code options.enabled-protocols}),
      * e.g. {@code "TLSv1.3"}; by default those the JVM enables. A name this JVM does not know, or
-     * versions it disables, fail when a queue or cache is built from the settings; a server that
-     * accepts none of them refuses each connection.
+     * only versions it disables, fail when a queue or cache is built from the settings (a disabled
+     * version beside a usable one is skipped); a server that accepts none of them refuses each
+     * connection.
      *
      * @param protocols one or more protocol names, as {@link SSLParameters#setProtocols} takes them
      * @return this builder

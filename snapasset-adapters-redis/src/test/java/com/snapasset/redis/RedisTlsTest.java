@@ -180,6 +180,30 @@ class RedisTlsTest extends JobQueueContract {
   }
 
   @Test
+  void theCiphersReachTheSocket() throws Exception {
+    // A TLS 1.3 server with one suite: a client offering another suite only must fail the
+    // handshake, which it could not if the ciphers stayed out of the socket's parameters.
+    int port = RedisTestServer.freePort();
+    try (RedisTestServer chacha = RedisTestServer.start(false, "--tls-port", Integer.toString(port),
+        "--tls-cert-file", certs.serverCertPem.toString(), "--tls-key-file", certs.serverKeyPem.toString(),
+        "--tls-ca-cert-file", certs.caPem.toString(), "--tls-auth-clients", "yes", "--requirepass", PASSWORD,
+        "--tls-protocols", "TLSv1.3", "--tls-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256")) {
+      String url = "rediss://:" + PASSWORD + "@127.0.0.1:" + port;
+      RedisTls aesOnly = trusting().enabledProtocols("TLSv1.3").ciphers("TLS_AES_128_GCM_SHA256").build();
+      try (RedisBaseImageCache c = RedisBaseImageCache.builder().url(url).tls(aesOnly).build()) {
+        assertThatThrownBy(() -> c.get("k")).isInstanceOf(com.snapasset.StorageException.class)
+            .hasMessageContaining("SSLHandshakeException").hasMessageContaining("handshake_failure")
+            .satisfies(e -> assertThat(chain(e)).doesNotContain(PASSWORD));
+      }
+      // The same client without the ciphers setting offers CHACHA20 too and connects.
+      RedisTls anyTls13 = trusting().enabledProtocols("TLSv1.3").build();
+      try (RedisBaseImageCache c = RedisBaseImageCache.builder().url(url).tls(anyTls13).build()) {
+        assertThat(c.get("k")).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void anUnknownOrUnusableProtocolOrCipherFailsWhenTheQueueIsBuiltNamingIt() {
     assertBuildFails(trusting().ciphers("TLS_AES_128_GCM_SHA256", "TLS_NO_SUCH_CIPHER"), "TLS_NO_SUCH_CIPHER");
     assertBuildFails(trusting().enabledProtocols("TLSv1.4"), "TLSv1.4");

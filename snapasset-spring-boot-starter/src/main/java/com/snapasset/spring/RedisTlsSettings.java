@@ -22,10 +22,10 @@ import org.springframework.context.ApplicationContext;
  * the class path.
  *
  * <p>A Spring Boot SSL bundle gives stores, a key password and alias, a protocol and cipher
- * options (all applied, as Boot's own Redis clients apply them), but no way to say how strictly a
- * server is checked (Boot's own clients verify fully), so {@code snapasset.redis.tls.verification}
- * still applies beside a bundle. The bundle is read once, at start-up: a bundle reloaded later
- * takes effect with the next start.
+ * options (all applied), but no way to say how strictly a server is checked, so
+ * {@code snapasset.redis.tls.verification} still applies beside a bundle (its default, full, checks
+ * the host name too). The bundle is read once, at start-up: a bundle reloaded later takes effect
+ * with the next start.
  */
 final class RedisTlsSettings {
   /** Protects nothing: a copy in memory of a key the bundle already holds in memory. */
@@ -136,8 +136,9 @@ final class RedisTlsSettings {
     RedisTls.Builder b = RedisTls.builder().verification(verification(tls));
     SslStoreBundle stores = bundle.getStores();
     try {
-      // As Boot's Jedis and Lettuce configurations do: the bundle's protocol makes the SSL context,
-      // its options narrow the socket's protocols and cipher suites.
+      // As Boot 3.5's Jedis configuration does (its Lettuce one applies only the options): the
+      // bundle's protocol makes the SSL context, its options narrow the socket's protocols and
+      // cipher suites.
       SslOptions options = bundle.getOptions();
       suites(b, bundle.getProtocol(), options == null ? null : options.getEnabledProtocols(),
           options == null ? null : options.getCiphers());

@@ -280,8 +280,9 @@ public class SnapAssetProperties {
     private TlsVerification verification = TlsVerification.FULL;
 
     /**
-     * The SSL context protocol, as a Spring Boot SSL bundle's protocol (e.g. TLSv1.3); unset means
-     * TLS: every version the JVM enables. With an SSL bundle, set it on the bundle instead.
+     * The SSL context protocol, as a Spring Boot SSL bundle's protocol; unset means TLS. It does
+     * not limit the versions offered (a TLSv1.3 context still offers TLS 1.2): to offer only
+     * certain versions use enabled-protocols. With an SSL bundle, set it on the bundle instead.
      */
     private @Nullable String protocol;
 

@@ -216,6 +216,34 @@ class RedisTlsPropertiesTest {
   }
 
   @Test
+  void enabledProtocolsFromPropertiesThatTheServerRefusesFailNamingTheTlsCause() throws Exception {
+    int port = RedisTestServer.freePort();
+    try (RedisTestServer tls12 = RedisTestServer.start(false, "--tls-port", Integer.toString(port),
+        "--tls-cert-file", certs.serverCertPem.toString(), "--tls-key-file", certs.serverKeyPem.toString(),
+        "--tls-ca-cert-file", certs.caPem.toString(), "--tls-auth-clients", "yes",
+        "--requirepass", REDIS_PASSWORD, "--tls-protocols", "TLSv1.2")) {
+      // The cache only (the queue in memory): a queue would wait for its event channel first.
+      new ApplicationContextRunner()
+          .withConfiguration(AutoConfigurations.of(SnapAssetAutoConfiguration.class))
+          .withPropertyValues("snapasset.storage.local.directory=" + dir,
+              "snapasset.cache.redis-url=rediss://:" + REDIS_PASSWORD + "@127.0.0.1:" + port,
+              "snapasset.redis.tls.trust-certificates=" + certs.caPem,
+              "snapasset.redis.tls.key-store=" + certs.clientP12,
+              "snapasset.redis.tls.key-store-password=" + STORE_PASSWORD,
+              "snapasset.redis.tls.enabled-protocols=TLSv1.3")
+          .run(context -> {
+            assertThat(context).hasNotFailed();
+            BaseImageCache cache = context.getBean(BaseImageCache.class);
+            assertThat(cache).isInstanceOf(RedisBaseImageCache.class);
+            Throwable failure = catchFailure(() -> cache.get("k"));
+            assertThat(failure).as("a TLS 1.3 client and a TLS 1.2 server share no protocol").isNotNull();
+            assertThat(failure.getMessage()).contains("protocol_version");
+            assertThat(chain(failure)).doesNotContain(REDIS_PASSWORD).doesNotContain(STORE_PASSWORD);
+          });
+    }
+  }
+
+  @Test
   void enabledProtocolsAndCiphersFromPropertiesConnect() {
     runner(tlsUrl()).withPropertyValues("snapasset.redis.tls.trust-certificates=" + certs.caPem,
             "snapasset.redis.tls.key-store=" + certs.clientP12,

@@ -101,7 +101,7 @@ public final class StandardImageProcessor implements ImageProcessor {
       Pixels src = decoded.pixels;
       Layout l = Layout.of(
           src.width, src.height, rendition.width(), rendition.height(), o.fit(), o.position(), decoded);
-      Pixels part = Resampler.resize(src, l.scaledW(), l.scaledH(), l.left(), l.top(), l.partW(), l.partH());
+      Pixels part = decoded.resized(l.scaledW(), l.scaledH(), l.left(), l.top(), l.partW(), l.partH());
       Pixels out = Compositor.finish(part, l, o);
       byte[] bytes = Encoders.encode(out, o);
       return new EncodedImage(bytes, out.width, out.height, o.format());

@@ -91,7 +91,7 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
       synchronized (this) {
         windows.remove(mine);
       }
-      mine.pending.complete(null); // waiters look again (and compute it themselves)
+      mine.failed(); // waiters look again (and compute it themselves)
       throw e;
     }
     mine.done(out);
@@ -103,9 +103,15 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
     return windows.size();
   }
 
+  /** Whether a kept window's pixels are still held other than softly, for tests. */
+  synchronized boolean holdsWindowsStrongly() {
+    return windows.stream().anyMatch(Window::holdsStrongly);
+  }
+
   /**
    * One resampled window: a future while it is being computed (other renditions wait for it rather
-   * than compute what it will hold), then a soft reference.
+   * than compute what it will hold), then only a soft reference (the future is let go, so that
+   * nothing else here holds the pixels).
    */
   private static final class Window {
     final int scaledW;
@@ -114,7 +120,7 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
     final int top;
     final int w;
     final int h;
-    final CompletableFuture<Pixels> pending = new CompletableFuture<>();
+    private volatile CompletableFuture<Pixels> pending = new CompletableFuture<>();
     private volatile SoftReference<Pixels> done;
 
     Window(int scaledW, int scaledH, int left, int top, int w, int h) {
@@ -132,8 +138,16 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
     }
 
     void done(Pixels p) {
-      done = new SoftReference<>(p);
-      pending.complete(p);
+      done = new SoftReference<>(p); // before pending is let go: pixels() reads them in that order
+      CompletableFuture<Pixels> f = pending;
+      pending = null;
+      f.complete(p);
+    }
+
+    void failed() {
+      CompletableFuture<Pixels> f = pending;
+      pending = null;
+      f.complete(null);
     }
 
     /**
@@ -141,11 +155,17 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
      * were collected or their computation failed.
      */
     Pixels pixels() {
-      SoftReference<Pixels> d = done;
-      if (d != null) {
-        return d.get();
+      CompletableFuture<Pixels> f = pending;
+      if (f != null) {
+        return f.join();
       }
-      return pending.join();
+      SoftReference<Pixels> d = done;
+      return d == null ? null : d.get();
+    }
+
+    /** Whether anything here other than the soft reference still holds the pixels, for tests. */
+    boolean holdsStrongly() {
+      return pending != null;
     }
   }
 

@@ -29,7 +29,9 @@ import com.snapasset.spi.Rendition;
  * </ul>
  *
  * <p>Thread-safe and stateless apart from its limits: decode once, then render the renditions of
- * one {@link DecodedImage} from as many threads as wanted.
+ * one {@link DecodedImage} from as many threads as wanted. Renditions of one decoded image scaled
+ * to the same size (the 1200-wide posts of several platforms) share the resampled pixels, which
+ * the decoded image keeps softly while it is reachable.
  *
  * <pre>{@code
  * ImageProcessor images = StandardImageProcessor.builder().maxPixels(40_000_000).build();

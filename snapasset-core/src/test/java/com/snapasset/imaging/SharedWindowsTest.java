@@ -47,6 +47,8 @@ class SharedWindowsTest {
         assertThat(shared.alpha).isEqualTo(alone.alpha);
         assertThat(decoded.windowsKept()).as("%s, windows kept after window %d", image, i)
             .isEqualTo(i < 3 ? 1 : 2);
+        // once resampled, a window is held only softly: the collector may take it back
+        assertThat(decoded.holdsWindowsStrongly()).isFalse();
       }
     }
   }

@@ -29,7 +29,9 @@ import com.snapasset.spi.Rendition;
  * </ul>
  *
  * <p>Thread-safe and stateless apart from its limits: decode once, then render the renditions of
- * one {@link DecodedImage} from as many threads as wanted.
+ * one {@link DecodedImage} from as many threads as wanted. Renditions of one decoded image scaled
+ * to the same size (the 1200-wide posts of several platforms) share the resampled pixels, which
+ * the decoded image keeps softly while it is reachable.
  *
  * <pre>{@code
  * ImageProcessor images = StandardImageProcessor.builder().maxPixels(40_000_000).build();
@@ -101,7 +103,7 @@ public final class StandardImageProcessor implements ImageProcessor {
       Pixels src = decoded.pixels;
       Layout l = Layout.of(
           src.width, src.height, rendition.width(), rendition.height(), o.fit(), o.position(), decoded);
-      Pixels part = Resampler.resize(src, l.scaledW(), l.scaledH(), l.left(), l.top(), l.partW(), l.partH());
+      Pixels part = decoded.resized(l.scaledW(), l.scaledH(), l.left(), l.top(), l.partW(), l.partH());
       Pixels out = Compositor.finish(part, l, o);
       byte[] bytes = Encoders.encode(out, o);
       return new EncodedImage(bytes, out.width, out.height, o.format());

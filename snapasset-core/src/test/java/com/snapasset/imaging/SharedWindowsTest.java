@@ -1,0 +1,102 @@
+package com.snapasset.imaging;
+
+import static com.snapasset.imaging.TestImages.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.snapasset.CropPosition;
+import com.snapasset.OutputFormat;
+import com.snapasset.OutputOptions;
+import com.snapasset.Platform;
+import com.snapasset.Platforms;
+import com.snapasset.spi.EncodedImage;
+import com.snapasset.spi.Rendition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Renditions of one decoded image at the same scaled size share the resampled window that holds
+ * theirs ({@link Decoded#resized}): the pixels must be those of resampling each window alone.
+ */
+class SharedWindowsTest {
+  private final StandardImageProcessor processor = StandardImageProcessor.create();
+
+  /**
+   * The 1200-wide posts of the presets from a 1280 × 800 screenshot and a 1024² photograph with
+   * centre crops: one scaled size, the tallest window first, then two it holds (cut from it, so
+   * one window is kept), then one it does not hold (resampled and kept too).
+   */
+  @Test
+  void aWindowCutFromALargerOneEqualsTheWindowResampledAlone() {
+    for (String image : new String[] {"screenshot-640x400.png", "bliznaca.png", "riaphotographs-alpha.png"}) {
+      Decoded decoded = (Decoded) processor.decode(resource(image));
+      Pixels src = decoded.pixels;
+      int sw = 1200;
+      int sh = (int) Math.round(src.height * 1200.0 / src.width);
+      int[][] windows = { // height, top: centred 675, 630 and 627 rows, then the bottom 300
+          {675, (sh - 675 + 1) / 2}, {630, (sh - 630 + 1) / 2}, {627, (sh - 627 + 1) / 2}, {300, sh - 300}};
+      for (int i = 0; i < windows.length; i++) {
+        int h = windows[i][0];
+        int top = windows[i][1];
+        Pixels shared = decoded.resized(sw, sh, 0, top, sw, h);
+        Pixels alone = Resampler.resize(src, sw, sh, 0, top, sw, h);
+        assertThat(shared.argb).as("%s, window %d", image, i).isEqualTo(alone.argb);
+        assertThat(shared.alpha).isEqualTo(alone.alpha);
+        assertThat(decoded.windowsKept()).as("%s, windows kept after window %d", image, i)
+            .isEqualTo(i < 3 ? 1 : 2);
+        // once resampled, a window is held only softly: the collector may take it back
+        assertThat(decoded.holdsWindowsStrongly()).isFalse();
+      }
+    }
+  }
+
+  /** Other scaled sizes never share, even with an equal window; the source's own size is not kept. */
+  @Test
+  void onlyTheSameScaledSizeIsShared() {
+    Decoded decoded = (Decoded) processor.decode(resource("bliznaca.png"));
+    Pixels src = decoded.pixels;
+    Pixels a = decoded.resized(600, 400, 0, 0, 300, 200);
+    Pixels b = decoded.resized(601, 400, 0, 0, 300, 200);
+    assertThat(a.argb).isEqualTo(Resampler.resize(src, 600, 400, 0, 0, 300, 200).argb);
+    assertThat(b.argb).isEqualTo(Resampler.resize(src, 601, 400, 0, 0, 300, 200).argb);
+    assertThat(b.argb).isNotEqualTo(a.argb);
+    assertThat(decoded.windowsKept()).isEqualTo(2);
+    Pixels same = decoded.resized(src.width, src.height, 10, 20, 30, 40);
+    assertThat(same.argb).isEqualTo(Resampler.crop(src, 10, 20, 30, 40).argb);
+    assertThat(decoded.windowsKept()).isEqualTo(2);
+  }
+
+  /**
+   * The nine presets rendered at once from one decoded image on four threads (windows being
+   * resampled while others wait for them) give the files that each rendered from its own decoded
+   * image gives, with centre and attention crops (JPEG: the cheapest exact check of the pixels).
+   */
+  @Test
+  void concurrentRendersGiveTheFilesOfSeparateOnes() throws Exception {
+    byte[] data = resource("bliznaca.jpg");
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      for (CropPosition position : new CropPosition[] {CropPosition.CENTER, CropPosition.ATTENTION}) {
+        OutputOptions options = OutputOptions.of(OutputFormat.JPEG).withPosition(position);
+        Decoded shared = (Decoded) processor.decode(data);
+        List<Future<EncodedImage>> futures = new ArrayList<>();
+        for (Platform p : Platforms.presets()) {
+          futures.add(pool.submit(() -> processor.render(shared, Rendition.of(p, options))));
+        }
+        for (int i = 0; i < futures.size(); i++) {
+          Platform p = Platforms.presets().get(i);
+          EncodedImage alone = processor.render(processor.decode(data), Rendition.of(p, options));
+          assertThat(futures.get(i).get().data()).as("%s %s", position, p.id()).isEqualTo(alone.data());
+        }
+        if (position == CropPosition.CENTER) { // the three 1200-wide posts shared one window
+          assertThat(shared.windowsKept()).isLessThanOrEqualTo(Platforms.presets().size() - 2);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

@@ -22,6 +22,7 @@ import com.snapasset.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -441,6 +442,187 @@ class RedisJobQueueDirectTest {
     assertThat(held.claims().get(0).job()).isEmpty();
     assertThat(held.claims().get(0).rateLimitedFor()).isPositive();
     assertThat(queue.stats().waiting()).isEqualTo(1);
+  }
+
+  /**
+   * Adds {@code count} jobs named {@code name + i} and has {@code worker} claim them, 1,000 per
+   * call (a claim's token is {@code "t-" + its id}). Returns what completing them all would send.
+   */
+  private List<FinishedJob> claimedBy(String name, int count, String worker) throws Exception {
+    List<CompletableFuture<AddResult>> adds = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      adds.add(queue.addAsync(job(name + i, 5)));
+    }
+    CompletableFuture.allOf(adds.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    List<FinishedJob> held = new ArrayList<>();
+    for (int from = 0; from < count; from += 1_000) {
+      List<ClaimRequest> batch = new ArrayList<>();
+      for (int i = from; i < Math.min(from + 1_000, count); i++) {
+        batch.add(new ClaimRequest("t-" + name + i, LOCK, null, worker));
+      }
+      for (Claim c : queue.completeAllAndClaim(List.of(), batch).claims()) {
+        String id = c.job().orElseThrow().id().value();
+        held.add(new FinishedJob(JobId.of(id), "t-" + id, "r"));
+      }
+    }
+    assertThat(held).hasSize(count);
+    return held;
+  }
+
+  @Test
+  void completeAllAndClaimMovesThousandsOfJobsInOneCall() throws Exception {
+    // Lua's unpack() gives out at about 8,000 values: the sets' commands must take them in parts.
+    List<FinishedJob> finished = claimedBy("done", 9_000, "w1");
+    List<CompletableFuture<AddResult>> adds = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      adds.add(queue.addAsync(job("next" + i, 5)));
+    }
+    CompletableFuture.allOf(adds.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    List<ClaimRequest> next = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      next.add(new ClaimRequest("n" + i, LOCK, null, "w1"));
+    }
+
+    Completions done = queue.completeAllAndClaim(finished, next);
+
+    assertThat(done.completed()).hasSize(9_000).containsOnly(true);
+    assertThat(done.claims()).hasSize(5_000);
+    Set<String> claimed = new HashSet<>();
+    for (Claim c : done.claims()) {
+      claimed.add(c.job().orElseThrow().id().value());
+    }
+    Set<String> expected = new HashSet<>();
+    for (int i = 0; i < 5_000; i++) {
+      expected.add("next" + i);
+    }
+    assertThat(claimed).isEqualTo(expected);
+    String prefix = queue.keyPrefix();
+    assertThat(admin.zrange(prefix + "active", 0, -1)).as("active set").containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(admin.smembers(prefix + "wjobs:w1")).as("worker's set").isEqualTo(expected);
+    assertThat(admin.zscore(prefix + "active", "next4999")).isEqualTo((double) clock.millis() + LOCK.toMillis());
+    assertThat(admin.zcard(prefix + "wait")).isZero();
+    assertThat(admin.zcard(prefix + "completed")).isEqualTo(9_000);
+    assertThat(queue.find(JobId.of("done8999")).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    assertThat(queue.find(JobId.of("next4999")).orElseThrow().state()).isEqualTo(JobState.ACTIVE);
+    // Once their locks run out, a stall sweep (up to 1,000 jobs a call) finds the claimed jobs and
+    // none of the completed ones: those are not run again.
+    clock.advance(LOCK.plusMillis(1));
+    Set<String> swept = new HashSet<>();
+    for (List<JobId> r = queue.sweepStalled(5).recovered(); !r.isEmpty(); r = queue.sweepStalled(5).recovered()) {
+      r.forEach(id -> swept.add(id.value()));
+    }
+    assertThat(swept).isEqualTo(expected);
+  }
+
+  @Test
+  void cleanRemovesMoreThanEightThousandJobsInOneCall() throws Exception {
+    List<FinishedJob> held = claimedBy("c", 9_000, null);
+    for (int from = 0; from < held.size(); from += 1_000) {
+      assertThat(queue.completeAllAndClaim(held.subList(from, from + 1_000), List.of()).completed()).containsOnly(true);
+    }
+    clock.advance(Duration.ofSeconds(10));
+
+    assertThat(queue.clean(JobState.COMPLETED, Duration.ofSeconds(5), 10_000)).isEqualTo(9_000);
+
+    assertThat(admin.zcard(queue.keyPrefix() + "completed")).isZero();
+    assertThat(queue.find(JobId.of("c8999"))).isEmpty();
+    assertThat(queue.stats().completed()).isZero();
+  }
+
+  @Test
+  void aStaleCompletionInABatchLeavesTheJobWithItsNewHolder() {
+    queue.add(job("x", 5));
+    queue.completeAllAndClaim(List.of(), List.of(new ClaimRequest("old", LOCK, null, "w1")));
+    clock.advance(LOCK.plusMillis(1));
+    assertThat(queue.sweepStalled(5).recovered()).containsExactly(JobId.of("x"));
+    queue.add(job("y", 5));
+    queue.add(job("z", 5));
+    assertThat(queue.completeAllAndClaim(List.of(), List.of(new ClaimRequest("new", LOCK, null, "w2")))
+        .claims().get(0).job().orElseThrow().id().value()).isEqualTo("x");
+    queue.completeAllAndClaim(List.of(),
+        List.of(new ClaimRequest("ty", LOCK, null, "w1"), new ClaimRequest("tz", LOCK, null, "w1")));
+
+    Completions done = queue.completeAllAndClaim(List.of(new FinishedJob(JobId.of("y"), "ty", "ry"),
+        new FinishedJob(JobId.of("x"), "old", "stale"), new FinishedJob(JobId.of("z"), "tz", "rz")), List.of());
+
+    assertThat(done.completed()).containsExactly(true, false, true);
+    String prefix = queue.keyPrefix();
+    assertThat(admin.zrange(prefix + "active", 0, -1)).containsExactly("x");
+    assertThat(admin.smembers(prefix + "wjobs:w2")).containsExactly("x");
+    assertThat(admin.exists(prefix + "wjobs:w1")).isFalse();
+    QueuedJob x = queue.find(JobId.of("x")).orElseThrow();
+    assertThat(x.state()).isEqualTo(JobState.ACTIVE);
+    assertThat(x.result()).isNull();
+    assertThat(queue.complete(JobId.of("x"), "new", "fresh")).isTrue();
+    assertThat(admin.exists(prefix + "wjobs:w2")).isFalse();
+  }
+
+  @Test
+  void completionsOfJobsHeldBySeveralWorkersAndByNoneLeaveEverySet() {
+    for (String id : List.of("a", "b", "c", "d")) {
+      queue.add(job(id, 5));
+    }
+    queue.completeAllAndClaim(List.of(), List.of(new ClaimRequest("ta", LOCK, null, "w1")));
+    queue.completeAllAndClaim(List.of(), List.of(new ClaimRequest("tb", LOCK, null, "w2")));
+    queue.completeAllAndClaim(List.of(), List.of(new ClaimRequest("tc", LOCK, null)));
+    queue.completeAllAndClaim(List.of(), List.of(new ClaimRequest("td", LOCK, null, "w1")));
+    String prefix = queue.keyPrefix();
+    assertThat(admin.smembers(prefix + "wjobs:w1")).containsExactlyInAnyOrder("a", "d");
+    long workerRemovals = calls("srem");
+
+    Completions done = queue.completeAllAndClaim(List.of(new FinishedJob(JobId.of("a"), "ta", "ra"),
+        new FinishedJob(JobId.of("b"), "tb", "rb"), new FinishedJob(JobId.of("c"), "tc", "rc"),
+        new FinishedJob(JobId.of("d"), "td", "rd")), List.of());
+
+    assertThat(done.completed()).containsExactly(true, true, true, true);
+    assertThat(calls("srem") - workerRemovals).as("one removal per worker").isEqualTo(2);
+    assertThat(admin.zcard(prefix + "active")).isZero();
+    assertThat(admin.exists(prefix + "wjobs:w1")).isFalse();
+    assertThat(admin.exists(prefix + "wjobs:w2")).isFalse();
+    for (String id : List.of("a", "b", "c", "d")) {
+      QueuedJob j = queue.find(JobId.of(id)).orElseThrow();
+      assertThat(j.state()).isEqualTo(JobState.COMPLETED);
+      assertThat(j.result()).isEqualTo("r" + id);
+    }
+  }
+
+  @Test
+  void aBatchedClaimLeavingJobsPushesOneWakeTokenAndOneDrainingTheQueueNone() {
+    for (int i = 0; i < 3; i++) {
+      queue.add(job("j" + i, 5));
+    }
+    String wake = queue.keyPrefix() + "wake";
+    admin.del(wake);
+
+    assertThat(queue.completeAllAndClaim(List.of(),
+        List.of(new ClaimRequest("t1", LOCK, null), new ClaimRequest("t2", LOCK, null))).claims()).hasSize(2);
+    assertThat(admin.llen(wake)).as("a job is left").isEqualTo(1);
+
+    admin.del(wake);
+    Completions drained = queue.completeAllAndClaim(List.of(),
+        List.of(new ClaimRequest("t3", LOCK, null)));
+    assertThat(drained.claims().get(0).job()).isPresent();
+    assertThat(admin.llen(wake)).as("the queue is drained").isZero();
+  }
+
+  @Test
+  void aBatchedClaimServesMixedPrioritiesLowestFirstThenFifo() {
+    queue.add(job("p5-a", 5));
+    queue.add(job("p1-a", 1));
+    queue.add(job("p5-b", 5));
+    queue.add(job("p9", 9));
+    queue.add(job("p1-b", 1));
+    List<ClaimRequest> six = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      six.add(new ClaimRequest("t" + i, LOCK, null, "w1"));
+    }
+
+    Completions done = queue.completeAllAndClaim(List.of(), six);
+
+    assertThat(done.claims()).hasSize(6);
+    assertThat(done.claims().subList(0, 5)).extracting(c -> c.job().orElseThrow().id().value())
+        .containsExactly("p1-a", "p1-b", "p5-a", "p5-b", "p9");
+    assertThat(done.claims().get(5).job()).isEmpty();
   }
 
   @Test

@@ -6,6 +6,6 @@ for _, id in ipairs(ids) do
   publish('REMOVED', id, 0)
 end
 if #ids > 0 then
-  redis.call('ZREM', setKey, unpack(ids))
+  callChunked('ZREM', setKey, ids)
 end
 return #ids

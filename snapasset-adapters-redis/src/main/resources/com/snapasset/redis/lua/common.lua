@@ -20,6 +20,17 @@ local MAX_WAKE = 64
 -- Bounds the work of one script call (Redis runs scripts alone).
 local BATCH = 1000
 
+-- Lua's unpack() fails ("too many results to unpack") at about 8,000 values: a command given a
+-- list of any length takes it in parts of CHUNK values. CHUNK is even, so ZADD's score/member pairs
+-- stay together; a worker's usual batch (a few jobs) is still one command.
+local CHUNK = 1000
+
+local function callChunked(cmd, key, items)
+  for i = 1, #items, CHUNK do
+    redis.call(cmd, key, unpack(items, i, math.min(i + CHUNK - 1, #items)))
+  end
+end
+
 local function jobKey(id)
   return prefix .. 'job:' .. id
 end

@@ -22,7 +22,7 @@ if m > 0 then
   local stop = claimGate(now)
   if stop then
     claims[1] = stop
-  elseif tonumber(rateMax) == 0 then
+  elseif tonumber(rateMax) <= 0 then
     local tokens = {}
     for i = 1, m do
       tokens[i] = ARGV[c + i]

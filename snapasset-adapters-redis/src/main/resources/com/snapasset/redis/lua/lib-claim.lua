@@ -132,9 +132,9 @@ local function claimMany(tokens, now, lockMillis, workerId)
     claims[i] = {1, id, v}
   end
   if #ids > 0 then
-    redis.call('ZADD', K_ACTIVE, unpack(active))
+    callChunked('ZADD', K_ACTIVE, active)
     if withWorker then
-      redis.call('SADD', workerJobsKey(workerId), unpack(ids))
+      callChunked('SADD', workerJobsKey(workerId), ids)
     end
   end
   if #ids < #tokens then

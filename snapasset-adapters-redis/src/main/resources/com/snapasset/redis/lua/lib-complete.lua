@@ -32,9 +32,9 @@ end
 -- Takes the jobs completeJob noted in `left` out of the active set and their workers' sets.
 local function leaveActiveAll(left)
   if #left.active > 0 then
-    redis.call('ZREM', K_ACTIVE, unpack(left.active))
+    callChunked('ZREM', K_ACTIVE, left.active)
   end
   for worker, ids in pairs(left.workers) do
-    redis.call('SREM', workerJobsKey(worker), unpack(ids))
+    callChunked('SREM', workerJobsKey(worker), ids)
   end
 end

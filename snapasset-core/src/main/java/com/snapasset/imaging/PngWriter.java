@@ -76,8 +76,12 @@ final class PngWriter {
         boolean sparse = coding == Coding.FILTERED_HUFFMAN;
         filter.start(0);
         Bands bands = choice.bands() && level >= 7 ? new Bands() : null;
-        idat(out, zlibLevel, coding.strategy, px.width, px.height, bpp,
-            (y, rows, at) -> filter.row(y, adaptive, sparse, rows, at), bands);
+        RowSource rows = (y, r, at) -> filter.row(y, adaptive, sparse, r, at);
+        if (level == 9 && coding == Coding.FILTERED_LZ77) {
+          idatJava(out, px.width, px.height, bpp, rows, bands);
+        } else {
+          idat(out, zlibLevel, coding.strategy, px.width, px.height, bpp, rows, bands);
+        }
       }
       chunk(out, "IEND", new byte[0]);
     } catch (IOException e) {
@@ -159,6 +163,40 @@ final class PngWriter {
   }
 
   /**
+   * Level 9's filtered LZ77 rows, deflated by {@link ZlibEncoder} instead of zlib 9 (as
+   * {@link #idat} does, band by band with {@code bands}): on the comparison inputs' filtered rows
+   * 0.1-2 % fewer bytes in 0.45-0.8 of zlib 9's CPU time. It finds the same long matches with
+   * shorter chains (keyed on 4 bytes, as Z_FILTERED takes no match under 6 anyway) and splits
+   * blocks where the statistics change instead of every 16 Ki symbols.
+   */
+  private static void idatJava(OutputStream out, int w, int h, int bpp, RowSource rows,
+      Bands bands) throws IOException {
+    int stride = 1 + w * bpp;
+    int perBatch = Math.max(1, Math.min(h, (bands == null ? IDAT_SIZE : Bands.BAND_SIZE) / stride));
+    byte[] batch = new byte[perBatch * stride];
+    ChunkStream chunks = new ChunkStream(out);
+    ZlibEncoder zlib = new ZlibEncoder(chunks);
+    try {
+      for (int y0 = 0; y0 < h; y0 += perBatch) {
+        int n = Math.min(perBatch, h - y0);
+        for (int i = 0; i < n; i++) {
+          rows.row(y0 + i, batch, i * stride);
+        }
+        if (bands != null) {
+          zlib.literalsOnly(bands.huffman(batch, n * stride));
+        }
+        zlib.write(batch, 0, n * stride);
+      }
+      zlib.finish();
+      chunks.close();
+    } finally {
+      if (bands != null) {
+        bands.end();
+      }
+    }
+  }
+
+  /**
    * The coding of each band of filtered rows at levels 7–9 (where {@link #choose} picked LZ77):
    * Huffman only where the band's residuals are noise-like, LZ77 where they repeat. A photograph
    * is often both — the landscape of the comparison has out-of-focus grass and sky (noise-like
@@ -188,21 +226,27 @@ final class PngWriter {
 
     /** Sets {@code deflater}'s strategy for the next band; true if it changed. */
     boolean next(Deflater deflater, byte[] band, int length) {
-      int judged = Math.min(length, JUDGED);
-      int lz = trial(fast, band, judged);
-      int huff = trial(huffman, band, judged);
-      int next = huff <= HUFFMAN_RATIO * lz ? Deflater.HUFFMAN_ONLY : Deflater.FILTERED;
-      if (next == Deflater.HUFFMAN_ONLY) {
-        huffmanBands++;
-      } else {
-        lzBands++;
-      }
+      int next = huffman(band, length) ? Deflater.HUFFMAN_ONLY : Deflater.FILTERED;
       if (next == strategy) {
         return false;
       }
       deflater.setStrategy(next);
       strategy = next;
       return true;
+    }
+
+    /** Whether the next band is to be coded Huffman only. */
+    boolean huffman(byte[] band, int length) {
+      int judged = Math.min(length, JUDGED);
+      int lz = trial(fast, band, judged);
+      int huff = trial(huffman, band, judged);
+      boolean huffmanOnly = huff <= HUFFMAN_RATIO * lz;
+      if (huffmanOnly) {
+        huffmanBands++;
+      } else {
+        lzBands++;
+      }
+      return huffmanOnly;
     }
 
     private int trial(Deflater d, byte[] data, int length) {

@@ -7,8 +7,9 @@ import java.util.Arrays;
  * The lengths come from an ordinary Huffman tree; where it is deeper than the limit (15 bits for
  * literals/lengths and distances, 7 for the code-length code) the deep leaves are clamped and the
  * Kraft sum restored by lengthening the deepest leaves that still have room, then the lengths are
- * handed out again by frequency. That is within a fraction of a percent of the optimal
- * (package-merge) code on the skewed blocks where it happens at all, and far simpler.
+ * handed out again by frequency: a valid code, though not always the optimal length-limited
+ * one (package-merge), which is far more code for blocks so skewed that the limit binds, rare in
+ * PNG rows.
  */
 final class HuffmanLengths {
   private HuffmanLengths() {}

@@ -37,7 +37,9 @@ final class PngWriter {
    * filtered where {@link #choose} finds filtering worth it, and on filtered rows of smooth photographs zlib's lazy match finder (levels
    * 4–9) walks long hash chains of recurring small residuals: level 6 costs 3–5× level 3 for
    * 5–10 % fewer bytes. So 1–6 use the fast finder (still 0.5–1.0× the bytes of Sharp's default,
-   * measured on the comparison inputs) and 7–9 the lazy one, 9 being zlib's 9 as in Sharp.
+   * measured on the comparison inputs) and 7–9 the lazy one, 9 being zlib's 9 as in Sharp (for
+   * photographs' filtered LZ77 rows, level 9 uses {@link ZlibEncoder} instead: see
+   * {@link #idatJava}).
    */
   private static final int[] ZLIB_LEVEL = {0, 1, 1, 2, 2, 3, 3, 6, 8, 9};
 
@@ -77,7 +79,7 @@ final class PngWriter {
         filter.start(0);
         Bands bands = choice.bands() && level >= 7 ? new Bands() : null;
         RowSource rows = (y, r, at) -> filter.row(y, adaptive, sparse, r, at);
-        if (level == 9 && coding == Coding.FILTERED_LZ77) {
+        if (level == 9 && bands != null) {
           idatJava(out, px.width, px.height, bpp, rows, bands);
         } else {
           idat(out, zlibLevel, coding.strategy, px.width, px.height, bpp, rows, bands);
@@ -163,16 +165,20 @@ final class PngWriter {
   }
 
   /**
-   * Level 9's filtered LZ77 rows, deflated by {@link ZlibEncoder} instead of zlib 9 (as
-   * {@link #idat} does, band by band with {@code bands}): on the comparison inputs' filtered rows
-   * 0.1-2 % fewer bytes in 0.45-0.8 of zlib 9's CPU time. It finds the same long matches with
-   * shorter chains (keyed on 4 bytes, as Z_FILTERED takes no match under 6 anyway) and splits
-   * blocks where the statistics change instead of every 16 Ki symbols.
+   * Level 9's filtered LZ77 rows of photographs (where {@link #decide} judges {@link Bands}),
+   * deflated band by band by {@link ZlibEncoder} instead of zlib 9: on the comparison inputs'
+   * photographs 0.1-0.3 % fewer bytes than zlib 9 in 0.45-0.8 of its CPU time (the nine flower
+   * renders: -0.10 to -0.26 %, 0.55-0.72). It finds the same long matches with shorter chains
+   * (keyed on 4 bytes, as Z_FILTERED takes no match under 6 anyway) and splits blocks where the
+   * statistics change instead of every 16 Ki symbols. Flat drawings and screenshots (no bands)
+   * keep zlib 9: their enlarged renders need zlib's deepest chains (ours: +0.1-0.3 % bytes on the
+   * illustration's renders at 1024 candidates; smaller only at 4096, in 1.5 times zlib's time),
+   * and short matches, which ours does not take, matter in text (+3 % on a screenshot render).
    */
   private static void idatJava(OutputStream out, int w, int h, int bpp, RowSource rows,
       Bands bands) throws IOException {
     int stride = 1 + w * bpp;
-    int perBatch = Math.max(1, Math.min(h, (bands == null ? IDAT_SIZE : Bands.BAND_SIZE) / stride));
+    int perBatch = Math.max(1, Math.min(h, Bands.BAND_SIZE / stride));
     byte[] batch = new byte[perBatch * stride];
     ChunkStream chunks = new ChunkStream(out);
     ZlibEncoder zlib = new ZlibEncoder(chunks);
@@ -182,17 +188,13 @@ final class PngWriter {
         for (int i = 0; i < n; i++) {
           rows.row(y0 + i, batch, i * stride);
         }
-        if (bands != null) {
-          zlib.literalsOnly(bands.huffman(batch, n * stride));
-        }
+        zlib.literalsOnly(bands.huffman(batch, n * stride));
         zlib.write(batch, 0, n * stride);
       }
       zlib.finish();
       chunks.close();
     } finally {
-      if (bands != null) {
-        bands.end();
-      }
+      bands.end();
     }
   }
 

@@ -8,14 +8,16 @@ import java.nio.ByteOrder;
 import java.util.zip.Adler32;
 
 /**
- * A zlib stream (RFC 1950) of DEFLATE (RFC 1951) blocks, written in Java for PNG's filtered rows
- * at level 9, where the JDK's zlib 9 spends its time walking hash chains of residuals that recur
+ * A zlib stream (RFC 1950) of DEFLATE (RFC 1951) blocks, written in Java for photographs' filtered
+ * rows at PNG level 9, where the JDK's zlib 9 spends its time walking hash chains of residuals that recur
  * everywhere in 3 bytes. Here the chains are keyed on 4 bytes and matches shorter than
- * {@code minMatch} are not taken (zlib's {@code Z_FILTERED} drops those up to 5 bytes anyway, as
- * they cost about as many bits as the literals on filtered rows), so a chain holds far fewer
- * candidates; matching is lazy as zlib's (a match is deferred when the next position has a longer
- * one). Each block is written stored, with the fixed code or with a dynamic one, whichever is
- * exactly smallest. Input is streamed: a window of 32 KiB is kept behind the position being coded.
+ * {@code minMatch} (6) are not taken, as zlib's {@code Z_FILTERED} drops those up to 5 bytes too
+ * (they cost about as many bits as their literals on filtered rows), so a chain holds only the
+ * candidates that can give a match; matching is lazy as zlib's (a match is deferred when the next
+ * position has a longer one). The symbols are split into blocks where their statistics change
+ * (see {@link #flushBlock}), each written stored, with the fixed code or with a dynamic one,
+ * whichever is exactly smallest. Input is streamed: the 32 KiB window is kept behind the position
+ * being coded.
  */
 final class ZlibEncoder {
   static final int WINDOW = 1 << 15;
@@ -83,12 +85,13 @@ final class ZlibEncoder {
   private int prevDist;
   private boolean literalsOnly;
 
-  // the current block: symbols (a literal byte, or dist << 9 | length) and their frequencies
+  // the current block's symbols: a literal byte, or dist << 9 | length
   private final int[] syms;
   private int nsyms;
   /** Input bytes the block's symbols cover, ending at {@link #covered} in {@link #buf}. */
   private int rawCount;
   private int covered;
+  // frequencies of the symbols blockCost was given
   private final int[] litFreq = new int[286];
   private final int[] distFreq = new int[30];
 

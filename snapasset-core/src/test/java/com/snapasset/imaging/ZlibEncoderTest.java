@@ -1,0 +1,286 @@
+package com.snapasset.imaging;
+
+import static com.snapasset.imaging.TestImages.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ZlibEncoder} and {@link HuffmanLengths}: every stream inflates with the JDK's zlib to the
+ * exact input, whatever its shape, and the codes respect DEFLATE's limits.
+ */
+class ZlibEncoderTest {
+  private final Random random = new Random(15);
+
+  @Test
+  void shortInputsRoundTrip() throws Exception {
+    for (int n : new int[] {0, 1, 2, 3, 4, 5, 6, 7, 257, 258, 259, 266, 267}) {
+      byte[] noise = new byte[n];
+      random.nextBytes(noise);
+      assertRoundTrip(noise);
+      assertRoundTrip(new byte[n]);
+    }
+  }
+
+  @Test
+  void randomBytesOverAMegabyteRoundTripAndAreStoredNotExpanded() throws Exception {
+    byte[] noise = new byte[(1 << 20) + 12345];
+    random.nextBytes(noise);
+    byte[] z = assertRoundTrip(noise);
+    // stored blocks: 5 bytes a piece of at most 64 KiB (a block of 64 Ki literals takes two), plus
+    // the zlib header and trailer; Huffman codes would add about 0.5 % (5 KB)
+    assertThat(z.length).isLessThanOrEqualTo(noise.length + (noise.length / 32768 + 1) * 5 + 16);
+  }
+
+  @Test
+  void zerosAndRunsRoundTrip() throws Exception {
+    assertRoundTrip(new byte[3 << 20]);
+    byte[] runs = new byte[1 << 20];
+    for (int i = 0; i < runs.length; ) {
+      int len = 1 + random.nextInt(600);
+      Arrays.fill(runs, i, Math.min(runs.length, i + len), (byte) random.nextInt(4));
+      i += len;
+    }
+    byte[] z = assertRoundTrip(runs);
+    assertThat(z.length).isLessThan(runs.length / 20);
+  }
+
+  @Test
+  void matchesAtTheWindowsEdgeAndOfEveryLengthRoundTrip() throws Exception {
+    // a random block repeated at distances 32767, 32768 (one past this encoder's limit) and 32769
+    for (int distance : new int[] {32767, 32768, 32769}) {
+      byte[] data = new byte[distance + 5000];
+      random.nextBytes(data);
+      System.arraycopy(data, 0, data, distance, 5000);
+      byte[] z = assertRoundTrip(data);
+      if (distance == 32767) {
+        assertThat(z.length).as("the repeat is matched").isLessThan(distance + 1000);
+      }
+    }
+    // repeats of exactly 3, 4, ..., 258, 259 and 600 bytes at short distances, with every minMatch
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    for (int len : new int[] {3, 4, 5, 6, 7, 8, 15, 16, 17, 257, 258, 259, 600}) {
+      byte[] piece = new byte[len];
+      random.nextBytes(piece);
+      for (int k = 0; k < 3; k++) {
+        data.write(piece);
+        byte[] gap = new byte[1 + random.nextInt(40)];
+        random.nextBytes(gap);
+        data.write(gap);
+      }
+    }
+    for (int minMatch : new int[] {4, 5, 6, 258}) {
+      ByteArrayOutputStream z = new ByteArrayOutputStream();
+      ZlibEncoder encoder = new ZlibEncoder(z, 64, 258, minMatch, 1 << 12);
+      encoder.write(data.toByteArray(), 0, data.size());
+      encoder.finish();
+      assertThat(inflate(z.toByteArray(), data.size())).isEqualTo(data.toByteArray());
+    }
+  }
+
+  @Test
+  void inputsWrittenInAnyPiecesAndLiteralRunsGiveTheSameBytesBack() throws Exception {
+    byte[] rows = filteredRows(photo());
+    // one byte at a time across the buffer's slides, and switching to literals and back
+    ByteArrayOutputStream z = new ByteArrayOutputStream();
+    ZlibEncoder encoder = new ZlibEncoder(z);
+    int at = 0;
+    for (int piece = 0; at < rows.length; piece++) {
+      int n = Math.min(rows.length - at, piece % 7 == 0 ? 1 : 1 + random.nextInt(70000));
+      encoder.literalsOnly(piece % 3 == 1);
+      encoder.write(rows, at, n);
+      at += n;
+    }
+    encoder.finish();
+    assertThat(inflate(z.toByteArray(), rows.length)).isEqualTo(rows);
+  }
+
+  @Test
+  void filteredRowsOfTheTestImagesRoundTrip() throws Exception {
+    assertRoundTrip(filteredRows(photo()));
+    assertRoundTrip(filteredRows(Decoder.toPixels(TestImages.imageIo(resource("screenshot-640x400.png")))));
+    assertRoundTrip(filteredRows(flatDrawing()));
+  }
+
+  @Test
+  void aPhotographsBandsAreSmallerThanWithZlibNine() throws Exception {
+    // level 9's path for photographs: each band of filtered rows Huffman only or LZ77 as Bands
+    // judges it, deflated by ZlibEncoder, against what level 9 did before: zlib 9 (Z_FILTERED)
+    // switching strategy band by band (PngWriter.idat); this photograph's bands all come out LZ77
+    // (inputsWrittenInAnyPieces... covers switching to literals and back)
+    Pixels photo = photo();
+    byte[] rows = filteredRows(photo);
+    int band = PngWriter.Bands.BAND_SIZE / (1 + photo.width * 3) * (1 + photo.width * 3);
+    PngWriter.Bands bands = new PngWriter.Bands();
+    ByteArrayOutputStream ours = new ByteArrayOutputStream();
+    ZlibEncoder encoder = new ZlibEncoder(ours);
+    Deflater zlib = new Deflater(9);
+    zlib.setStrategy(Deflater.FILTERED);
+    byte[] buffer = new byte[1 << 16];
+    int zlibSize = 0;
+    for (int at = 0; at < rows.length; at += band) {
+      int n = Math.min(band, rows.length - at);
+      boolean huffman = bands.huffman(Arrays.copyOfRange(rows, at, at + n), n);
+      encoder.literalsOnly(huffman);
+      encoder.write(rows, at, n);
+      zlib.setStrategy(huffman ? Deflater.HUFFMAN_ONLY : Deflater.FILTERED);
+      zlib.setInput(rows, at, n);
+      while (!zlib.needsInput()) {
+        zlibSize += zlib.deflate(buffer);
+      }
+    }
+    zlib.finish();
+    while (!zlib.finished()) {
+      zlibSize += zlib.deflate(buffer);
+    }
+    zlib.end();
+    bands.end();
+    encoder.finish();
+    assertThat(inflate(ours.toByteArray(), rows.length)).isEqualTo(rows);
+    assertThat(ours.size()).isLessThanOrEqualTo(zlibSize);
+  }
+
+  @Test
+  void aBlockOfOneSymbolAndAnEmptyStreamInflate() throws Exception {
+    byte[] same = new byte[100_000];
+    Arrays.fill(same, (byte) 'a');
+    ByteArrayOutputStream z = new ByteArrayOutputStream();
+    ZlibEncoder encoder = new ZlibEncoder(z);
+    encoder.literalsOnly(true); // 'a' and the block's end only
+    encoder.write(same, 0, same.length);
+    encoder.finish();
+    assertThat(inflate(z.toByteArray(), same.length)).isEqualTo(same);
+    assertThat(z.size()).isLessThan(same.length / 7); // one bit a byte
+  }
+
+  @Test
+  void codeLengthsStayWithinTheLimitAndFormACompleteCode() {
+    // Fibonacci frequencies: an unlimited Huffman code would be as deep as there are symbols
+    int[] freq = new int[30];
+    freq[0] = 1;
+    freq[1] = 1;
+    for (int i = 2; i < 30; i++) {
+      freq[i] = freq[i - 1] + freq[i - 2];
+    }
+    for (int limit : new int[] {7, 15}) {
+      int n = limit == 7 ? 19 : 30;
+      int[] lengths = new int[n];
+      HuffmanLengths.build(freq, n, limit, lengths);
+      assertThat(Arrays.stream(lengths).max().getAsInt()).isEqualTo(limit);
+      assertThat(kraft(lengths)).as("complete at limit %d", limit).isEqualTo(1.0);
+      // more frequent symbols never get longer codes
+      for (int s = 1; s < n; s++) {
+        assertThat(lengths[s]).isLessThanOrEqualTo(lengths[s - 1]);
+      }
+    }
+    int[] one = new int[286];
+    one[65] = 1000;
+    int[] lengths = new int[286];
+    HuffmanLengths.build(one, 286, 15, lengths);
+    assertThat(lengths[65]).isEqualTo(1);
+    assertThat(kraft(lengths)).isEqualTo(1.0);
+    int[] equal = {5, 5, 5, 5, 0};
+    int[] four = new int[5];
+    HuffmanLengths.build(equal, 5, 15, four);
+    assertThat(four).containsExactly(2, 2, 2, 2, 0);
+  }
+
+  private static double kraft(int[] lengths) {
+    double sum = 0;
+    for (int len : lengths) {
+      if (len > 0) {
+        sum += Math.pow(2, -len);
+      }
+    }
+    return sum;
+  }
+
+  private static Pixels photo() {
+    return ((Decoded) StandardImageProcessor.create().decode(resource("bliznaca.jpg"))).pixels;
+  }
+
+  /** Flat shapes enlarged, as PngCodingTest's flat drawing: long matches at many distances. */
+  static Pixels flatDrawing() {
+    BufferedImage image = new BufferedImage(270, 270, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setPaint(new java.awt.GradientPaint(0, 0, new Color(0x1E3C72), 270, 180, new Color(0xF6D365)));
+    g.fillRect(0, 0, 270, 180);
+    g.setColor(new Color(0x4CAF50));
+    g.fillRect(0, 180, 270, 90);
+    g.setColor(new Color(0xFFC107));
+    g.fillOval(160, 30, 60, 60);
+    g.setColor(new Color(0x795548));
+    for (int x = 10; x < 270; x += 40) {
+      g.fillPolygon(new int[] {x, x + 15, x + 30}, new int[] {200, 150, 200}, 3);
+    }
+    g.dispose();
+    return Resampler.resize(Decoder.toPixels(image), 1080, 1080, 0, 0, 270, 270);
+  }
+
+  private static byte[] filteredRows(Pixels px) {
+    int stride = 1 + px.width * 3;
+    byte[] rows = new byte[px.height * stride];
+    PngWriter.Filter filter = new PngWriter.Filter(px, false);
+    filter.start(0);
+    for (int y = 0; y < px.height; y++) {
+      filter.row(y, true, rows, y * stride);
+    }
+    return rows;
+  }
+
+  private static byte[] assertRoundTrip(byte[] data) throws Exception {
+    ByteArrayOutputStream z = new ByteArrayOutputStream();
+    ZlibEncoder encoder = new ZlibEncoder(z);
+    encoder.write(data, 0, data.length);
+    encoder.finish();
+    byte[] out = z.toByteArray();
+    assertThat(inflate(out, data.length)).as("%d bytes", data.length).isEqualTo(data);
+    return out;
+  }
+
+  /** Inflates a whole zlib stream (its Adler-32 checked by the Inflater) that must hold exactly n bytes. */
+  private static byte[] inflate(byte[] z, int n) throws DataFormatException {
+    Inflater inflater = new Inflater();
+    try {
+      inflater.setInput(z);
+      byte[] out = new byte[n + 1];
+      int got = 0;
+      while (!inflater.finished()) {
+        int k = inflater.inflate(out, got, out.length - got);
+        if (k == 0 && !inflater.finished() && (inflater.needsInput() || got == out.length)) {
+          throw new AssertionError("stream ends early or holds more than " + n + " bytes");
+        }
+        got += k;
+      }
+      assertThat(inflater.getRemaining()).as("bytes after the stream").isZero();
+      return Arrays.copyOf(out, got);
+    } finally {
+      inflater.end();
+    }
+  }
+
+  private static int deflate(byte[] data, int level, int strategy) {
+    Deflater d = new Deflater(level);
+    d.setStrategy(strategy);
+    d.setInput(data);
+    d.finish();
+    byte[] buffer = new byte[1 << 16];
+    int n = 0;
+    while (!d.finished()) {
+      n += d.deflate(buffer);
+    }
+    d.end();
+    return n;
+  }
+}

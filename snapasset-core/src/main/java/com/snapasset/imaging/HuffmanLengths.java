@@ -21,6 +21,7 @@ final class HuffmanLengths {
    * with no symbols at all cannot be written.
    */
   static void build(int[] freq, int n, int limit, int[] lengths) {
+    assert n <= 1 << limit : n + " symbols cannot fit in " + limit + "-bit codes";
     Arrays.fill(lengths, 0, n, 0);
     // leaves sorted by frequency (ties by symbol, so the result is deterministic)
     long[] leaves = new long[n];
@@ -75,7 +76,8 @@ final class HuffmanLengths {
       count[d]++;
     }
     if (clamped) {
-      // Kraft sum in units of 2^-limit: lengthen leaves just above the limit's depth until it fits
+      // Kraft sum in units of 2^-limit: lengthen leaves just above the limit's depth until it fits;
+      // it terminates because DEFLATE's alphabets (19, 30, 286 symbols) fit in 2^limit leaves
       long kraft = 0;
       for (int len = 1; len <= limit; len++) {
         kraft += (long) count[len] << (limit - len);

@@ -16,7 +16,8 @@ import java.util.zip.Adler32;
  * candidates that can give a match; matching is lazy as zlib's (a match is deferred when the next
  * position has a longer one). The symbols are split into blocks where their statistics change
  * (see {@link #flushBlock}), each written stored, with the fixed code or with a dynamic one,
- * whichever is exactly smallest. Input is streamed: the 32 KiB window is kept behind the position
+ * whichever is smallest (fixed and dynamic costs are exact; a stored block's padding is counted as
+ * a whole byte). Input is streamed: the 32 KiB window is kept behind the position
  * being coded.
  */
 final class ZlibEncoder {
@@ -147,7 +148,10 @@ final class ZlibEncoder {
 
   /**
    * Codes what follows as literals only (Huffman coding, no matches) while {@code on}: noise-like
-   * residuals, where matches are rare and looking for them costs most. The block ends here.
+   * residuals, where matches are rare and looking for them costs most. The block ends here. The
+   * switch takes effect at the coding position, which trails the input by up to a match's
+   * lookahead (266 bytes): the end of what was written before is coded in the new mode, and a
+   * match already found there may still be sent. Either way the output inflates to the input.
    */
   void literalsOnly(boolean on) throws IOException {
     if (on == literalsOnly) {

@@ -26,9 +26,9 @@ import java.util.concurrent.ExecutionException;
  */
 final class Decoded implements DecodedImage, Layout.SmartCropSource {
   /**
-   * How many resampled windows are kept, the most recently used: while one rendition renders, the
-   * window it uses is usually one of them, so a job holds at most about one window more than
-   * without sharing.
+   * How many resampled windows are kept, the most recently used. A window being resampled makes
+   * room for itself first, so while a rendition renders, the window it uses is one of them: a
+   * rendering thread holds at most one window more than without sharing.
    */
   static final int KEPT = 2;
 
@@ -39,6 +39,8 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
    * resampled ones, least recently used first; guarded by {@code this}.
    */
   private final List<Window> windows = new ArrayList<>();
+  /** Windows this image began to resample, for tests and measurements; guarded by {@code this}. */
+  private int resampled;
 
   Decoded(Pixels pixels) {
     this.pixels = pixels;
@@ -89,8 +91,11 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
           }
         }
         if (found == null) {
+          // room first: while this thread resamples, one other window is kept besides its own
+          trim(KEPT - 1);
           mine = new Window(scaledW, scaledH, left, top, w, h);
           windows.add(mine);
+          resampled++;
         }
       }
       if (found != null) {
@@ -108,7 +113,7 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
       Pixels out = Resampler.resize(pixels, scaledW, scaledH, left, top, w, h);
       mine.done(out);
       synchronized (this) {
-        trim();
+        trim(KEPT); // windows finished meanwhile by other threads
       }
       return out;
     } finally {
@@ -121,11 +126,11 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
     }
   }
 
-  /** Drops the least recently used resampled windows beyond {@link #KEPT}; holds {@code this}. */
-  private void trim() {
+  /** Drops the least recently used resampled windows beyond {@code max}; holds {@code this}. */
+  private void trim(int max) {
     int done = 0;
     for (int i = windows.size() - 1; i >= 0; i--) {
-      if (windows.get(i).isDone() && ++done > KEPT) {
+      if (windows.get(i).isDone() && ++done > max) {
         windows.remove(i);
       }
     }
@@ -134,6 +139,11 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
   /** The number of windows kept or being resampled, for tests. */
   synchronized int windowsKept() {
     return windows.size();
+  }
+
+  /** How many windows this image began to resample (the others were cut from one), for tests. */
+  synchronized int windowsResampled() {
+    return resampled;
   }
 
   /** The scaled widths of the windows kept or being resampled, least recently used first, for tests. */

@@ -118,10 +118,10 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
       return out;
     } finally {
       if (!mine.isDone()) { // Resampler or done() threw (an OutOfMemoryError, say)
+        mine.failed(); // first, allocating nothing: waiters look again (and compute it themselves)
         synchronized (this) {
           windows.remove(mine);
         }
-        mine.failed(); // waiters look again (and compute it themselves)
       }
     }
   }
@@ -154,6 +154,11 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
   /** Whether a kept window's pixels are still held other than softly, for tests. */
   synchronized boolean holdsWindowsStrongly() {
     return windows.stream().anyMatch(Window::holdsStrongly);
+  }
+
+  /** Registers a window as being resampled by a thread that never finishes it, for tests. */
+  synchronized void pendForTest(int scaledW, int scaledH, int left, int top, int w, int h) {
+    windows.add(new Window(scaledW, scaledH, left, top, w, h));
   }
 
   /** Clears the soft references of the kept windows, as the collector may, for tests. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.snapasset.CropPosition;
+import com.snapasset.ImageProcessingException;
 import com.snapasset.OutputFormat;
 import com.snapasset.OutputOptions;
 import com.snapasset.Platform;
@@ -143,5 +144,23 @@ class SharedWindowsTest {
     assertThat(decoded.keptScaledWidths()).containsExactly(1200); // the cleared one went
     Pixels again = decoded.resized(1200, 1200, 0, 262, 1200, 675);
     assertThat(again.argb).isEqualTo(first.argb);
+  }
+
+  /**
+   * A rendition waiting for a window another thread resamples can be interrupted (a cancelled
+   * job's render pool is): it fails at once, with the interrupt status set again.
+   */
+  @Test
+  void aWaitingRenditionCanBeInterrupted() {
+    Decoded decoded = (Decoded) processor.decode(resource("bliznaca.png"));
+    decoded.pendForTest(600, 400, 0, 0, 300, 200); // never finished: join() would block forever
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> decoded.resized(600, 400, 10, 10, 100, 100))
+          .isInstanceOf(ImageProcessingException.class)
+          .hasCauseInstanceOf(InterruptedException.class);
+    } finally {
+      assertThat(Thread.interrupted()).as("interrupt status set again").isTrue();
+    }
   }
 }

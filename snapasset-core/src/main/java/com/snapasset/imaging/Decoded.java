@@ -1,10 +1,12 @@
 package com.snapasset.imaging;
 
+import com.snapasset.ImageProcessingException;
 import com.snapasset.spi.DecodedImage;
 import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * An upright sRGB source image and, built on first use by a smart crop, its small analysis copies.
@@ -13,16 +15,32 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Renditions of one image often scale it to the same size: the 1200-wide Twitter, Facebook and
  * LinkedIn posts all cut a 1200 × 675, 630 or 627 window from one scaled image, and with centre
- * crops the tallest window holds the other two. {@link #resized} keeps each window it resamples
- * (softly: the garbage collector may take it back under memory pressure) and cuts a later window
- * of the same scaled size out of one that contains it, instead of resampling the source again: the
- * same pixels, since an output pixel's kernel depends only on its place in the scaled image.
+ * crops the tallest window holds the other two. {@link #resized} keeps the {@value #KEPT} windows
+ * it used last (softly too: the garbage collector may take them back under memory pressure) and
+ * cuts a later window of the same scaled size out of one that contains it, instead of resampling
+ * the source again: the same pixels, since an output pixel's kernel depends only on its place in
+ * the scaled image. Only a few are kept because the decoded image lives through the whole job
+ * (its stores too) and the other windows are never reused; two, because the presets in their
+ * order put one other size between the Twitter and Facebook posts and one between Facebook's and
+ * LinkedIn's.
  */
 final class Decoded implements DecodedImage, Layout.SmartCropSource {
+  /**
+   * How many resampled windows are kept, the most recently used. A window being resampled makes
+   * room for itself first, so while a rendition renders, the window it uses is one of them: a
+   * rendering thread holds at most one window more than without sharing.
+   */
+  static final int KEPT = 2;
+
   final Pixels pixels;
   private volatile SmartCrop smartCrop;
-  /** Windows resampled so far, newest last; guarded by {@code this}. */
+  /**
+   * Windows being resampled (any number: their threads hold them anyway) and at most {@link #KEPT}
+   * resampled ones, least recently used first; guarded by {@code this}.
+   */
   private final List<Window> windows = new ArrayList<>();
+  /** Windows this image began to resample, for tests and measurements; guarded by {@code this}. */
+  private int resampled;
 
   Decoded(Pixels pixels) {
     this.pixels = pixels;
@@ -52,8 +70,11 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
   /**
    * The {@code w × h} window at ({@code left}, {@code top}) of this image scaled to {@code scaledW
    * × scaledH}, as {@link Resampler#resize} gives it: cut from a window already resampled (or
-   * being resampled by another thread, which it then waits for) when one of the same scaled size
-   * contains it, else resampled and kept for later renditions.
+   * being resampled by another thread, which it then waits for) when a kept one of the same scaled
+   * size contains it, else resampled and kept for later renditions.
+   *
+   * @throws ImageProcessingException when interrupted while waiting for another thread's window
+   *     (the interrupt status is set again)
    */
   Pixels resized(int scaledW, int scaledH, int left, int top, int w, int h) {
     if (scaledW == pixels.width && scaledH == pixels.height) {
@@ -65,16 +86,20 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
       synchronized (this) {
         for (int i = windows.size() - 1; i >= 0 && found == null; i--) {
           if (windows.get(i).contains(scaledW, scaledH, left, top, w, h)) {
-            found = windows.get(i);
+            found = windows.remove(i);
+            windows.add(found); // now the most recently used
           }
         }
         if (found == null) {
+          // room first: while this thread resamples, one other window is kept besides its own
+          trim(KEPT - 1);
           mine = new Window(scaledW, scaledH, left, top, w, h);
           windows.add(mine);
+          resampled++;
         }
       }
       if (found != null) {
-        // waited for outside the lock: the thread computing it needs the lock if it fails
+        // waited for outside the lock: the thread computing it needs the lock to finish
         Pixels whole = found.pixels();
         if (whole != null) {
           return Resampler.crop(whole, left - found.left, top - found.top, w, h);
@@ -84,23 +109,46 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
         }
       }
     }
-    Pixels out;
     try {
-      out = Resampler.resize(pixels, scaledW, scaledH, left, top, w, h);
-    } catch (RuntimeException | Error e) {
+      Pixels out = Resampler.resize(pixels, scaledW, scaledH, left, top, w, h);
+      mine.done(out);
       synchronized (this) {
-        windows.remove(mine);
+        trim(KEPT); // windows finished meanwhile by other threads
       }
-      mine.failed(); // waiters look again (and compute it themselves)
-      throw e;
+      return out;
+    } finally {
+      if (!mine.isDone()) { // Resampler or done() threw (an OutOfMemoryError, say)
+        mine.failed(); // first, allocating nothing: waiters look again (and compute it themselves)
+        synchronized (this) {
+          windows.remove(mine);
+        }
+      }
     }
-    mine.done(out);
-    return out;
   }
 
-  /** The number of windows kept, for tests. */
+  /** Drops the least recently used resampled windows beyond {@code max}; holds {@code this}. */
+  private void trim(int max) {
+    int done = 0;
+    for (int i = windows.size() - 1; i >= 0; i--) {
+      if (windows.get(i).isDone() && ++done > max) {
+        windows.remove(i);
+      }
+    }
+  }
+
+  /** The number of windows kept or being resampled, for tests. */
   synchronized int windowsKept() {
     return windows.size();
+  }
+
+  /** How many windows this image began to resample (the others were cut from one), for tests. */
+  synchronized int windowsResampled() {
+    return resampled;
+  }
+
+  /** The scaled widths of the windows kept or being resampled, least recently used first, for tests. */
+  synchronized List<Integer> keptScaledWidths() {
+    return windows.stream().map(w -> w.scaledW).toList();
   }
 
   /** Whether a kept window's pixels are still held other than softly, for tests. */
@@ -108,10 +156,22 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
     return windows.stream().anyMatch(Window::holdsStrongly);
   }
 
+  /** Registers a window as being resampled by a thread that never finishes it, for tests. */
+  synchronized void pendForTest(int scaledW, int scaledH, int left, int top, int w, int h) {
+    windows.add(new Window(scaledW, scaledH, left, top, w, h));
+  }
+
+  /** Clears the soft references of the kept windows, as the collector may, for tests. */
+  synchronized void clearKeptForTest() {
+    windows.forEach(Window::clear);
+  }
+
   /**
    * One resampled window: a future while it is being computed (other renditions wait for it rather
    * than compute what it will hold), then only a soft reference (the future is let go, so that
-   * nothing else here holds the pixels).
+   * nothing else here holds the pixels). The pixels are shared by every thread that cuts from
+   * them, without copying or locking: that relies on {@link Pixels} never being written once
+   * built ({@link Resampler#crop} only reads them).
    */
   private static final class Window {
     final int scaledW;
@@ -137,17 +197,34 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
           && l >= left && t >= top && l + ww <= left + w && t + hh <= top + h;
     }
 
+    /**
+     * Called once, by the computing thread. It allocates, so it may throw (an OutOfMemoryError):
+     * then {@link #isDone} is false and {@link #failed} must follow.
+     */
     void done(Pixels p) {
-      done = new SoftReference<>(p); // before pending is let go: pixels() reads them in that order
       CompletableFuture<Pixels> f = pending;
+      f.complete(p); // first: if what follows throws, failed() completes nothing more
+      done = new SoftReference<>(p); // before pending is let go: pixels() reads them in that order
       pending = null;
-      f.complete(p);
+    }
+
+    /** Whether {@link #done} finished. */
+    boolean isDone() {
+      return pending == null;
     }
 
     void failed() {
       CompletableFuture<Pixels> f = pending;
       pending = null;
-      f.complete(null);
+      done = null;
+      f.complete(null); // allocates nothing: waiters are woken even when memory is short
+    }
+
+    void clear() {
+      SoftReference<Pixels> d = done;
+      if (d != null) {
+        d.clear();
+      }
     }
 
     /**
@@ -157,7 +234,15 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
     Pixels pixels() {
       CompletableFuture<Pixels> f = pending;
       if (f != null) {
-        return f.join();
+        try {
+          return f.get(); // not join(): a cancelled job's render pool is interrupted
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new ImageProcessingException(
+              "interrupted while waiting for another rendition to resample the same scaled image", e);
+        } catch (ExecutionException e) {
+          return null; // never completed exceptionally; look again, as after a failure
+        }
       }
       SoftReference<Pixels> d = done;
       return d == null ? null : d.get();

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
@@ -40,9 +42,16 @@ class RedisTlsTest extends JobQueueContract {
     dir = Files.createTempDirectory("snapasset-tls-");
     certs = TestCertificates.generate(dir);
     tlsPort = RedisTestServer.freePort();
-    server = RedisTestServer.start(false, "--tls-port", Integer.toString(tlsPort),
+    server = tlsServer(tlsPort);
+  }
+
+  /** A redis-server on {@code port} that demands TLS with a client certificate and the password. */
+  private static RedisTestServer tlsServer(int port, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--tls-port", Integer.toString(port),
         "--tls-cert-file", certs.serverCertPem.toString(), "--tls-key-file", certs.serverKeyPem.toString(),
-        "--tls-ca-cert-file", certs.caPem.toString(), "--tls-auth-clients", "yes", "--requirepass", PASSWORD);
+        "--tls-ca-cert-file", certs.caPem.toString(), "--tls-auth-clients", "yes", "--requirepass", PASSWORD));
+    args.addAll(List.of(extra));
+    return RedisTestServer.start(false, args.toArray(String[]::new));
   }
 
   @AfterAll
@@ -158,10 +167,7 @@ class RedisTlsTest extends JobQueueContract {
   @Test
   void aServerThatAcceptsNoneOfTheOfferedProtocolsIsRefusedWithTheReason() throws Exception {
     int port = RedisTestServer.freePort();
-    try (RedisTestServer tls12 = RedisTestServer.start(false, "--tls-port", Integer.toString(port),
-        "--tls-cert-file", certs.serverCertPem.toString(), "--tls-key-file", certs.serverKeyPem.toString(),
-        "--tls-ca-cert-file", certs.caPem.toString(), "--tls-auth-clients", "yes", "--requirepass", PASSWORD,
-        "--tls-protocols", "TLSv1.2")) {
+    try (RedisTestServer tls12 = tlsServer(port, "--tls-protocols", "TLSv1.2")) {
       String url = "rediss://:" + PASSWORD + "@127.0.0.1:" + port;
       try (RedisBaseImageCache c = RedisBaseImageCache.builder().url(url).tls(tls13Only()).build()) {
         assertThatThrownBy(() -> c.get("k")).isInstanceOf(com.snapasset.StorageException.class)
@@ -184,10 +190,8 @@ class RedisTlsTest extends JobQueueContract {
     // A TLS 1.3 server with one suite: a client offering another suite only must fail the
     // handshake, which it could not if the ciphers stayed out of the socket's parameters.
     int port = RedisTestServer.freePort();
-    try (RedisTestServer chacha = RedisTestServer.start(false, "--tls-port", Integer.toString(port),
-        "--tls-cert-file", certs.serverCertPem.toString(), "--tls-key-file", certs.serverKeyPem.toString(),
-        "--tls-ca-cert-file", certs.caPem.toString(), "--tls-auth-clients", "yes", "--requirepass", PASSWORD,
-        "--tls-protocols", "TLSv1.3", "--tls-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256")) {
+    try (RedisTestServer chacha =
+        tlsServer(port, "--tls-protocols", "TLSv1.3", "--tls-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256")) {
       String url = "rediss://:" + PASSWORD + "@127.0.0.1:" + port;
       RedisTls aesOnly = trusting().enabledProtocols("TLSv1.3").ciphers("TLS_AES_128_GCM_SHA256").build();
       try (RedisBaseImageCache c = RedisBaseImageCache.builder().url(url).tls(aesOnly).build()) {

@@ -307,22 +307,7 @@ class PngCodingTest {
   void levelNineJudgesNoBandsOfAFlatDrawing() throws Exception {
     // flat shapes enlarged as the presets enlarge them: filtered LZ77, and Huffman-only coding
     // (several times larger) is not worth a trial on any band
-    BufferedImage image = new BufferedImage(270, 270, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setPaint(new java.awt.GradientPaint(0, 0, new Color(0x1E3C72), 270, 180, new Color(0xF6D365)));
-    g.fillRect(0, 0, 270, 180);
-    g.setColor(new Color(0x4CAF50));
-    g.fillRect(0, 180, 270, 90);
-    g.setColor(new Color(0xFFC107));
-    g.fillOval(160, 30, 60, 60);
-    g.setColor(new Color(0x795548));
-    for (int x = 10; x < 270; x += 40) {
-      g.fillPolygon(new int[] {x, x + 15, x + 30}, new int[] {200, 150, 200}, 3);
-    }
-    g.dispose();
-    Pixels drawn = Decoder.toPixels(image);
-    Pixels enlarged = Resampler.resize(drawn, 1080, 1080, 0, 0, 270, 270);
+    Pixels enlarged = ZlibEncoderTest.flatDrawing();
     PngWriter.Filter filter = new PngWriter.Filter(enlarged, false);
     assertThat(PngWriter.decide(filter, 9))
         .isEqualTo(new PngWriter.Choice(PngWriter.Coding.FILTERED_LZ77, false));

@@ -211,7 +211,7 @@ class ZlibEncoderTest {
     return ((Decoded) StandardImageProcessor.create().decode(resource("bliznaca.jpg"))).pixels;
   }
 
-  /** Flat shapes enlarged, as PngCodingTest's flat drawing: long matches at many distances. */
+  /** Flat shapes enlarged as the presets enlarge them: long matches at many distances (PngCodingTest too). */
   static Pixels flatDrawing() {
     BufferedImage image = new BufferedImage(270, 270, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();

@@ -18,6 +18,7 @@ import com.snapasset.spi.JobQueue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -51,10 +52,16 @@ class RedisTlsPropertiesTest {
     certDir = Files.createTempDirectory("snapasset-starter-tls-");
     certs = TestCertificates.generate(certDir);
     tlsPort = RedisTestServer.freePort();
-    server = RedisTestServer.start(false, "--tls-port", Integer.toString(tlsPort),
+    server = tlsServer(tlsPort);
+  }
+
+  /** A redis-server on {@code port} that demands TLS with a client certificate and the password. */
+  private static RedisTestServer tlsServer(int port, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--tls-port", Integer.toString(port),
         "--tls-cert-file", certs.serverCertPem.toString(), "--tls-key-file", certs.serverKeyPem.toString(),
-        "--tls-ca-cert-file", certs.caPem.toString(), "--tls-auth-clients", "yes",
-        "--requirepass", REDIS_PASSWORD);
+        "--tls-ca-cert-file", certs.caPem.toString(), "--tls-auth-clients", "yes", "--requirepass", REDIS_PASSWORD));
+    args.addAll(List.of(extra));
+    return RedisTestServer.start(false, args.toArray(String[]::new));
   }
 
   @AfterAll
@@ -182,10 +189,7 @@ class RedisTlsPropertiesTest {
   @Test
   void aBundleWhoseProtocolsTheServerRefusesFailsNamingTheTlsCause() throws Exception {
     int port = RedisTestServer.freePort();
-    try (RedisTestServer tls12 = RedisTestServer.start(false, "--tls-port", Integer.toString(port),
-        "--tls-cert-file", certs.serverCertPem.toString(), "--tls-key-file", certs.serverKeyPem.toString(),
-        "--tls-ca-cert-file", certs.caPem.toString(), "--tls-auth-clients", "yes",
-        "--requirepass", REDIS_PASSWORD, "--tls-protocols", "TLSv1.2")) {
+    try (RedisTestServer tls12 = tlsServer(port, "--tls-protocols", "TLSv1.2")) {
       // The cache only (the queue in memory): a queue would wait for its event channel first.
       new ApplicationContextRunner()
           .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, SnapAssetAutoConfiguration.class))
@@ -218,10 +222,7 @@ class RedisTlsPropertiesTest {
   @Test
   void enabledProtocolsFromPropertiesThatTheServerRefusesFailNamingTheTlsCause() throws Exception {
     int port = RedisTestServer.freePort();
-    try (RedisTestServer tls12 = RedisTestServer.start(false, "--tls-port", Integer.toString(port),
-        "--tls-cert-file", certs.serverCertPem.toString(), "--tls-key-file", certs.serverKeyPem.toString(),
-        "--tls-ca-cert-file", certs.caPem.toString(), "--tls-auth-clients", "yes",
-        "--requirepass", REDIS_PASSWORD, "--tls-protocols", "TLSv1.2")) {
+    try (RedisTestServer tls12 = tlsServer(port, "--tls-protocols", "TLSv1.2")) {
       // The cache only (the queue in memory): a queue would wait for its event channel first.
       new ApplicationContextRunner()
           .withConfiguration(AutoConfigurations.of(SnapAssetAutoConfiguration.class))

@@ -320,7 +320,8 @@ class PngCodingTest {
     return new Pixels(argb, top.width, top.height + bottom.height, false);
   }
 
-  private static byte[] filteredRows(Pixels px) {
+  /** The rows level 9 deflates: every row adaptively filtered, RGB. */
+  static byte[] filteredRows(Pixels px) {
     int stride = 1 + px.width * 3;
     byte[] rows = new byte[px.height * stride];
     PngWriter.Filter filter = new PngWriter.Filter(px, false);

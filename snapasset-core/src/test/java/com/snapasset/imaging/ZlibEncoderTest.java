@@ -90,7 +90,7 @@ class ZlibEncoderTest {
 
   @Test
   void inputsWrittenInAnyPiecesAndLiteralRunsGiveTheSameBytesBack() throws Exception {
-    byte[] rows = filteredRows(photo());
+    byte[] rows = PngCodingTest.filteredRows(photo());
     // one byte at a time across the buffer's slides, and switching to literals and back
     ByteArrayOutputStream z = new ByteArrayOutputStream();
     ZlibEncoder encoder = new ZlibEncoder(z);
@@ -107,9 +107,10 @@ class ZlibEncoderTest {
 
   @Test
   void filteredRowsOfTheTestImagesRoundTrip() throws Exception {
-    assertRoundTrip(filteredRows(photo()));
-    assertRoundTrip(filteredRows(Decoder.toPixels(TestImages.imageIo(resource("screenshot-640x400.png")))));
-    assertRoundTrip(filteredRows(flatDrawing()));
+    assertRoundTrip(PngCodingTest.filteredRows(photo()));
+    Pixels screenshot = Decoder.toPixels(TestImages.imageIo(resource("screenshot-640x400.png")));
+    assertRoundTrip(PngCodingTest.filteredRows(screenshot));
+    assertRoundTrip(PngCodingTest.filteredRows(flatDrawing()));
   }
 
   @Test
@@ -119,7 +120,7 @@ class ZlibEncoderTest {
     // switching strategy band by band (PngWriter.idat); this photograph's bands all come out LZ77
     // (inputsWrittenInAnyPieces... covers switching to literals and back)
     Pixels photo = photo();
-    byte[] rows = filteredRows(photo);
+    byte[] rows = PngCodingTest.filteredRows(photo);
     int band = PngWriter.Bands.BAND_SIZE / (1 + photo.width * 3) * (1 + photo.width * 3);
     PngWriter.Bands bands = new PngWriter.Bands();
     ByteArrayOutputStream ours = new ByteArrayOutputStream();
@@ -230,17 +231,6 @@ class ZlibEncoderTest {
     return Resampler.resize(Decoder.toPixels(image), 1080, 1080, 0, 0, 270, 270);
   }
 
-  private static byte[] filteredRows(Pixels px) {
-    int stride = 1 + px.width * 3;
-    byte[] rows = new byte[px.height * stride];
-    PngWriter.Filter filter = new PngWriter.Filter(px, false);
-    filter.start(0);
-    for (int y = 0; y < px.height; y++) {
-      filter.row(y, true, rows, y * stride);
-    }
-    return rows;
-  }
-
   private static byte[] assertRoundTrip(byte[] data) throws Exception {
     ByteArrayOutputStream z = new ByteArrayOutputStream();
     ZlibEncoder encoder = new ZlibEncoder(z);
@@ -270,19 +260,5 @@ class ZlibEncoderTest {
     } finally {
       inflater.end();
     }
-  }
-
-  private static int deflate(byte[] data, int level, int strategy) {
-    Deflater d = new Deflater(level);
-    d.setStrategy(strategy);
-    d.setInput(data);
-    d.finish();
-    byte[] buffer = new byte[1 << 16];
-    int n = 0;
-    while (!d.finished()) {
-      n += d.deflate(buffer);
-    }
-    d.end();
-    return n;
   }
 }

@@ -193,11 +193,7 @@ class GenerationStagesTest {
         .run("gen-6", request, platforms, image, p -> {}))
         .isInstanceOf(ImageProcessingException.class);
 
-    assertThat(image.closes).as("closed while a render runs").hasValue(0);
-    processor.release.countDown();
-    assertThat(image.closed.await(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(image.closes).hasValue(1);
-    assertThat(image.renderingAtClose).hasValue(0);
+    assertClosedOnceTheBlockedRenderReturns(image, processor);
   }
 
   /** A cancelled (interrupted) stage closes the image too, after its running render returns. */
@@ -222,6 +218,12 @@ class GenerationStagesTest {
     stage.join();
 
     assertThat(thrown).singleElement().isInstanceOf(InterruptedException.class);
+    assertClosedOnceTheBlockedRenderReturns(image, processor);
+  }
+
+  /** Not closed while the blocked render runs; closed once, with no render running, after it returns. */
+  private static void assertClosedOnceTheBlockedRenderReturns(CloseableImage image, GatedProcessor processor)
+      throws InterruptedException {
     assertThat(image.closes).as("closed while a render runs").hasValue(0);
     processor.release.countDown();
     assertThat(image.closed.await(30, TimeUnit.SECONDS)).isTrue();

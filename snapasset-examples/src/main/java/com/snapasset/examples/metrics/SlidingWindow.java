@@ -10,8 +10,8 @@ import java.time.Duration;
  * <p>A copy, on purpose, of snapasset-micrometer's package-private {@code SlidingWindow} (its
  * jobs per minute). Sharing one would make it public API of that published module (or of an
  * {@code internal} package there, which these examples, using only public API, should not
- * import) for a small helper outside that module's purpose; Micrometer's {@code TimeWindowMax}
- * has the maximum but Micrometer has no windowed count on a settable clock.
+ * import) for a small helper outside that module's purpose. Micrometer's {@code TimeWindowMax}
+ * has the maximum, but a count over the last minute only through a time-window histogram's bucket.
  */
 final class SlidingWindow {
   private final Clock clock;

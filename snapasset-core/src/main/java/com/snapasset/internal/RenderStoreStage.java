@@ -63,9 +63,14 @@ final class RenderStoreStage {
     return userId + "/" + generationId + "/" + platform.id() + "." + image.format().extension();
   }
 
-  /** Reports progress from 20 to 99. */
-  Stored run(String generationId, GenerationRequest request, List<Platform> platforms, DecodedImage decoded,
+  /**
+   * Reports progress from 20 to 99. Renders from the gate's image and {@linkplain RenderGate#end
+   * ends} the gate; the caller ends it too, in a {@code finally}, for a failure before this runs
+   * (ending it again does nothing).
+   */
+  Stored run(String generationId, GenerationRequest request, List<Platform> platforms, RenderGate gate,
       GenerationPipeline.ProgressSink progress) throws InterruptedException {
+    DecodedImage decoded = gate.image;
     long r0 = System.nanoTime();
     int n = platforms.size();
     CompletionService<Rendered> renders = new ExecutorCompletionService<>(renderPool);
@@ -74,7 +79,6 @@ final class RenderStoreStage {
     Map<String, Asset> byPlatform = new HashMap<>();
     List<String> submittedKeys = new ArrayList<>(n);
     AtomicBoolean rolledBack = new AtomicBoolean();
-    RenderGate gate = new RenderGate(decoded);
     long firstStoreAt = Long.MAX_VALUE;
     boolean succeeded = false;
     try {
@@ -161,10 +165,11 @@ final class RenderStoreStage {
    * has {@linkplain #end ended} and every render that began has returned, so never while one
    * renders from it (a cancelled render may still be running when a failed stage ends:
    * {@code Future.cancel} does not wait for it). A render that would begin after the end (one
-   * queued when the stage failed) does not run.
+   * queued when the stage failed) does not run. Made by the pipeline right after the decode, which
+   * ends it too, so an image is closed also when the job stops before this stage.
    */
   static final class RenderGate {
-    private final DecodedImage image;
+    final DecodedImage image;
     private int active; // guarded by this
     private boolean ended; // guarded by this
     private boolean closed; // guarded by this
@@ -194,7 +199,10 @@ final class RenderStoreStage {
       }
     }
 
-    /** No render begins from now on; the image is closed once those running have returned. */
+    /**
+     * No render begins from now on; the image is closed once those running have returned. Ending
+     * again does nothing.
+     */
     void end() {
       boolean close;
       synchronized (this) {
@@ -217,13 +225,21 @@ final class RenderStoreStage {
 
     private void close() {
       if (image instanceof AutoCloseable c) {
+        // On a render thread of a cancelled job the interrupt status is still set (Future.cancel
+        // interrupted the render): cleared for close(), which may do interruptible work, then set
+        // again for the pool.
+        boolean interrupted = Thread.interrupted();
         try {
           c.close();
         } catch (Exception e) { // the renditions are made; a failed release must not fail the job
           if (e instanceof InterruptedException) {
-            Thread.currentThread().interrupt();
+            interrupted = true;
           }
           log.warn("could not close the decoded image {}: {}", image, e.toString());
+        } finally {
+          if (interrupted) {
+            Thread.currentThread().interrupt();
+          }
         }
       }
     }

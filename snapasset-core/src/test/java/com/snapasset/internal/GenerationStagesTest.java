@@ -117,7 +117,7 @@ class GenerationStagesTest {
     List<Platform> platforms = List.of(Platforms.TWITTER_POST, Platform.custom(100, 50));
     List<Integer> progress = new CopyOnWriteArrayList<>();
 
-    RenderStoreStage.Stored stored = renderStoreStage(storage).run("gen-1", request, platforms, decoded(),
+    RenderStoreStage.Stored stored = renderStoreStage(storage).run("gen-1", request, platforms, gate(decoded()),
         progress::add);
 
     assertThat(stored.assets()).extracting(Asset::platformId).containsExactly("twitter-post", "100x50");
@@ -135,7 +135,7 @@ class GenerationStagesTest {
         List.of("twitter-post", "instagram-post", "100x50"));
     List<Platform> platforms = List.of(Platforms.TWITTER_POST, Platforms.INSTAGRAM_POST, Platform.custom(100, 50));
 
-    assertThatThrownBy(() -> renderStoreStage(failing).run("gen-2", request, platforms, decoded(), p -> {}))
+    assertThatThrownBy(() -> renderStoreStage(failing).run("gen-2", request, platforms, gate(decoded()), p -> {}))
         .isInstanceOf(StorageException.class);
     // puts still running when the failure came must clean up after themselves too
     ioPool.shutdown();
@@ -171,7 +171,7 @@ class GenerationStagesTest {
     List<Platform> platforms = List.of(Platform.custom(101, 50), Platform.custom(102, 50), Platform.custom(103, 50));
 
     RenderStoreStage.Stored stored = new RenderStoreStage(processor, waitsForClose, renderPool, ioPool, events)
-        .run("gen-5", request, platforms, image, p -> {});
+        .run("gen-5", request, platforms, gate(image), p -> {});
 
     assertThat(stored.assets()).hasSize(3);
     assertThat(image.closes).hasValue(1);
@@ -190,7 +190,7 @@ class GenerationStagesTest {
     List<Platform> platforms = List.of(Platform.custom(102, 50), Platform.custom(101, 50));
 
     assertThatThrownBy(() -> new RenderStoreStage(processor, storage, renderPool, ioPool, events)
-        .run("gen-6", request, platforms, image, p -> {}))
+        .run("gen-6", request, platforms, gate(image), p -> {}))
         .isInstanceOf(ImageProcessingException.class);
 
     assertClosedOnceTheBlockedRenderReturns(image, processor);
@@ -206,7 +206,7 @@ class GenerationStagesTest {
     Thread stage = new Thread(() -> {
       try {
         new RenderStoreStage(processor, storage, renderPool, ioPool, events)
-            .run("gen-7", request, List.of(Platform.custom(102, 50)), image, p -> {});
+            .run("gen-7", request, List.of(Platform.custom(102, 50)), gate(image), p -> {});
       } catch (Throwable e) {
         thrown.add(e);
       }
@@ -227,6 +227,74 @@ class GenerationStagesTest {
     assertThat(image.closes).as("closed while a render runs").hasValue(0);
     processor.release.countDown();
     assertThat(image.closed.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(image.closes).hasValue(1);
+    assertThat(image.renderingAtClose).hasValue(0);
+    // closed on the render thread that Future.cancel interrupted: close() must not see that
+    assertThat(image.interruptedAtClose).as("interrupt status during close()").isFalse();
+  }
+
+  /**
+   * A job cancelled while it decodes (the processor does not look at the interrupt status) stops
+   * before rendering, and the image its decode returned is closed, once.
+   */
+  @Test
+  void aJobCancelledDuringItsDecodeClosesTheDecodedImage() throws Exception {
+    CloseableImage image = new CloseableImage();
+    GatedProcessor processor = new GatedProcessor(image, -1, -1);
+    processor.blockDecode = true;
+    GenerationRequest request = GenerationRequest.of("user-1", "a red fox", List.of("102x50"));
+    List<Throwable> thrown = new CopyOnWriteArrayList<>();
+    Thread job = new Thread(() -> {
+      try {
+        pipeline(processor).run("gen-8", "job-8", request, List.of(Platform.custom(102, 50)), p -> {});
+      } catch (Throwable e) {
+        thrown.add(e);
+      }
+    });
+    job.start();
+    processor.decodeStarted.await();
+
+    job.interrupt();
+    processor.decodeRelease.countDown();
+    job.join();
+
+    assertThat(thrown).singleElement().isInstanceOf(InterruptedException.class);
+    assertThat(image.closes).hasValue(1);
+    assertThat(processor.renders).hasValue(0);
+    assertThat(storage.list("user-1/gen-8/")).isEmpty();
+  }
+
+  /** A job failing between its decode and its renders (a progress listener throws) closes the image too. */
+  @Test
+  void aJobFailingBeforeItsRendersClosesTheDecodedImage() {
+    CloseableImage image = new CloseableImage();
+    GatedProcessor processor = new GatedProcessor(image, -1, -1);
+    GenerationRequest request = GenerationRequest.of("user-1", "a red fox", List.of("102x50"));
+
+    assertThatThrownBy(() -> pipeline(processor).run("gen-9", "job-9", request, List.of(Platform.custom(102, 50)),
+        p -> {
+          if (p == 20) {
+            throw new IllegalStateException("progress listener failed");
+          }
+        }))
+        .isInstanceOf(IllegalStateException.class);
+
+    assertThat(image.closes).hasValue(1);
+    assertThat(processor.renders).hasValue(0);
+  }
+
+  /** A job that succeeds has its image closed once: by the stage, not again by the pipeline. */
+  @Test
+  void aJobThatSucceedsClosesItsDecodedImageOnce() throws Exception {
+    CloseableImage image = new CloseableImage();
+    GatedProcessor processor = new GatedProcessor(image, -1, -1);
+    GenerationRequest request = GenerationRequest.of("user-1", "a red fox", List.of("101x50", "102x50"));
+
+    GenerationResult result = pipeline(processor).run("gen-10", "job-10", request,
+        List.of(Platform.custom(101, 50), Platform.custom(102, 50)), p -> {});
+
+    assertThat(result.assets()).hasSize(2);
+    assertThat(processor.renders).hasValue(2);
     assertThat(image.closes).hasValue(1);
     assertThat(image.renderingAtClose).hasValue(0);
   }
@@ -266,8 +334,18 @@ class GenerationStagesTest {
     assertThat(catalog.find("gen-4")).hasValueSatisfying(r -> assertThat(r.jobId()).isNull());
   }
 
+  private GenerationPipeline pipeline(ImageProcessor processor) {
+    return new GenerationPipeline(baseImageStage(), new DecodeStage(processor),
+        new RenderStoreStage(processor, storage, renderPool, ioPool, events),
+        new RecordStage(InMemoryGenerationCatalog.create(), new MutableClock(Instant.parse("2026-03-01T12:00:00Z"))));
+  }
+
   private RenderStoreStage renderStoreStage(AssetStorage target) {
     return new RenderStoreStage(StandardImageProcessor.create(), target, renderPool, ioPool, events);
+  }
+
+  private static RenderStoreStage.RenderGate gate(DecodedImage image) {
+    return new RenderStoreStage.RenderGate(image);
   }
 
   private com.snapasset.spi.DecodedImage decoded() {
@@ -320,6 +398,7 @@ class GenerationStagesTest {
     final AtomicInteger closes = new AtomicInteger();
     final AtomicInteger renderingAtClose = new AtomicInteger(-1);
     final CountDownLatch closed = new CountDownLatch(1);
+    volatile boolean interruptedAtClose;
 
     @Override
     public int width() {
@@ -333,6 +412,7 @@ class GenerationStagesTest {
 
     @Override
     public void close() {
+      interruptedAtClose = Thread.currentThread().isInterrupted();
       renderingAtClose.set(rendering.get());
       closes.incrementAndGet();
       closed.countDown();
@@ -343,6 +423,7 @@ class GenerationStagesTest {
    * Encodes a few bytes for every rendition, except that a rendition {@code failWidth} wide fails
    * once the blocked one has begun, and one {@code blockWidth} wide waits for {@link #release}
    * whatever interrupts it (as a resampling does: it does not look at the interrupt status).
+   * Decodes to the given image, after {@link #decodeRelease} (likewise) if {@link #blockDecode}.
    */
   private static final class GatedProcessor implements ImageProcessor {
     final CloseableImage image;
@@ -350,6 +431,10 @@ class GenerationStagesTest {
     final int blockWidth;
     final CountDownLatch blockedStarted = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
+    volatile boolean blockDecode;
+    final CountDownLatch decodeStarted = new CountDownLatch(1);
+    final CountDownLatch decodeRelease = new CountDownLatch(1);
+    final AtomicInteger renders = new AtomicInteger();
 
     GatedProcessor(CloseableImage image, int failWidth, int blockWidth) {
       this.image = image;
@@ -359,11 +444,16 @@ class GenerationStagesTest {
 
     @Override
     public DecodedImage decode(byte[] data) {
+      decodeStarted.countDown();
+      if (blockDecode) {
+        awaitUninterruptibly(decodeRelease);
+      }
       return image;
     }
 
     @Override
     public EncodedImage render(DecodedImage source, Rendition rendition) {
+      renders.incrementAndGet();
       image.rendering.incrementAndGet();
       try {
         if (rendition.width() == blockWidth) {

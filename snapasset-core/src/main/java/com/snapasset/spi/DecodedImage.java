@@ -9,8 +9,8 @@ package com.snapasset.spi;
  * decodes a fresh image for every job and calls {@code close()} once per job, after the last
  * {@link ImageProcessor#render} call for that job has returned (also when the job failed or was
  * cancelled, before or while rendering), never while one of them runs; no render of that job
- * follows it. It is called on the job's thread or on a render thread; what it throws is logged and
- * ignored. A render that never returns means {@code close()} is never called.
+ * follows it. It is called on the job's thread or on a render thread; the exceptions it throws are
+ * logged and ignored. A render that never returns means {@code close()} is never called.
  *
  * <p>A processor whose {@code decode} hands one instance to several jobs gets one {@code close()}
  * per job, possibly while another job renders from it: such an image must count references, or not

@@ -47,6 +47,8 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource, AutoCloseab
   private int resampled;
   /** Set by {@link #close}: nothing more is kept; guarded by {@code this}. */
   private boolean closed;
+  /** Runs between resampling a window and publishing it, for tests; null otherwise. */
+  volatile Runnable resampledForTest;
 
   Decoded(Pixels pixels) {
     this.pixels = pixels;
@@ -77,7 +79,8 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource, AutoCloseab
    * The {@code w × h} window at ({@code left}, {@code top}) of this image scaled to {@code scaledW
    * × scaledH}, as {@link Resampler#resize} gives it: cut from a window already resampled (or
    * being resampled by another thread, which it then waits for) when a kept one of the same scaled
-   * size contains it, else resampled and kept for later renditions.
+   * size contains it, else resampled and kept for later renditions until the image is {@linkplain
+   * #close closed}.
    *
    * @throws ImageProcessingException when interrupted while waiting for another thread's window
    *     (the interrupt status is set again)
@@ -124,6 +127,10 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource, AutoCloseab
     }
     try {
       Pixels out = Resampler.resize(pixels, scaledW, scaledH, left, top, w, h);
+      Runnable hook = resampledForTest;
+      if (hook != null) {
+        hook.run();
+      }
       mine.done(out);
       synchronized (this) {
         trim(closed ? 0 : KEPT); // windows finished meanwhile by other threads; all once closed

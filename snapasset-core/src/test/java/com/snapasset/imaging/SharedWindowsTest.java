@@ -23,6 +23,7 @@ import com.snapasset.spi.Rendition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -172,6 +173,7 @@ class SharedWindowsTest {
       assertThat(Thread.interrupted()).as("interrupt status set again").isTrue();
     }
   }
+
   /**
    * Closing lets the kept windows go (cleared, not only unlisted) and keeps none after: a window
    * that would have been cut from a kept one is resampled alone, to the same pixels.
@@ -193,6 +195,40 @@ class SharedWindowsTest {
     decoded.close(); // idempotent
     assertThat(decoded.resized(1200, 1200, 0, 285, 1200, 630).argb).isEqualTo(after.argb);
     assertThat(decoded.windowsKept()).isZero();
+  }
+
+  /**
+   * A window that a thread finishes resampling after the image was closed is not kept: the thread
+   * drops it (and any other finished meanwhile) instead of keeping the usual {@value Decoded#KEPT}.
+   */
+  @Test
+  void aWindowFinishedAfterTheCloseIsNotKept() throws Exception {
+    Decoded decoded = (Decoded) processor.decode(resource("bliznaca.png"));
+    CountDownLatch resampled = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    decoded.resampledForTest = () -> {
+      resampled.countDown();
+      try {
+        closed.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    };
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      Future<Pixels> window = thread.submit(() -> decoded.resized(1200, 1200, 0, 262, 1200, 675));
+      resampled.await();
+      decoded.close();
+      assertThat(decoded.keptScaledWidths()).as("left to its thread").containsExactly(1200);
+
+      closed.countDown();
+
+      assertThat(window.get().argb).isEqualTo(Resampler.resize(decoded.pixels, 1200, 1200, 0, 262, 1200, 675).argb);
+      assertThat(decoded.windowsKept()).isZero();
+    } finally {
+      thread.shutdownNow();
+    }
   }
 
   /** A window another thread is resampling when the image is closed stays for its waiters. */

@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The heap left after G1's young collections while jobs render and store, with the engine closing
@@ -61,26 +62,39 @@ public final class WindowHeap {
     Path logs = Files.createTempDirectory("window-heap-");
     System.out.printf("%d jobs, %d at once, stores of %d ms, %s; heap after young collections (MB)%n",
         env("JOBS", 24), env("JOBS_AT_ONCE", 3), env("STORE_MS", 300), image);
-    for (int r = 1; r <= rounds; r++) {
-      for (String mode : new String[] {"keep", "close"}) {
-        Path log = logs.resolve("gc-" + mode + "-" + r + ".log");
-        Process p = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseG1GC", "-Xlog:gc:file=" + log,
-            "-cp", System.getProperty("java.class.path"), WindowHeap.class.getName(), "run", mode, image)
-            .inheritIO().start();
-        if (p.waitFor() != 0) {
-          throw new IllegalStateException(mode + " run failed with exit code " + p.exitValue());
+    try {
+      for (int r = 1; r <= rounds; r++) {
+        for (String mode : new String[] {"keep", "close"}) {
+          Path log = logs.resolve("gc-" + mode + "-" + r + ".log");
+          Process p = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseG1GC", "-Xlog:gc:file=" + log,
+              "-cp", System.getProperty("java.class.path"), WindowHeap.class.getName(), "run", mode, image)
+              .inheritIO().start();
+          if (p.waitFor() != 0) {
+            throw new IllegalStateException(mode + " run failed with exit code " + p.exitValue());
+          }
+          List<Integer> after = new ArrayList<>();
+          double pauses = 0;
+          Matcher m = YOUNG.matcher(Files.readString(log));
+          while (m.find()) {
+            after.add(Integer.parseInt(m.group(1)));
+            pauses += Double.parseDouble(m.group(2));
+          }
+          if (after.isEmpty()) { // a light load (few JOBS) may fit in the young generation
+            System.out.printf("round %d %-5s no young GC%n", r, mode);
+            continue;
+          }
+          List<Integer> sorted = after.stream().sorted().toList();
+          System.out.printf("round %d %-5s young collections %3d, heap after: median %3d, max %3d; pauses %4.0f ms%n",
+              r, mode, after.size(), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), pauses);
         }
-        List<Integer> after = new ArrayList<>();
-        double pauses = 0;
-        Matcher m = YOUNG.matcher(Files.readString(log));
-        while (m.find()) {
-          after.add(Integer.parseInt(m.group(1)));
-          pauses += Double.parseDouble(m.group(2));
-        }
-        List<Integer> sorted = after.stream().sorted().toList();
-        System.out.printf("round %d %-5s young collections %3d, heap after: median %3d, max %3d; pauses %4.0f ms%n",
-            r, mode, after.size(), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), pauses);
       }
+    } finally {
+      try (Stream<Path> files = Files.list(logs)) {
+        for (Path f : files.toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(logs);
     }
   }
 

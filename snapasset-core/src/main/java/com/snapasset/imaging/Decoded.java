@@ -23,8 +23,12 @@ import java.util.concurrent.ExecutionException;
  * (its stores too) and the other windows are never reused; two, because the presets in their
  * order put one other size between the Twitter and Facebook posts and one between Facebook's and
  * LinkedIn's.
+ *
+ * <p>The engine {@linkplain #close closes} the image once the job's renditions are rendered (the
+ * image itself lives on while the files are stored and the job is recorded): the kept windows are
+ * let go then, not when the collector gets to the image.
  */
-final class Decoded implements DecodedImage, Layout.SmartCropSource {
+final class Decoded implements DecodedImage, Layout.SmartCropSource, AutoCloseable {
   /**
    * How many resampled windows are kept, the most recently used. A window being resampled makes
    * room for itself first, so while a rendition renders, the window it uses is one of them: a
@@ -41,6 +45,10 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
   private final List<Window> windows = new ArrayList<>();
   /** Windows this image began to resample, for tests and measurements; guarded by {@code this}. */
   private int resampled;
+  /** Set by {@link #close}: nothing more is kept; guarded by {@code this}. */
+  private boolean closed;
+  /** Runs between resampling a window and publishing it, for tests; null otherwise. */
+  volatile Runnable resampledForTest;
 
   Decoded(Pixels pixels) {
     this.pixels = pixels;
@@ -71,7 +79,8 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
    * The {@code w × h} window at ({@code left}, {@code top}) of this image scaled to {@code scaledW
    * × scaledH}, as {@link Resampler#resize} gives it: cut from a window already resampled (or
    * being resampled by another thread, which it then waits for) when a kept one of the same scaled
-   * size contains it, else resampled and kept for later renditions.
+   * size contains it, else resampled and kept for later renditions until the image is {@linkplain
+   * #close closed}.
    *
    * @throws ImageProcessingException when interrupted while waiting for another thread's window
    *     (the interrupt status is set again)
@@ -84,6 +93,10 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
     while (mine == null) {
       Window found = null;
       synchronized (this) {
+        if (closed) {
+          resampled++;
+          break; // rendered after close: resampled alone, as without sharing
+        }
         for (int i = windows.size() - 1; i >= 0 && found == null; i--) {
           if (windows.get(i).contains(scaledW, scaledH, left, top, w, h)) {
             found = windows.remove(i);
@@ -109,11 +122,18 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
         }
       }
     }
+    if (mine == null) {
+      return Resampler.resize(pixels, scaledW, scaledH, left, top, w, h);
+    }
     try {
       Pixels out = Resampler.resize(pixels, scaledW, scaledH, left, top, w, h);
+      Runnable hook = resampledForTest;
+      if (hook != null) {
+        hook.run();
+      }
       mine.done(out);
       synchronized (this) {
-        trim(KEPT); // windows finished meanwhile by other threads
+        trim(closed ? 0 : KEPT); // windows finished meanwhile by other threads; all once closed
       }
       return out;
     } finally {
@@ -121,6 +141,27 @@ final class Decoded implements DecodedImage, Layout.SmartCropSource {
         mine.failed(); // first, allocating nothing: waiters look again (and compute it themselves)
         synchronized (this) {
           windows.remove(mine);
+        }
+      }
+    }
+  }
+
+  /**
+   * Lets the resampled windows go and keeps none from now on: later renditions still render, each
+   * resampling its own window. A window still being resampled by another thread is left to it (it
+   * holds the pixels anyway; its waiters get them) and dropped when done. Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      closed = true;
+      for (int i = windows.size() - 1; i >= 0; i--) {
+        Window w = windows.get(i);
+        if (w.isDone()) {
+          windows.remove(i);
+          // cleared too, not only unlisted: a reference from an old-generation Window would keep
+          // the pixels through young collections until the next marking
+          w.clear();
         }
       }
     }

@@ -31,7 +31,8 @@ import com.snapasset.spi.Rendition;
  * <p>Thread-safe and stateless apart from its limits: decode once, then render the renditions of
  * one {@link DecodedImage} from as many threads as wanted. Renditions of one decoded image scaled
  * to the same size (the 1200-wide posts of several platforms) share the resampled pixels: the
- * decoded image keeps (softly) the two windows it used last.
+ * decoded image keeps (softly) the two windows it used last, until it is closed (it is {@link
+ * AutoCloseable}; the engine closes it once a job's renditions are rendered).
  *
  * <pre>{@code
  * ImageProcessor images = StandardImageProcessor.builder().maxPixels(40_000_000).build();

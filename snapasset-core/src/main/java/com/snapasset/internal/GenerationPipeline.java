@@ -67,9 +67,17 @@ final class GenerationPipeline {
     checkInterrupted();
     progress.report(10);
     DecodeStage.Decoded decoded = decode.decode(base.data());
-    checkInterrupted();
-    progress.report(20);
-    RenderStoreStage.Stored stored = renderStore.run(generationId, request, platforms, decoded.image(), progress);
+    RenderStoreStage.RenderGate gate = new RenderStoreStage.RenderGate(decoded.image());
+    RenderStoreStage.Stored stored;
+    try {
+      checkInterrupted();
+      progress.report(20);
+      stored = renderStore.run(generationId, request, platforms, gate, progress);
+    } finally {
+      // the stage ended it (this does nothing then) unless the job failed or was cancelled before
+      // it began: the decoded image is closed either way, once
+      gate.end();
+    }
     StageTimings timings = new StageTimings(base.providerTime(), decoded.took(), stored.render(), stored.store(),
         Duration.ofNanos(System.nanoTime() - t0));
     GenerationResult result = new GenerationResult(generationId, request.userId(), stored.assets(),

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -29,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * I/O pool as soon as it is encoded. When any of it fails (or the thread is interrupted), the work
  * in flight is cancelled and the files already stored are deleted: a failed generation leaves
  * nothing behind.
+ *
+ * <p>A decoded image that is {@link AutoCloseable} (the standard processor's keeps resampled
+ * windows for renditions of the same scaled size) is closed once the last rendition is rendered,
+ * before the stores finish, and also when the stage fails or is interrupted: see {@link
+ * RenderGate}.
  */
 final class RenderStoreStage {
   private static final Logger log = LoggerFactory.getLogger(RenderStoreStage.class);
@@ -56,9 +63,14 @@ final class RenderStoreStage {
     return userId + "/" + generationId + "/" + platform.id() + "." + image.format().extension();
   }
 
-  /** Reports progress from 20 to 99. */
-  Stored run(String generationId, GenerationRequest request, List<Platform> platforms, DecodedImage decoded,
+  /**
+   * Reports progress from 20 to 99. Renders from the gate's image and {@linkplain RenderGate#end
+   * ends} the gate; the caller ends it too, in a {@code finally}, for a failure before this runs
+   * (ending it again does nothing).
+   */
+  Stored run(String generationId, GenerationRequest request, List<Platform> platforms, RenderGate gate,
       GenerationPipeline.ProgressSink progress) throws InterruptedException {
+    DecodedImage decoded = gate.image;
     long r0 = System.nanoTime();
     int n = platforms.size();
     CompletionService<Rendered> renders = new ExecutorCompletionService<>(renderPool);
@@ -71,7 +83,7 @@ final class RenderStoreStage {
     boolean succeeded = false;
     try {
       for (Platform p : platforms) {
-        inFlight.add(renders.submit(() -> render(decoded, p, request)));
+        inFlight.add(renders.submit(() -> gate.render(() -> render(decoded, p, request))));
       }
       for (int i = 0; i < n; i++) {
         Rendered r = unwrap(renders.take());
@@ -81,6 +93,7 @@ final class RenderStoreStage {
         inFlight.add(stores.submit(() -> store(key, r, rolledBack)));
         progress.report(20 + (int) (40.0 * (i + 1) / n));
       }
+      gate.end(); // every render has returned: the image is closed now, while the stores run
       long renderDoneAt = System.nanoTime();
       for (int i = 0; i < n; i++) {
         Asset a = unwrap(stores.take());
@@ -97,6 +110,7 @@ final class RenderStoreStage {
         // failure. One that finishes after this flag is set deletes its own file (see store).
         rolledBack.set(true);
         inFlight.forEach(f -> f.cancel(true));
+        gate.end(); // closes now, or when the last render still running returns
         submittedKeys.forEach(this::deleteQuietly);
       }
     }
@@ -145,4 +159,89 @@ final class RenderStoreStage {
   }
 
   private record Rendered(Platform platform, EncodedImage image) {}
+
+  /**
+   * Closes a job's decoded image, if it is {@link AutoCloseable}, exactly once: after the stage
+   * has {@linkplain #end ended} and every render that began has returned, so never while one
+   * renders from it (a cancelled render may still be running when a failed stage ends:
+   * {@code Future.cancel} does not wait for it). A render that would begin after the end (one
+   * queued when the stage failed) does not run. Made by the pipeline right after the decode, which
+   * ends it too, so an image is closed also when the job stops before this stage.
+   */
+  static final class RenderGate {
+    final DecodedImage image;
+    private int active; // guarded by this
+    private boolean ended; // guarded by this
+    private boolean closed; // guarded by this
+
+    RenderGate(DecodedImage image) {
+      this.image = image;
+    }
+
+    <T> T render(Callable<T> render) throws Exception {
+      synchronized (this) {
+        if (ended) {
+          throw new CancellationException("the generation's renders are over");
+        }
+        active++;
+      }
+      try {
+        return render.call();
+      } finally {
+        boolean close;
+        synchronized (this) {
+          active--;
+          close = closeNow();
+        }
+        if (close) {
+          close();
+        }
+      }
+    }
+
+    /**
+     * No render begins from now on; the image is closed once those running have returned. Ending
+     * again does nothing.
+     */
+    void end() {
+      boolean close;
+      synchronized (this) {
+        ended = true;
+        close = closeNow();
+      }
+      if (close) {
+        close();
+      }
+    }
+
+    /** Whether this call closes the image; holds {@code this}. */
+    private boolean closeNow() {
+      if (ended && active == 0 && !closed) {
+        closed = true;
+        return true;
+      }
+      return false;
+    }
+
+    private void close() {
+      if (image instanceof AutoCloseable c) {
+        // On a render thread of a cancelled job the interrupt status is still set (Future.cancel
+        // interrupted the render): cleared for close(), which may do interruptible work, then set
+        // again for the pool.
+        boolean interrupted = Thread.interrupted();
+        try {
+          c.close();
+        } catch (Exception e) { // the renditions are made; a failed release must not fail the job
+          if (e instanceof InterruptedException) {
+            interrupted = true;
+          }
+          log.warn("could not close the decoded image {}: {}", image, e.toString());
+        } finally {
+          if (interrupted) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+    }
+  }
 }

@@ -4,16 +4,26 @@ import static com.snapasset.imaging.TestImages.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.snapasset.Asset;
+import com.snapasset.AssetGenerator;
 import com.snapasset.CropPosition;
+import com.snapasset.GenerationRequest;
+import com.snapasset.GenerationResult;
 import com.snapasset.ImageProcessingException;
 import com.snapasset.OutputFormat;
 import com.snapasset.OutputOptions;
 import com.snapasset.Platform;
 import com.snapasset.Platforms;
+import com.snapasset.SourceImage;
+import com.snapasset.embedded.InMemoryAssetStorage;
+import com.snapasset.spi.DecodedImage;
 import com.snapasset.spi.EncodedImage;
+import com.snapasset.spi.ImageProcessor;
 import com.snapasset.spi.Rendition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -161,6 +171,118 @@ class SharedWindowsTest {
           .hasCauseInstanceOf(InterruptedException.class);
     } finally {
       assertThat(Thread.interrupted()).as("interrupt status set again").isTrue();
+    }
+  }
+
+  /**
+   * Closing lets the kept windows go (cleared, not only unlisted) and keeps none after: a window
+   * that would have been cut from a kept one is resampled alone, to the same pixels.
+   */
+  @Test
+  void closeLetsTheWindowsGoAndLaterRenditionsResampleAlone() {
+    Decoded decoded = (Decoded) processor.decode(resource("bliznaca.png"));
+    Pixels src = decoded.pixels;
+    decoded.resized(1200, 1200, 0, 262, 1200, 675);
+    assertThat(decoded.windowsKept()).isEqualTo(1);
+
+    decoded.close();
+
+    assertThat(decoded.windowsKept()).isZero();
+    Pixels after = decoded.resized(1200, 1200, 0, 285, 1200, 630); // inside the window let go
+    assertThat(after.argb).isEqualTo(Resampler.resize(src, 1200, 1200, 0, 285, 1200, 630).argb);
+    assertThat(decoded.windowsResampled()).as("resampled again, not cut").isEqualTo(2);
+    assertThat(decoded.windowsKept()).isZero();
+    decoded.close(); // idempotent
+    assertThat(decoded.resized(1200, 1200, 0, 285, 1200, 630).argb).isEqualTo(after.argb);
+    assertThat(decoded.windowsKept()).isZero();
+  }
+
+  /**
+   * A window that a thread finishes resampling after the image was closed is not kept: the thread
+   * drops it (and any other finished meanwhile) instead of keeping the usual {@value Decoded#KEPT}.
+   */
+  @Test
+  void aWindowFinishedAfterTheCloseIsNotKept() throws Exception {
+    Decoded decoded = (Decoded) processor.decode(resource("bliznaca.png"));
+    CountDownLatch resampled = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    decoded.resampledForTest = () -> {
+      resampled.countDown();
+      try {
+        closed.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    };
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      Future<Pixels> window = thread.submit(() -> decoded.resized(1200, 1200, 0, 262, 1200, 675));
+      resampled.await();
+      decoded.close();
+      assertThat(decoded.keptScaledWidths()).as("left to its thread").containsExactly(1200);
+
+      closed.countDown();
+
+      assertThat(window.get().argb).isEqualTo(Resampler.resize(decoded.pixels, 1200, 1200, 0, 262, 1200, 675).argb);
+      assertThat(decoded.windowsKept()).isZero();
+    } finally {
+      thread.shutdownNow();
+    }
+  }
+
+  /** A window another thread is resampling when the image is closed stays for its waiters. */
+  @Test
+  void closeLeavesAWindowBeingResampledToItsThread() {
+    Decoded decoded = (Decoded) processor.decode(resource("bliznaca.png"));
+    decoded.resized(700, 400, 0, 0, 300, 200);
+    decoded.pendForTest(600, 400, 0, 0, 300, 200);
+
+    decoded.close();
+
+    assertThat(decoded.keptScaledWidths()).containsExactly(600);
+  }
+
+  /**
+   * Through the engine: once a job's renditions are rendered, its decoded image keeps no window
+   * (the engine closed it) though the renditions shared them, and every stored file is the one a
+   * rendition rendered from its own decoded image gives.
+   */
+  @Test
+  void theEngineLetsAJobsWindowsGoOnceItsRenditionsAreRendered() {
+    byte[] data = resource("bliznaca.jpg");
+    List<Decoded> decodedByJob = new CopyOnWriteArrayList<>();
+    ImageProcessor capturing = new ImageProcessor() {
+      @Override
+      public DecodedImage decode(byte[] bytes) {
+        Decoded d = (Decoded) processor.decode(bytes);
+        decodedByJob.add(d);
+        return d;
+      }
+
+      @Override
+      public EncodedImage render(DecodedImage source, Rendition rendition) {
+        return processor.render(source, rendition);
+      }
+    };
+    InMemoryAssetStorage storage = InMemoryAssetStorage.create();
+    OutputOptions options = OutputOptions.of(OutputFormat.JPEG).withPosition(CropPosition.CENTER);
+    try (AssetGenerator generator = AssetGenerator.builder().inMemory().assetStorage(storage)
+        .imageProcessor(capturing).renderThreads(1).build()) { // one thread: the presets in order
+      GenerationResult result = generator.generate(GenerationRequest.builder().userId("u")
+          .source(SourceImage.ofBytes(data)).output(options)
+          .platforms(Platforms.presets().stream().map(Platform::id).toList()).build());
+
+      Decoded decoded = decodedByJob.get(0);
+      assertThat(decoded.windowsKept()).isZero();
+      assertThat(decoded.windowsResampled()).as("some renditions were cut from a shared window")
+          .isLessThan(Platforms.presets().size());
+      for (Asset asset : result.assets()) {
+        Platform p = Platforms.presets().stream().filter(x -> x.id().equals(asset.platformId())).findFirst()
+            .orElseThrow();
+        EncodedImage alone = processor.render(processor.decode(data), Rendition.of(p, options));
+        assertThat(storage.get(asset.key())).as(p.id()).hasValue(alone.data());
+      }
     }
   }
 }

@@ -116,13 +116,14 @@ final class Backend implements AutoCloseable {
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
-      throw new ConfigurationException("REDIS_URL / REDIS_TLS_* are not usable together: " + e.getMessage());
+      throw new ConfigurationException("REDIS_URL / REDIS_TLS_* are not usable: " + e.getMessage());
     }
   }
 
   /** TLS settings from REDIS_TLS_*; null when none is set (rediss… then uses the JVM's trust store). */
-  private static @Nullable RedisTls redisTls(BackendOptions o) {
-    if (o.redisTlsCa == null && o.redisTlsKeystore == null && !present(o.redisTlsVerify)) {
+  static @Nullable RedisTls redisTls(BackendOptions o) {
+    if (o.redisTlsCa == null && o.redisTlsKeystore == null && !present(o.redisTlsVerify)
+        && !present(o.redisTlsProtocol) && !present(o.redisTlsEnabledProtocols) && !present(o.redisTlsCiphers)) {
       return null;
     }
     RedisTls.Builder tls = RedisTls.builder();
@@ -143,10 +144,35 @@ final class Backend implements AutoCloseable {
               + o.redisTlsVerify + "'");
         });
       }
+      // The names themselves are checked by the adapter against this JVM when the queue is built.
+      if (present(o.redisTlsProtocol)) {
+        tls.protocol(o.redisTlsProtocol.strip());
+      }
+      if (present(o.redisTlsEnabledProtocols)) {
+        tls.enabledProtocols(names("REDIS_TLS_ENABLED_PROTOCOLS", o.redisTlsEnabledProtocols,
+            "TLS versions such as TLSv1.3,TLSv1.2"));
+      }
+      if (present(o.redisTlsCiphers)) {
+        tls.ciphers(names("REDIS_TLS_CIPHERS", o.redisTlsCiphers,
+            "cipher suite names such as TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256"));
+      }
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage());
     }
     return tls.build();
+  }
+
+  /** The entries of a comma-separated list, stripped; an empty entry is refused, naming it. */
+  private static String[] names(String setting, String list, String expected) {
+    String[] names = list.split(",", -1);
+    for (int i = 0; i < names.length; i++) {
+      names[i] = names[i].strip();
+      if (names[i].isEmpty()) {
+        throw new IllegalArgumentException(setting + " must be a comma-separated list of " + expected
+            + "; entry " + (i + 1) + " of '" + list + "' is empty");
+      }
+    }
+    return names;
   }
 
   private static S3AssetStorage s3(BackendOptions o) {

@@ -32,6 +32,22 @@ final class BackendOptions {
       description = "With rediss…: full (default: chain and host name), ca (chain only) or none (env REDIS_TLS_VERIFY).")
   @Nullable String redisTlsVerify;
 
+  @Option(names = "--redis-tls-protocol", defaultValue = "${env:REDIS_TLS_PROTOCOL}", paramLabel = "NAME",
+      description = "With rediss…: the SSL context protocol, e.g. TLSv1.3 (env REDIS_TLS_PROTOCOL; default TLS). "
+          + "It does not limit the versions offered: see --redis-tls-enabled-protocols.")
+  @Nullable String redisTlsProtocol;
+
+  @Option(names = "--redis-tls-enabled-protocols", defaultValue = "${env:REDIS_TLS_ENABLED_PROTOCOLS}",
+      paramLabel = "LIST",
+      description = "With rediss…: offer only these TLS versions, comma-separated, e.g. TLSv1.3,TLSv1.2 "
+          + "(env REDIS_TLS_ENABLED_PROTOCOLS; default: the JVM's).")
+  @Nullable String redisTlsEnabledProtocols;
+
+  @Option(names = "--redis-tls-ciphers", defaultValue = "${env:REDIS_TLS_CIPHERS}", paramLabel = "LIST",
+      description = "With rediss…: offer only these cipher suites, comma-separated, e.g. "
+          + "TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256 (env REDIS_TLS_CIPHERS; default: the JVM's).")
+  @Nullable String redisTlsCiphers;
+
   @Option(names = "--s3-bucket", defaultValue = "${env:S3_BUCKET}", paramLabel = "NAME",
       description = "Store files in this S3 bucket instead of a local folder (env S3_BUCKET).")
   @Nullable String s3Bucket;

@@ -6,6 +6,12 @@ import java.time.Duration;
 /**
  * Counts and a maximum over the last {@code window}, in one-second buckets: what "per minute" and
  * "in the last minute" rules need, without keeping one entry per event. Thread-safe.
+ *
+ * <p>A copy, on purpose, of snapasset-micrometer's package-private {@code SlidingWindow} (its
+ * jobs per minute). Sharing one would make it public API of that published module (or of an
+ * {@code internal} package there, which these examples, using only public API, should not
+ * import) for a small helper outside that module's purpose. Micrometer's {@code TimeWindowMax}
+ * has the maximum, but a count over the last minute only through a time-window histogram's bucket.
  */
 final class SlidingWindow {
   private final Clock clock;

@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.snapasset.ConfigurationException;
+import com.snapasset.GenerationRequest;
+import com.snapasset.JobId;
+import com.snapasset.QueueException;
+import com.snapasset.redis.RedisServerVersion;
 import com.snapasset.redis.RedisTestServer;
+import com.snapasset.redis.TestCertificates;
 import com.snapasset.testing.Await;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -21,6 +26,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -150,6 +156,89 @@ class ServeCommandTest {
         "--redis-url", "rediss://127.0.0.1:1", "--redis-tls-verify", "sometimes");
     assertThat(code).isEqualTo(SnapAssetCli.EXIT_INVALID);
     assertThat(err.toString()).contains("REDIS_TLS_VERIFY").contains("full, ca or none");
+  }
+
+  /** Protocol, enabled protocols and ciphers reach the adapter's settings, lists split and stripped. */
+  @Test
+  void redisTlsProtocolEnabledProtocolsAndCiphersAreApplied() {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).parseArgs("--output", dir.toString(), "--redis-url", "rediss://127.0.0.1:1",
+        "--redis-tls-protocol", "TLSv1.3", "--redis-tls-enabled-protocols", "TLSv1.3, TLSv1.2",
+        "--redis-tls-ciphers", "TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+
+    assertThat(Backend.redisTls(serve.backend)).hasToString("RedisTls[verification=FULL, protocol=TLSv1.3, "
+        + "enabledProtocols=[TLSv1.3, TLSv1.2], ciphers=[TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256, "
+        + "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]]");
+    // names this JVM can use pass the adapter's start-up check (no connection is made yet)
+    try (Backend backend = Backend.open(serve.backend, null)) {
+      assertThat(backend.sharedQueue).isTrue();
+    }
+  }
+
+  /**
+   * Against a real TLS 1.3 redis-server that takes one cipher suite: the CLI's ciphers reach the
+   * socket (offering only another suite fails the handshake; offering the server's carries a job).
+   */
+  @Test
+  void redisTlsCiphersFromTheCommandLineReachTheConnection() throws Exception {
+    RedisServerVersion.requireRedis7("Redis TLS tests");
+    TestCertificates certs = TestCertificates.generate(dir);
+    int port = RedisTestServer.freePort();
+    try (RedisTestServer ignored = RedisTestServer.start(false, "--tls-port", Integer.toString(port),
+        "--tls-cert-file", certs.serverCertPem.toString(), "--tls-key-file", certs.serverKeyPem.toString(),
+        "--tls-ca-cert-file", certs.caPem.toString(), "--tls-auth-clients", "no",
+        "--tls-protocols", "TLSv1.3", "--tls-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256")) {
+      GenerationRequest request = GenerationRequest.of("u", "a red fox", List.of("instagram-post"));
+      try (Backend aesOnly = tlsBackend(port, certs, "TLS_AES_128_GCM_SHA256")) {
+        assertThatThrownBy(() -> aesOnly.generator.submit(request))
+            .isInstanceOf(QueueException.class).hasMessageContaining("handshake_failure");
+      }
+      try (Backend chacha = tlsBackend(port, certs, "TLS_CHACHA20_POLY1305_SHA256")) {
+        JobId id = chacha.generator.submit(request);
+        assertThat(chacha.generator.job(id)).isPresent();
+      }
+    }
+  }
+
+  private Backend tlsBackend(int port, TestCertificates certs, String ciphers) {
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).parseArgs("--output", dir.toString(), "--redis-url", "rediss://127.0.0.1:" + port,
+        "--redis-tls-ca", certs.caPem.toString(), "--redis-tls-verify", "ca",
+        "--redis-tls-enabled-protocols", "TLSv1.3", "--redis-tls-ciphers", ciphers);
+    return Backend.open(serve.backend, null);
+  }
+
+  @Test
+  void anEmptyEntryInARedisTlsListIsRefusedNamingIt() {
+    int code = run(new ServeCommand(), "--port", "0", "--output", dir.toString(),
+        "--redis-url", "rediss://127.0.0.1:1", "--redis-tls-ciphers", "TLS_AES_256_GCM_SHA384,,TLS_AES_128_GCM_SHA256");
+    assertThat(code).isEqualTo(SnapAssetCli.EXIT_INVALID);
+    assertThat(err.toString()).contains("REDIS_TLS_CIPHERS must be a comma-separated list of cipher suite names")
+        .contains("entry 2 of");
+
+    err.getBuffer().setLength(0);
+    code = run(new ServeCommand(), "--port", "0", "--output", dir.toString(),
+        "--redis-url", "rediss://127.0.0.1:1", "--redis-tls-enabled-protocols", "TLSv1.3,");
+    assertThat(code).isEqualTo(SnapAssetCli.EXIT_INVALID);
+    assertThat(err.toString()).contains("REDIS_TLS_ENABLED_PROTOCOLS must be a comma-separated list of TLS versions")
+        .contains("entry 2 of 'TLSv1.3,' is empty");
+  }
+
+  /** A name this JVM does not know fails the start, naming it, not every connection later. */
+  @Test
+  void aRedisTlsProtocolOrCipherTheJvmDoesNotKnowIsRefusedAtStart() {
+    String[][] bad = {
+        {"--redis-tls-protocol", "TLSv9"},
+        {"--redis-tls-enabled-protocols", "TLSv1.3,TLSv9"},
+        {"--redis-tls-ciphers", "TLS_NO_SUCH_CIPHER"}};
+    for (String[] option : bad) {
+      err.getBuffer().setLength(0);
+      int code = run(new ServeCommand(), "--port", "0", "--output", dir.toString(),
+          "--redis-url", "rediss://127.0.0.1:1", option[0], option[1]);
+      assertThat(code).as(option[0]).isEqualTo(SnapAssetCli.EXIT_INVALID);
+      assertThat(err.toString()).as(option[0]).contains("REDIS_TLS_").contains("Redis TLS settings are not usable")
+          .contains(option[1].contains(",") ? "TLSv9" : option[1]);
+    }
   }
 
   @Test

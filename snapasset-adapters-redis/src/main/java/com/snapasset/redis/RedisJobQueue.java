@@ -155,7 +155,8 @@ public final class RedisJobQueue implements JobQueue {
     this.cancelEvents = new EventHub(redis, prefix + "cancel-events", queueName);
     // Pipelining needs a connection of our own, to the master holding the queue's keys.
     Supplier<Connection> own = b.pipelining ? RedisClients.masterConnections(redis, prefix) : null;
-    ScriptBatcher pipelined = own == null ? null : new ScriptBatcher(own, "snapasset-redis-dispatch-" + b.queueName);
+    ScriptBatcher pipelined = own == null ? null : new ScriptBatcher(own, "snapasset-redis-dispatch-" + b.queueName,
+        List.of(ADD)); // adds of many threads (or many addAsync) in one batch run as one script call
     this.batcher = pipelined;
     if (pipelined == null) {
       this.evaluator = redis::evalsha;

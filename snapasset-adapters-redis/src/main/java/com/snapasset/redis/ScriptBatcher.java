@@ -2,7 +2,9 @@ package com.snapasset.redis;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,6 +20,7 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.exceptions.JedisRedirectionException;
@@ -37,6 +40,12 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  * other threads' asynchronous calls beyond its own batch. Whoever lets go of the connection looks
  * at the queue again and wakes whoever should send what is left, so no call is stranded.
  *
+ * <p>Consecutive calls of a script named combinable (the queue's add) with the same keys are sent as
+ * one call of its {@linkplain LuaScript#combined combined form}, which runs each under {@code
+ * pcall}: Redis parses, looks up and answers one command for up to {@link #MAX_COMBINED} calls,
+ * and runs the shared helpers once. Each call still gets its own reply or its own error; they run
+ * in the batch's order, as they would one by one.
+ *
  * <p>An asynchronous call that meets NOSCRIPT (first use, a restart, SCRIPT FLUSH) is loaded and
  * sent again on the same connection, in its batch's order, before anything else is taken from the
  * queue: one thread's calls keep their order.
@@ -44,6 +53,11 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
 final class ScriptBatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ScriptBatcher.class);
   private static final int MAX_BATCH = 256;
+  /**
+   * The most calls one combined call carries: Redis runs a script alone, so this bounds how long
+   * other clients wait behind one (about 64 adds: well under a millisecond).
+   */
+  static final int MAX_COMBINED = 64;
   /** Only a safety net: a waiting caller is woken when its reply is in. */
   private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   /** Only a safety net too: an idle dispatcher is woken by whoever queues work for it. */
@@ -53,6 +67,8 @@ final class ScriptBatcher implements AutoCloseable {
 
   /** Lends the connection batches are sent on (a standalone pool, or the pool of a slot's node). */
   private final Supplier<Connection> pool;
+  /** By the SHA of a script whose consecutive calls may be combined: its combined form. */
+  private final Map<String, LuaScript> combined;
   private final ConcurrentLinkedQueue<Call> pending = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean combining = new AtomicBoolean();
   // Touched only by the thread that holds `combining`.
@@ -72,8 +88,21 @@ final class ScriptBatcher implements AutoCloseable {
   private final CountDownLatch flushed = new CountDownLatch(1);
 
   ScriptBatcher(Supplier<Connection> pool, String dispatcherName) {
+    this(pool, dispatcherName, List.of());
+  }
+
+  /**
+   * @param combinable scripts whose calls, when several with the same keys follow one another in a
+   *     batch, are sent as one call of the script's {@linkplain LuaScript#combined combined form}
+   */
+  ScriptBatcher(Supplier<Connection> pool, String dispatcherName, List<LuaScript> combinable) {
     this.pool = pool;
     this.dispatcherName = dispatcherName;
+    Map<String, LuaScript> forms = new HashMap<>();
+    for (LuaScript s : combinable) {
+      forms.put(s.sha(), s.combined());
+    }
+    this.combined = Map.copyOf(forms);
   }
 
   /**
@@ -285,7 +314,8 @@ final class ScriptBatcher implements AutoCloseable {
   }
 
   private void send(List<Call> batch) {
-    int n = batch.size();
+    List<Wire> wires = wires(batch);
+    int n = wires.size();
     Object[] replies = new Object[n];
     JedisException[] errors = new JedisException[n];
     try {
@@ -294,8 +324,8 @@ final class ScriptBatcher implements AutoCloseable {
       }
       Pipeline p = pipeline();
       List<Response<Object>> responses = new ArrayList<>(n);
-      for (Call c : batch) {
-        responses.add(p.evalsha(c.sha, c.keys, c.args));
+      for (Wire w : wires) {
+        responses.add(p.evalsha(w.sha, w.keys, w.args));
       }
       p.sync();
       read(responses, replies, errors, null);
@@ -312,11 +342,11 @@ final class ScriptBatcher implements AutoCloseable {
     }
     // Apart from the whole batch's try: the first round's replies were read, and a call Redis ran
     // must not be reported as failed because another call's reload failed.
-    Error fatal = reloadAndResend(batch, replies, errors);
+    Error fatal = reloadAndResend(wires, replies, errors);
     boolean redirected = false;
     for (int i = 0; i < n; i++) {
       redirected |= errors[i] instanceof JedisRedirectionException;
-      batch.get(i).finish(replies[i], errors[i]);
+      wires.get(i).finish(replies[i], errors[i]);
     }
     if (redirected) {
       // Cluster: the slot lives elsewhere now; the next batch asks for a connection afresh.
@@ -328,7 +358,41 @@ final class ScriptBatcher implements AutoCloseable {
   }
 
   /**
-   * The asynchronous calls of the batch that met NOSCRIPT: loads their scripts on this connection
+   * The commands a batch is sent as: one per call, except that runs of consecutive calls of a
+   * combinable script with the same keys (up to {@link #MAX_COMBINED}) become one call of its
+   * combined form. The calls keep their order.
+   */
+  private List<Wire> wires(List<Call> batch) {
+    List<Wire> wires = new ArrayList<>(batch.size());
+    int n = batch.size();
+    for (int i = 0; i < n; ) {
+      Call first = batch.get(i);
+      LuaScript form = combined.isEmpty() ? null : combined.get(first.sha);
+      int end = i + 1;
+      if (form != null) {
+        while (end < n && end - i < MAX_COMBINED && batch.get(end).sha.equals(first.sha)
+            && batch.get(end).keys.equals(first.keys)) {
+          end++;
+        }
+      }
+      if (end - i == 1) {
+        wires.add(new Wire(first.sha, first.script, first.keys, first.args, List.of(first)));
+      } else {
+        List<Call> calls = batch.subList(i, end);
+        List<String> args = new ArrayList<>();
+        for (Call c : calls) {
+          args.add(Integer.toString(c.args.size()));
+          args.addAll(c.args);
+        }
+        wires.add(new Wire(form.sha(), form, first.keys, args, calls));
+      }
+      i = end;
+    }
+    return wires;
+  }
+
+  /**
+   * The asynchronous and combined calls of the batch that met NOSCRIPT: loads their scripts on this connection
    * and sends them again, in the batch's order, before anything else is sent. Waiting callers'
    * calls recover on their own thread ({@link LuaScript#run}), where order is theirs to keep. Order
    * holds unless another client's SCRIPT LOAD lands while Redis runs the batch (later calls then run
@@ -336,11 +400,11 @@ final class ScriptBatcher implements AutoCloseable {
    * If this round fails, only the calls sent again fail (the connection is dropped); an Error is
    * returned for the caller to throw once every call of the batch has its answer.
    */
-  private @Nullable Error reloadAndResend(List<Call> batch, Object[] replies, JedisException[] errors) {
+  private @Nullable Error reloadAndResend(List<Wire> batch, Object[] replies, JedisException[] errors) {
     List<Integer> again = new ArrayList<>();
     Set<LuaScript> scripts = new LinkedHashSet<>();
     for (int i = 0; i < batch.size(); i++) {
-      Call c = batch.get(i);
+      Wire c = batch.get(i);
       if (errors[i] instanceof JedisNoScriptException && c.script != null) {
         again.add(i);
         scripts.add(c.script);
@@ -357,7 +421,7 @@ final class ScriptBatcher implements AutoCloseable {
       }
       List<Response<Object>> responses = new ArrayList<>(again.size());
       for (int i : again) {
-        Call c = batch.get(i);
+        Wire c = batch.get(i);
         responses.add(p.evalsha(c.sha, c.keys, c.args));
       }
       p.sync();
@@ -475,6 +539,51 @@ final class ScriptBatcher implements AutoCloseable {
         }
       } else {
         LockSupport.parkNanos(this, PARK_NANOS); // a waiting caller is sending
+      }
+    }
+  }
+
+  /** One command of a batch: one call, or several combined into one. */
+  private static final class Wire {
+    final String sha;
+    /** Set when the batcher recovers from NOSCRIPT itself: an asynchronous or combined call. */
+    final @Nullable LuaScript script;
+    final List<String> keys;
+    final List<String> args;
+    final List<Call> calls;
+
+    Wire(String sha, @Nullable LuaScript script, List<String> keys, List<String> args, List<Call> calls) {
+      this.sha = sha;
+      this.script = script;
+      this.keys = keys;
+      this.args = args;
+      this.calls = calls;
+    }
+
+    /** Hands each call its part of the reply: a combined call's reply has one entry per call. */
+    void finish(@Nullable Object reply, @Nullable JedisException error) {
+      if (calls.size() == 1) {
+        calls.get(0).finish(reply, error);
+        return;
+      }
+      if (error == null && !(reply instanceof List<?> entries && entries.size() == calls.size())) {
+        error = new JedisDataException("unexpected reply to a combined script call ("
+            + (reply == null ? "nothing" : reply.getClass().getSimpleName()) + " for " + calls.size() + " calls)");
+      }
+      if (error != null) {
+        for (Call c : calls) {
+          c.finish(null, error); // the combined call's own error, or a reply that cannot be split: each call gets it
+        }
+        return;
+      }
+      List<?> entries = (List<?>) reply;
+      for (int i = 0; i < calls.size(); i++) {
+        Object entry = entries.get(i);
+        if (entry instanceof JedisException e) {
+          calls.get(i).finish(null, e); // this call's error only: the others ran
+        } else {
+          calls.get(i).finish(entry, null);
+        }
       }
     }
   }

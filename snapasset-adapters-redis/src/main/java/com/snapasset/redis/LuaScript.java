@@ -29,10 +29,8 @@ final class LuaScript {
       local combinedCount = 0
       while combinedAt <= #ARGV do
         local argc = tonumber(ARGV[combinedAt])
-        local args = {}
-        for k = 1, argc do
-          args[k] = ARGV[combinedAt + k]
-        end
+        -- One constructor: sized once, where filling it one by one would grow it several times.
+        local args = {unpack(ARGV, combinedAt + 1, combinedAt + argc)}
         local ok, reply = pcall(one, args)
         combinedCount = combinedCount + 1
         if not ok then

@@ -17,13 +17,49 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 final class LuaScript {
   private static final String COMMON = read("common");
 
+  /**
+   * Runs the body of a script, as a local function {@code one(ARGV)}, once per call packed in
+   * ARGV ({@code argc, args...} per call), each under {@code pcall}: a call's error becomes that
+   * call's entry of the reply (an error reply inside the array), the others still run. A nil
+   * reply stays a nil entry (false), so the reply has one entry per call, in order.
+   */
+  private static final String COMBINED_DRIVER = """
+      local combinedOut = {}
+      local combinedAt = 1
+      local combinedCount = 0
+      while combinedAt <= #ARGV do
+        local argc = tonumber(ARGV[combinedAt])
+        -- One constructor: sized once, where filling it one by one would grow it several times.
+        local args = {unpack(ARGV, combinedAt + 1, combinedAt + argc)}
+        local ok, reply = pcall(one, args)
+        combinedCount = combinedCount + 1
+        if not ok then
+          if type(reply) == 'table' and reply.err then
+            reply = {err = reply.err}
+          else
+            reply = {err = 'ERR ' .. tostring(reply)}
+          end
+        elseif reply == nil then
+          reply = false
+        end
+        combinedOut[combinedCount] = reply
+        combinedAt = combinedAt + 1 + argc
+      end
+      return combinedOut
+      """;
+
   private final String name;
+  /** The shared helpers and libraries the body runs after. */
+  private final String preamble;
+  private final String body;
   private final String source;
   private final String sha;
 
-  private LuaScript(String name, String source) {
+  private LuaScript(String name, String preamble, String body) {
     this.name = name;
-    this.source = source;
+    this.preamble = preamble;
+    this.body = body;
+    this.source = preamble + body;
     this.sha = sha1(source);
   }
 
@@ -36,7 +72,20 @@ final class LuaScript {
     for (String lib : libs) {
       source.append(read(lib)).append('\n');
     }
-    return new LuaScript(name, source.append(read(name)).toString());
+    return new LuaScript(name, source.toString(), read(name));
+  }
+
+  /**
+   * This script's combined form: one call runs this script's body for many calls with the same
+   * KEYS, in order, each under {@code pcall}. ARGV is {@code argc, args...} per call; the reply has
+   * one entry per call, its reply or its error. The shared helpers run once per combined call
+   * instead of once per call, and Redis reads, looks up and answers one command instead of many.
+   * Only for bodies that read KEYS and ARGV only through the preamble and {@code ARGV[i]} (the body
+   * runs as a function whose parameter is named ARGV) and end in {@code return}.
+   */
+  LuaScript combined() {
+    return new LuaScript(name + "+combined", preamble, "local function one(ARGV)\n" + body + "\nend\n"
+        + COMBINED_DRIVER);
   }
 
   String name() {
@@ -45,7 +94,7 @@ final class LuaScript {
 
   /** A script from source text; for tests of the batcher. */
   static LuaScript of(String name, String source) {
-    return new LuaScript(name, source);
+    return new LuaScript(name, "", source);
   }
 
   /** The script's text, as SCRIPT LOAD takes it. */

@@ -70,6 +70,8 @@ import redis.clients.jedis.util.KeyValue;
  */
 public final class RedisJobQueue implements JobQueue {
   private static final LuaScript ADD = LuaScript.load("add");
+  /** The scripts whose calls the batcher sends in their combined form. */
+  static final List<LuaScript> COMBINABLE = List.of(ADD);
   private static final LuaScript CLAIM = LuaScript.load("claim", "lib-claim");
   private static final LuaScript RENEW = LuaScript.load("renew");
   private static final LuaScript PROGRESS = LuaScript.load("progress");
@@ -155,7 +157,8 @@ public final class RedisJobQueue implements JobQueue {
     this.cancelEvents = new EventHub(redis, prefix + "cancel-events", queueName);
     // Pipelining needs a connection of our own, to the master holding the queue's keys.
     Supplier<Connection> own = b.pipelining ? RedisClients.masterConnections(redis, prefix) : null;
-    ScriptBatcher pipelined = own == null ? null : new ScriptBatcher(own, "snapasset-redis-dispatch-" + b.queueName);
+    ScriptBatcher pipelined = own == null ? null : new ScriptBatcher(own, "snapasset-redis-dispatch-" + b.queueName,
+        COMBINABLE); // adds of many threads (or many addAsync) in one batch run as one script call
     this.batcher = pipelined;
     if (pipelined == null) {
       this.evaluator = redis::evalsha;

@@ -105,13 +105,27 @@ local function workerJobsKey(workerId)
 end
 
 -- `worker` is the job's worker field when the caller already read it (false when absent), else nil.
-local function leaveActive(jk, id, worker)
+-- left: when given ({active = {}, workers = {}}), the job's removal from the active set and its
+-- worker's set is only noted there, for the caller to make for every job of its call at once.
+local function leaveActive(jk, id, worker, left)
   if worker == nil then
     worker = redis.call('HGET', jk, 'worker')
+  end
+  redis.call('HDEL', jk, 'token', 'cancel', 'worker')
+  if left then
+    left.active[#left.active + 1] = id
+    if worker then
+      local ids = left.workers[worker]
+      if not ids then
+        ids = {}
+        left.workers[worker] = ids
+      end
+      ids[#ids + 1] = id
+    end
+    return
   end
   if worker then
     redis.call('SREM', workerJobsKey(worker), id)
   end
-  redis.call('HDEL', jk, 'token', 'cancel', 'worker')
   redis.call('ZREM', K_ACTIVE, id)
 end

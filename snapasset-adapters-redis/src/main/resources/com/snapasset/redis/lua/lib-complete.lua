@@ -1,26 +1,14 @@
 -- Shared by complete and completeclaim. Returns 1 when completed, 0 when the lock was not held.
 -- left: when given ({active = {}, workers = {}}), the job's removal from the active set and its
--- worker's set is only noted there, for leaveActiveAll to make for every job of the call at once.
+-- worker's set is only noted there (see leaveActive), for leaveActiveAll to make for every job of
+-- the call at once.
 local function completeJob(id, token, now, result, left)
   local jk = jobKey(id)
   local v = held(jk, id, token, now, 'attempts', 'keepCompleted', 'worker')
   if not v then
     return 0
   end
-  if left then
-    redis.call('HDEL', jk, 'token', 'cancel', 'worker')
-    left.active[#left.active + 1] = id
-    if v[5] then
-      local ids = left.workers[v[5]]
-      if not ids then
-        ids = {}
-        left.workers[v[5]] = ids
-      end
-      ids[#ids + 1] = id
-    end
-  else
-    leaveActive(jk, id, v[5])
-  end
+  leaveActive(jk, id, v[5], left)
   redis.call('HSET', jk, 'state', 'completed', 'result', result, 'finishedAt', now, 'progress', 100,
     'attempts', (tonumber(v[3]) or 0) + 1)
   redis.call('ZADD', K_COMPLETED, now, id)

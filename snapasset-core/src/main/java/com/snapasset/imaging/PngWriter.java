@@ -79,7 +79,7 @@ final class PngWriter {
         filter.start(0);
         Bands bands = choice.bands() && level >= 7 ? new Bands() : null;
         RowSource rows = (y, r, at) -> filter.row(y, adaptive, sparse, r, at);
-        if (level == 9 && bands != null) {
+        if (level == 9 && (bands != null || coding == Coding.FILTERED_LZ77)) {
           idatJava(out, px.width, px.height, bpp, rows, bands);
         } else {
           idat(out, zlibLevel, coding.strategy, px.width, px.height, bpp, rows, bands);
@@ -165,15 +165,16 @@ final class PngWriter {
   }
 
   /**
-   * Level 9's filtered LZ77 rows of photographs (where {@link #decide} judges {@link Bands}),
-   * deflated band by band by {@link ZlibEncoder} instead of zlib 9: on the comparison inputs'
+   * Level 9's filtered LZ77 rows, deflated by {@link ZlibEncoder} instead of zlib 9. Photographs
+   * (where {@link #decide} judges {@link Bands}) band by band: on the comparison inputs'
    * photographs 0.1-0.3 % fewer bytes than zlib 9 in 0.45-0.8 of its CPU time (the nine flower
    * renders: -0.10 to -0.26 %, 0.55-0.72). It finds the same long matches with shorter chains
    * (keyed on 4 bytes, as Z_FILTERED takes no match under 6 anyway) and splits blocks where the
-   * statistics change instead of every 16 Ki symbols. Flat drawings and screenshots (no bands)
-   * keep zlib 9: their enlarged renders need zlib's deepest chains (ours: +0.1-0.3 % bytes on the
-   * illustration's renders at 1024 candidates; smaller only at 4096, in 1.5 times zlib's time),
-   * and short matches, which ours does not take, matter in text (+3 % on a screenshot render).
+   * statistics change instead of every 16 Ki symbols. Filtered flat drawings and screenshots (no
+   * bands) with {@link ZlibEncoder#flat}, whose match finder steps over the runs of zero residuals
+   * that fill their chains: every such render of the comparison inputs (both crop modes) 0.5-2.4 %
+   * smaller than zlib 9 in 0.3-0.9 of its CPU time. Unfiltered rows (text, palette-like drawings)
+   * keep zlib 9: they need its 3-byte matches (a 6-byte minimum: +8-15 % on the screenshot).
    */
   private static void idatJava(OutputStream out, int w, int h, int bpp, RowSource rows,
       Bands bands) throws IOException {
@@ -181,20 +182,24 @@ final class PngWriter {
     int perBatch = Math.max(1, Math.min(h, Bands.BAND_SIZE / stride));
     byte[] batch = new byte[perBatch * stride];
     ChunkStream chunks = new ChunkStream(out);
-    ZlibEncoder zlib = new ZlibEncoder(chunks);
+    ZlibEncoder zlib = bands != null ? new ZlibEncoder(chunks) : ZlibEncoder.flat(chunks);
     try {
       for (int y0 = 0; y0 < h; y0 += perBatch) {
         int n = Math.min(perBatch, h - y0);
         for (int i = 0; i < n; i++) {
           rows.row(y0 + i, batch, i * stride);
         }
-        zlib.literalsOnly(bands.huffman(batch, n * stride));
+        if (bands != null) {
+          zlib.literalsOnly(bands.huffman(batch, n * stride));
+        }
         zlib.write(batch, 0, n * stride);
       }
       zlib.finish();
       chunks.close();
     } finally {
-      bands.end();
+      if (bands != null) {
+        bands.end();
+      }
     }
   }
 

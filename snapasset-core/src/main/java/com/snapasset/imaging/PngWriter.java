@@ -79,8 +79,8 @@ final class PngWriter {
         filter.start(0);
         Bands bands = choice.bands() && level >= 7 ? new Bands() : null;
         RowSource rows = (y, r, at) -> filter.row(y, adaptive, sparse, r, at);
-        if (level == 9 && (bands != null || coding == Coding.FILTERED_LZ77)) {
-          idatJava(out, px.width, px.height, bpp, rows, bands);
+        if (level == 9 && coding != Coding.FILTERED_HUFFMAN) {
+          idatJava(out, px.width, px.height, bpp, rows, bands, coding);
         } else {
           idat(out, zlibLevel, coding.strategy, px.width, px.height, bpp, rows, bands);
         }
@@ -174,15 +174,17 @@ final class PngWriter {
    * bands) with {@link ZlibEncoder#flat}, whose match finder steps over the runs of zero residuals
    * that fill their chains: every such render of the comparison inputs (both crop modes) 0.5-2.4 %
    * smaller than zlib 9 in 0.3-0.9 of its CPU time. Unfiltered rows (text, palette-like drawings)
-   * keep zlib 9: they need its 3-byte matches (a 6-byte minimum: +8-15 % on the screenshot).
+   * with {@link ZlibEncoder#unfiltered}, which takes matches of 3 bytes, as zlib's default
+   * strategy does (a 6-byte minimum: +8-15 % on the screenshot).
    */
   private static void idatJava(OutputStream out, int w, int h, int bpp, RowSource rows,
-      Bands bands) throws IOException {
+      Bands bands, Coding coding) throws IOException {
     int stride = 1 + w * bpp;
     int perBatch = Math.max(1, Math.min(h, Bands.BAND_SIZE / stride));
     byte[] batch = new byte[perBatch * stride];
     ChunkStream chunks = new ChunkStream(out);
-    ZlibEncoder zlib = bands != null ? new ZlibEncoder(chunks) : ZlibEncoder.flat(chunks);
+    ZlibEncoder zlib = bands != null ? new ZlibEncoder(chunks)
+        : coding == Coding.UNFILTERED_LZ77 ? ZlibEncoder.unfiltered(chunks) : ZlibEncoder.flat(chunks);
     try {
       for (int y0 = 0; y0 < h; y0 += perBatch) {
         int n = Math.min(perBatch, h - y0);

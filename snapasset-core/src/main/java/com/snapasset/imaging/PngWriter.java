@@ -38,7 +38,7 @@ final class PngWriter {
    * 4–9) walks long hash chains of recurring small residuals: level 6 costs 3–5× level 3 for
    * 5–10 % fewer bytes. So 1–6 use the fast finder (still 0.5–1.0× the bytes of Sharp's default,
    * measured on the comparison inputs) and 7–9 the lazy one, 9 being zlib's 9 as in Sharp (for
-   * photographs' filtered LZ77 rows, level 9 uses {@link ZlibEncoder} instead: see
+   * truecolour rows coded with LZ77, level 9 uses {@link ZlibEncoder} instead: see
    * {@link #idatJava}).
    */
   private static final int[] ZLIB_LEVEL = {0, 1, 1, 2, 2, 3, 3, 6, 8, 9};

@@ -313,9 +313,9 @@ class PngCodingTest {
         .isEqualTo(new PngWriter.Choice(PngWriter.Coding.FILTERED_LZ77, false));
     assertLossless(enlarged, 9);
     // its rows go through ZlibEncoder.flat, no larger than zlib 9 (Z_FILTERED) made them before:
-    // 0.3 % for the JDK's zlib builds, 100 bytes for the PNG's signature and chunks
+    // 2 % for other zlib builds than the JDK 17's, 100 bytes for the PNG's signature and chunks
     int written = PngWriter.write(enlarged, 9, false).length;
-    assertThat((double) written).isLessThanOrEqualTo(filteredOnly(enlarged) * 1.003 + 100);
+    assertThat((double) written).isLessThanOrEqualTo(filteredOnly(enlarged) * 1.02 + 100);
   }
 
     private static Pixels stack(Pixels top, Pixels bottom) {

@@ -142,6 +142,10 @@ final class ZlibEncoder {
    * residuals: runs are stepped over (see {@link #searchRun}), so 256 candidates reach further than
    * zlib 9's 4096 (the comparison's filtered flat renders: 0.5-2.4 % smaller than zlib 9 in 0.3-0.9
    * of its CPU; 128 candidates: 0.7-1.0 % smaller in half its CPU; 512: 1.6-2.0 %, as slow as it).
+   * On 4 MiB adversarial inputs against zlib 9's Z_FILTERED: -5 to +0.7 % in 0.1-1.9 times its
+   * CPU (above 1 for a long string repeated with one byte changed, 1.7-1.9, and half noise, 1.2);
+   * +2-7 % on unfiltered-like pixels (dithered, grey runs), which level 9 sends to
+   * {@link #unfiltered} instead.
    */
   static ZlibEncoder flat(OutputStream out) {
     return new ZlibEncoder(out, 256, MAX_MATCH, 6, 1 << 16, true);
@@ -154,9 +158,11 @@ final class ZlibEncoder {
    * {@link #head3}); matches of 4 up come from the 4-byte chains, 1024 candidates, runs (white,
    * grey) stepped over as in {@link #flat}. Measured against zlib 9 (JDK 17, loaded machine,
    * per-thread CPU, best of 3): the screenshot's and illustration's unfiltered renders -1.2 to
-   * +0.1 % in 0.5-0.85 of its CPU; 4 MiB of adversarial inputs (dithered 2/4/16-colour pixels, 4
-   * random byte values, repeated "abc" and a random byte) -1.8 to +1.9 % in 0.07-0.76 of its CPU
-   * (2 colours +1.5-1.9 %, the worst).
+   * +0.1 % in 0.5-0.85 of its CPU. On 4 MiB adversarial inputs (the reviewer's: dithered
+   * 2/4/16-colour pixels, few byte values, runs between random bytes, a long string repeated with
+   * one byte changed) -12 to +1.9 % (dithered 2-colour pixels the worst) in 0.07-2.7 times its CPU:
+   * above 1 where short runs or long near-repeats fill the chains (1.3-2.7), below on dithered
+   * pixels (0.4-0.8) and few byte values (0.5).
    */
   static ZlibEncoder unfiltered(OutputStream out) {
     return new ZlibEncoder(out, 1024, MAX_MATCH, 3, 1 << 16, true);

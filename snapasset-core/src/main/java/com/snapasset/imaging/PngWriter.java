@@ -38,7 +38,7 @@ final class PngWriter {
    * 4–9) walks long hash chains of recurring small residuals: level 6 costs 3–5× level 3 for
    * 5–10 % fewer bytes. So 1–6 use the fast finder (still 0.5–1.0× the bytes of Sharp's default,
    * measured on the comparison inputs) and 7–9 the lazy one, 9 being zlib's 9 as in Sharp (for
-   * photographs' filtered LZ77 rows, level 9 uses {@link ZlibEncoder} instead: see
+   * truecolour rows coded with LZ77, level 9 uses {@link ZlibEncoder} instead: see
    * {@link #idatJava}).
    */
   private static final int[] ZLIB_LEVEL = {0, 1, 1, 2, 2, 3, 3, 6, 8, 9};
@@ -79,8 +79,8 @@ final class PngWriter {
         filter.start(0);
         Bands bands = choice.bands() && level >= 7 ? new Bands() : null;
         RowSource rows = (y, r, at) -> filter.row(y, adaptive, sparse, r, at);
-        if (level == 9 && bands != null) {
-          idatJava(out, px.width, px.height, bpp, rows, bands);
+        if (level == 9 && coding != Coding.FILTERED_HUFFMAN) {
+          idatJava(out, px.width, px.height, bpp, rows, bands, coding);
         } else {
           idat(out, zlibLevel, coding.strategy, px.width, px.height, bpp, rows, bands);
         }
@@ -165,36 +165,45 @@ final class PngWriter {
   }
 
   /**
-   * Level 9's filtered LZ77 rows of photographs (where {@link #decide} judges {@link Bands}),
-   * deflated band by band by {@link ZlibEncoder} instead of zlib 9: on the comparison inputs'
+   * Level 9's filtered LZ77 rows, deflated by {@link ZlibEncoder} instead of zlib 9. Photographs
+   * (where {@link #decide} judges {@link Bands}) band by band: on the comparison inputs'
    * photographs 0.1-0.3 % fewer bytes than zlib 9 in 0.45-0.8 of its CPU time (the nine flower
    * renders: -0.10 to -0.26 %, 0.55-0.72). It finds the same long matches with shorter chains
    * (keyed on 4 bytes, as Z_FILTERED takes no match under 6 anyway) and splits blocks where the
-   * statistics change instead of every 16 Ki symbols. Flat drawings and screenshots (no bands)
-   * keep zlib 9: their enlarged renders need zlib's deepest chains (ours: +0.1-0.3 % bytes on the
-   * illustration's renders at 1024 candidates; smaller only at 4096, in 1.5 times zlib's time),
-   * and short matches, which ours does not take, matter in text (+3 % on a screenshot render).
+   * statistics change instead of every 16 Ki symbols. Filtered flat drawings and screenshots (no
+   * bands) with {@link ZlibEncoder#flat}, whose match finder steps over the runs of zero residuals
+   * that fill their chains: every such render of the comparison inputs (both crop modes) 0.5-2.4 %
+   * smaller than zlib 9 in 0.3-0.9 of its CPU time. Unfiltered rows (text, palette-like drawings)
+   * with {@link ZlibEncoder#unfiltered}, which takes matches of 3 bytes, as zlib's default
+   * strategy does (a 6-byte minimum: +8-15 % on the screenshot): -1.2 to +0.1 % against zlib 9 on
+   * the screenshot's and illustration's unfiltered renders, up to +1.9 % on dithered 2-colour
+   * pixels (see its Javadoc for the CPU measured).
    */
   private static void idatJava(OutputStream out, int w, int h, int bpp, RowSource rows,
-      Bands bands) throws IOException {
+      Bands bands, Coding coding) throws IOException {
     int stride = 1 + w * bpp;
     int perBatch = Math.max(1, Math.min(h, Bands.BAND_SIZE / stride));
     byte[] batch = new byte[perBatch * stride];
     ChunkStream chunks = new ChunkStream(out);
-    ZlibEncoder zlib = new ZlibEncoder(chunks);
+    ZlibEncoder zlib = bands != null ? new ZlibEncoder(chunks)
+        : coding == Coding.UNFILTERED_LZ77 ? ZlibEncoder.unfiltered(chunks) : ZlibEncoder.flat(chunks);
     try {
       for (int y0 = 0; y0 < h; y0 += perBatch) {
         int n = Math.min(perBatch, h - y0);
         for (int i = 0; i < n; i++) {
           rows.row(y0 + i, batch, i * stride);
         }
-        zlib.literalsOnly(bands.huffman(batch, n * stride));
+        if (bands != null) {
+          zlib.literalsOnly(bands.huffman(batch, n * stride));
+        }
         zlib.write(batch, 0, n * stride);
       }
       zlib.finish();
       chunks.close();
     } finally {
-      bands.end();
+      if (bands != null) {
+        bands.end();
+      }
     }
   }
 

@@ -682,16 +682,30 @@ final class PngWriter {
           for (int i = 0; i < bpp; i++) {
             out[o1 + i] = (byte) (cur[i] - ((up[i] & 0xFF) >>> 1));
           }
-          for (int i = bpp; i < n; i++) {
-            out[o1 + i] = (byte) (cur[i] - (((cur[i - bpp] & 0xFF) + (up[i] & 0xFF)) >>> 1));
+          for (int i = bpp; i < n; ) {
+            if (flat8(cur, up, i, bpp)) { // zeros, as fullScores has it
+              LONG.set(out, o1 + i, 0L);
+              i += 8;
+              continue;
+            }
+            for (int end = Math.min(n, i + 8); i < end; i++) {
+              out[o1 + i] = (byte) (cur[i] - (((cur[i - bpp] & 0xFF) + (up[i] & 0xFF)) >>> 1));
+            }
           }
         }
         default -> {
           for (int i = 0; i < bpp; i++) {
             out[o1 + i] = (byte) (cur[i] - up[i]);
           }
-          for (int i = bpp; i < n; i++) {
-            out[o1 + i] = (byte) (cur[i] - paeth(cur[i - bpp] & 0xFF, up[i] & 0xFF, up[i - bpp] & 0xFF));
+          for (int i = bpp; i < n; ) {
+            if (flat8(cur, up, i, bpp)) {
+              LONG.set(out, o1 + i, 0L);
+              i += 8;
+              continue;
+            }
+            for (int end = Math.min(n, i + 8); i < end; i++) {
+              out[o1 + i] = (byte) (cur[i] - paeth(cur[i - bpp] & 0xFF, up[i] & 0xFF, up[i - bpp] & 0xFF));
+            }
           }
         }
       }
@@ -724,12 +738,9 @@ final class PngWriter {
       int sPae = 0;
       int p = bpp;
       while (p < n) {
-        if (p + 8 <= n) {
-          long c8 = (long) LONG.get(cur, p);
-          if (c8 == (long) LONG.get(up, p) && c8 == (long) LONG.get(cur, p - bpp)) {
-            p += 8;
-            continue;
-          }
+        if (flat8(cur, up, p, bpp)) {
+          p += 8;
+          continue;
         }
         for (int end = Math.min(n, p + 8); p < end; p++) {
           int c = cur[p] & 0xFF;
@@ -747,6 +758,19 @@ final class PngWriter {
       sums[2] = sUp;
       sums[3] = sAvg;
       sums[4] = sPae;
+    }
+
+    /**
+     * Whether the 8 bytes of {@code cur} from {@code p} (at least {@code bpp}) are in the row and
+     * equal both the bytes {@code bpp} to their left and the row above: every filter but None
+     * leaves zeros there.
+     */
+    private static boolean flat8(byte[] cur, byte[] up, int p, int bpp) {
+      if (p + 8 > cur.length) {
+        return false;
+      }
+      long c8 = (long) LONG.get(cur, p);
+      return c8 == (long) LONG.get(up, p) && c8 == (long) LONG.get(cur, p - bpp);
     }
 
     /** The Paeth predictor with masks instead of branches (ties go to a, then b, as the spec's). */

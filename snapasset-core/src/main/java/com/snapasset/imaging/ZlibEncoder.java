@@ -473,7 +473,9 @@ final class ZlibEncoder {
     int first = (int) INT.get(w, p);
     long run = (first & 0xFFFFFFFFL) * 0x100000001L;
     for (int q = backDone; q < p; q++) { // back[] up to p - 1, where the candidates are
-      back[q & WMASK] = q > 0 && w[q - 1] == w[q] ? back[(q - 1) & WMASK] + 1 : 0;
+      // capped at the window: a longer reach is never read (runs of 2 GiB would wrap the count)
+      back[q & WMASK] =
+          q > 0 && w[q - 1] == w[q] ? Math.min(back[(q - 1) & WMASK] + 1, WINDOW) : 0;
     }
     backDone = Math.max(backDone, p);
     int k = 4; // p's run, up to maxLen

@@ -234,6 +234,46 @@ class ZlibEncoderTest {
     }
   }
 
+  @Test
+  void aRunReachingPastTheWindowsFarEdgeIsCutThere() throws Exception {
+    // a run of L bytes b, then about a window of other bytes, then a run of b a little longer: the
+    // older run's start lies beyond 32 KiB, so its reach must be bounded by the window, not by
+    // the table
+    Random inputs = new Random(20261130);
+    for (int i = 0; i < 24; i++) {
+      ByteArrayOutputStream joined = new ByteArrayOutputStream();
+      byte b = (byte) inputs.nextInt(256);
+      joined.write(notB(inputs, b, 1 + inputs.nextInt(5000)));
+      int run = 5 + inputs.nextInt(246);
+      byte[] older = new byte[run];
+      Arrays.fill(older, b);
+      joined.write(older);
+      joined.write(notB(inputs, b, ZlibEncoder.WINDOW - run + inputs.nextInt(2 * run + 1) - run));
+      // just longer: a much longer run is coded from its own second byte (distance 1, lazily)
+      byte[] longer = new byte[run + 1 + inputs.nextInt(2)];
+      Arrays.fill(longer, b);
+      joined.write(longer);
+      joined.write(notB(inputs, b, inputs.nextInt(100)));
+      byte[] data = joined.toByteArray();
+      int minMatch = i % 2 == 0 ? 6 : 3;
+      long seed = inputs.nextLong();
+      byte[] skipping = deflateInPieces(minMatch, true, data, seed);
+      assertThat(inflate(skipping, data.length)).as("input %d", i).isEqualTo(data);
+      assertThat(skipping).as("input %d", i).isEqualTo(deflateInPieces(minMatch, false, data, seed));
+    }
+  }
+
+  /** {@code n} random bytes, none of them {@code b}. */
+  private static byte[] notB(Random r, byte b, int n) {
+    byte[] d = new byte[n];
+    for (int i = 0; i < n; i++) {
+      do {
+        d[i] = (byte) r.nextInt(256);
+      } while (d[i] == b);
+    }
+    return d;
+  }
+
   /** With chains walked to the window's end, as in the test above. */
   private static byte[] deflateInPieces(int minMatch, boolean skipRuns, byte[] data, long seed)
       throws Exception {

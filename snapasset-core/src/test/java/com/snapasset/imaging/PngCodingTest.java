@@ -51,6 +51,73 @@ class PngCodingTest {
   }
 
   @Test
+  void fullScoresAreTheByteByByteSumsOnRealRows() {
+    // the scorer steps over flat stretches: its sums (hence every filter choice) must be those of
+    // the plain byte-by-byte loop, on a photograph, text, a flat drawing and RGBA pixels
+    Pixels alpha = ((Decoded) StandardImageProcessor.create()
+        .decode(resource("riaphotographs-alpha.png"))).pixels;
+    int skippable = 0;
+    for (Pixels px : new Pixels[] {photo, screenshot(640, 400), ZlibEncoderTest.flatDrawing(), alpha,
+        screenshot(7, 40)}) {
+      for (int bpp : new int[] {3, 4}) {
+        byte[] up = new byte[px.width * bpp];
+        for (int y = 0; y < px.height; y++) {
+          byte[] cur = samples(px, y, bpp);
+          int[] fast = new int[5];
+          PngWriter.Filter.fullScores(cur, up, bpp, fast);
+          assertThat(fast).as("row %d of a %dx%d image, %d bytes a pixel", y, px.width, px.height, bpp)
+              .containsExactly(referenceScores(cur, up, bpp));
+          for (int p = bpp; p + 8 <= cur.length; p += 8) {
+            if (java.util.Arrays.equals(cur, p, p + 8, up, p, p + 8)
+                && java.util.Arrays.equals(cur, p, p + 8, cur, p - bpp, p + 8 - bpp)) {
+              skippable++;
+            }
+          }
+          up = cur;
+        }
+      }
+    }
+    assertThat(skippable).as("flat stretches the scorer steps over").isGreaterThan(10_000);
+  }
+
+  /** Row y as PNG samples, RGB or RGBA. */
+  private static byte[] samples(Pixels px, int y, int bpp) {
+    byte[] row = new byte[px.width * bpp];
+    for (int x = 0; x < px.width; x++) {
+      int p = px.argb[y * px.width + x];
+      row[x * bpp] = (byte) (p >>> 16);
+      row[x * bpp + 1] = (byte) (p >>> 8);
+      row[x * bpp + 2] = (byte) p;
+      if (bpp == 4) {
+        row[x * bpp + 3] = (byte) (p >>> 24);
+      }
+    }
+    return row;
+  }
+
+  /** libpng's heuristic as the PNG specification states the filters, bytes bpp on. */
+  private static int[] referenceScores(byte[] cur, byte[] up, int bpp) {
+    int[] sums = new int[5];
+    for (int i = bpp; i < cur.length; i++) {
+      int x = cur[i] & 0xFF;
+      int a = cur[i - bpp] & 0xFF;
+      int b = up[i] & 0xFF;
+      int c = up[i - bpp] & 0xFF;
+      int p = a + b - c;
+      int pa = Math.abs(p - a);
+      int pb = Math.abs(p - b);
+      int pc = Math.abs(p - c);
+      int paeth = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      sums[0] += Math.abs((byte) x);
+      sums[1] += Math.abs((byte) (x - a));
+      sums[2] += Math.abs((byte) (x - b));
+      sums[3] += Math.abs((byte) (x - (a + b) / 2));
+      sums[4] += Math.abs((byte) (x - paeth));
+    }
+    return sums;
+  }
+
+  @Test
   void aFilterStartedMidImageWritesWhatASequentialPassWrites() {
     int stride = 1 + photo.width * 3;
     byte[] sequential = new byte[photo.height * stride];

@@ -212,6 +212,83 @@ class ZlibEncoderTest {
     assertThat(skipping).isEqualTo(plain);
   }
 
+  @Test
+  void steppingOverRunsFindsTheSameMatchesAcrossSlidesOfTheBuffer() throws Exception {
+    // searchRun reads how far each candidate's run reaches back from a table kept across the
+    // buffer's slides (runs straddling a slide, counts reaching past the buffer's start): over
+    // inputs of several buffers, written in random pieces, still byte for byte the plain walk's
+    Random inputs = new Random(20261201);
+    for (int i = 0; i < 4; i++) {
+      ByteArrayOutputStream joined = new ByteArrayOutputStream();
+      while (joined.size() < 20 * ZlibEncoder.WINDOW) {
+        joined.write(runsAndCopies(inputs));
+        joined.write(new byte[inputs.nextInt(2 * ZlibEncoder.WINDOW)]); // runs past a window
+      }
+      byte[] data = joined.toByteArray();
+      int minMatch = i % 2 == 0 ? 6 : 3;
+      long seed = inputs.nextLong();
+      byte[] plain = deflateInPieces(minMatch, false, data, seed);
+      byte[] skipping = deflateInPieces(minMatch, true, data, seed);
+      assertThat(skipping).as("input %d, matches of %d up", i, minMatch).isEqualTo(plain);
+      assertThat(inflate(skipping, data.length)).isEqualTo(data);
+    }
+  }
+
+  @Test
+  void aRunReachingPastTheWindowsFarEdgeIsCutThere() throws Exception {
+    // a run of L bytes b, then about a window of other bytes, then a run of b a little longer: the
+    // older run's start lies beyond 32 KiB, so its reach must be bounded by the window, not by
+    // the table
+    Random inputs = new Random(20261130);
+    for (int i = 0; i < 24; i++) {
+      ByteArrayOutputStream joined = new ByteArrayOutputStream();
+      byte b = (byte) inputs.nextInt(256);
+      joined.write(notB(inputs, b, 1 + inputs.nextInt(5000)));
+      int run = 5 + inputs.nextInt(246);
+      byte[] older = new byte[run];
+      Arrays.fill(older, b);
+      joined.write(older);
+      joined.write(notB(inputs, b, ZlibEncoder.WINDOW - run + inputs.nextInt(2 * run + 1) - run));
+      // just longer: a much longer run is coded from its own second byte (distance 1, lazily)
+      byte[] longer = new byte[run + 1 + inputs.nextInt(2)];
+      Arrays.fill(longer, b);
+      joined.write(longer);
+      joined.write(notB(inputs, b, inputs.nextInt(100)));
+      byte[] data = joined.toByteArray();
+      int minMatch = i % 2 == 0 ? 6 : 3;
+      long seed = inputs.nextLong();
+      byte[] skipping = deflateInPieces(minMatch, true, data, seed);
+      assertThat(inflate(skipping, data.length)).as("input %d", i).isEqualTo(data);
+      assertThat(skipping).as("input %d", i).isEqualTo(deflateInPieces(minMatch, false, data, seed));
+    }
+  }
+
+  /** {@code n} random bytes, none of them {@code b}. */
+  private static byte[] notB(Random r, byte b, int n) {
+    byte[] d = new byte[n];
+    for (int i = 0; i < n; i++) {
+      do {
+        d[i] = (byte) r.nextInt(256);
+      } while (d[i] == b);
+    }
+    return d;
+  }
+
+  /** With chains walked to the window's end, as in the test above. */
+  private static byte[] deflateInPieces(int minMatch, boolean skipRuns, byte[] data, long seed)
+      throws Exception {
+    Random pieces = new Random(seed);
+    ByteArrayOutputStream z = new ByteArrayOutputStream();
+    ZlibEncoder encoder = new ZlibEncoder(z, 1 << 20, 258, minMatch, 1 << 16, skipRuns);
+    for (int at = 0; at < data.length; ) {
+      int n = Math.min(data.length - at, 1 + pieces.nextInt(70_000));
+      encoder.write(data, at, n);
+      at += n;
+    }
+    encoder.finish();
+    return z.toByteArray();
+  }
+
   /** Up to 40 000 bytes: runs (1-3000) of a few values, earlier bytes copied, short patterns, noise. */
   private static byte[] runsAndCopies(Random r) {
     byte[] d = new byte[r.nextInt(40_000)];

@@ -22,6 +22,7 @@ import com.snapasset.spi.queue.SweepResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +38,14 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.CommandObject;
+import redis.clients.jedis.BuilderFactory;
+import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
@@ -105,6 +112,8 @@ public final class RedisJobQueue implements JobQueue {
    * delayed between asking and blocking always was, in a window now this long at most.
    */
   private static final long IDLE_HINT_FRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  /** Connections kept for {@link #awaitWork}'s BLPOP between waits (see {@link #waitConnections}). */
+  private static final int MAX_KEPT_WAIT_CONNECTIONS = 2;
   /** How long a script call waits out the migration of its queue's cluster slot (TRYAGAIN). */
   private static final long MIGRATION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -137,6 +146,17 @@ public final class RedisJobQueue implements JobQueue {
    * for work next, without claiming first, need not ask Redis about pause and delayed jobs again.
    */
   private final AtomicReference<@Nullable IdleHint> drained = new AtomicReference<>();
+  /**
+   * Where {@link #awaitWork} gets a connection for its BLPOP on standalone Redis (null otherwise:
+   * the client routes it). The pool PINGs every connection it lends (testOnBorrow, for restarts):
+   * one more round trip and thread wake-up per wait — each time a worker goes idle, so once per job
+   * when jobs trickle in. A connection is therefore borrowed once and kept in {@link
+   * #keptWaitConnections} between waits; one that broke (a restart) is dropped and the wait asked
+   * again once on a freshly borrowed, PINGed one.
+   */
+  private final @Nullable Supplier<Connection> waitConnections;
+  /** Idle connections kept for BLPOP, at most {@link #MAX_KEPT_WAIT_CONNECTIONS}; guarded by itself. */
+  private final ArrayDeque<Connection> keptWaitConnections = new ArrayDeque<>();
   private volatile boolean closed;
 
   private RedisJobQueue(Builder b, UnifiedJedis redis, boolean ownsClient) {
@@ -153,6 +173,7 @@ public final class RedisJobQueue implements JobQueue {
     this.maxAsyncBlock = b.maxAsyncBlock;
     this.asyncPermits = new Semaphore(b.maxAsyncInFlight);
     this.sweepGuardMillis = b.stalledSweepInterval.toMillis();
+    this.waitConnections = redis instanceof RedisClient standalone ? standalone.getPool()::getResource : null;
     this.events = new EventHub(redis, prefix + "events", queueName);
     this.cancelEvents = new EventHub(redis, prefix + "cancel-events", queueName);
     // Pipelining needs a connection of our own, to the master holding the queue's keys.
@@ -451,7 +472,7 @@ public final class RedisJobQueue implements JobQueue {
     for (long left = waitMillis; left > 0 && !closed;
         left = (deadline - System.nanoTime()) / 1_000_000) {
       double seconds = Math.min(left, MAX_BLOCK_SLICE_MILLIS) / 1000.0;
-      KeyValue<String, String> woken = guard("awaitWork", () -> redis.blpop(seconds, wakeKey));
+      KeyValue<String, String> woken = guard("awaitWork", () -> blpop(seconds, wakeKey));
       if (woken != null) {
         return;
       }
@@ -459,6 +480,52 @@ public final class RedisJobQueue implements JobQueue {
         throw new InterruptedException();
       }
     }
+  }
+
+  /** BLPOP on a kept connection (standalone), else through the client. */
+  private @Nullable KeyValue<String, String> blpop(double seconds, String key) {
+    if (waitConnections == null) {
+      return redis.blpop(seconds, key);
+    }
+    // As the client's blpop builds it: blocking, so the connection waits without a socket timeout.
+    CommandObject<KeyValue<String, String>> command = new CommandObject<>(
+        new CommandArguments(Protocol.Command.BLPOP).blocking().key(key).add(seconds), BuilderFactory.KEYED_ELEMENT);
+    Connection kept;
+    synchronized (keptWaitConnections) {
+      kept = keptWaitConnections.poll();
+    }
+    if (kept != null) {
+      try {
+        KeyValue<String, String> woken = kept.executeCommand(command);
+        keep(kept);
+        return woken;
+      } catch (JedisConnectionException e) {
+        kept.close(); // broken: the pool discards it; ask again once on a fresh (PINGed) one
+      } catch (RuntimeException e) {
+        kept.close();
+        throw e;
+      }
+    }
+    Connection fresh = waitConnections.get();
+    try {
+      KeyValue<String, String> woken = fresh.executeCommand(command);
+      keep(fresh);
+      return woken;
+    } catch (RuntimeException e) {
+      fresh.close();
+      throw e;
+    }
+  }
+
+  /** Keeps a connection for the next BLPOP, or gives it back to the pool. */
+  private void keep(Connection connection) {
+    synchronized (keptWaitConnections) {
+      if (!closed && !connection.isBroken() && keptWaitConnections.size() < MAX_KEPT_WAIT_CONNECTIONS) {
+        keptWaitConnections.push(connection);
+        return;
+      }
+    }
+    connection.close();
   }
 
   @Override
@@ -623,6 +690,11 @@ public final class RedisJobQueue implements JobQueue {
       return;
     }
     closed = true;
+    synchronized (keptWaitConnections) {
+      for (Connection c; (c = keptWaitConnections.poll()) != null; ) {
+        c.close(); // back to the pool
+      }
+    }
     events.close();
     cancelEvents.close();
     if (batcher != null) {
@@ -786,7 +858,8 @@ public final class RedisJobQueue implements JobQueue {
     /**
      * Uses a client the caller created and closes (e.g. a {@code RedisClient} with its own pool
      * and TLS settings, or a {@code RedisClusterClient}). Its pool must allow one connection per
-     * concurrently blocked {@link #awaitWork} plus one for events.
+     * concurrently blocked {@link #awaitWork} plus one for events. On standalone Redis the queue
+     * keeps up to two of its connections between waits (returned on {@link #close}).
      *
      * @param client a client the caller keeps and closes
      * @return this builder

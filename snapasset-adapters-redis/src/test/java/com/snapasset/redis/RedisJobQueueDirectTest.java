@@ -295,6 +295,40 @@ class RedisJobQueueDirectTest {
   }
 
   @Test
+  void awaitWorkKeepsItsConnectionInsteadOfBorrowingAPingedOneEachTime() throws Exception {
+    queue.add(job("a", 5)); // a wake-up token: the wait returns at once
+    queue.awaitWork(Duration.ofSeconds(60)); // borrows a connection (the pool PINGs it) and keeps it
+    long pings = calls("ping");
+    for (int i = 0; i < 20; i++) {
+      queue.add(job("b" + i, 5));
+      queue.awaitWork(Duration.ofSeconds(60));
+    }
+    // One round trip per wait (BLPOP), not two: a worker goes idle once per job when jobs trickle in.
+    assertThat(calls("ping")).isEqualTo(pings);
+  }
+
+  @Test
+  void awaitWorkAsksAgainOnAFreshConnectionWhenItsKeptOneWasClosed() throws Exception {
+    queue.add(job("a", 5));
+    queue.awaitWork(Duration.ofSeconds(60)); // keeps its connection
+    int killed = 0;
+    for (String client : redis.clients.jedis.util.SafeEncoder.encode((byte[]) admin.sendCommand(Protocol.Command.CLIENT, "LIST")).split("\r?\n")) {
+      if (client.contains(" cmd=blpop ")) { // as after a Redis restart: the kept connection is dead
+        String id = client.substring(client.indexOf("id=") + 3, client.indexOf(' '));
+        admin.sendCommand(Protocol.Command.CLIENT, "KILL", "ID", id);
+        killed++;
+      }
+    }
+    assertThat(killed).isEqualTo(1);
+    queue.add(job("b", 5));
+
+    queue.awaitWork(Duration.ofSeconds(60)); // no QueueException: the wait is asked again, once
+
+    assertThat(claim("t1").job()).isPresent();
+    assertThat(claim("t2").job()).isPresent();
+  }
+
+  @Test
   void awaitWorkReturnsWhenADelayedJobFallsDue() throws Exception {
     try (RedisJobQueue real = RedisJobQueue.builder().url(server.url())
         .queueName("real-" + UUID.randomUUID()).build()) {

@@ -38,9 +38,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.BuilderFactory;
 import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
@@ -50,6 +50,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.exceptions.JedisRedirectionException;
+import redis.clients.jedis.util.Pool;
 import redis.clients.jedis.util.KeyValue;
 
 /**
@@ -112,8 +113,23 @@ public final class RedisJobQueue implements JobQueue {
    * delayed between asking and blocking always was, in a window now this long at most.
    */
   private static final long IDLE_HINT_FRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-  /** Connections kept for {@link #awaitWork}'s BLPOP between waits (see {@link #waitConnections}). */
-  private static final int MAX_KEPT_WAIT_CONNECTIONS = 2;
+  /**
+   * Connections kept for {@link #awaitWork}'s BLPOP between waits (see {@link #waitPool}); a queue
+   * built from a URL adds them to its pool, so they never take a slot of {@code maxConnections}.
+   */
+  static final int MAX_KEPT_WAIT_CONNECTIONS = 2;
+  /**
+   * A kept connection is reused only this soon after its last wait (the case of jobs trickling
+   * in); one idle longer goes back to the pool, whose PING on the next borrow finds it dead if it
+   * died meanwhile (a restart, or a NAT or firewall that dropped it silently).
+   */
+  private static final long KEPT_FRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /**
+   * How long past its slice a BLPOP's answer may take before its connection counts as dead. The
+   * wait is not sent as a blocking command (which reads without a timeout): a connection that
+   * died silently would block the waiting thread for good.
+   */
+  private static final int WAIT_READ_MARGIN_MILLIS = 2_000;
   /** How long a script call waits out the migration of its queue's cluster slot (TRYAGAIN). */
   private static final long MIGRATION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -147,16 +163,18 @@ public final class RedisJobQueue implements JobQueue {
    */
   private final AtomicReference<@Nullable IdleHint> drained = new AtomicReference<>();
   /**
-   * Where {@link #awaitWork} gets a connection for its BLPOP on standalone Redis (null otherwise:
-   * the client routes it). The pool PINGs every connection it lends (testOnBorrow, for restarts):
-   * one more round trip and thread wake-up per wait — each time a worker goes idle, so once per job
-   * when jobs trickle in. A connection is therefore borrowed once and kept in {@link
-   * #keptWaitConnections} between waits; one that broke (a restart) is dropped and the wait asked
-   * again once on a freshly borrowed, PINGed one.
+   * Where {@link #awaitWork} gets a connection for its BLPOP: the pool of the standalone client
+   * this queue created from a URL (null otherwise: the client routes the BLPOP). The pool PINGs
+   * every connection it lends (testOnBorrow, for restarts): one more round trip and thread wake-up
+   * per wait — each time a worker goes idle, so once per job when jobs trickle in. A connection is
+   * therefore kept in {@link #keptWaitConnections} between waits and reused while fresh ({@link
+   * #KEPT_FRESH_NANOS}); one that broke (a restart) is dropped and the wait asked again once on a
+   * freshly borrowed, PINGed one. Never a user's pool: kept connections would hold slots the
+   * user's own code sized it for.
    */
-  private final @Nullable Supplier<Connection> waitConnections;
-  /** Idle connections kept for BLPOP, at most {@link #MAX_KEPT_WAIT_CONNECTIONS}; guarded by itself. */
-  private final ArrayDeque<Connection> keptWaitConnections = new ArrayDeque<>();
+  private final @Nullable Pool<Connection> waitPool;
+  /** Idle connections kept for BLPOP, newest first, at most {@link #MAX_KEPT_WAIT_CONNECTIONS}; guarded by itself. */
+  private final ArrayDeque<KeptConnection> keptWaitConnections = new ArrayDeque<>();
   private volatile boolean closed;
 
   private RedisJobQueue(Builder b, UnifiedJedis redis, boolean ownsClient) {
@@ -173,7 +191,7 @@ public final class RedisJobQueue implements JobQueue {
     this.maxAsyncBlock = b.maxAsyncBlock;
     this.asyncPermits = new Semaphore(b.maxAsyncInFlight);
     this.sweepGuardMillis = b.stalledSweepInterval.toMillis();
-    this.waitConnections = redis instanceof RedisClient standalone ? standalone.getPool()::getResource : null;
+    this.waitPool = ownsClient && redis instanceof RedisClient standalone ? RedisClients.pool(standalone) : null;
     this.events = new EventHub(redis, prefix + "events", queueName);
     this.cancelEvents = new EventHub(redis, prefix + "cancel-events", queueName);
     // Pipelining needs a connection of our own, to the master holding the queue's keys.
@@ -471,8 +489,8 @@ public final class RedisJobQueue implements JobQueue {
     String wakeKey = prefix + "wake";
     for (long left = waitMillis; left > 0 && !closed;
         left = (deadline - System.nanoTime()) / 1_000_000) {
-      double seconds = Math.min(left, MAX_BLOCK_SLICE_MILLIS) / 1000.0;
-      KeyValue<String, String> woken = guard("awaitWork", () -> blpop(seconds, wakeKey));
+      long sliceMillis = Math.min(left, MAX_BLOCK_SLICE_MILLIS);
+      KeyValue<String, String> woken = guard("awaitWork", () -> blpop(sliceMillis, wakeKey));
       if (woken != null) {
         return;
       }
@@ -482,51 +500,85 @@ public final class RedisJobQueue implements JobQueue {
     }
   }
 
-  /** BLPOP on a kept connection (standalone), else through the client. */
-  private @Nullable KeyValue<String, String> blpop(double seconds, String key) {
-    if (waitConnections == null) {
-      return redis.blpop(seconds, key);
+  /** BLPOP on a kept or borrowed connection of {@link #waitPool}, else through the client. */
+  private @Nullable KeyValue<String, String> blpop(long sliceMillis, String key) {
+    Pool<Connection> pool = waitPool;
+    if (pool == null) {
+      return redis.blpop(sliceMillis / 1000.0, key);
     }
-    // As the client's blpop builds it: blocking, so the connection waits without a socket timeout.
+    // As the client's blpop builds it, but not marked blocking: read with a timeout (blpopOn).
     CommandObject<KeyValue<String, String>> command = new CommandObject<>(
-        new CommandArguments(Protocol.Command.BLPOP).blocking().key(key).add(seconds), BuilderFactory.KEYED_ELEMENT);
-    Connection kept;
-    synchronized (keptWaitConnections) {
-      kept = keptWaitConnections.poll();
-    }
+        new CommandArguments(Protocol.Command.BLPOP).key(key).add(sliceMillis / 1000.0), BuilderFactory.KEYED_ELEMENT);
+    Connection kept = takeKept(pool);
     if (kept != null) {
       try {
-        KeyValue<String, String> woken = kept.executeCommand(command);
-        keep(kept);
-        return woken;
+        return blpopOn(kept, command, sliceMillis);
       } catch (JedisConnectionException e) {
-        kept.close(); // broken: the pool discards it; ask again once on a fresh (PINGed) one
-      } catch (RuntimeException e) {
-        kept.close();
-        throw e;
+        // Broken (a restart, a dropped connection; blpopOn gave it back, and the pool discards it).
+        // Redis never answered, so no wake-up was taken: ask again once on a fresh, PINGed one.
       }
     }
-    Connection fresh = waitConnections.get();
+    return blpopOn(pool.getResource(), command, sliceMillis);
+  }
+
+  /** Sends the BLPOP on {@code c}, then keeps it for the next wait or gives it back to the pool. */
+  private @Nullable KeyValue<String, String> blpopOn(Connection c, CommandObject<KeyValue<String, String>> command,
+      long sliceMillis) {
+    int timeout = c.getSoTimeout();
+    boolean kept = false;
     try {
-      KeyValue<String, String> woken = fresh.executeCommand(command);
-      keep(fresh);
+      c.setSoTimeout((int) sliceMillis + WAIT_READ_MARGIN_MILLIS);
+      KeyValue<String, String> woken = c.executeCommand(command);
+      c.setSoTimeout(timeout);
+      kept = keep(c);
       return woken;
-    } catch (RuntimeException e) {
-      fresh.close();
-      throw e;
+    } finally {
+      if (!kept) { // also on an Error: the pool slot must not leak
+        if (!c.isBroken()) {
+          try {
+            c.setSoTimeout(timeout); // the pool lends it to other callers
+          } catch (RuntimeException e) {
+            // The connection is now marked broken: close() below makes the pool discard it.
+          }
+        }
+        c.close(); // back to the pool (which discards a broken one)
+      }
     }
   }
 
-  /** Keeps a connection for the next BLPOP, or gives it back to the pool. */
-  private void keep(Connection connection) {
+  /** The newest kept connection if it is fresh and no other borrower waits for the pool; else null. */
+  private @Nullable Connection takeKept(Pool<Connection> pool) {
+    KeptConnection k;
     synchronized (keptWaitConnections) {
-      if (!closed && !connection.isBroken() && keptWaitConnections.size() < MAX_KEPT_WAIT_CONNECTIONS) {
-        keptWaitConnections.push(connection);
-        return;
-      }
+      k = keptWaitConnections.poll();
     }
-    connection.close();
+    if (k == null) {
+      return null;
+    }
+    if (System.nanoTime() - k.usedAtNanos < KEPT_FRESH_NANOS && pool.getNumWaiters() == 0) {
+      return k.connection;
+    }
+    k.connection.close(); // idle too long to trust without a PING, or another borrower waits: back to the pool
+    return null;
   }
+
+  /** Keeps a connection for the next BLPOP; false when it should go back to the pool instead. */
+  private boolean keep(Connection connection) {
+    Pool<Connection> pool = Objects.requireNonNull(waitPool);
+    if (connection.isBroken() || pool.getNumWaiters() > 0) {
+      return false; // never hold a slot another borrower is waiting for
+    }
+    synchronized (keptWaitConnections) {
+      if (closed || keptWaitConnections.size() >= MAX_KEPT_WAIT_CONNECTIONS) {
+        return false;
+      }
+      keptWaitConnections.push(new KeptConnection(connection, System.nanoTime()));
+      return true;
+    }
+  }
+
+  /** A connection kept for BLPOP and when its last wait ended. */
+  private record KeptConnection(Connection connection, long usedAtNanos) {}
 
   @Override
   public LockStatus renewLock(JobId id, String token, Duration lockDuration) {
@@ -691,8 +743,8 @@ public final class RedisJobQueue implements JobQueue {
     }
     closed = true;
     synchronized (keptWaitConnections) {
-      for (Connection c; (c = keptWaitConnections.poll()) != null; ) {
-        c.close(); // back to the pool
+      for (KeptConnection k; (k = keptWaitConnections.poll()) != null; ) {
+        k.connection.close(); // back to the pool
       }
     }
     events.close();
@@ -858,8 +910,7 @@ public final class RedisJobQueue implements JobQueue {
     /**
      * Uses a client the caller created and closes (e.g. a {@code RedisClient} with its own pool
      * and TLS settings, or a {@code RedisClusterClient}). Its pool must allow one connection per
-     * concurrently blocked {@link #awaitWork} plus one for events. On standalone Redis the queue
-     * keeps up to two of its connections between waits (returned on {@link #close}).
+     * concurrently blocked {@link #awaitWork} plus one for events.
      *
      * @param client a client the caller keeps and closes
      * @return this builder
@@ -913,7 +964,9 @@ public final class RedisJobQueue implements JobQueue {
     }
 
     /**
-     * Size of the connection pool created for {@link #url}. Default 64.
+     * Size of the connection pool created for {@link #url}. Default 64. On standalone Redis the
+     * pool has room for two connections more, which {@link RedisJobQueue#awaitWork} keeps between
+     * waits (no PING per wait); they go back to the pool when another caller waits for one.
      *
      * @param maxConnections connections, at least 1
      * @return this builder
@@ -1010,7 +1063,8 @@ public final class RedisJobQueue implements JobQueue {
       }
       UnifiedJedis created;
       try {
-        created = RedisClients.create(url, tls, maxConnections);
+        created = RedisClients.create(url, tls, maxConnections
+            + (url.topology() == RedisEndpoint.Topology.STANDALONE ? MAX_KEPT_WAIT_CONNECTIONS : 0));
       } catch (JedisException e) {
         // Cluster and Sentinel clients connect while being built.
         throw RedisErrors.queue(queueName, "connecting to " + url, e);

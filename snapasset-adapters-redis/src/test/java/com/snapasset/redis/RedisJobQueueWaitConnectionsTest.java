@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.snapasset.JobId;
 import com.snapasset.spi.queue.ClaimRequest;
 import com.snapasset.spi.queue.NewJob;
+import com.snapasset.spi.queue.Subscription;
 import com.snapasset.testing.Await;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.util.SafeEncoder;
@@ -77,17 +80,15 @@ class RedisJobQueueWaitConnectionsTest {
   }
 
   @Test
-  void waitsNeverHoldTheSlotsOfAClientTheApplicationShares() throws Exception {
-    // The application's own client, Jedis' default pool of 8: 7 waiting workers + the pipelined
-    // calls fill it, and each worker's next 1 s slice must let the application's command through.
-    try (RedisClient client = RedisClient.create(server.url());
-        RedisJobQueue queue = RedisJobQueue.builder().client(client).queueName("b-" + UUID.randomUUID()).build()) {
-      assertThat(client.getPool().getMaxTotal()).isEqualTo(8);
-      queue.add(job("x")); // the pipelined calls' connection
+  void waitingWorkersGiveTheirConnectionBackWhenTheQueuesOtherCallsWaitForOne() throws Exception {
+    try (RedisJobQueue queue = RedisJobQueue.builder().url(server.url()).queueName("c-" + UUID.randomUUID())
+            .maxConnections(2).build();
+        Subscription events = queue.subscribe(event -> { })) {
+      queue.add(job("x")); // the pipelined calls' connection; the subscription holds another
       admin.del(queue.keyPrefix() + "wake");
       AtomicBoolean stop = new AtomicBoolean();
       List<Future<?>> workers = new ArrayList<>();
-      for (int i = 0; i < 7; i++) {
+      for (int i = 0; i < 2; i++) { // with the two kept for waits, the pool (2 + 2) is full
         workers.add(threads.submit(() -> {
           while (!stop.get()) {
             queue.awaitWork(Duration.ofSeconds(30));
@@ -95,7 +96,46 @@ class RedisJobQueueWaitConnectionsTest {
           return null;
         }));
       }
-      Await.until("7 workers blocked in BLPOP", Duration.ofSeconds(30), () -> blockedInBlpop() == 7);
+      Await.until("2 workers blocked in BLPOP", Duration.ofSeconds(30), () -> blockedInBlpop() == 2);
+      try {
+        // A worker whose 1 s slice ends sees find waiting for the pool and gives its connection back.
+        Future<?> find = threads.submit(() -> queue.find(JobId.of("x")));
+        assertThat(find.get(30, TimeUnit.SECONDS)).isNotNull();
+      } finally {
+        stop.set(true);
+        for (int i = 0; i < workers.size(); i++) {
+          admin.lpush(queue.keyPrefix() + "wake", "1");
+        }
+      }
+      for (Future<?> w : workers) {
+        w.get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void waitsNeverHoldTheSlotsOfAClientTheApplicationShares() throws Exception {
+    // The application's own client, its pool sized for the queue (2 waiting workers + the
+    // pipelined calls) and shared with the application's own commands: the workers fill it, and
+    // each one's next 1 s slice must let the application's command through.
+    ConnectionPoolConfig pool = new ConnectionPoolConfig();
+    pool.setMaxTotal(3);
+    try (RedisClient client = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", server.port()))
+            .poolConfig(pool).build();
+        RedisJobQueue queue = RedisJobQueue.builder().client(client).queueName("b-" + UUID.randomUUID()).build()) {
+      queue.add(job("x")); // the pipelined calls' connection
+      admin.del(queue.keyPrefix() + "wake");
+      AtomicBoolean stop = new AtomicBoolean();
+      List<Future<?>> workers = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        workers.add(threads.submit(() -> {
+          while (!stop.get()) {
+            queue.awaitWork(Duration.ofSeconds(30));
+          }
+          return null;
+        }));
+      }
+      Await.until("2 workers blocked in BLPOP", Duration.ofSeconds(30), () -> blockedInBlpop() == 2);
       try {
         Future<String> appCommand = threads.submit(() -> client.get("some-app-key"));
         assertThat(appCommand.get(30, TimeUnit.SECONDS)).isNull();

@@ -27,10 +27,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.providers.ConnectionProvider;
 import redis.clients.jedis.util.SafeEncoder;
 
 /**
@@ -171,6 +174,35 @@ class RedisJobQueueWaitConnectionsTest {
       });
       wait.get(60, TimeUnit.SECONDS);
       assertThat(admin.llen(queue.keyPrefix() + "wake")).isZero();
+    }
+  }
+
+  @Test
+  void aClientWithAConnectionProviderOfItsOwnIsUsedWithoutAPool() throws Exception {
+    // A provider that opens a connection per command (closed after it): RedisClient.getPool()
+    // cannot serve it, so the queue sends every call through the client.
+    HostAndPort redis = new HostAndPort("127.0.0.1", server.port());
+    ConnectionProvider unpooled = new ConnectionProvider() {
+      @Override
+      public Connection getConnection() {
+        return new Connection(redis);
+      }
+
+      @Override
+      public Connection getConnection(CommandArguments args) {
+        return getConnection();
+      }
+
+      @Override
+      public void close() {}
+    };
+    try (RedisClient client = RedisClient.builder().connectionProvider(unpooled).build();
+        RedisJobQueue queue = RedisJobQueue.builder().client(client).queueName("e-" + UUID.randomUUID()).build()) {
+      queue.add(job("a"));
+      queue.awaitWork(Duration.ofSeconds(5)); // its wake-up token: returns at once
+
+      assertThat(admin.llen(queue.keyPrefix() + "wake")).isZero();
+      assertThat(queue.claim(new ClaimRequest("t", LOCK, null)).job()).isPresent();
     }
   }
 

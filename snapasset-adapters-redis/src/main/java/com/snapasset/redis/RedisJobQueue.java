@@ -514,8 +514,10 @@ public final class RedisJobQueue implements JobQueue {
       try {
         return blpopOn(kept, command, sliceMillis);
       } catch (JedisConnectionException e) {
-        // Broken (a restart, a dropped connection; blpopOn gave it back, and the pool discards it).
-        // Redis never answered, so no wake-up was taken: ask again once on a fresh, PINGed one.
+        // Broken (a restart, a dropped connection; blpopOn gave it back, and the pool discards it):
+        // ask again once on a fresh, PINGed one. A dead connection's BLPOP never reached Redis, so
+        // no wake-up was taken; only an answer later than the read timeout (Redis stalled for
+        // seconds) is lost with its token, and the waiting worker then claims when its wait ends.
       }
     }
     return blpopOn(pool.getResource(), command, sliceMillis);

@@ -970,7 +970,7 @@ public final class RedisJobQueue implements JobQueue {
      * pool has room for two connections more, which {@link RedisJobQueue#awaitWork} keeps between
      * waits (no PING per wait); they go back to the pool when another caller waits for one.
      *
-     * @param maxConnections connections, at least 1
+     * @param maxConnections connections, at least 2
      * @return this builder
      */
     public Builder maxConnections(int maxConnections) {
@@ -1011,7 +1011,8 @@ public final class RedisJobQueue implements JobQueue {
 
     /**
      * Whether concurrent calls of this queue's threads share one connection, pipelined in batches
-     * (default true; standalone, Cluster and Sentinel clients). Under load it cuts
+     * (default true; standalone, Cluster and Sentinel clients — not a {@code RedisClient} built
+     * with a connection provider of its own, whose calls all go through the client). Under load it cuts
      * the work Redis does per call several-fold; a lone caller makes its call directly, as without.
      *
      * @param pipelining false to give every call its own connection

@@ -15,6 +15,7 @@ import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.JedisClusterCRC16;
+import redis.clients.jedis.util.Pool;
 
 /**
  * The one place that turns an endpoint (a parsed URL) and TLS settings into a Jedis client: a
@@ -79,7 +80,8 @@ final class RedisClients {
    */
   static @Nullable Supplier<Connection> masterConnections(UnifiedJedis client, String key) {
     if (client instanceof RedisClient standalone) {
-      return standalone.getPool()::getResource;
+      Pool<Connection> pool = pool(standalone);
+      return pool == null ? null : pool::getResource;
     }
     if (client instanceof RedisClusterClient cluster) {
       int slot = JedisClusterCRC16.getSlot(key);
@@ -89,6 +91,18 @@ final class RedisClients {
       return () -> sentinel.getPrimaryNodesConnectionMap().values().iterator().next().getResource();
     }
     return null;
+  }
+
+  /**
+   * The pool of a standalone client; null for one built with a connection provider of its own
+   * ({@code RedisClient.builder().connectionProvider(..)}), which need not pool.
+   */
+  static @Nullable Pool<Connection> pool(RedisClient client) {
+    try {
+      return client.getPool();
+    } catch (ClassCastException e) {
+      return null; // getPool() casts the provider to PooledConnectionProvider
+    }
   }
 
   /** Whether keys of one script call must be declared for Redis Cluster's routing and checks. */

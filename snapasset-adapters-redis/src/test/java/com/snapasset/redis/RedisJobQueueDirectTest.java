@@ -41,14 +41,23 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import java.util.concurrent.locks.LockSupport;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.util.SafeEncoder;
 
 /** Redis-specific behaviour of {@link RedisJobQueue}, against a real redis-server. */
 class RedisJobQueueDirectTest {
   private static final Duration LOCK = Duration.ofSeconds(30);
   private static RedisTestServer server;
   private static RedisClient admin;
+  /**
+   * For INFO commandstats: a connection of no pool, whose idle test (testWhileIdle) would PING
+   * now and then and count in the PINGs a test counts.
+   */
+  private static Connection stats;
 
   private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
   private RedisJobQueue queue;
@@ -58,10 +67,12 @@ class RedisJobQueueDirectTest {
   static void startRedis() {
     server = RedisTestServer.start();
     admin = RedisClient.create(server.url());
+    stats = new Connection(new HostAndPort("127.0.0.1", server.port()));
   }
 
   @AfterAll
   static void stopRedis() {
+    stats.close();
     admin.close();
     server.close();
   }
@@ -295,6 +306,45 @@ class RedisJobQueueDirectTest {
   }
 
   @Test
+  void awaitWorkKeepsItsConnectionInsteadOfBorrowingAPingedOneEachTime() throws Exception {
+    queue.add(job("a", 5)); // a wake-up token: the wait returns at once
+    queue.awaitWork(Duration.ofSeconds(60)); // borrows a connection (the pool PINGs it) and keeps it
+    long pings = calls("ping");
+    long waits = calls("blpop");
+    for (int i = 0; i < 20; i++) {
+      queue.add(job("b" + i, 5));
+      queue.awaitWork(Duration.ofSeconds(60));
+    }
+    // One round trip per wait (BLPOP), not two: a worker goes idle once per job when jobs trickle in.
+    // (The queue's pool has no idle connection its idle test could PING: its two are in use.)
+    assertThat(calls("blpop") - waits).isEqualTo(20);
+    assertThat(calls("ping")).isEqualTo(pings);
+  }
+
+  @Test
+  void awaitWorkAsksAgainOnAFreshConnectionWhenItsKeptOneWasClosed() throws Exception {
+    queue.add(job("a", 5));
+    queue.awaitWork(Duration.ofSeconds(60)); // keeps its connection
+    int killed = 0;
+    for (String client : SafeEncoder.encode((byte[]) admin.sendCommand(Protocol.Command.CLIENT, "LIST")).split("\r?\n")) {
+      if (client.contains(" cmd=blpop ")) { // as after a Redis restart: the kept connection is dead
+        String id = client.substring(client.indexOf("id=") + 3, client.indexOf(' '));
+        admin.sendCommand(Protocol.Command.CLIENT, "KILL", "ID", id);
+        killed++;
+      }
+    }
+    assertThat(killed).isEqualTo(1);
+    queue.add(job("b", 5));
+
+    queue.awaitWork(Duration.ofSeconds(5)); // no QueueException: the wait is asked again, once
+
+    // Woken by b's token on the fresh connection, not by the end of the wait.
+    assertThat(admin.llen(queue.keyPrefix() + "wake")).isZero();
+    assertThat(claim("t1").job()).isPresent();
+    assertThat(claim("t2").job()).isPresent();
+  }
+
+  @Test
   void awaitWorkReturnsWhenADelayedJobFallsDue() throws Exception {
     try (RedisJobQueue real = RedisJobQueue.builder().url(server.url())
         .queueName("real-" + UUID.randomUUID()).build()) {
@@ -358,7 +408,9 @@ class RedisJobQueueDirectTest {
   /** Calls of {@code command} the server has run, inside scripts too (INFO commandstats). */
   private static long calls(String command) {
     String prefix = "cmdstat_" + command + ":";
-    for (String line : admin.info("commandstats").split("\r?\n")) {
+    String info = SafeEncoder.encode((byte[]) stats.executeCommand(
+        new CommandArguments(Protocol.Command.INFO).add("commandstats")));
+    for (String line : info.split("\r?\n")) {
       if (line.startsWith(prefix)) {
         return Long.parseLong(line.substring(prefix.length()).replaceAll("^calls=(\\d+),.*", "$1"));
       }

@@ -1,6 +1,8 @@
 package com.snapasset.redis;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.HashMap;
 import java.util.List;
@@ -38,11 +40,16 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  * small scripts.
  *
  * <p>Asynchronous calls ({@link #evalshaAsync}) join the same queue but never make their caller
- * wait: a dispatcher thread of the batcher's own (started on the first such call) sends one batch
- * per turn, lets go of the connection and completes the futures that batch answered — so a
- * dependent stage may call the queue again, synchronously too, and a waiting caller never sends
- * other threads' asynchronous calls beyond its own batch. Whoever lets go of the connection looks
- * at the queue again and wakes whoever should send what is left, so no call is stranded.
+ * wait: a dispatcher thread of the batcher's own (started on the first such call) sends them, up to
+ * two batches in flight: it writes the next batch before it reads the replies of the one ahead, and
+ * completes that one's futures while Redis runs the next — so Redis does not sit idle while the
+ * JVM completes futures (and the stages they run make the next calls), nor the JVM while Redis
+ * runs a batch. What it finds queued with nothing in flight it sends as two halves, so that this
+ * overlap starts at once. A dependent stage may call the queue again, synchronously too: such a
+ * call on the dispatcher reads what is in flight first, then sends up to its own call. A waiting
+ * caller on another thread never sends other threads' asynchronous calls beyond its own batch.
+ * Whoever lets go of the connection looks at the queue again and wakes whoever should send what is
+ * left, so no call is stranded.
  *
  * <p>Consecutive calls of a script named combinable (the queue's add) with the same keys are sent as
  * one call of its {@linkplain LuaScript#combined combined form}, which runs each under {@code
@@ -53,7 +60,14 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  *
  * <p>An asynchronous call, or any call in a combined form, that meets NOSCRIPT (first use, a
  * restart, SCRIPT FLUSH) is loaded and sent again on the same connection, in its batch's order,
- * before anything else is taken from the queue: one thread's calls keep their order.
+ * before anything else is taken from the queue: one thread's calls keep their order. A second batch
+ * is put in flight only when every script of both batches has already run on that connection
+ * ({@link #loaded}): a script that was never loaded (first use, or only one of two scripts loaded)
+ * would otherwise meet NOSCRIPT in the first batch while later calls of the same thread ran in the
+ * second. After a SCRIPT FLUSH both batches meet NOSCRIPT, and both are sent again in order. Should
+ * a later call of a thread have run in the second batch while its earlier call met NOSCRIPT in the
+ * first (another client's SCRIPT LOAD landing between the two), the earlier call fails instead of
+ * running out of order.
  */
 final class ScriptBatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ScriptBatcher.class);
@@ -65,6 +79,12 @@ final class ScriptBatcher implements AutoCloseable {
    * average 7–9; about as long as the 64 adds sent one by one: 0.43–0.87 of it).
    */
   static final int MAX_COMBINED = 64;
+  /**
+   * The fewest calls sent as a second batch in flight: fewer wait for the next batch, where more may
+   * join them, rather than cost Redis a script call each (the combined form is one call per run of
+   * adds). What is queued with nothing in flight is sent as two halves only from twice this many.
+   */
+  static final int MIN_OVERLAP = 8;
   /** Only a safety net: a waiting caller is woken when its reply is in. */
   private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   /** Only a safety net too: an idle dispatcher is woken by whoever queues work for it. */
@@ -80,7 +100,17 @@ final class ScriptBatcher implements AutoCloseable {
   private final AtomicBoolean combining = new AtomicBoolean();
   // Touched only by the thread that holds `combining`.
   private @Nullable Connection connection;
-  private @Nullable Pipeline pipeline;
+  /** Batches written to {@link #connection} whose replies are not read yet, oldest first (at most 2). */
+  private final ArrayDeque<Batch> unread = new ArrayDeque<>(2);
+  /**
+   * SHAs of the scripts that ran (did not meet NOSCRIPT) on {@link #connection}: only calls of these
+   * may go in a second batch in flight. Cleared with the connection; a SHA that meets NOSCRIPT leaves.
+   */
+  private final Set<String> loaded = new HashSet<>();
+  /** The thread holding `combining`, for a stage on the dispatcher that calls in again. */
+  private volatile @Nullable Thread holder;
+  /** Batches sent while another was in flight; for tests and benchmarks. Written by the holder only. */
+  private volatile long overlapped;
   /** Asynchronous calls answered, for the dispatcher to complete once the connection is let go. */
   private final ConcurrentLinkedQueue<Call> answered = new ConcurrentLinkedQueue<>();
   private final String dispatcherName;
@@ -181,10 +211,11 @@ final class ScriptBatcher implements AutoCloseable {
       while (!closed) {
         boolean worked = false;
         if (!pending.isEmpty() && combining.compareAndSet(false, true)) {
+          holder = Thread.currentThread();
           try {
-            sendTurn(null);
+            dispatchTurn();
           } finally {
-            combining.set(false);
+            release();
           }
           worked = true;
         }
@@ -221,7 +252,7 @@ final class ScriptBatcher implements AutoCloseable {
       try {
         failPending(failure);
       } finally {
-        combining.set(false);
+        release();
       }
       // Only with the connection let go: a stage making a blocking call would otherwise wait for
       // this very thread to let go of it, for good.
@@ -236,6 +267,26 @@ final class ScriptBatcher implements AutoCloseable {
     while (!combining.compareAndSet(false, true)) {
       LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(50));
     }
+    holder = Thread.currentThread();
+  }
+
+  /** Lets go of the connection; nothing may be left in flight (only after an Error could there be). */
+  private void release() {
+    if (!unread.isEmpty()) {
+      failUnread(new JedisException("the queue's batch was abandoned in flight"));
+    }
+    holder = null;
+    combining.set(false);
+  }
+
+  /** Whether the calling thread holds the connection: a stage on the dispatcher calling in again. */
+  private boolean holding() {
+    return holder == Thread.currentThread();
+  }
+
+  /** Batches sent while another was in flight, since this batcher was made. */
+  long overlapped() {
+    return overlapped;
   }
 
   /**
@@ -260,13 +311,19 @@ final class ScriptBatcher implements AutoCloseable {
     }
     Call call = new Call(sha, null, keys, args, null);
     pending.add(call);
+    if (holding()) {
+      // A stage on the dispatcher, run while a batch is in flight: the connection is this thread's.
+      sendTurn(call);
+      return call.result();
+    }
     boolean interrupted = false;
     while (!call.done) {
       if (combining.compareAndSet(false, true)) {
+        holder = Thread.currentThread();
         try {
           sendTurn(call);
         } finally {
-          combining.set(false);
+          release();
           afterTurn(); // also after an Error: what is left is handed on
         }
         continue;
@@ -304,63 +361,275 @@ final class ScriptBatcher implements AutoCloseable {
 
   /**
    * Sends queued calls, one batch for the dispatcher ({@code own} null), or until the batch that
-   * answered {@code own}. Called holding the connection.
+   * answered {@code own}, one batch in flight at a time. Reads what is in flight first (a stage on
+   * the dispatcher calling in again). Called holding the connection.
    */
   private void sendTurn(@Nullable Call own) {
-    List<Call> batch = new ArrayList<>();
+    while (!unread.isEmpty()) {
+      readHead();
+    }
     do {
-      for (Call c; batch.size() < MAX_BATCH && (c = pending.poll()) != null; ) {
-        batch.add(c);
-      }
+      List<Call> batch = take(MAX_BATCH);
       if (batch.isEmpty()) {
         return;
       }
-      send(batch);
-      batch.clear();
+      write(batch);
+      readHead();
     } while (own != null && !own.done);
   }
 
-  private void send(List<Call> batch) {
-    List<Wire> wires = wires(batch);
-    int n = wires.size();
-    Object[] replies = new Object[n];
-    JedisException[] errors = new JedisException[n];
+  /**
+   * The dispatcher's turn: sends what is queued, with up to two batches in flight, and completes
+   * the futures of each batch read while the one behind it runs in Redis. Returns once nothing is
+   * queued or in flight. Called holding the connection, on the dispatcher.
+   */
+  private void dispatchTurn() {
+    while (true) {
+      if (unread.isEmpty()) {
+        int known = knownPrefix(MAX_BATCH);
+        List<Call> batch = take(MAX_BATCH);
+        if (batch.isEmpty()) {
+          return;
+        }
+        if (batch.size() >= 2 * MIN_OVERLAP && known >= batch.size()) {
+          // Two halves: the futures of the first complete (and their stages make the next calls)
+          // while Redis runs the second, and so on.
+          int half = (batch.size() + 1) / 2;
+          write(List.copyOf(batch.subList(0, half)));
+          if (!unread.isEmpty()) {
+            write(List.copyOf(batch.subList(half, batch.size())));
+            overlapped++;
+          } else {
+            // The first half's connection failed as it was written (its calls have their answer):
+            // the second goes alone on the next connection.
+            write(List.copyOf(batch.subList(half, batch.size())));
+          }
+        } else {
+          write(batch);
+        }
+      } else if (unread.size() == 1 && unread.peek().known) {
+        // Only calls of scripts known loaded here go behind: see the class comment on NOSCRIPT.
+        int known = knownPrefix(MAX_BATCH);
+        if (known >= MIN_OVERLAP) {
+          write(take(known));
+          overlapped++;
+        }
+      }
+      if (unread.isEmpty()) {
+        continue; // a write failed: its calls have their answer
+      }
+      readHead(); // flushes what was written behind it too
+      // Completed while the batch behind, if any, runs in Redis: the stages make the next calls.
+      // A stage calling in synchronously reads that batch first (holding()).
+      completeAnswered();
+    }
+  }
+
+  /**
+   * How many of the calls queued first (up to {@code max}) are of scripts known loaded on this
+   * connection. Only the holder takes calls from the queue, so they are the ones it takes next.
+   */
+  private int knownPrefix(int max) {
+    if (loaded.isEmpty()) {
+      return 0;
+    }
+    int n = 0;
+    for (Call c : pending) {
+      if (n == max || !loaded.contains(wireSha(c))) {
+        break;
+      }
+      n++;
+    }
+    return n;
+  }
+
+  /** The SHA a call is sent by: its script's combined form's, if it has one. */
+  private String wireSha(Call c) {
+    LuaScript form = combined.isEmpty() ? null : combined.get(c.sha);
+    return form == null ? c.sha : form.sha();
+  }
+
+  private List<Call> take(int max) {
+    List<Call> batch = new ArrayList<>(Math.min(max, 64));
+    for (Call c; batch.size() < max && (c = pending.poll()) != null; ) {
+      batch.add(c);
+    }
+    return batch;
+  }
+
+  /**
+   * Writes a batch's commands to the connection, behind whatever is in flight, without flushing
+   * them (reading the head's replies does). A failure fails every batch in flight, this one too.
+   */
+  private void write(List<Call> calls) {
+    Batch b = new Batch(wires(calls));
+    unread.add(b); // first: a failure below answers its calls with the others in flight
     try {
       if (closed) {
         throw closedError();
       }
-      Pipeline p = pipeline();
-      List<Response<Object>> responses = new ArrayList<>(n);
-      for (Wire w : wires) {
-        responses.add(p.evalsha(w.sha, w.keys, w.args));
+      Connection c = connection();
+      b.connection = c;
+      Pipeline p = new Pipeline(c, false);
+      b.pipeline = p;
+      boolean known = true;
+      for (Wire w : b.wires) {
+        b.responses.add(p.evalsha(w.sha, w.keys, w.args));
+        known &= loaded.contains(w.sha);
       }
-      p.sync();
-      read(responses, replies, errors, null);
+      b.known = known;
     } catch (RuntimeException | Error e) {
-      dropConnection();
-      JedisException failure = asJedis(e);
-      for (Call c : batch) {
-        c.finish(null, failure);
-      }
+      failUnread(e);
       if (e instanceof Error error) {
         throw error; // the batch's callers have their answer; the thread's owner decides the rest
       }
+    }
+  }
+
+  /** Drops the connection and fails every call in flight on it. */
+  private void failUnread(Throwable e) {
+    JedisException failure = asJedis(e);
+    dropConnection();
+    for (Batch b; (b = unread.poll()) != null; ) {
+      for (Wire w : b.wires) {
+        for (Call c : w.calls) {
+          c.finish(null, failure);
+        }
+      }
+    }
+  }
+
+  /**
+   * Reads the replies of the oldest batch in flight (flushing what was written behind it) and hands
+   * them out. If any met NOSCRIPT or a redirection, the batch behind is read too, before the calls
+   * that met NOSCRIPT are sent again, in order, and before the connection is dropped.
+   */
+  private void readHead() {
+    List<Batch> read = new ArrayList<>(2);
+    try {
+      Batch head = unread.peek();
+      readReplies(head);
+      unread.poll();
+      read.add(head);
+      if (head.mustReadBehind()) {
+        for (Batch b; (b = unread.peek()) != null; ) {
+          readReplies(b);
+          unread.poll();
+          read.add(b);
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      failUnread(e);
+      if (!read.isEmpty()) {
+        // Read, but what ran behind it is unknown: calls that met NOSCRIPT are not sent again, as
+        // they might then run after later calls of their thread.
+        JedisException failure = asJedis(e);
+        for (Batch b : read) {
+          for (int i = 0; i < b.errors.length; i++) {
+            if (b.errors[i] instanceof JedisNoScriptException && b.wires.get(i).script != null) {
+              b.errors[i] = failure;
+            }
+          }
+          b.finishAll();
+        }
+      }
+      if (e instanceof Error error) {
+        throw error;
+      }
       return;
     }
-    // Apart from the whole batch's try: the first round's replies were read, and a call Redis ran
-    // must not be reported as failed because another call's reload failed.
+    Error fatal = settle(read);
+    if (fatal != null) {
+      throw fatal; // the batches' callers have their answer; the thread's owner decides the rest
+    }
+  }
+
+  private static void readReplies(Batch b) {
+    b.pipeline.sync();
+    read(b.responses, b.replies, b.errors, null);
+  }
+
+  /**
+   * Hands out the replies of batches read (one, or two when the first met NOSCRIPT or a
+   * redirection), after sending again, in order, the calls that met NOSCRIPT.
+   */
+  private @Nullable Error settle(List<Batch> read) {
+    List<Wire> wires;
+    Object[] replies;
+    JedisException[] errors;
+    if (read.size() == 1) {
+      Batch b = read.get(0);
+      wires = b.wires;
+      replies = b.replies;
+      errors = b.errors;
+    } else {
+      wires = new ArrayList<>();
+      List<Object> r = new ArrayList<>();
+      List<JedisException> e = new ArrayList<>();
+      for (Batch b : read) {
+        wires.addAll(b.wires);
+        r.addAll(java.util.Arrays.asList(b.replies));
+        e.addAll(java.util.Arrays.asList(b.errors));
+      }
+      replies = r.toArray();
+      errors = e.toArray(JedisException[]::new);
+      failOutOfOrder(read, errors);
+    }
+    // Only now: the replies were read, and a call Redis ran must not be reported as failed because
+    // another call's reload failed.
+    Connection sentOn = read.get(0).connection;
     Error fatal = reloadAndResend(wires, replies, errors);
     boolean redirected = false;
-    for (int i = 0; i < n; i++) {
-      redirected |= errors[i] instanceof JedisRedirectionException;
-      wires.get(i).finish(replies[i], errors[i]);
+    boolean sameConnection = connection != null && connection == sentOn;
+    for (int i = 0; i < wires.size(); i++) {
+      JedisException error = errors[i];
+      redirected |= error instanceof JedisRedirectionException;
+      if (error instanceof JedisNoScriptException) {
+        loaded.remove(wires.get(i).sha);
+      } else if (sameConnection && (error == null
+          || error instanceof JedisDataException && !(error instanceof JedisRedirectionException))) {
+        loaded.add(wires.get(i).sha); // it ran here (a script's own error too)
+      }
+      wires.get(i).finish(replies[i], error);
     }
     if (redirected) {
       // Cluster: the slot lives elsewhere now; the next batch asks for a connection afresh.
       dropConnection();
     }
-    if (fatal != null) {
-      throw fatal; // the batch's callers have their answer; the thread's owner decides the rest
+    return fatal;
+  }
+
+  /**
+   * Two batches were in flight and the first has calls that met NOSCRIPT: if a later call of one of
+   * their threads ran in the second (another client loaded the script in between), sending them
+   * again would run them after it. They fail instead; their callers are told why.
+   */
+  private static void failOutOfOrder(List<Batch> read, JedisException[] errors) {
+    Set<Thread> ranLater = new HashSet<>();
+    int base = read.get(0).wires.size();
+    for (int b = 1; b < read.size(); b++) {
+      Batch later = read.get(b);
+      for (int i = 0; i < later.wires.size(); i++) {
+        JedisException e = later.errors[i];
+        if (e == null || !(e instanceof JedisNoScriptException || e instanceof JedisRedirectionException)) {
+          for (Call c : later.wires.get(i).calls) {
+            ranLater.add(c.caller);
+          }
+        }
+      }
+    }
+    if (ranLater.isEmpty()) {
+      return;
+    }
+    Batch first = read.get(0);
+    for (int i = 0; i < base; i++) {
+      Wire w = first.wires.get(i);
+      if (errors[i] instanceof JedisNoScriptException && w.script != null
+          && w.calls.stream().anyMatch(c -> ranLater.contains(c.caller))) {
+        errors[i] = new JedisDataException("not run: the script was not loaded on the Redis server (NOSCRIPT), "
+            + "and a later call of the same thread had already run; not sent again, so as not to run it "
+            + "out of order");
+      }
     }
   }
 
@@ -424,7 +693,7 @@ final class ScriptBatcher implements AutoCloseable {
       return null;
     }
     try {
-      Pipeline p = pipeline();
+      Pipeline p = new Pipeline(connection(), false);
       List<Response<String>> loads = new ArrayList<>();
       for (LuaScript s : scripts) {
         loads.add(p.scriptLoad(s.source(), batch.get(again.get(0)).keys.get(0)));
@@ -513,19 +782,19 @@ final class ScriptBatcher implements AutoCloseable {
     return new JedisConnectionException("the queue is closed");
   }
 
-  private Pipeline pipeline() {
-    if (pipeline == null) {
-      Connection c = pool.get();
+  private Connection connection() {
+    Connection c = connection;
+    if (c == null) {
+      c = pool.get();
       connection = c;
-      pipeline = new Pipeline(c, false);
     }
-    return pipeline;
+    return c;
   }
 
   private void dropConnection() {
     Connection c = connection;
     connection = null;
-    pipeline = null;
+    loaded.clear();
     if (c != null) {
       try {
         c.close(); // back to the pool, which discards it if broken
@@ -560,13 +829,23 @@ final class ScriptBatcher implements AutoCloseable {
     if (d != null) {
       LockSupport.unpark(d);
     }
+    if (holding()) {
+      // A stage on the dispatcher, run while a batch is in flight: read it, then fail the rest.
+      while (!unread.isEmpty()) {
+        readHead();
+      }
+      failPending(closedError());
+      dropConnection();
+      completeAnswered();
+      return;
+    }
     // Waits for a waiting caller's turn, if one is sending: bounded by the socket timeouts.
     lockConnection();
     try {
       failPending(closedError());
       dropConnection();
     } finally {
-      combining.set(false);
+      release();
     }
     completeAnswered(); // with the connection let go, as everywhere
   }
@@ -575,14 +854,54 @@ final class ScriptBatcher implements AutoCloseable {
   private void flushInline() {
     long deadline = System.nanoTime() + CLOSE_FLUSH_NANOS;
     while (!pending.isEmpty() && System.nanoTime() - deadline < 0) {
-      if (combining.compareAndSet(false, true)) {
+      if (holding()) {
+        sendTurn(null); // a stage run while a batch is in flight: reads it first
+      } else if (combining.compareAndSet(false, true)) {
+        holder = Thread.currentThread();
         try {
           sendTurn(null);
         } finally {
-          combining.set(false);
+          release();
         }
       } else {
         LockSupport.parkNanos(this, PARK_NANOS); // a waiting caller is sending
+      }
+    }
+  }
+
+  /** Commands written to the connection in one go, and, once read, their replies. */
+  private static final class Batch {
+    final List<Wire> wires;
+    final List<Response<Object>> responses;
+    final Object[] replies;
+    final JedisException[] errors;
+    /** Set once written. */
+    @Nullable Connection connection;
+    @Nullable Pipeline pipeline;
+    /** Every script it calls had run on the connection when it was written. */
+    boolean known;
+
+    Batch(List<Wire> wires) {
+      this.wires = wires;
+      this.responses = new ArrayList<>(wires.size());
+      this.replies = new Object[wires.size()];
+      this.errors = new JedisException[wires.size()];
+    }
+
+    /** Whether the batch behind must be read before this one's replies are handed out. */
+    boolean mustReadBehind() {
+      for (JedisException e : errors) {
+        if (e instanceof JedisNoScriptException || e instanceof JedisRedirectionException) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Hands each call its reply or error as read. */
+    void finishAll() {
+      for (int i = 0; i < wires.size(); i++) {
+        wires.get(i).finish(replies[i], errors[i]);
       }
     }
   }

@@ -61,13 +61,13 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  * <p>An asynchronous call, or any call in a combined form, that meets NOSCRIPT (first use, a
  * restart, SCRIPT FLUSH) is loaded and sent again on the same connection, in its batch's order,
  * before anything else is taken from the queue: one thread's calls keep their order. A second batch
- * is put in flight only when every script of both batches has already run on that connection
- * ({@link #loaded}): a script that was never loaded (first use, or only one of two scripts loaded)
- * would otherwise meet NOSCRIPT in the first batch while later calls of the same thread ran in the
- * second. After a SCRIPT FLUSH both batches meet NOSCRIPT, and both are sent again in order. Should
- * a later call of a thread have run in the second batch while its earlier call met NOSCRIPT in the
- * first (another client's SCRIPT LOAD landing between the two), the earlier call fails instead of
- * running out of order.
+ * is put in flight only when every script of both batches has already run on that connection: a
+ * script that was never loaded (first use, or only one of two scripts loaded) would otherwise meet
+ * NOSCRIPT in the first batch while later calls of the same thread ran in the second. After a
+ * SCRIPT FLUSH both batches meet NOSCRIPT, and both are sent again in order. Should a later call of
+ * a thread have run in the second batch while its earlier call met NOSCRIPT in the first (another
+ * client's SCRIPT LOAD landing between the two), the earlier call fails instead of running out of
+ * order.
  */
 final class ScriptBatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ScriptBatcher.class);
@@ -374,7 +374,9 @@ final class ScriptBatcher implements AutoCloseable {
         return;
       }
       write(batch);
-      readHead();
+      if (!unread.isEmpty()) { // else the write failed: its calls have their answer
+        readHead();
+      }
     } while (own != null && !own.done);
   }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -107,8 +108,17 @@ final class ScriptBatcher implements AutoCloseable {
    * may go in a second batch in flight. Cleared with the connection; a SHA that meets NOSCRIPT leaves.
    */
   private final Set<String> loaded = new HashSet<>();
-  /** The thread holding `combining`, for a stage on the dispatcher that calls in again. */
-  private volatile @Nullable Thread holder;
+  /**
+   * Whether the dispatcher let go of the connection with a batch in flight ({@link #unread} not
+   * empty): whoever takes the connection next reads its replies before sending anything. Written on
+   * letting go of the connection.
+   */
+  private volatile boolean inFlight;
+  /**
+   * For tests only: run just before a batch is written behind one in flight, with the connection
+   * (the first batch not yet flushed). Lets a test make something land between the two batches.
+   */
+  volatile @Nullable Consumer<Connection> beforeWritingBehind;
   /** Batches sent while another was in flight; for tests and benchmarks. Written by the holder only. */
   private volatile long overlapped;
   /** Asynchronous calls answered, for the dispatcher to complete once the connection is let go. */
@@ -209,17 +219,22 @@ final class ScriptBatcher implements AutoCloseable {
   private void dispatch() {
     try {
       while (!closed) {
+        // A stage may have interrupted this thread: parking would then return at once, for good.
+        Thread.interrupted();
         boolean worked = false;
-        if (!pending.isEmpty() && combining.compareAndSet(false, true)) {
-          holder = Thread.currentThread();
+        if ((inFlight || !pending.isEmpty()) && combining.compareAndSet(false, true)) {
+          boolean stepped = false;
           try {
-            dispatchTurn();
+            dispatchStep();
+            stepped = true;
           } finally {
-            release();
+            release(stepped); // a batch may stay in flight, for whoever takes the connection next
           }
           worked = true;
         }
-        // Completed only now, with the connection let go: a dependent stage may call again.
+        // Completed only now, with the connection let go (a batch may be in flight on it): a
+        // dependent stage may call again, or wait for another thread's call, which then reads
+        // the batch in flight before it sends its own.
         for (Call c; (c = answered.poll()) != null; ) {
           c.complete();
           worked = true;
@@ -233,7 +248,7 @@ final class ScriptBatcher implements AutoCloseable {
         dispatcherIdle = true;
         // Calls queued while a waiting caller sends are looked at by that caller when it lets go:
         // it wakes this thread for what is left.
-        if (answered.isEmpty() && (pending.isEmpty() || combining.get()) && !closed) {
+        if (answered.isEmpty() && (!inFlight && pending.isEmpty() || combining.get()) && !closed) {
           LockSupport.parkNanos(this, IDLE_PARK_NANOS);
         }
         dispatcherIdle = false;
@@ -250,9 +265,10 @@ final class ScriptBatcher implements AutoCloseable {
       JedisException failure = new JedisException("the queue's dispatcher failed: " + t, t);
       lockConnection();
       try {
+        readInFlight();
         failPending(failure);
       } finally {
-        release();
+        release(false);
       }
       // Only with the connection let go: a stage making a blocking call would otherwise wait for
       // this very thread to let go of it, for good.
@@ -267,21 +283,29 @@ final class ScriptBatcher implements AutoCloseable {
     while (!combining.compareAndSet(false, true)) {
       LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(50));
     }
-    holder = Thread.currentThread();
   }
 
-  /** Lets go of the connection; nothing may be left in flight (only after an Error could there be). */
-  private void release() {
-    if (!unread.isEmpty()) {
+  /**
+   * Lets go of the connection. Only the dispatcher, after a step, leaves a batch in flight ({@code
+   * keepInFlight}); otherwise anything still in flight (only after an Error could there be) is
+   * failed and its connection discarded, never returned to the pool with replies unread.
+   */
+  private void release(boolean keepInFlight) {
+    if (!keepInFlight && !unread.isEmpty()) {
       failUnread(new JedisException("the queue's batch was abandoned in flight"));
     }
-    holder = null;
+    inFlight = !unread.isEmpty();
     combining.set(false);
   }
 
-  /** Whether the calling thread holds the connection: a stage on the dispatcher calling in again. */
-  private boolean holding() {
-    return holder == Thread.currentThread();
+  /**
+   * Reads the replies of whatever the dispatcher left in flight, handing them out (asynchronous
+   * calls' to {@link #answered}). Called holding the connection, before anything else is sent on it.
+   */
+  private void readInFlight() {
+    while (!unread.isEmpty()) {
+      readHead();
+    }
   }
 
   /** Batches sent while another was in flight, since this batcher was made. */
@@ -311,19 +335,13 @@ final class ScriptBatcher implements AutoCloseable {
     }
     Call call = new Call(sha, null, keys, args, null);
     pending.add(call);
-    if (holding()) {
-      // A stage on the dispatcher, run while a batch is in flight: the connection is this thread's.
-      sendTurn(call);
-      return call.result();
-    }
     boolean interrupted = false;
     while (!call.done) {
       if (combining.compareAndSet(false, true)) {
-        holder = Thread.currentThread();
         try {
           sendTurn(call);
         } finally {
-          release();
+          release(false);
           afterTurn(); // also after an Error: what is left is handed on
         }
         continue;
@@ -361,13 +379,11 @@ final class ScriptBatcher implements AutoCloseable {
 
   /**
    * Sends queued calls, one batch for the dispatcher ({@code own} null), or until the batch that
-   * answered {@code own}, one batch in flight at a time. Reads what is in flight first (a stage on
-   * the dispatcher calling in again). Called holding the connection.
+   * answered {@code own}, one batch in flight at a time. Reads what the dispatcher left in flight
+   * first, and leaves nothing in flight. Called holding the connection.
    */
   private void sendTurn(@Nullable Call own) {
-    while (!unread.isEmpty()) {
-      readHead();
-    }
+    readInFlight();
     do {
       List<Call> batch = take(MAX_BATCH);
       if (batch.isEmpty()) {
@@ -381,50 +397,57 @@ final class ScriptBatcher implements AutoCloseable {
   }
 
   /**
-   * The dispatcher's turn: sends what is queued, with up to two batches in flight, and completes
-   * the futures of each batch read while the one behind it runs in Redis. Returns once nothing is
-   * queued or in flight. Called holding the connection, on the dispatcher.
+   * One step of the dispatcher: writes what is queued, with up to two batches in flight, and reads
+   * the oldest batch's replies (flushing the one behind it). The batch behind stays in flight: the
+   * dispatcher lets go of the connection and completes the futures of the batch read while Redis
+   * runs it, and whoever takes the connection next reads it first. With nothing in flight once
+   * closed, nothing new is written (close fails what is queued); with a batch in flight, it is read
+   * and its calls get their replies. Called holding the connection, on the dispatcher.
    */
-  private void dispatchTurn() {
-    while (true) {
-      if (unread.isEmpty()) {
-        int known = knownPrefix(MAX_BATCH);
-        List<Call> batch = take(MAX_BATCH);
-        if (batch.isEmpty()) {
-          return;
-        }
-        if (batch.size() >= 2 * MIN_OVERLAP && known >= batch.size()) {
-          // Two halves: the futures of the first complete (and their stages make the next calls)
-          // while Redis runs the second, and so on.
-          int half = (batch.size() + 1) / 2;
-          write(List.copyOf(batch.subList(0, half)));
-          if (!unread.isEmpty()) {
-            write(List.copyOf(batch.subList(half, batch.size())));
-            overlapped++;
-          } else {
-            // The first half's connection failed as it was written (its calls have their answer):
-            // the second goes alone on the next connection.
-            write(List.copyOf(batch.subList(half, batch.size())));
-          }
+  private void dispatchStep() {
+    if (unread.isEmpty()) {
+      if (closed) {
+        return;
+      }
+      int known = knownPrefix(MAX_BATCH);
+      List<Call> batch = take(MAX_BATCH);
+      if (batch.isEmpty()) {
+        return;
+      }
+      if (batch.size() >= 2 * MIN_OVERLAP && known >= batch.size()) {
+        // Two halves: the futures of the first complete (and their stages make the next calls)
+        // while Redis runs the second, and so on.
+        int half = (batch.size() + 1) / 2;
+        write(List.copyOf(batch.subList(0, half)));
+        if (!unread.isEmpty()) {
+          writeBehind(List.copyOf(batch.subList(half, batch.size())));
         } else {
-          write(batch);
+          // The first half's connection failed as it was written (its calls have their answer):
+          // the second goes alone on the next connection.
+          write(List.copyOf(batch.subList(half, batch.size())));
         }
-      } else if (unread.size() == 1 && unread.peek().known) {
-        // Only calls of scripts known loaded here go behind: see the class comment on NOSCRIPT.
-        int known = knownPrefix(MAX_BATCH);
-        if (known >= MIN_OVERLAP) {
-          write(take(known));
-          overlapped++;
-        }
+      } else {
+        write(batch);
       }
-      if (unread.isEmpty()) {
-        continue; // a write failed: its calls have their answer
+    } else if (!closed && unread.size() == 1 && unread.peek().known) {
+      // Only calls of scripts known loaded here go behind: see the class comment on NOSCRIPT.
+      int known = knownPrefix(MAX_BATCH);
+      if (known >= MIN_OVERLAP) {
+        writeBehind(take(known));
       }
-      readHead(); // flushes what was written behind it too
-      // Completed while the batch behind, if any, runs in Redis: the stages make the next calls.
-      // A stage calling in synchronously reads that batch first (holding()).
-      completeAnswered();
     }
+    if (!unread.isEmpty()) { // else a write failed: its calls have their answer
+      readHead(); // flushes what was written behind it too
+    }
+  }
+
+  private void writeBehind(List<Call> calls) {
+    Consumer<Connection> hook = beforeWritingBehind;
+    if (hook != null) {
+      hook.accept(connection());
+    }
+    write(calls);
+    overlapped++;
   }
 
   /**
@@ -464,12 +487,17 @@ final class ScriptBatcher implements AutoCloseable {
    * them (reading the head's replies does). A failure fails every batch in flight, this one too.
    */
   private void write(List<Call> calls) {
+    if (closed) {
+      // Never sent: only these fail. What is in flight is read, and answered with its replies.
+      JedisConnectionException failure = closedError();
+      for (Call c : calls) {
+        c.finish(null, failure);
+      }
+      return;
+    }
     Batch b = new Batch(wires(calls));
     unread.add(b); // first: a failure below answers its calls with the others in flight
     try {
-      if (closed) {
-        throw closedError();
-      }
       Connection c = connection();
       b.connection = c;
       Pipeline p = new Pipeline(c, false);
@@ -488,10 +516,13 @@ final class ScriptBatcher implements AutoCloseable {
     }
   }
 
-  /** Drops the connection and fails every call in flight on it. */
+  /**
+   * Discards the connection (something was written to it and not all read: it never goes back to
+   * the pool for reuse) and fails every call in flight on it.
+   */
   private void failUnread(Throwable e) {
     JedisException failure = asJedis(e);
-    dropConnection();
+    dropConnection(true);
     for (Batch b; (b = unread.poll()) != null; ) {
       for (Wire w : b.wires) {
         for (Call c : w.calls) {
@@ -588,17 +619,30 @@ final class ScriptBatcher implements AutoCloseable {
       redirected |= error instanceof JedisRedirectionException;
       if (error instanceof JedisNoScriptException) {
         loaded.remove(wires.get(i).sha);
-      } else if (sameConnection && (error == null
-          || error instanceof JedisDataException && !(error instanceof JedisRedirectionException))) {
-        loaded.add(wires.get(i).sha); // it ran here (a script's own error too)
+      } else if (sameConnection && (error == null || raisedByScript(error))) {
+        loaded.add(wires.get(i).sha); // it ran here
       }
       wires.get(i).finish(replies[i], error);
     }
     if (redirected) {
       // Cluster: the slot lives elsewhere now; the next batch asks for a connection afresh.
-      dropConnection();
+      dropConnection(!unread.isEmpty());
     }
     return fatal;
+  }
+
+  /**
+   * Whether an error can only have come from the script's own body, so that the script was found
+   * and ran: Redis tags those (a failed {@code redis.call}, a Lua runtime error) with the script's
+   * name, {@code @user_script} (7.0: "... script: SHA, on @user_script:1."; 6.x: "Error running script (call to
+   * f_SHA): @user_script:1: ..."). Errors met before the script is looked up (BUSY, LOADING,
+   * READONLY, NOPERM, OOM, MASTERDOWN, a redirection...) say nothing about it being loaded; nor does
+   * a script's own {@code redis.error_reply}, which is untagged: such a call leaves it unknown.
+   */
+  private static boolean raisedByScript(JedisException error) {
+    String m = error.getMessage();
+    return error instanceof JedisDataException && !(error instanceof JedisRedirectionException)
+        && !(error instanceof JedisBusyException) && m != null && m.contains("@user_script:");
   }
 
   /**
@@ -712,7 +756,7 @@ final class ScriptBatcher implements AutoCloseable {
       read(responses, replies, errors, again);
       return null;
     } catch (RuntimeException | Error e) {
-      dropConnection();
+      dropConnection(true); // what was written may not all be read
       JedisException failure = asJedis(e);
       for (int i : again) {
         replies[i] = null;
@@ -793,11 +837,19 @@ final class ScriptBatcher implements AutoCloseable {
     return c;
   }
 
-  private void dropConnection() {
+  /**
+   * Lets go of the connection. {@code broken}: something written to it may be unread (replies, or
+   * commands not even flushed): the pool must discard it, or a later command of the pool's user
+   * would read another's reply.
+   */
+  private void dropConnection(boolean broken) {
     Connection c = connection;
     connection = null;
     loaded.clear();
     if (c != null) {
+      if (broken) {
+        c.setBroken();
+      }
       try {
         c.close(); // back to the pool, which discards it if broken
       } catch (RuntimeException e) {
@@ -831,23 +883,16 @@ final class ScriptBatcher implements AutoCloseable {
     if (d != null) {
       LockSupport.unpark(d);
     }
-    if (holding()) {
-      // A stage on the dispatcher, run while a batch is in flight: read it, then fail the rest.
-      while (!unread.isEmpty()) {
-        readHead();
-      }
-      failPending(closedError());
-      dropConnection();
-      completeAnswered();
-      return;
-    }
-    // Waits for a waiting caller's turn, if one is sending: bounded by the socket timeouts.
+    // Waits for a waiting caller's turn or the dispatcher's step, if one is sending: bounded by
+    // the socket timeouts.
     lockConnection();
     try {
+      // Redis runs what is in flight: its calls get their replies, only what was never sent fails.
+      readInFlight();
       failPending(closedError());
-      dropConnection();
+      dropConnection(false);
     } finally {
-      release();
+      release(false);
     }
     completeAnswered(); // with the connection let go, as everywhere
   }
@@ -856,14 +901,11 @@ final class ScriptBatcher implements AutoCloseable {
   private void flushInline() {
     long deadline = System.nanoTime() + CLOSE_FLUSH_NANOS;
     while (!pending.isEmpty() && System.nanoTime() - deadline < 0) {
-      if (holding()) {
-        sendTurn(null); // a stage run while a batch is in flight: reads it first
-      } else if (combining.compareAndSet(false, true)) {
-        holder = Thread.currentThread();
+      if (combining.compareAndSet(false, true)) {
         try {
-          sendTurn(null);
+          sendTurn(null); // reads what is in flight first
         } finally {
-          release();
+          release(false);
         }
       } else {
         LockSupport.parkNanos(this, PARK_NANOS); // a waiting caller is sending

@@ -46,11 +46,20 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  * completes that one's futures while Redis runs the next — so Redis does not sit idle while the
  * JVM completes futures (and the stages they run make the next calls), nor the JVM while Redis
  * runs a batch. What it finds queued with nothing in flight it sends as two halves, so that this
- * overlap starts at once. A dependent stage may call the queue again, synchronously too: such a
- * call on the dispatcher reads what is in flight first, then sends up to its own call. A waiting
- * caller on another thread never sends other threads' asynchronous calls beyond its own batch.
+ * overlap starts at once. Futures are completed only with the connection let go, as with one batch
+ * at a time: the dispatcher lets go of it with the batch behind still in flight (recorded here), and
+ * whoever takes the connection next — the dispatcher, or a waiting caller — reads that batch's
+ * replies before it sends anything (an asynchronous call's reply goes to the dispatcher to
+ * complete). So a dependent stage may call the queue again, synchronously too, or wait for another
+ * thread's call; and a slow stage holds up no other thread's call. A waiting caller never sends
+ * other threads' asynchronous calls beyond its own batch, and never leaves a batch in flight.
  * Whoever lets go of the connection looks at the queue again and wakes whoever should send what is
  * left, so no call is stranded.
+ *
+ * <p>A connection is discarded, never returned to its pool for reuse, whenever something written
+ * to it may not have been read (a failed read or write, a batch abandoned after an Error): a later
+ * command of the pool's user would otherwise read another command's reply. {@link #close} reads the
+ * batch in flight, whose calls Redis runs, and fails only the calls never sent.
  *
  * <p>Consecutive calls of a script named combinable (the queue's add) with the same keys are sent as
  * one call of its {@linkplain LuaScript#combined combined form}, which runs each under {@code
@@ -67,8 +76,11 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  * NOSCRIPT in the first batch while later calls of the same thread ran in the second. After a
  * SCRIPT FLUSH both batches meet NOSCRIPT, and both are sent again in order. Should a later call of
  * a thread have run in the second batch while its earlier call met NOSCRIPT in the first (another
- * client's SCRIPT LOAD landing between the two), the earlier call fails instead of running out of
- * order.
+ * client's SCRIPT LOAD landing between the two), the earlier call fails closed instead of running
+ * out of order: its caller gets a {@link JedisDataException} saying it was not run, and it is not
+ * sent again. A script counts as run on the connection only once a call of it succeeded or failed
+ * inside its own body; an error met before the script is looked up (BUSY, LOADING, NOPERM...)
+ * leaves it unknown.
  */
 final class ScriptBatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ScriptBatcher.class);

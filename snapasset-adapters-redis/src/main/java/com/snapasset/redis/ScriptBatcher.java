@@ -655,7 +655,7 @@ final class ScriptBatcher implements AutoCloseable {
    * READONLY, NOPERM, OOM, MASTERDOWN, a redirection...) say nothing about it being loaded; nor does
    * a script's own {@code redis.error_reply}, which is untagged: such a call leaves it unknown.
    */
-  private static boolean raisedByScript(JedisException error) {
+  static boolean raisedByScript(JedisException error) {
     String m = error.getMessage();
     return error instanceof JedisDataException && !(error instanceof JedisRedirectionException)
         && !(error instanceof JedisBusyException) && m != null && m.contains("@user_script:");

@@ -254,7 +254,7 @@ final class ScriptBatcher implements AutoCloseable {
         if (worked) {
           continue;
         }
-        if (closing && pending.isEmpty() && answered.isEmpty()) {
+        if (closing && pending.isEmpty() && answered.isEmpty() && !inFlight) {
           flushed.countDown();
         }
         dispatcherIdle = true;
@@ -277,7 +277,11 @@ final class ScriptBatcher implements AutoCloseable {
       JedisException failure = new JedisException("the queue's dispatcher failed: " + t, t);
       lockConnection();
       try {
-        readInFlight();
+        try {
+          readInFlight();
+        } catch (RuntimeException | Error again) {
+          // Its calls have their answer (readHead answers them before it throws): fail the rest.
+        }
         failPending(failure);
       } finally {
         release(false);

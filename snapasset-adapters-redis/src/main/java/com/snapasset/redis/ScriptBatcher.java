@@ -396,11 +396,12 @@ final class ScriptBatcher implements AutoCloseable {
   /**
    * Sends queued calls, one batch for the dispatcher ({@code own} null), or until the batch that
    * answered {@code own}, one batch in flight at a time. Reads what the dispatcher left in flight
-   * first, and leaves nothing in flight. Called holding the connection.
+   * first, and leaves nothing in flight. Called holding the connection. A waiting caller whose call
+   * was in the batch it read first sends nothing: calls queued after its own are not its to send.
    */
   private void sendTurn(@Nullable Call own) {
     readInFlight();
-    do {
+    while (own == null || !own.done) {
       List<Call> batch = take(MAX_BATCH);
       if (batch.isEmpty()) {
         return;
@@ -409,7 +410,10 @@ final class ScriptBatcher implements AutoCloseable {
       if (!unread.isEmpty()) { // else the write failed: its calls have their answer
         readHead();
       }
-    } while (own != null && !own.done);
+      if (own == null) {
+        return; // the dispatcher's one batch
+      }
+    }
   }
 
   /**

@@ -100,6 +100,8 @@ final class ScriptBatcher implements AutoCloseable {
   static final int MIN_OVERLAP = 8;
   /** Only a safety net: a waiting caller is woken when its reply is in. */
   private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  /** A waiting caller's {@link #PARK_NANOS}; a test sets it long to see that nothing relies on it. */
+  volatile long waitParkNanos = PARK_NANOS;
   /** Only a safety net too: an idle dispatcher is woken by whoever queues work for it. */
   private static final long IDLE_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** How long {@link #close} lets the dispatcher send what is queued before failing the rest. */
@@ -310,8 +312,21 @@ final class ScriptBatcher implements AutoCloseable {
     if (!keepInFlight && !unread.isEmpty()) {
       failUnread(new JedisException("the queue's batch was abandoned in flight"));
     }
+    Thread waiter = null;
+    for (Batch b : unread) {
+      if (b.waiter != null) {
+        waiter = b.waiter;
+        break;
+      }
+    }
     inFlight = !unread.isEmpty();
     combining.set(false);
+    if (waiter != null) {
+      // A waiting caller's call is in the batch left in flight: it takes the connection and reads
+      // it now, rather than when the dispatcher is done completing futures (its stages may be slow)
+      // or when its safety-net park runs out. Its reading answers every call of the batch.
+      LockSupport.unpark(waiter);
+    }
   }
 
   /**
@@ -362,7 +377,7 @@ final class ScriptBatcher implements AutoCloseable {
         }
         continue;
       }
-      LockSupport.parkNanos(this, PARK_NANOS);
+      LockSupport.parkNanos(this, waitParkNanos);
       // The call is on its way and cannot be taken back: finish it, keep the interrupt for later.
       interrupted |= Thread.interrupted();
     }
@@ -948,9 +963,21 @@ final class ScriptBatcher implements AutoCloseable {
     @Nullable Pipeline pipeline;
     /** Every script it calls had run on the connection when it was written. */
     boolean known;
+    /** The caller of a blocking call in it, if any: woken to read it if it is left in flight. */
+    final @Nullable Thread waiter;
 
     Batch(List<Wire> wires) {
       this.wires = wires;
+      Thread w = null;
+      for (int i = 0; i < wires.size() && w == null; i++) {
+        for (Call c : wires.get(i).calls) {
+          if (c.future == null) {
+            w = c.caller;
+            break;
+          }
+        }
+      }
+      this.waiter = w;
       this.responses = new ArrayList<>(wires.size());
       this.replies = new Object[wires.size()];
       this.errors = new JedisException[wires.size()];

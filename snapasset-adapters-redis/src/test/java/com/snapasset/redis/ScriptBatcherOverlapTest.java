@@ -54,6 +54,11 @@ class ScriptBatcherOverlapTest {
       return 1
       """);
   private static final LuaScript NOOP = LuaScript.of("overlap-noop", "return 1");
+  /** Sets KEYS[1] to ARGV[1] and returns it. */
+  private static final LuaScript MARK = LuaScript.of("overlap-mark", """
+      redis.call('SET', KEYS[1], ARGV[1])
+      return ARGV[1]
+      """);
   private static final LuaScript ADD = LuaScript.load("add");
   private static RedisTestServer server;
   private static RedisClient admin;
@@ -411,6 +416,95 @@ class ScriptBatcherOverlapTest {
     } finally {
       other.shutdownNow();
     }
+  }
+
+  /**
+   * A waiting caller's call goes out in the batch the dispatcher leaves in flight, while the
+   * dispatcher runs a stage that waits for that caller to return. The caller is woken when the
+   * dispatcher lets go (its safety-net park is set to minutes here, so nothing else wakes it in
+   * time), reads the batch, and returns without sending the call queued after its own.
+   */
+  private record InheritedTurn(Object syncReply, boolean markRanBeforeSyncReturned, boolean stageSawSyncReturn,
+      Object markReply, List<String> log, List<String> expectedLog) {}
+
+  private InheritedTurn waitingCallerWhoseCallIsLeftInFlight() throws Exception {
+    batcher = new ScriptBatcher(() -> admin.getPool().getResource(), "test-dispatch");
+    batcher.waitParkNanos = TimeUnit.MINUTES.toNanos(5);
+    String markKey = key.get(0) + "-mark";
+    assertThat(batcher.evalshaAsync(LOG, key, List.of("first")).get(30, TimeUnit.SECONDS)).isEqualTo("first");
+    CountDownLatch release = blockDispatcher(batcher);
+    CountDownLatch inHook = new CountDownLatch(1);
+    CountDownLatch hookRelease = new CountDownLatch(1);
+    AtomicBoolean firstHook = new AtomicBoolean(true);
+    batcher.beforeWritingBehind = connection -> {
+      if (firstHook.getAndSet(false)) {
+        inHook.countDown();
+        awaitQuietly(hookRelease);
+      }
+    };
+    CountDownLatch syncReturned = new CountDownLatch(1);
+    AtomicBoolean stageSawSyncReturn = new AtomicBoolean();
+    List<CompletableFuture<Object>> futures = new ArrayList<>();
+    List<String> expected = new ArrayList<>(List.of("first"));
+    for (int i = 0; i < 20; i++) { // two halves of 10, a10..a19 written behind a0..a9
+      futures.add(batcher.evalshaAsync(LOG, key, List.of("a" + i)));
+      expected.add("a" + i);
+    }
+    // Runs on the dispatcher with the batch behind a10..a19 (b0..b8 and the waiting call) in flight.
+    futures.set(19, futures.get(19).thenApply(reply -> {
+      try {
+        stageSawSyncReturn.set(syncReturned.await(30, TimeUnit.SECONDS));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return reply;
+    }));
+    release.countDown();
+    assertThat(inHook.await(30, TimeUnit.SECONDS)).as("the second half is being written").isTrue();
+    for (int i = 0; i < 9; i++) {
+      futures.add(batcher.evalshaAsync(LOG, key, List.of("b" + i)));
+      expected.add("b" + i);
+    }
+    expected.add("sync");
+    AtomicReference<Object> syncReply = new AtomicReference<>();
+    AtomicBoolean markRanBeforeSyncReturned = new AtomicBoolean();
+    Thread sync = new Thread(() -> {
+      syncReply.set(batcher.evalsha(LOG.sha(), key, List.of("sync")));
+      markRanBeforeSyncReturned.set(admin.exists(markKey));
+      syncReturned.countDown();
+    });
+    sync.start();
+    Await.until("the waiting call is queued behind b0..b8", Duration.ofSeconds(30), () -> batcher.queued() >= 10);
+    // Not known run on the connection: never in flight beside another batch, so not in the waiting call's.
+    CompletableFuture<Object> mark = batcher.evalshaAsync(MARK, List.of(markKey), List.of("x"));
+    hookRelease.countDown();
+    sync.join(60_000);
+    assertThat(sync.isAlive()).as("the waiting caller returned").isFalse();
+    for (CompletableFuture<Object> f : futures) {
+      f.get(30, TimeUnit.SECONDS);
+    }
+    Object markReply = mark.get(30, TimeUnit.SECONDS);
+    admin.del(markKey);
+    assertThat(batcher.overlapped()).as("batches sent behind another").isGreaterThanOrEqualTo(2);
+    return new InheritedTurn(syncReply.get(), markRanBeforeSyncReturned.get(), stageSawSyncReturn.get(), markReply,
+        admin.lrange(key.get(0), 0, -1), expected);
+  }
+
+  @Test
+  void aWaitingCallerAnsweredByTheBatchItInheritsSendsNoCallQueuedAfterItsOwn() throws Exception {
+    InheritedTurn turn = waitingCallerWhoseCallIsLeftInFlight();
+    assertThat(turn.syncReply()).isEqualTo("sync");
+    assertThat(turn.markRanBeforeSyncReturned()).as("a call queued after the waiting caller's own was sent in its turn")
+        .isFalse();
+    assertThat(turn.markReply()).isEqualTo("x");
+  }
+
+  @Test
+  void aWaitingCallersCallLeftInFlightIsReadWhileTheDispatcherRunsAStage() throws Exception {
+    InheritedTurn turn = waitingCallerWhoseCallIsLeftInFlight();
+    assertThat(turn.stageSawSyncReturn()).as("the waiting caller returned while the dispatcher ran a stage").isTrue();
+    assertThat(turn.syncReply()).isEqualTo("sync");
+    assertThat(turn.log()).isEqualTo(turn.expectedLog());
   }
 
   /**

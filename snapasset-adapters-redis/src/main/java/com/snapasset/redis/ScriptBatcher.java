@@ -51,8 +51,12 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  * whoever takes the connection next — the dispatcher, or a waiting caller — reads that batch's
  * replies before it sends anything (an asynchronous call's reply goes to the dispatcher to
  * complete). So a dependent stage may call the queue again, synchronously too, or wait for another
- * thread's call; and a slow stage holds up no other thread's call. A waiting caller never sends
- * other threads' asynchronous calls beyond its own batch, and never leaves a batch in flight.
+ * thread's blocking call; and a slow stage holds up no other thread's blocking call. Asynchronous
+ * calls, another thread's too, are sent only by the dispatcher, which is running the stage: a stage
+ * must never wait for one. A blocking call in the batch left in flight wakes its caller, which takes
+ * the connection and reads that batch at once, not after the dispatcher's stages. A waiting caller
+ * sends no batch beyond the one that holds its own call (none at all when the batch in flight it
+ * reads first answered it), and never leaves a batch in flight.
  * Whoever lets go of the connection looks at the queue again and wakes whoever should send what is
  * left, so no call is stranded.
  *
@@ -247,8 +251,9 @@ final class ScriptBatcher implements AutoCloseable {
           worked = true;
         }
         // Completed only now, with the connection let go (a batch may be in flight on it): a
-        // dependent stage may call again, or wait for another thread's call, which then reads
-        // the batch in flight before it sends its own.
+        // dependent stage may call again, or wait for another thread's blocking call, which then
+        // reads the batch in flight before it sends its own. Not for an asynchronous call: only
+        // this thread sends those.
         for (Call c; (c = answered.poll()) != null; ) {
           c.complete();
           worked = true;

@@ -259,7 +259,9 @@ public final class RedisJobQueue implements JobQueue {
    * <p>The future completes on this queue's dispatcher thread ({@code
    * snapasset-redis-dispatch-NAME}), which sends the adds: a dependent stage given to a non-{@code
    * Async} method runs there and must not block — above all not on another {@code addAsync}'s
-   * future ({@code join()}), which that same thread would have to complete: it would hang for good.
+   * future ({@code join()}), another thread's too, which that same thread would have to send and
+   * complete: it would hang for good. It may make a blocking {@link #add}, or wait for another
+   * thread's: those are sent by their own threads.
    *
    * <p>At most {@link Builder#maxAsyncInFlight} adds are in flight (each holds its job's payload
    * until Redis answers); with none free the call waits for one, up to the time set there, and

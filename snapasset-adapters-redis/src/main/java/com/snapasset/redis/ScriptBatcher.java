@@ -1,6 +1,8 @@
 package com.snapasset.redis;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -38,11 +41,29 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  * small scripts.
  *
  * <p>Asynchronous calls ({@link #evalshaAsync}) join the same queue but never make their caller
- * wait: a dispatcher thread of the batcher's own (started on the first such call) sends one batch
- * per turn, lets go of the connection and completes the futures that batch answered — so a
- * dependent stage may call the queue again, synchronously too, and a waiting caller never sends
- * other threads' asynchronous calls beyond its own batch. Whoever lets go of the connection looks
- * at the queue again and wakes whoever should send what is left, so no call is stranded.
+ * wait: a dispatcher thread of the batcher's own (started on the first such call) sends them, up to
+ * two batches in flight: it writes the next batch before it reads the replies of the one ahead, and
+ * completes that one's futures while Redis runs the next — so Redis does not sit idle while the
+ * JVM completes futures (and the stages they run make the next calls), nor the JVM while Redis
+ * runs a batch. What it finds queued with nothing in flight it sends as two halves, so that this
+ * overlap starts at once. Futures are completed only with the connection let go, as with one batch
+ * at a time: the dispatcher lets go of it with the batch behind still in flight (recorded here), and
+ * whoever takes the connection next — the dispatcher, or a waiting caller — reads that batch's
+ * replies before it sends anything (an asynchronous call's reply goes to the dispatcher to
+ * complete). So a dependent stage may call the queue again, synchronously too, or wait for another
+ * thread's blocking call; and a slow stage holds up no other thread's blocking call. Asynchronous
+ * calls, another thread's too, are sent only by the dispatcher, which is running the stage: a stage
+ * must never wait for one. A blocking call in the batch left in flight wakes its caller, which takes
+ * the connection and reads that batch at once, not after the dispatcher's stages. A waiting caller
+ * sends no batch beyond the one that holds its own call (none at all when the batch in flight it
+ * reads first answered it), and never leaves a batch in flight.
+ * Whoever lets go of the connection looks at the queue again and wakes whoever should send what is
+ * left, so no call is stranded.
+ *
+ * <p>A connection is discarded, never returned to its pool for reuse, whenever something written
+ * to it may not have been read (a failed read or write, a batch abandoned after an Error): a later
+ * command of the pool's user would otherwise read another command's reply. {@link #close} reads the
+ * batch in flight, whose calls Redis runs, and fails only the calls never sent.
  *
  * <p>Consecutive calls of a script named combinable (the queue's add) with the same keys are sent as
  * one call of its {@linkplain LuaScript#combined combined form}, which runs each under {@code
@@ -53,7 +74,17 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  *
  * <p>An asynchronous call, or any call in a combined form, that meets NOSCRIPT (first use, a
  * restart, SCRIPT FLUSH) is loaded and sent again on the same connection, in its batch's order,
- * before anything else is taken from the queue: one thread's calls keep their order.
+ * before anything else is taken from the queue: one thread's calls keep their order. A second batch
+ * is put in flight only when every script of both batches has already run on that connection: a
+ * script that was never loaded (first use, or only one of two scripts loaded) would otherwise meet
+ * NOSCRIPT in the first batch while later calls of the same thread ran in the second. After a
+ * SCRIPT FLUSH both batches meet NOSCRIPT, and both are sent again in order. Should a later call of
+ * a thread have run in the second batch while its earlier call met NOSCRIPT in the first (another
+ * client's SCRIPT LOAD landing between the two), the earlier call fails closed instead of running
+ * out of order: its caller gets a {@link JedisDataException} saying it was not run, and it is not
+ * sent again. A script counts as run on the connection only once a call of it succeeded or failed
+ * inside its own body; an error met before the script is looked up (BUSY, LOADING, NOPERM...)
+ * leaves it unknown.
  */
 final class ScriptBatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ScriptBatcher.class);
@@ -65,8 +96,16 @@ final class ScriptBatcher implements AutoCloseable {
    * average 7–9; about as long as the 64 adds sent one by one: 0.43–0.87 of it).
    */
   static final int MAX_COMBINED = 64;
+  /**
+   * The fewest calls sent as a second batch in flight: fewer wait for the next batch, where more may
+   * join them, rather than cost Redis a script call each (the combined form is one call per run of
+   * adds). What is queued with nothing in flight is sent as two halves only from twice this many.
+   */
+  static final int MIN_OVERLAP = 8;
   /** Only a safety net: a waiting caller is woken when its reply is in. */
   private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  /** A waiting caller's {@link #PARK_NANOS}; a test sets it long to see that nothing relies on it. */
+  volatile long waitParkNanos = PARK_NANOS;
   /** Only a safety net too: an idle dispatcher is woken by whoever queues work for it. */
   private static final long IDLE_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** How long {@link #close} lets the dispatcher send what is queued before failing the rest. */
@@ -80,7 +119,26 @@ final class ScriptBatcher implements AutoCloseable {
   private final AtomicBoolean combining = new AtomicBoolean();
   // Touched only by the thread that holds `combining`.
   private @Nullable Connection connection;
-  private @Nullable Pipeline pipeline;
+  /** Batches written to {@link #connection} whose replies are not read yet, oldest first (at most 2). */
+  private final ArrayDeque<Batch> unread = new ArrayDeque<>(2);
+  /**
+   * SHAs of the scripts that ran (did not meet NOSCRIPT) on {@link #connection}: only calls of these
+   * may go in a second batch in flight. Cleared with the connection; a SHA that meets NOSCRIPT leaves.
+   */
+  private final Set<String> loaded = new HashSet<>();
+  /**
+   * Whether the dispatcher let go of the connection with a batch in flight ({@link #unread} not
+   * empty): whoever takes the connection next reads its replies before sending anything. Written on
+   * letting go of the connection.
+   */
+  private volatile boolean inFlight;
+  /**
+   * For tests only: run just before a batch is written behind one in flight, with the connection
+   * (the first batch not yet flushed). Lets a test make something land between the two batches.
+   */
+  volatile @Nullable Consumer<Connection> beforeWritingBehind;
+  /** Batches sent while another was in flight; for tests and benchmarks. Written by the holder only. */
+  private volatile long overlapped;
   /** Asynchronous calls answered, for the dispatcher to complete once the connection is let go. */
   private final ConcurrentLinkedQueue<Call> answered = new ConcurrentLinkedQueue<>();
   private final String dispatcherName;
@@ -179,16 +237,23 @@ final class ScriptBatcher implements AutoCloseable {
   private void dispatch() {
     try {
       while (!closed) {
+        // A stage may have interrupted this thread: parking would then return at once, for good.
+        Thread.interrupted();
         boolean worked = false;
-        if (!pending.isEmpty() && combining.compareAndSet(false, true)) {
+        if ((inFlight || !pending.isEmpty()) && combining.compareAndSet(false, true)) {
+          boolean stepped = false;
           try {
-            sendTurn(null);
+            dispatchStep();
+            stepped = true;
           } finally {
-            combining.set(false);
+            release(stepped); // a batch may stay in flight, for whoever takes the connection next
           }
           worked = true;
         }
-        // Completed only now, with the connection let go: a dependent stage may call again.
+        // Completed only now, with the connection let go (a batch may be in flight on it): a
+        // dependent stage may call again, or wait for another thread's blocking call, which then
+        // reads the batch in flight before it sends its own. Not for an asynchronous call: only
+        // this thread sends those.
         for (Call c; (c = answered.poll()) != null; ) {
           c.complete();
           worked = true;
@@ -196,13 +261,13 @@ final class ScriptBatcher implements AutoCloseable {
         if (worked) {
           continue;
         }
-        if (closing && pending.isEmpty() && answered.isEmpty()) {
+        if (closing && pending.isEmpty() && answered.isEmpty() && !inFlight) {
           flushed.countDown();
         }
         dispatcherIdle = true;
         // Calls queued while a waiting caller sends are looked at by that caller when it lets go:
         // it wakes this thread for what is left.
-        if (answered.isEmpty() && (pending.isEmpty() || combining.get()) && !closed) {
+        if (answered.isEmpty() && (!inFlight && pending.isEmpty() || combining.get()) && !closed) {
           LockSupport.parkNanos(this, IDLE_PARK_NANOS);
         }
         dispatcherIdle = false;
@@ -219,9 +284,14 @@ final class ScriptBatcher implements AutoCloseable {
       JedisException failure = new JedisException("the queue's dispatcher failed: " + t, t);
       lockConnection();
       try {
+        try {
+          readInFlight();
+        } catch (RuntimeException | Error again) {
+          // Its calls have their answer (readHead answers them before it throws): fail the rest.
+        }
         failPending(failure);
       } finally {
-        combining.set(false);
+        release(false);
       }
       // Only with the connection let go: a stage making a blocking call would otherwise wait for
       // this very thread to let go of it, for good.
@@ -236,6 +306,47 @@ final class ScriptBatcher implements AutoCloseable {
     while (!combining.compareAndSet(false, true)) {
       LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(50));
     }
+  }
+
+  /**
+   * Lets go of the connection. Only the dispatcher, after a step, leaves a batch in flight ({@code
+   * keepInFlight}); otherwise anything still in flight (only after an Error could there be) is
+   * failed and its connection discarded, never returned to the pool with replies unread.
+   */
+  private void release(boolean keepInFlight) {
+    if (!keepInFlight && !unread.isEmpty()) {
+      failUnread(new JedisException("the queue's batch was abandoned in flight"));
+    }
+    Thread waiter = null;
+    for (Batch b : unread) {
+      if (b.waiter != null) {
+        waiter = b.waiter;
+        break;
+      }
+    }
+    inFlight = !unread.isEmpty();
+    combining.set(false);
+    if (waiter != null) {
+      // A waiting caller's call is in the batch left in flight: it takes the connection and reads
+      // it now, rather than when the dispatcher is done completing futures (its stages may be slow)
+      // or when its safety-net park runs out. Its reading answers every call of the batch.
+      LockSupport.unpark(waiter);
+    }
+  }
+
+  /**
+   * Reads the replies of whatever the dispatcher left in flight, handing them out (asynchronous
+   * calls' to {@link #answered}). Called holding the connection, before anything else is sent on it.
+   */
+  private void readInFlight() {
+    while (!unread.isEmpty()) {
+      readHead();
+    }
+  }
+
+  /** Batches sent while another was in flight, since this batcher was made. */
+  long overlapped() {
+    return overlapped;
   }
 
   /**
@@ -266,12 +377,12 @@ final class ScriptBatcher implements AutoCloseable {
         try {
           sendTurn(call);
         } finally {
-          combining.set(false);
+          release(false);
           afterTurn(); // also after an Error: what is left is handed on
         }
         continue;
       }
-      LockSupport.parkNanos(this, PARK_NANOS);
+      LockSupport.parkNanos(this, waitParkNanos);
       // The call is on its way and cannot be taken back: finish it, keep the interrupt for later.
       interrupted |= Thread.interrupted();
     }
@@ -304,63 +415,311 @@ final class ScriptBatcher implements AutoCloseable {
 
   /**
    * Sends queued calls, one batch for the dispatcher ({@code own} null), or until the batch that
-   * answered {@code own}. Called holding the connection.
+   * answered {@code own}, one batch in flight at a time. Reads what the dispatcher left in flight
+   * first, and leaves nothing in flight. Called holding the connection. A waiting caller whose call
+   * was in the batch it read first sends nothing: calls queued after its own are not its to send.
    */
   private void sendTurn(@Nullable Call own) {
-    List<Call> batch = new ArrayList<>();
-    do {
-      for (Call c; batch.size() < MAX_BATCH && (c = pending.poll()) != null; ) {
-        batch.add(c);
-      }
+    readInFlight();
+    while (own == null || !own.done) {
+      List<Call> batch = take(MAX_BATCH);
       if (batch.isEmpty()) {
         return;
       }
-      send(batch);
-      batch.clear();
-    } while (own != null && !own.done);
+      write(batch);
+      if (!unread.isEmpty()) { // else the write failed: its calls have their answer
+        readHead();
+      }
+      if (own == null) {
+        return; // the dispatcher's one batch
+      }
+    }
   }
 
-  private void send(List<Call> batch) {
-    List<Wire> wires = wires(batch);
-    int n = wires.size();
-    Object[] replies = new Object[n];
-    JedisException[] errors = new JedisException[n];
-    try {
+  /**
+   * One step of the dispatcher: writes what is queued, with up to two batches in flight, and reads
+   * the oldest batch's replies (flushing the one behind it). The batch behind stays in flight: the
+   * dispatcher lets go of the connection and completes the futures of the batch read while Redis
+   * runs it, and whoever takes the connection next reads it first. With nothing in flight once
+   * closed, nothing new is written (close fails what is queued); with a batch in flight, it is read
+   * and its calls get their replies. Called holding the connection, on the dispatcher.
+   */
+  private void dispatchStep() {
+    if (unread.isEmpty()) {
       if (closed) {
-        throw closedError();
+        return;
       }
-      Pipeline p = pipeline();
-      List<Response<Object>> responses = new ArrayList<>(n);
-      for (Wire w : wires) {
-        responses.add(p.evalsha(w.sha, w.keys, w.args));
+      int known = knownPrefix(MAX_BATCH);
+      List<Call> batch = take(MAX_BATCH);
+      if (batch.isEmpty()) {
+        return;
       }
-      p.sync();
-      read(responses, replies, errors, null);
-    } catch (RuntimeException | Error e) {
-      dropConnection();
-      JedisException failure = asJedis(e);
-      for (Call c : batch) {
+      if (batch.size() >= 2 * MIN_OVERLAP && known >= batch.size()) {
+        // Two halves: the futures of the first complete (and their stages make the next calls)
+        // while Redis runs the second, and so on.
+        int half = (batch.size() + 1) / 2;
+        write(List.copyOf(batch.subList(0, half)));
+        if (!unread.isEmpty()) {
+          writeBehind(List.copyOf(batch.subList(half, batch.size())));
+        } else {
+          // The first half's connection failed as it was written (its calls have their answer):
+          // the second goes alone on the next connection.
+          write(List.copyOf(batch.subList(half, batch.size())));
+        }
+      } else {
+        write(batch);
+      }
+    } else if (!closed && unread.size() == 1 && unread.peek().known) {
+      // Only calls of scripts known loaded here go behind: see the class comment on NOSCRIPT.
+      int known = knownPrefix(MAX_BATCH);
+      if (known >= MIN_OVERLAP) {
+        writeBehind(take(known));
+      }
+    }
+    if (!unread.isEmpty()) { // else a write failed: its calls have their answer
+      readHead(); // flushes what was written behind it too
+    }
+  }
+
+  private void writeBehind(List<Call> calls) {
+    Consumer<Connection> hook = beforeWritingBehind;
+    if (hook != null) {
+      try {
+        hook.accept(connection());
+      } catch (RuntimeException | Error e) {
+        log.warn("test hook failed", e); // the calls are taken: they must still be written
+      }
+    }
+    write(calls);
+    overlapped++;
+  }
+
+  /**
+   * How many of the calls queued first (up to {@code max}) are of scripts known loaded on this
+   * connection. Only the holder takes calls from the queue, so they are the ones it takes next.
+   */
+  private int knownPrefix(int max) {
+    if (loaded.isEmpty()) {
+      return 0;
+    }
+    int n = 0;
+    for (Call c : pending) {
+      if (n == max || !loaded.contains(wireSha(c))) {
+        break;
+      }
+      n++;
+    }
+    return n;
+  }
+
+  /** The SHA a call is sent by: its script's combined form's, if it has one. */
+  private String wireSha(Call c) {
+    LuaScript form = combined.isEmpty() ? null : combined.get(c.sha);
+    return form == null ? c.sha : form.sha();
+  }
+
+  private List<Call> take(int max) {
+    List<Call> batch = new ArrayList<>(Math.min(max, 64));
+    for (Call c; batch.size() < max && (c = pending.poll()) != null; ) {
+      batch.add(c);
+    }
+    return batch;
+  }
+
+  /**
+   * Writes a batch's commands to the connection, behind whatever is in flight, without flushing
+   * them (reading the head's replies does). A failure fails every batch in flight, this one too.
+   */
+  private void write(List<Call> calls) {
+    if (closed) {
+      // Never sent: only these fail. What is in flight is read, and answered with its replies.
+      JedisConnectionException failure = closedError();
+      for (Call c : calls) {
         c.finish(null, failure);
-      }
-      if (e instanceof Error error) {
-        throw error; // the batch's callers have their answer; the thread's owner decides the rest
       }
       return;
     }
-    // Apart from the whole batch's try: the first round's replies were read, and a call Redis ran
-    // must not be reported as failed because another call's reload failed.
+    Batch b = new Batch(wires(calls));
+    unread.add(b); // first: a failure below answers its calls with the others in flight
+    try {
+      Connection c = connection();
+      b.connection = c;
+      Pipeline p = new Pipeline(c, false);
+      b.pipeline = p;
+      boolean known = true;
+      for (Wire w : b.wires) {
+        b.responses.add(p.evalsha(w.sha, w.keys, w.args));
+        known &= loaded.contains(w.sha);
+      }
+      b.known = known;
+    } catch (RuntimeException | Error e) {
+      failUnread(e);
+      if (e instanceof Error error) {
+        throw error; // the batch's callers have their answer; the thread's owner decides the rest
+      }
+    }
+  }
+
+  /**
+   * Discards the connection (something was written to it and not all read: it never goes back to
+   * the pool for reuse) and fails every call in flight on it.
+   */
+  private void failUnread(Throwable e) {
+    JedisException failure = asJedis(e);
+    dropConnection(true);
+    for (Batch b; (b = unread.poll()) != null; ) {
+      for (Wire w : b.wires) {
+        for (Call c : w.calls) {
+          c.finish(null, failure);
+        }
+      }
+    }
+  }
+
+  /**
+   * Reads the replies of the oldest batch in flight (flushing what was written behind it) and hands
+   * them out. If any met NOSCRIPT or a redirection, the batch behind is read too, before the calls
+   * that met NOSCRIPT are sent again, in order, and before the connection is dropped.
+   */
+  private void readHead() {
+    List<Batch> read = new ArrayList<>(2);
+    try {
+      Batch head = unread.peek();
+      readReplies(head);
+      unread.poll();
+      read.add(head);
+      if (head.mustReadBehind()) {
+        for (Batch b; (b = unread.peek()) != null; ) {
+          readReplies(b);
+          unread.poll();
+          read.add(b);
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      failUnread(e);
+      if (!read.isEmpty()) {
+        // Read, but what ran behind it is unknown: calls that met NOSCRIPT are not sent again, as
+        // they might then run after later calls of their thread.
+        JedisException failure = asJedis(e);
+        for (Batch b : read) {
+          for (int i = 0; i < b.errors.length; i++) {
+            if (b.errors[i] instanceof JedisNoScriptException && b.wires.get(i).script != null) {
+              b.errors[i] = failure;
+            }
+          }
+          b.finishAll();
+        }
+      }
+      if (e instanceof Error error) {
+        throw error;
+      }
+      return;
+    }
+    Error fatal = settle(read);
+    if (fatal != null) {
+      throw fatal; // the batches' callers have their answer; the thread's owner decides the rest
+    }
+  }
+
+  private static void readReplies(Batch b) {
+    b.pipeline.sync();
+    read(b.responses, b.replies, b.errors, null);
+  }
+
+  /**
+   * Hands out the replies of batches read (one, or two when the first met NOSCRIPT or a
+   * redirection), after sending again, in order, the calls that met NOSCRIPT.
+   */
+  private @Nullable Error settle(List<Batch> read) {
+    List<Wire> wires;
+    Object[] replies;
+    JedisException[] errors;
+    if (read.size() == 1) {
+      Batch b = read.get(0);
+      wires = b.wires;
+      replies = b.replies;
+      errors = b.errors;
+    } else {
+      wires = new ArrayList<>();
+      List<Object> r = new ArrayList<>();
+      List<JedisException> e = new ArrayList<>();
+      for (Batch b : read) {
+        wires.addAll(b.wires);
+        r.addAll(java.util.Arrays.asList(b.replies));
+        e.addAll(java.util.Arrays.asList(b.errors));
+      }
+      replies = r.toArray();
+      errors = e.toArray(JedisException[]::new);
+      failOutOfOrder(read, errors);
+    }
+    // Only now: the replies were read, and a call Redis ran must not be reported as failed because
+    // another call's reload failed.
+    Connection sentOn = read.get(0).connection;
     Error fatal = reloadAndResend(wires, replies, errors);
     boolean redirected = false;
-    for (int i = 0; i < n; i++) {
-      redirected |= errors[i] instanceof JedisRedirectionException;
-      wires.get(i).finish(replies[i], errors[i]);
+    boolean sameConnection = connection != null && connection == sentOn;
+    for (int i = 0; i < wires.size(); i++) {
+      JedisException error = errors[i];
+      redirected |= error instanceof JedisRedirectionException;
+      if (error instanceof JedisNoScriptException) {
+        loaded.remove(wires.get(i).sha);
+      } else if (sameConnection && (error == null || raisedByScript(error))) {
+        loaded.add(wires.get(i).sha); // it ran here
+      }
+      wires.get(i).finish(replies[i], error);
     }
     if (redirected) {
       // Cluster: the slot lives elsewhere now; the next batch asks for a connection afresh.
-      dropConnection();
+      dropConnection(!unread.isEmpty());
     }
-    if (fatal != null) {
-      throw fatal; // the batch's callers have their answer; the thread's owner decides the rest
+    return fatal;
+  }
+
+  /**
+   * Whether an error can only have come from the script's own body, so that the script was found
+   * and ran: Redis tags those (a failed {@code redis.call}, a Lua runtime error) with the script's
+   * name, {@code @user_script} (7.0: "... script: SHA, on @user_script:1."; 6.x: "Error running script (call to
+   * f_SHA): @user_script:1: ..."). Errors met before the script is looked up (BUSY, LOADING,
+   * READONLY, NOPERM, OOM, MASTERDOWN, a redirection...) say nothing about it being loaded; nor does
+   * a script's own {@code redis.error_reply}, which is untagged: such a call leaves it unknown.
+   */
+  static boolean raisedByScript(JedisException error) {
+    String m = error.getMessage();
+    return error instanceof JedisDataException && !(error instanceof JedisRedirectionException)
+        && !(error instanceof JedisBusyException) && m != null && m.contains("@user_script:");
+  }
+
+  /**
+   * Two batches were in flight and the first has calls that met NOSCRIPT: if a later call of one of
+   * their threads ran in the second (another client loaded the script in between), sending them
+   * again would run them after it. They fail instead; their callers are told why.
+   */
+  private static void failOutOfOrder(List<Batch> read, JedisException[] errors) {
+    Set<Thread> ranLater = new HashSet<>();
+    int base = read.get(0).wires.size();
+    for (int b = 1; b < read.size(); b++) {
+      Batch later = read.get(b);
+      for (int i = 0; i < later.wires.size(); i++) {
+        JedisException e = later.errors[i];
+        if (e == null || !(e instanceof JedisNoScriptException || e instanceof JedisRedirectionException)) {
+          for (Call c : later.wires.get(i).calls) {
+            ranLater.add(c.caller);
+          }
+        }
+      }
+    }
+    if (ranLater.isEmpty()) {
+      return;
+    }
+    Batch first = read.get(0);
+    for (int i = 0; i < base; i++) {
+      Wire w = first.wires.get(i);
+      if (errors[i] instanceof JedisNoScriptException && w.script != null
+          && w.calls.stream().anyMatch(c -> ranLater.contains(c.caller))) {
+        errors[i] = new JedisDataException("not run: the script was not loaded on the Redis server (NOSCRIPT), "
+            + "and a later call of the same thread had already run; not sent again, so as not to run it "
+            + "out of order");
+      }
     }
   }
 
@@ -424,7 +783,7 @@ final class ScriptBatcher implements AutoCloseable {
       return null;
     }
     try {
-      Pipeline p = pipeline();
+      Pipeline p = new Pipeline(connection(), false);
       List<Response<String>> loads = new ArrayList<>();
       for (LuaScript s : scripts) {
         loads.add(p.scriptLoad(s.source(), batch.get(again.get(0)).keys.get(0)));
@@ -441,7 +800,7 @@ final class ScriptBatcher implements AutoCloseable {
       read(responses, replies, errors, again);
       return null;
     } catch (RuntimeException | Error e) {
-      dropConnection();
+      dropConnection(true); // what was written may not all be read
       JedisException failure = asJedis(e);
       for (int i : again) {
         replies[i] = null;
@@ -513,20 +872,28 @@ final class ScriptBatcher implements AutoCloseable {
     return new JedisConnectionException("the queue is closed");
   }
 
-  private Pipeline pipeline() {
-    if (pipeline == null) {
-      Connection c = pool.get();
+  private Connection connection() {
+    Connection c = connection;
+    if (c == null) {
+      c = pool.get();
       connection = c;
-      pipeline = new Pipeline(c, false);
     }
-    return pipeline;
+    return c;
   }
 
-  private void dropConnection() {
+  /**
+   * Lets go of the connection. {@code broken}: something written to it may be unread (replies, or
+   * commands not even flushed): the pool must discard it, or a later command of the pool's user
+   * would read another's reply.
+   */
+  private void dropConnection(boolean broken) {
     Connection c = connection;
     connection = null;
-    pipeline = null;
+    loaded.clear();
     if (c != null) {
+      if (broken) {
+        c.setBroken();
+      }
       try {
         c.close(); // back to the pool, which discards it if broken
       } catch (RuntimeException e) {
@@ -560,13 +927,16 @@ final class ScriptBatcher implements AutoCloseable {
     if (d != null) {
       LockSupport.unpark(d);
     }
-    // Waits for a waiting caller's turn, if one is sending: bounded by the socket timeouts.
+    // Waits for a waiting caller's turn or the dispatcher's step, if one is sending: bounded by
+    // the socket timeouts.
     lockConnection();
     try {
+      // Redis runs what is in flight: its calls get their replies, only what was never sent fails.
+      readInFlight();
       failPending(closedError());
-      dropConnection();
+      dropConnection(false);
     } finally {
-      combining.set(false);
+      release(false);
     }
     completeAnswered(); // with the connection let go, as everywhere
   }
@@ -577,12 +947,61 @@ final class ScriptBatcher implements AutoCloseable {
     while (!pending.isEmpty() && System.nanoTime() - deadline < 0) {
       if (combining.compareAndSet(false, true)) {
         try {
-          sendTurn(null);
+          sendTurn(null); // reads what is in flight first
         } finally {
-          combining.set(false);
+          release(false);
         }
       } else {
         LockSupport.parkNanos(this, PARK_NANOS); // a waiting caller is sending
+      }
+    }
+  }
+
+  /** Commands written to the connection in one go, and, once read, their replies. */
+  private static final class Batch {
+    final List<Wire> wires;
+    final List<Response<Object>> responses;
+    final Object[] replies;
+    final JedisException[] errors;
+    /** Set once written. */
+    @Nullable Connection connection;
+    @Nullable Pipeline pipeline;
+    /** Every script it calls had run on the connection when it was written. */
+    boolean known;
+    /** The caller of a blocking call in it, if any: woken to read it if it is left in flight. */
+    final @Nullable Thread waiter;
+
+    Batch(List<Wire> wires) {
+      this.wires = wires;
+      Thread w = null;
+      for (int i = 0; i < wires.size() && w == null; i++) {
+        for (Call c : wires.get(i).calls) {
+          if (c.future == null) {
+            w = c.caller;
+            break;
+          }
+        }
+      }
+      this.waiter = w;
+      this.responses = new ArrayList<>(wires.size());
+      this.replies = new Object[wires.size()];
+      this.errors = new JedisException[wires.size()];
+    }
+
+    /** Whether the batch behind must be read before this one's replies are handed out. */
+    boolean mustReadBehind() {
+      for (JedisException e : errors) {
+        if (e instanceof JedisNoScriptException || e instanceof JedisRedirectionException) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Hands each call its reply or error as read. */
+    void finishAll() {
+      for (int i = 0; i < wires.size(); i++) {
+        wires.get(i).finish(replies[i], errors[i]);
       }
     }
   }

@@ -11,12 +11,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -47,6 +49,74 @@ class ScriptBatcherTest {
       batcher.close();
     }
     client.del(KEY.get(0));
+  }
+
+  /**
+   * Only errors from a script's own body show that the script ran (is loaded) on the connection;
+   * one met before the script is looked up, such as NOPERM, does not.
+   */
+  @Test
+  void onlyAScriptsOwnErrorShowsThatItRan() {
+    LuaScript wrongType = LuaScript.of("wrong-type", "return redis.call('INCR', KEYS[1])");
+    LuaScript lua = LuaScript.of("lua-error", "return nosuchglobal.x");
+    LuaScript own = LuaScript.of("own-error", "return redis.error_reply('MINE not a Redis error')");
+    String text = "batcher-test-text";
+    client.set(text, "not a number");
+    try {
+      assertThat(ScriptBatcher.raisedByScript(errorOf(client, wrongType, text))).as("redis.call's error").isTrue();
+      assertThat(ScriptBatcher.raisedByScript(errorOf(client, lua, text))).as("a Lua runtime error").isTrue();
+      // Untagged: could come from anywhere, so the script stays unknown (only costs an overlap).
+      assertThat(ScriptBatcher.raisedByScript(errorOf(client, own, text))).as("error_reply").isFalse();
+      client.sendCommand(Protocol.Command.ACL, "SETUSER", "no-evalsha", "on", ">secret-pw", "~*", "+@all", "-evalsha");
+      try (RedisClient limited = RedisClient.builder()
+          .hostAndPort(new redis.clients.jedis.HostAndPort("127.0.0.1", server.port()))
+          .clientConfig(redis.clients.jedis.DefaultJedisClientConfig.builder().user("no-evalsha")
+              .password("secret-pw").build())
+          .build()) {
+        JedisException noPerm = errorOf(limited, wrongType, text);
+        assertThat(noPerm.getMessage()).startsWith("NOPERM");
+        assertThat(ScriptBatcher.raisedByScript(noPerm)).as("NOPERM").isFalse();
+      } finally {
+        client.sendCommand(Protocol.Command.ACL, "DELUSER", "no-evalsha");
+      }
+    } finally {
+      client.del(text);
+    }
+  }
+
+  private static JedisException errorOf(RedisClient on, LuaScript script, String key) {
+    client.scriptLoad(script.source());
+    try {
+      on.evalsha(script.sha(), List.of(key), List.of());
+    } catch (JedisException e) {
+      return e;
+    }
+    throw new AssertionError(script + " did not fail");
+  }
+
+  /** A stage interrupting the dispatcher would otherwise leave it spinning: parking returns at once. */
+  @Test
+  void theDispatcherClearsAnInterruptAStageLeftOnIt() throws Exception {
+    batcher = new ScriptBatcher(() -> client.getPool().getResource(), "test-dispatch");
+    // A future already complete runs its stage on the thread adding it: try until the dispatcher runs it.
+    AtomicBoolean interruptedIt = new AtomicBoolean();
+    while (!interruptedIt.get()) {
+      batcher.evalshaAsync(INCR, KEY, List.of()).thenRun(() -> {
+        if (batcher.isDispatcher()) {
+          Thread.currentThread().interrupt();
+          interruptedIt.set(true);
+        }
+      }).get(10, TimeUnit.SECONDS);
+    }
+    AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
+    while (interruptedAfter.get() == null) {
+      batcher.evalshaAsync(INCR, KEY, List.of()).thenRun(() -> {
+        if (batcher.isDispatcher()) {
+          interruptedAfter.set(Thread.currentThread().isInterrupted());
+        }
+      }).get(10, TimeUnit.SECONDS);
+    }
+    assertThat(interruptedAfter.get()).as("the dispatcher's interrupt flag, at a later call's stage").isFalse();
   }
 
   @Test

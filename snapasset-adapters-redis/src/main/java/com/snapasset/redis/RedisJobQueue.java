@@ -22,7 +22,6 @@ import com.snapasset.spi.queue.SweepResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +37,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import redis.clients.jedis.BuilderFactory;
-import redis.clients.jedis.CommandArguments;
-import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.Connection;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
@@ -113,23 +107,6 @@ public final class RedisJobQueue implements JobQueue {
    * delayed between asking and blocking always was, in a window now this long at most.
    */
   private static final long IDLE_HINT_FRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-  /**
-   * Connections kept for {@link #awaitWork}'s BLPOP between waits (see {@link #waitPool}); a queue
-   * built from a URL adds them to its pool, so they never take a slot of {@code maxConnections}.
-   */
-  static final int MAX_KEPT_WAIT_CONNECTIONS = 2;
-  /**
-   * A kept connection is reused only this soon after its last wait (the case of jobs trickling
-   * in); one idle longer goes back to the pool, whose PING on the next borrow finds it dead if it
-   * died meanwhile (a restart, or a NAT or firewall that dropped it silently).
-   */
-  private static final long KEPT_FRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
-  /**
-   * How long past its slice a BLPOP's answer may take before its connection counts as dead. The
-   * wait is not sent as a blocking command (which reads without a timeout): a connection that
-   * died silently would block the waiting thread for good.
-   */
-  private static final int WAIT_READ_MARGIN_MILLIS = 2_000;
   /** How long a script call waits out the migration of its queue's cluster slot (TRYAGAIN). */
   private static final long MIGRATION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -163,18 +140,10 @@ public final class RedisJobQueue implements JobQueue {
    */
   private final AtomicReference<@Nullable IdleHint> drained = new AtomicReference<>();
   /**
-   * Where {@link #awaitWork} gets a connection for its BLPOP: the pool of the standalone client
-   * this queue created from a URL (null otherwise: the client routes the BLPOP). The pool PINGs
-   * every connection it lends (testOnBorrow, for restarts): one more round trip and thread wake-up
-   * per wait — each time a worker goes idle, so once per job when jobs trickle in. A connection is
-   * therefore kept in {@link #keptWaitConnections} between waits and reused while fresh ({@link
-   * #KEPT_FRESH_NANOS}); one that broke (a restart) is dropped and the wait asked again once on a
-   * freshly borrowed, PINGed one. Never a user's pool: kept connections would hold slots the
-   * user's own code sized it for.
+   * Connections for {@link #awaitWork}'s BLPOP, kept between waits: only for the standalone client
+   * this queue created from a URL (null otherwise: the client routes the BLPOP).
    */
-  private final @Nullable Pool<Connection> waitPool;
-  /** Idle connections kept for BLPOP, newest first, at most {@link #MAX_KEPT_WAIT_CONNECTIONS}; guarded by itself. */
-  private final ArrayDeque<KeptConnection> keptWaitConnections = new ArrayDeque<>();
+  private final @Nullable WaitConnections waitConnections;
   private volatile boolean closed;
 
   private RedisJobQueue(Builder b, UnifiedJedis redis, boolean ownsClient) {
@@ -191,7 +160,9 @@ public final class RedisJobQueue implements JobQueue {
     this.maxAsyncBlock = b.maxAsyncBlock;
     this.asyncPermits = new Semaphore(b.maxAsyncInFlight);
     this.sweepGuardMillis = b.stalledSweepInterval.toMillis();
-    this.waitPool = ownsClient && redis instanceof RedisClient standalone ? RedisClients.pool(standalone) : null;
+    Pool<Connection> waitPool =
+        ownsClient && redis instanceof RedisClient standalone ? RedisClients.pool(standalone) : null;
+    this.waitConnections = waitPool == null ? null : new WaitConnections(waitPool);
     this.events = new EventHub(redis, prefix + "events", queueName);
     this.cancelEvents = new EventHub(redis, prefix + "cancel-events", queueName);
     // Pipelining needs a connection of our own, to the master holding the queue's keys.
@@ -492,7 +463,9 @@ public final class RedisJobQueue implements JobQueue {
     for (long left = waitMillis; left > 0 && !closed;
         left = (deadline - System.nanoTime()) / 1_000_000) {
       long sliceMillis = Math.min(left, MAX_BLOCK_SLICE_MILLIS);
-      KeyValue<String, String> woken = guard("awaitWork", () -> blpop(sliceMillis, wakeKey));
+      KeyValue<String, String> woken = guard("awaitWork", () -> waitConnections == null
+          ? redis.blpop(sliceMillis / 1000.0, wakeKey)
+          : waitConnections.blpop(wakeKey, sliceMillis));
       if (woken != null) {
         return;
       }
@@ -501,88 +474,6 @@ public final class RedisJobQueue implements JobQueue {
       }
     }
   }
-
-  /** BLPOP on a kept or borrowed connection of {@link #waitPool}, else through the client. */
-  private @Nullable KeyValue<String, String> blpop(long sliceMillis, String key) {
-    Pool<Connection> pool = waitPool;
-    if (pool == null) {
-      return redis.blpop(sliceMillis / 1000.0, key);
-    }
-    // As the client's blpop builds it, but not marked blocking: read with a timeout (blpopOn).
-    CommandObject<KeyValue<String, String>> command = new CommandObject<>(
-        new CommandArguments(Protocol.Command.BLPOP).key(key).add(sliceMillis / 1000.0), BuilderFactory.KEYED_ELEMENT);
-    Connection kept = takeKept(pool);
-    if (kept != null) {
-      try {
-        return blpopOn(kept, command, sliceMillis);
-      } catch (JedisConnectionException e) {
-        // Broken (a restart, a dropped connection; blpopOn gave it back, and the pool discards it):
-        // ask again once on a fresh, PINGed one. A dead connection's BLPOP never reached Redis, so
-        // no wake-up was taken; only an answer later than the read timeout (Redis stalled for
-        // seconds) is lost with its token, and the waiting worker then claims when its wait ends.
-      }
-    }
-    return blpopOn(pool.getResource(), command, sliceMillis);
-  }
-
-  /** Sends the BLPOP on {@code c}, then keeps it for the next wait or gives it back to the pool. */
-  private @Nullable KeyValue<String, String> blpopOn(Connection c, CommandObject<KeyValue<String, String>> command,
-      long sliceMillis) {
-    int timeout = c.getSoTimeout();
-    boolean kept = false;
-    try {
-      c.setSoTimeout((int) sliceMillis + WAIT_READ_MARGIN_MILLIS);
-      KeyValue<String, String> woken = c.executeCommand(command);
-      c.setSoTimeout(timeout);
-      kept = keep(c);
-      return woken;
-    } finally {
-      if (!kept) { // also on an Error: the pool slot must not leak
-        if (!c.isBroken()) {
-          try {
-            c.setSoTimeout(timeout); // the pool lends it to other callers
-          } catch (RuntimeException e) {
-            // The connection is now marked broken: close() below makes the pool discard it.
-          }
-        }
-        c.close(); // back to the pool (which discards a broken one)
-      }
-    }
-  }
-
-  /** The newest kept connection if it is fresh and no other borrower waits for the pool; else null. */
-  private @Nullable Connection takeKept(Pool<Connection> pool) {
-    KeptConnection k;
-    synchronized (keptWaitConnections) {
-      k = keptWaitConnections.poll();
-    }
-    if (k == null) {
-      return null;
-    }
-    if (System.nanoTime() - k.usedAtNanos < KEPT_FRESH_NANOS && pool.getNumWaiters() == 0) {
-      return k.connection;
-    }
-    k.connection.close(); // idle too long to trust without a PING, or another borrower waits: back to the pool
-    return null;
-  }
-
-  /** Keeps a connection for the next BLPOP; false when it should go back to the pool instead. */
-  private boolean keep(Connection connection) {
-    Pool<Connection> pool = Objects.requireNonNull(waitPool);
-    if (connection.isBroken() || pool.getNumWaiters() > 0) {
-      return false; // never hold a slot another borrower is waiting for
-    }
-    synchronized (keptWaitConnections) {
-      if (closed || keptWaitConnections.size() >= MAX_KEPT_WAIT_CONNECTIONS) {
-        return false;
-      }
-      keptWaitConnections.push(new KeptConnection(connection, System.nanoTime()));
-      return true;
-    }
-  }
-
-  /** A connection kept for BLPOP and when its last wait ended. */
-  private record KeptConnection(Connection connection, long usedAtNanos) {}
 
   @Override
   public LockStatus renewLock(JobId id, String token, Duration lockDuration) {
@@ -746,10 +637,8 @@ public final class RedisJobQueue implements JobQueue {
       return;
     }
     closed = true;
-    synchronized (keptWaitConnections) {
-      for (KeptConnection k; (k = keptWaitConnections.poll()) != null; ) {
-        k.connection.close(); // back to the pool
-      }
+    if (waitConnections != null) {
+      waitConnections.close();
     }
     events.close();
     cancelEvents.close();
@@ -1069,7 +958,7 @@ public final class RedisJobQueue implements JobQueue {
       UnifiedJedis created;
       try {
         created = RedisClients.create(url, tls, maxConnections
-            + (url.topology() == RedisEndpoint.Topology.STANDALONE ? MAX_KEPT_WAIT_CONNECTIONS : 0));
+            + (url.topology() == RedisEndpoint.Topology.STANDALONE ? WaitConnections.MAX_KEPT : 0));
       } catch (JedisException e) {
         // Cluster and Sentinel clients connect while being built.
         throw RedisErrors.queue(queueName, "connecting to " + url, e);

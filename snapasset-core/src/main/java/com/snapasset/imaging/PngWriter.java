@@ -721,10 +721,9 @@ final class PngWriter {
      * (a flat area: most of a drawing's or screenshot's rows) are stepped over, as there every
      * filter but None leaves zeros (Average of two equal bytes is that byte, and Paeth picks
      * {@code a} when {@code a == b}); None's sum comes from its own loop over the whole row. The
-     * sums are exactly the byte-by-byte loop's (tests compare them on real rows); on the
-     * comparison illustration's nine level 9 renders filtering every row took 0.35-0.4 of the
-     * byte-by-byte loop's CPU (the whole PNG encode about 0.8), photographs' encodes unchanged
-     * within the noise (throwaway harness, per-thread CPU, best of 5, loaded machine).
+     * sums are exactly the byte-by-byte loop's (tests compare them on real rows). Its effect is
+     * measured by snapasset-benchmarks' {@code PngBenchmark} and Sharp comparison (level 9 of the
+     * illustration; see IMAGING.md).
      */
     static void fullScores(byte[] cur, byte[] up, int bpp, int[] sums) {
       int n = cur.length;

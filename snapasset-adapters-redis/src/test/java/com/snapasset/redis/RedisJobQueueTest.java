@@ -4,22 +4,12 @@ import com.snapasset.spi.JobQueue;
 import com.snapasset.spi.JobQueueContract;
 import java.time.Clock;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link RedisJobQueue} held to the {@link JobQueue} contract, against a real redis-server. */
 class RedisJobQueueTest extends JobQueueContract {
-  private static RedisTestServer server;
-
-  @BeforeAll
-  static void startRedis() {
-    server = RedisTestServer.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    server.close();
-  }
+  @RegisterExtension
+  static final RedisServerExtension server = RedisServerExtension.create();
 
   @Override
   protected boolean reportsLastReady() {

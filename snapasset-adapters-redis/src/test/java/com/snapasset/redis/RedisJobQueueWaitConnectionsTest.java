@@ -23,10 +23,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -42,21 +42,15 @@ import redis.clients.jedis.util.SafeEncoder;
  */
 class RedisJobQueueWaitConnectionsTest {
   private static final Duration LOCK = Duration.ofSeconds(30);
-  private static RedisTestServer server;
+  @RegisterExtension
+  static final RedisServerExtension server = RedisServerExtension.create();
   private static RedisClient admin;
 
   private final ExecutorService threads = Executors.newCachedThreadPool();
 
   @BeforeAll
-  static void startRedis() {
-    server = RedisTestServer.start();
-    admin = RedisClient.create(server.url());
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    admin.close();
-    server.close();
+  static void connect() {
+    admin = server.client();
   }
 
   @AfterEach

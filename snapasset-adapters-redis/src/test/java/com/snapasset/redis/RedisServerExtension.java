@@ -18,7 +18,8 @@ import redis.clients.jedis.RedisClient;
  * <p>The server starts before the class's {@code @BeforeAll} methods and stops after its
  * {@code @AfterAll} ones, also when a test or a lifecycle method fails: it lives in the class's
  * {@link ExtensionContext.Store}, which JUnit closes in every case. {@code @Nested} classes share
- * their enclosing class's server. With {@link #flushAfterEach()} every key is deleted (FLUSHALL;
+ * their enclosing class's server; a subclass, which inherits the field, starts its own. Classes that
+ * share one such field must run one at a time (JUnit's default), as the field holds one server. With {@link #flushAfterEach()} every key is deleted (FLUSHALL;
  * loaded scripts stay) after each test, after the test class's own {@code @AfterEach} methods, so
  * those may still close what wrote to Redis first.
  */
@@ -93,8 +94,8 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterEachC
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    if (running != null) {
-      return; // a @Nested class: its enclosing class's server serves it
+    if (context.getStore(NAMESPACE).get(Running.class) != null) {
+      return; // a @Nested class: its enclosing class's server (in the enclosing store) serves it
     }
     Running started = new Running(RedisTestServer.start());
     // JUnit closes what the class's store holds when the class is done, whatever failed.

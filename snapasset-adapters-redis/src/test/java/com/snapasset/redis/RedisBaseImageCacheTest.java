@@ -52,9 +52,7 @@ class RedisBaseImageCacheTest extends BaseImageCacheContract {
 
   @Test
   void unreachableRedisIsARetryableStorageException() {
-    RedisTestServer gone = RedisTestServer.start();
-    String url = gone.url();
-    gone.close();
+    String url = RedisTestServer.stoppedServerUrl();
     try (RedisBaseImageCache c = RedisBaseImageCache.builder().url(url).build()) {
       assertThatThrownBy(() -> c.get("k")).isInstanceOf(StorageException.class)
           .hasMessageContaining("'k'")

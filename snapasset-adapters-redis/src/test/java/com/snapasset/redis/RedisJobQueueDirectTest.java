@@ -791,9 +791,7 @@ class RedisJobQueueDirectTest {
 
   @Test
   void unreachableRedisIsAQueueException() {
-    RedisTestServer gone = RedisTestServer.start();
-    String url = gone.url();
-    gone.close();
+    String url = RedisTestServer.stoppedServerUrl();
     try (RedisJobQueue q = RedisJobQueue.builder().url(url).build()) {
       assertThatThrownBy(q::stats).isInstanceOf(QueueException.class)
           .hasMessageContaining("stats").satisfies(e -> assertThat(((QueueException) e).isRetryable()).isTrue());
@@ -802,9 +800,7 @@ class RedisJobQueueDirectTest {
 
   @Test
   void addAsyncToUnreachableRedisFailsItsFutureWithAQueueException() {
-    RedisTestServer gone = RedisTestServer.start();
-    String url = gone.url();
-    gone.close();
+    String url = RedisTestServer.stoppedServerUrl();
     try (RedisJobQueue q = RedisJobQueue.builder().url(url).build()) {
       CompletableFuture<?> added = q.addAsync(job("a", 5)); // not thrown: the backend's answer
 

@@ -10,23 +10,23 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 /** {@link RedisBaseImageCache} against a real redis-server: the contract, and what is Redis-specific. */
 class RedisBaseImageCacheTest extends BaseImageCacheContract {
-  private static RedisTestServer server;
+  @RegisterExtension
+  static final RedisServerExtension server = RedisServerExtension.create();
   private static RedisBaseImageCache cache;
 
   @BeforeAll
-  static void start() {
-    server = RedisTestServer.start();
+  static void connect() {
     cache = RedisBaseImageCache.builder().url(server.url()).build();
   }
 
   @AfterAll
-  static void stop() {
+  static void disconnect() {
     cache.close();
-    server.close();
   }
 
   @Override
@@ -52,9 +52,7 @@ class RedisBaseImageCacheTest extends BaseImageCacheContract {
 
   @Test
   void unreachableRedisIsARetryableStorageException() {
-    RedisTestServer gone = RedisTestServer.start();
-    String url = gone.url();
-    gone.close();
+    String url = RedisTestServer.stoppedServerUrl();
     try (RedisBaseImageCache c = RedisBaseImageCache.builder().url(url).build()) {
       assertThatThrownBy(() -> c.get("k")).isInstanceOf(StorageException.class)
           .hasMessageContaining("'k'")

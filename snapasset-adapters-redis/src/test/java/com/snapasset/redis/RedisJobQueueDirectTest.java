@@ -40,6 +40,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import java.util.concurrent.locks.LockSupport;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
@@ -51,7 +52,8 @@ import redis.clients.jedis.util.SafeEncoder;
 /** Redis-specific behaviour of {@link RedisJobQueue}, against a real redis-server. */
 class RedisJobQueueDirectTest {
   private static final Duration LOCK = Duration.ofSeconds(30);
-  private static RedisTestServer server;
+  @RegisterExtension
+  static final RedisServerExtension server = RedisServerExtension.create();
   private static RedisClient admin;
   /**
    * For INFO commandstats: a connection of no pool, whose idle test (testWhileIdle) would PING
@@ -64,17 +66,14 @@ class RedisJobQueueDirectTest {
   private String queueName;
 
   @BeforeAll
-  static void startRedis() {
-    server = RedisTestServer.start();
-    admin = RedisClient.create(server.url());
+  static void connect() {
+    admin = server.client();
     stats = new Connection(new HostAndPort("127.0.0.1", server.port()));
   }
 
   @AfterAll
-  static void stopRedis() {
+  static void disconnect() {
     stats.close();
-    admin.close();
-    server.close();
   }
 
   @BeforeEach
@@ -792,9 +791,7 @@ class RedisJobQueueDirectTest {
 
   @Test
   void unreachableRedisIsAQueueException() {
-    RedisTestServer gone = RedisTestServer.start();
-    String url = gone.url();
-    gone.close();
+    String url = RedisTestServer.stoppedServerUrl();
     try (RedisJobQueue q = RedisJobQueue.builder().url(url).build()) {
       assertThatThrownBy(q::stats).isInstanceOf(QueueException.class)
           .hasMessageContaining("stats").satisfies(e -> assertThat(((QueueException) e).isRetryable()).isTrue());
@@ -803,9 +800,7 @@ class RedisJobQueueDirectTest {
 
   @Test
   void addAsyncToUnreachableRedisFailsItsFutureWithAQueueException() {
-    RedisTestServer gone = RedisTestServer.start();
-    String url = gone.url();
-    gone.close();
+    String url = RedisTestServer.stoppedServerUrl();
     try (RedisJobQueue q = RedisJobQueue.builder().url(url).build()) {
       CompletableFuture<?> added = q.addAsync(job("a", 5)); // not thrown: the backend's answer
 

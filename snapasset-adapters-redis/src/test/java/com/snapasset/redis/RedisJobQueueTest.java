@@ -4,22 +4,12 @@ import com.snapasset.spi.JobQueue;
 import com.snapasset.spi.JobQueueContract;
 import java.time.Clock;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link RedisJobQueue} held to the {@link JobQueue} contract, against a real redis-server. */
 class RedisJobQueueTest extends JobQueueContract {
-  private static RedisTestServer server;
-
-  @BeforeAll
-  static void startRedis() {
-    server = RedisTestServer.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    server.close();
-  }
+  @RegisterExtension
+  static final RedisServerExtension server = RedisServerExtension.create();
 
   @Override
   protected boolean reportsLastReady() {
@@ -28,7 +18,11 @@ class RedisJobQueueTest extends JobQueueContract {
 
   @Override
   protected JobQueue createQueue(Clock clock) {
-    return RedisJobQueue.builder().url(server.url())
-        .queueName("contract-" + UUID.randomUUID()).clock(clock).build();
+    return builder().queueName("contract-" + UUID.randomUUID()).clock(clock).build();
+  }
+
+  /** What every queue of the contract is built from; a subclass runs the contract with other settings. */
+  RedisJobQueue.Builder builder() {
+    return RedisJobQueue.builder().url(server.url());
   }
 }

@@ -23,10 +23,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -42,21 +42,15 @@ import redis.clients.jedis.util.SafeEncoder;
  */
 class RedisJobQueueWaitConnectionsTest {
   private static final Duration LOCK = Duration.ofSeconds(30);
-  private static RedisTestServer server;
+  @RegisterExtension
+  static final RedisServerExtension server = RedisServerExtension.create();
   private static RedisClient admin;
 
   private final ExecutorService threads = Executors.newCachedThreadPool();
 
   @BeforeAll
-  static void startRedis() {
-    server = RedisTestServer.start();
-    admin = RedisClient.create(server.url());
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    admin.close();
-    server.close();
+  static void connect() {
+    admin = server.client();
   }
 
   @AfterEach
@@ -88,31 +82,12 @@ class RedisJobQueueWaitConnectionsTest {
             .maxConnections(2).build();
         Subscription events = queue.subscribe(event -> { })) {
       queue.add(job("x")); // the pipelined calls' connection; the subscription holds another
-      admin.del(queue.keyPrefix() + "wake");
-      AtomicBoolean stop = new AtomicBoolean();
-      List<Future<?>> workers = new ArrayList<>();
-      for (int i = 0; i < 2; i++) { // with the two kept for waits, the pool (2 + 2) is full
-        workers.add(threads.submit(() -> {
-          while (!stop.get()) {
-            queue.awaitWork(Duration.ofSeconds(30));
-          }
-          return null;
-        }));
-      }
-      Await.until("2 workers blocked in BLPOP", Duration.ofSeconds(30), () -> blockedInBlpop() == 2);
-      try {
+      // With the two kept for waits, the pool (2 + 2) is full.
+      whileTwoWorkersWait(queue, () -> {
         // A worker whose 1 s slice ends sees find waiting for the pool and gives its connection back.
         Future<?> find = threads.submit(() -> queue.find(JobId.of("x")));
         assertThat(find.get(30, TimeUnit.SECONDS)).isNotNull();
-      } finally {
-        stop.set(true);
-        for (int i = 0; i < workers.size(); i++) {
-          admin.lpush(queue.keyPrefix() + "wake", "1");
-        }
-      }
-      for (Future<?> w : workers) {
-        w.get(30, TimeUnit.SECONDS);
-      }
+      });
     }
   }
 
@@ -127,30 +102,10 @@ class RedisJobQueueWaitConnectionsTest {
             .poolConfig(pool).build();
         RedisJobQueue queue = RedisJobQueue.builder().client(client).queueName("b-" + UUID.randomUUID()).build()) {
       queue.add(job("x")); // the pipelined calls' connection
-      admin.del(queue.keyPrefix() + "wake");
-      AtomicBoolean stop = new AtomicBoolean();
-      List<Future<?>> workers = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
-        workers.add(threads.submit(() -> {
-          while (!stop.get()) {
-            queue.awaitWork(Duration.ofSeconds(30));
-          }
-          return null;
-        }));
-      }
-      Await.until("2 workers blocked in BLPOP", Duration.ofSeconds(30), () -> blockedInBlpop() == 2);
-      try {
+      whileTwoWorkersWait(queue, () -> {
         Future<String> appCommand = threads.submit(() -> client.get("some-app-key"));
         assertThat(appCommand.get(30, TimeUnit.SECONDS)).isNull();
-      } finally {
-        stop.set(true);
-        for (int i = 0; i < workers.size(); i++) {
-          admin.lpush(queue.keyPrefix() + "wake", "1");
-        }
-      }
-      for (Future<?> w : workers) {
-        w.get(30, TimeUnit.SECONDS);
-      }
+      });
     }
   }
 
@@ -204,6 +159,41 @@ class RedisJobQueueWaitConnectionsTest {
       assertThat(admin.llen(queue.keyPrefix() + "wake")).isZero();
       assertThat(queue.claim(new ClaimRequest("t", LOCK, null)).job()).isPresent();
     }
+  }
+
+  /**
+   * Runs {@code check} while two workers wait for work on {@code queue}, both blocked in BLPOP, then
+   * wakes and stops them (also when the check fails).
+   */
+  private void whileTwoWorkersWait(RedisJobQueue queue, Check check) throws Exception {
+    admin.del(queue.keyPrefix() + "wake");
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Future<?>> workers = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      workers.add(threads.submit(() -> {
+        while (!stop.get()) {
+          queue.awaitWork(Duration.ofSeconds(30));
+        }
+        return null;
+      }));
+    }
+    Await.until("2 workers blocked in BLPOP", Duration.ofSeconds(30), () -> blockedInBlpop() == 2);
+    try {
+      check.run();
+    } finally {
+      stop.set(true);
+      for (int i = 0; i < workers.size(); i++) {
+        admin.lpush(queue.keyPrefix() + "wake", "1");
+      }
+    }
+    for (Future<?> w : workers) {
+      w.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** What a test checks while the workers wait. */
+  private interface Check {
+    void run() throws Exception;
   }
 
   private static long blockedInBlpop() {

@@ -82,6 +82,16 @@ public final class RedisTestServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The URL of a server started and stopped again: for a client that must meet Redis unreachable
+   * (nothing listened on its port a moment ago).
+   */
+  public static String stoppedServerUrl() {
+    try (RedisTestServer gone = start()) {
+      return gone.url();
+    }
+  }
+
   /** The server's log so far, for the message of a failed test. */
   public String log() {
     try {

@@ -24,10 +24,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.RedisClient;
@@ -63,22 +63,16 @@ class ScriptBatcherCombinedTest {
       """);
   private static final LuaScript NOOP = LuaScript.of("noop", "return 1");
   private static final LuaScript ADD = LuaScript.load("add");
-  private static RedisTestServer server;
+  @RegisterExtension
+  static final RedisServerExtension server = RedisServerExtension.create().flushAfterEach();
   private static RedisClient admin;
 
   private final List<String> key = List.of("combined-" + UUID.randomUUID());
   private ScriptBatcher batcher;
 
   @BeforeAll
-  static void startRedis() {
-    server = RedisTestServer.start();
-    admin = RedisClient.create(server.url());
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    admin.close();
-    server.close();
+  static void connect() {
+    admin = server.client();
   }
 
   @AfterEach
@@ -86,7 +80,6 @@ class ScriptBatcherCombinedTest {
     if (batcher != null) {
       batcher.close();
     }
-    admin.del(key.get(0));
   }
 
   private ScriptBatcher newBatcher() {

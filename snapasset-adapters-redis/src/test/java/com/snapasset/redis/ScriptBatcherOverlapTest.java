@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Connection;
@@ -60,22 +60,16 @@ class ScriptBatcherOverlapTest {
       return ARGV[1]
       """);
   private static final LuaScript ADD = LuaScript.load("add");
-  private static RedisTestServer server;
+  @RegisterExtension
+  static final RedisServerExtension server = RedisServerExtension.create().flushAfterEach();
   private static RedisClient admin;
 
   private final List<String> key = List.of("overlap-" + UUID.randomUUID());
   private ScriptBatcher batcher;
 
   @BeforeAll
-  static void startRedis() {
-    server = RedisTestServer.start();
-    admin = RedisClient.create(server.url());
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    admin.close();
-    server.close();
+  static void connect() {
+    admin = server.client();
   }
 
   @AfterEach
@@ -83,7 +77,6 @@ class ScriptBatcherOverlapTest {
     if (batcher != null) {
       batcher.close();
     }
-    admin.del(key.get(0));
   }
 
   /**

@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
@@ -26,21 +26,15 @@ import redis.clients.jedis.exceptions.JedisException;
 class ScriptBatcherTest {
   private static final LuaScript INCR = LuaScript.of("incr", "return redis.call('INCR', KEYS[1])");
   private static final List<String> KEY = List.of("batcher-test-counter");
-  private static RedisTestServer server;
+  @RegisterExtension
+  static final RedisServerExtension server = RedisServerExtension.create().flushAfterEach();
   private static RedisClient client;
 
   private ScriptBatcher batcher;
 
   @BeforeAll
-  static void startRedis() {
-    server = RedisTestServer.start();
-    client = RedisClient.create(server.url());
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    client.close();
-    server.close();
+  static void connect() {
+    client = server.client();
   }
 
   @AfterEach
@@ -48,7 +42,6 @@ class ScriptBatcherTest {
     if (batcher != null) {
       batcher.close();
     }
-    client.del(KEY.get(0));
   }
 
   /**

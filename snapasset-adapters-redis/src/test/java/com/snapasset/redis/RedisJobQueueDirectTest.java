@@ -610,6 +610,41 @@ class RedisJobQueueDirectTest {
   }
 
   @Test
+  void batchedCompletionsReadEveryLockWithOneLookupAndTrimAsOneByOneWould() {
+    queue.add(job("x", 5));
+    for (String id : List.of("a", "b", "e")) {
+      queue.add(job(id, 5));
+    }
+    queue.add(new NewJob(JobId.of("d"), "{}", 5, 3, 2, -1)); // keeps the newest 2 completed jobs
+    queue.completeAllAndClaim(List.of(), List.of(new ClaimRequest("tx", Duration.ofMillis(1), null, "w1")));
+    List<ClaimRequest> four = new ArrayList<>();
+    for (String id : List.of("a", "b", "e", "d")) {
+      four.add(new ClaimRequest("t" + id, LOCK, null, "w1"));
+    }
+    assertThat(queue.completeAllAndClaim(List.of(), four).claims()).hasSize(4);
+    clock.advance(Duration.ofMillis(2)); // x's lock has expired (no sweep yet); the others' hold
+    long lockLookups = calls("zscore");
+    long batchLookups = calls("zmscore");
+
+    Completions done = queue.completeAllAndClaim(List.of(new FinishedJob(JobId.of("a"), "ta", "ra"),
+        new FinishedJob(JobId.of("b"), "tb", "rb"), new FinishedJob(JobId.of("x"), "tx", "late"),
+        new FinishedJob(JobId.of("d"), "td", "rd"), new FinishedJob(JobId.of("e"), "te", "re")), List.of());
+
+    assertThat(done.completed()).containsExactly(true, true, false, true, true);
+    assertThat(calls("zscore") - lockLookups).as("one-by-one lock lookups").isZero();
+    assertThat(calls("zmscore") - batchLookups).as("lock lookups for the whole call").isEqualTo(1);
+    String prefix = queue.keyPrefix();
+    // As one by one: a and b entered before d's trim to 2 (equal scores: by id), which dropped a; e after.
+    assertThat(admin.zrange(prefix + "completed", 0, -1)).containsExactly("b", "d", "e");
+    assertThat(queue.find(JobId.of("a"))).isEmpty();
+    assertThat(admin.zrange(prefix + "active", 0, -1)).containsExactly("x");
+    QueuedJob x = queue.find(JobId.of("x")).orElseThrow();
+    assertThat(x.state()).isEqualTo(JobState.ACTIVE);
+    assertThat(x.result()).isNull();
+    assertThat(queue.find(JobId.of("e")).orElseThrow().result()).isEqualTo("re");
+  }
+
+  @Test
   void completionsOfJobsHeldBySeveralWorkersAndByNoneLeaveEverySet() {
     for (String id : List.of("a", "b", "c", "d")) {
       queue.add(job(id, 5));

@@ -60,10 +60,18 @@ final class QueueWorker implements Worker {
   private static final long RECORD_RETRY_MAX_MILLIS = 2_000;
   /**
    * Most jobs a chain claims at once, when its jobs are short (see {@link #runChain}). 16, not 8:
-   * with a no-op job Redis's CPU per job is what bounds a busy worker (issue 15), and each call has
-   * a fixed cost (the script's gate lookups, one pop, one add and one removal per set); 16 cut
-   * redis-server's CPU per job by about a third against 8 at c10/c50, 32 hardly further, while a
-   * chain holds twice as many claimed jobs (released to the queue when one runs long).
+   * with a no-op job Redis's CPU per job is what bounds a busy worker (issue 15), and each call
+   * has a fixed cost (the script's gate lookups, one pop, one add and one removal per set). In a
+   * loaded A/B at c10/c50 (snapasset-benchmarks README, "ProcessProfile") the Redis commands per
+   * job went 10.3-10.4 -> 7.8-8.0 in all, of which the batched completion script (one ZMSCORE,
+   * one ZADD) gave about 1.7 and 16 instead of 8 about 0.7 and half the script calls per job
+   * (0.13-0.15 -> 0.07-0.09); redis-server CPU per job was too noisy there to split.
+   *
+   * <p>The cost: a batched call that is lost (the connection drops after Redis ran it) strands up
+   * to 16 claimed jobs, not 8, until their locks expire ({@code lockDuration}); each then counts
+   * one stall without having run. And the gain holds for short jobs only: a round of 16 jobs of
+   * more than about 125 µs each outlasts {@link #LATE_RECORD_MILLIS}, so its completions are
+   * recorded in parts (by the timer) - no worse than 8, but no better.
    */
   static final int MAX_BATCH = 16;
   /** A job that ran for less than this is short: the next claim may take several. */

@@ -645,6 +645,118 @@ class RedisJobQueueDirectTest {
   }
 
   @Test
+  void batchedCompletionsWithRepeatedIdsAroundATrimEndAsOneByOne() throws Exception {
+    assertBatchedCompletesAsOneByOne(q -> {
+      completeOld(q, "o1", "o2");
+      addAndClaim(q, new NewJob(JobId.of("a"), "{}", 5, 3, -1, -1), new NewJob(JobId.of("b"), "{}", 5, 3, -1, -1),
+          new NewJob(JobId.of("d"), "{}", 5, 3, 2, -1), new NewJob(JobId.of("c"), "{}", 5, 3, -1, -1));
+    }, List.of(done("a"), done("b"), done("a"), done("d"), done("b"), done("c"), done("d")));
+  }
+
+  @Test
+  void batchedCompletionsWithWrongTokensAndUnknownIdsEndAsOneByOne() throws Exception {
+    assertBatchedCompletesAsOneByOne(q -> addAndClaim(q, job("a", 5), job("b", 5), job("c", 5)),
+        List.of(new FinishedJob(JobId.of("a"), "wrong", "ra"), done("b"), new FinishedJob(JobId.of("nosuch"), "tnosuch", "rn"),
+            new FinishedJob(JobId.of("c"), "wrong", "rc0"), done("c"), new FinishedJob(JobId.of("b"), "wrong", "rb1")));
+  }
+
+  @Test
+  void batchedCompletionsOfJobsThatKeepNoCompletedEndAsOneByOne() throws Exception {
+    assertBatchedCompletesAsOneByOne(q -> {
+      completeOld(q, "o1");
+      addAndClaim(q, job("a", 5), new NewJob(JobId.of("z"), "{}", 5, 3, 0, -1), job("b", 5),
+          new NewJob(JobId.of("z2"), "{}", 5, 3, 0, -1), job("c", 5));
+    }, List.of(done("a"), done("z"), done("b"), done("z2"), done("c")));
+  }
+
+  private static FinishedJob done(String id) {
+    return new FinishedJob(JobId.of(id), "t" + id, "r" + id);
+  }
+
+  /** Adds the jobs and claims them, each with token "t" + its id, for worker w1. */
+  private static void addAndClaim(RedisJobQueue q, NewJob... jobs) {
+    List<ClaimRequest> claims = new ArrayList<>();
+    for (NewJob j : jobs) {
+      q.add(j);
+      claims.add(new ClaimRequest("t" + j.id().value(), LOCK, null, "w1"));
+    }
+    assertThat(q.completeAllAndClaim(List.of(), claims).claims()).hasSize(jobs.length);
+  }
+
+  /** Jobs completed before the batch, so a trim in it has older entries to drop. */
+  private static void completeOld(RedisJobQueue q, String... ids) {
+    for (String id : ids) {
+      addAndClaim(q, job(id, 5));
+      assertThat(q.complete(JobId.of(id), "t" + id, "old")).isTrue();
+    }
+  }
+
+  /**
+   * Sets up this test's queue and a second one (another prefix, same clock) alike, completes
+   * {@code batch} on the first with one batched call and on the second one by one, and asserts
+   * the same answers, the same keys with the same contents, and the same events in the same order.
+   */
+  private void assertBatchedCompletesAsOneByOne(java.util.function.Consumer<RedisJobQueue> setup, List<FinishedJob> batch)
+      throws Exception {
+    try (RedisJobQueue other = RedisJobQueue.builder().url(server.url()).queueName(queueName + "-one").clock(clock).build()) {
+      Outcome batched = completeAfter(queue, setup, q -> q.completeAllAndClaim(batch, List.of()).completed());
+      Outcome oneByOne = completeAfter(other, setup,
+          q -> batch.stream().map(f -> q.complete(f.id(), f.token(), f.result())).toList());
+      assertThat(batched.completed()).as("answers").isEqualTo(oneByOne.completed());
+      assertThat(batched.completed()).as("the batch completes something").contains(true);
+      assertThat(batched.keys()).as("keys").isEqualTo(oneByOne.keys());
+      assertThat(batched.events()).as("events").isEqualTo(oneByOne.events());
+    }
+  }
+
+  private record Outcome(List<Boolean> completed, java.util.Map<String, Object> keys, List<QueueEvent> events) {}
+
+  private static Outcome completeAfter(RedisJobQueue q, java.util.function.Consumer<RedisJobQueue> setup,
+      java.util.function.Function<RedisJobQueue, List<Boolean>> complete) throws Exception {
+    LinkedBlockingQueue<QueueEvent> events = new LinkedBlockingQueue<>();
+    try (Subscription s = q.subscribe(events::add)) {
+      q.add(job("zz-ready", 9)); // its ADDED event shows the subscription is live
+      eventsUntilAdded(events, "zz-ready");
+      setup.accept(q);
+      List<Boolean> completed = complete.apply(q);
+      q.add(job("zz-end", 9)); // same channel, so every event of the completions came before it
+      List<QueueEvent> got = eventsUntilAdded(events, "zz-end");
+      return new Outcome(completed, dump(q.keyPrefix()), got);
+    }
+  }
+
+  private static List<QueueEvent> eventsUntilAdded(LinkedBlockingQueue<QueueEvent> events, String id)
+      throws InterruptedException {
+    List<QueueEvent> got = new ArrayList<>();
+    while (true) {
+      QueueEvent e = events.poll(10, TimeUnit.SECONDS);
+      assertThat(e).as("event after %s", got).isNotNull();
+      if (e.type() == QueueEvent.Type.ADDED && e.jobId().equals(JobId.of(id))) {
+        return got;
+      }
+      got.add(e);
+    }
+  }
+
+  /** Every key under the prefix (without it) with its type's contents. */
+  private static java.util.Map<String, Object> dump(String prefix) {
+    java.util.Map<String, Object> out = new java.util.TreeMap<>();
+    for (String key : admin.keys(prefix.replace("{", "\\{").replace("}", "\\}") + "*")) {
+      String type = admin.type(key);
+      Object value = switch (type) {
+        case "hash" -> new java.util.TreeMap<>(admin.hgetAll(key));
+        case "zset" -> admin.zrangeWithScores(key, 0, -1).stream().map(t -> t.getElement() + "=" + t.getScore()).toList();
+        case "set" -> new java.util.TreeSet<>(admin.smembers(key));
+        case "list" -> admin.lrange(key, 0, -1);
+        case "string" -> admin.get(key);
+        default -> type;
+      };
+      out.put(key.substring(prefix.length()), value);
+    }
+    return out;
+  }
+
+  @Test
   void completionsOfJobsHeldBySeveralWorkersAndByNoneLeaveEverySet() {
     for (String id : List.of("a", "b", "c", "d")) {
       queue.add(job(id, 5));

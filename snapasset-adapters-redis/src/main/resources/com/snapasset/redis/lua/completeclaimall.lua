@@ -21,8 +21,7 @@ for from = 1, n, CHUNK do
 end
 for i = 1, n do
   local at = 3 + (i - 1) * 3
-  left.expiry = expiries[i]
-  completed[i] = completeJob(ARGV[at], ARGV[at + 1], now, ARGV[at + 2], left)
+  completed[i] = completeJob(ARGV[at], ARGV[at + 1], now, ARGV[at + 2], left, expiries[i])
 end
 leaveActiveAll(left)
 local c = 3 + n * 3

@@ -1,15 +1,16 @@
 -- Shared by complete and completeclaim. Returns 1 when completed, 0 when the lock was not held.
--- left: when given ({active = {}, workers = {}, completed = {}, expiry = <the job's score in the
--- active set, read beforehand for every job of the call with one ZMSCORE; false when absent>}),
--- the job's removal from the active set and its worker's set, and its entry in the completed set
--- when nothing trims that set, are only noted there (see leaveActive), for leaveActiveAll to make
--- for every job of the call at once: one command each instead of one per job.
-local function completeJob(id, token, now, result, left)
+-- left: when given ({active = {}, workers = {}, completed = {}}), the job's removal from the active
+-- set and its worker's set, and its entry in the completed set when nothing trims that set, are
+-- only noted there (see leaveActive), for leaveActiveAll to make for every job of the call at once:
+-- one command each instead of one per job. expiry: given with left, the job's score in the active
+-- set (its lock's expiry), read beforehand for every job of the call with one ZMSCORE; false when
+-- the job is not in the set.
+local function completeJob(id, token, now, result, left, expiry)
   local jk = jobKey(id)
   local v
   if left then
     v = redis.call('HMGET', jk, 'state', 'token', 'attempts', 'keepCompleted', 'worker')
-    if v[1] ~= 'active' or v[2] ~= token or not left.expiry or tonumber(left.expiry) < now then
+    if v[1] ~= 'active' or v[2] ~= token or not expiry or tonumber(expiry) < now then
       return 0
     end
   else

@@ -24,7 +24,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +38,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -696,7 +701,7 @@ class RedisJobQueueDirectTest {
    * {@code batch} on the first with one batched call and on the second one by one, and asserts
    * the same answers, the same keys with the same contents, and the same events in the same order.
    */
-  private void assertBatchedCompletesAsOneByOne(java.util.function.Consumer<RedisJobQueue> setup, List<FinishedJob> batch)
+  private void assertBatchedCompletesAsOneByOne(Consumer<RedisJobQueue> setup, List<FinishedJob> batch)
       throws Exception {
     try (RedisJobQueue other = RedisJobQueue.builder().url(server.url()).queueName(queueName + "-one").clock(clock).build()) {
       Outcome batched = completeAfter(queue, setup, q -> q.completeAllAndClaim(batch, List.of()).completed());
@@ -709,10 +714,10 @@ class RedisJobQueueDirectTest {
     }
   }
 
-  private record Outcome(List<Boolean> completed, java.util.Map<String, Object> keys, List<QueueEvent> events) {}
+  private record Outcome(List<Boolean> completed, Map<String, Object> keys, List<QueueEvent> events) {}
 
-  private static Outcome completeAfter(RedisJobQueue q, java.util.function.Consumer<RedisJobQueue> setup,
-      java.util.function.Function<RedisJobQueue, List<Boolean>> complete) throws Exception {
+  private static Outcome completeAfter(RedisJobQueue q, Consumer<RedisJobQueue> setup,
+      Function<RedisJobQueue, List<Boolean>> complete) throws Exception {
     LinkedBlockingQueue<QueueEvent> events = new LinkedBlockingQueue<>();
     try (Subscription s = q.subscribe(events::add)) {
       q.add(job("zz-ready", 9)); // its ADDED event shows the subscription is live
@@ -739,14 +744,14 @@ class RedisJobQueueDirectTest {
   }
 
   /** Every key under the prefix (without it) with its type's contents. */
-  private static java.util.Map<String, Object> dump(String prefix) {
-    java.util.Map<String, Object> out = new java.util.TreeMap<>();
+  private static Map<String, Object> dump(String prefix) {
+    Map<String, Object> out = new TreeMap<>();
     for (String key : admin.keys(prefix.replace("{", "\\{").replace("}", "\\}") + "*")) {
       String type = admin.type(key);
       Object value = switch (type) {
-        case "hash" -> new java.util.TreeMap<>(admin.hgetAll(key));
+        case "hash" -> new TreeMap<>(admin.hgetAll(key));
         case "zset" -> admin.zrangeWithScores(key, 0, -1).stream().map(t -> t.getElement() + "=" + t.getScore()).toList();
-        case "set" -> new java.util.TreeSet<>(admin.smembers(key));
+        case "set" -> new TreeSet<>(admin.smembers(key));
         case "list" -> admin.lrange(key, 0, -1);
         case "string" -> admin.get(key);
         default -> type;

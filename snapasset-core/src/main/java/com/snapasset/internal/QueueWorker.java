@@ -338,14 +338,22 @@ final class QueueWorker implements Worker {
     Unrecorded unrecorded = new Unrecorded();
     int batch = 1;
     boolean allShort = true;
+    // Closing: one deadline for all the chain's releases (their locks were taken together), not one
+    // each, or up to MAX_BATCH of them would each retry for a lock's duration after close().
+    long releaseBy = 0;
+    boolean releasing = false;
     while (true) {
       Claimed next = ready.poll();
       if (next == null) {
         return;
       }
       if (closed.get()) {
+        if (!releasing) {
+          releasing = true;
+          releaseBy = System.nanoTime() + options.lockDuration().toNanos();
+        }
         // Claimed but not started: back to the queue for another worker, as a stopping worker does.
-        releaseUnstarted(next, true);
+        releaseUnstarted(next, true, releaseBy);
         if (ready.isEmpty()) {
           recordAndClaim(unrecorded.take(), 0);
         }
@@ -441,7 +449,7 @@ final class QueueWorker implements Worker {
       }
       log.debug("a job runs long: releasing the {} claimed job(s) waiting behind it", waiting.size());
       for (Claimed c : waiting) {
-        releaseUnstarted(c, false); // the timer never sleeps: one try each
+        releaseUnstarted(c, false, 0); // the timer never sleeps: one try each
       }
     }
   }
@@ -462,9 +470,10 @@ final class QueueWorker implements Worker {
    * Settles a claimed job that will not run here: a job cancelled while it waited is failed as a
    * cancelled running job is (releasing it would clear the cancel request and let it run
    * elsewhere); a job whose lock was lost is left to its new owner; any other goes back to the
-   * queue. {@code retry}: try again while the queue is unreachable (not on the timer thread).
+   * queue. {@code retry}: try again while the queue is unreachable (not on the timer thread),
+   * until {@code deadline} (System.nanoTime).
    */
-  private void releaseUnstarted(Claimed c, boolean retry) {
+  private void releaseUnstarted(Claimed c, boolean retry, long deadline) {
     Abort abort = c.running.finish(); // from here on no abort reaches it: the answer is final
     QueuedJob job = c.job;
     try {
@@ -474,14 +483,14 @@ final class QueueWorker implements Worker {
         String reason = FailurePolicy.reason(Abort.CANCELLED.asError(JobOptions.defaults()));
         BooleanSupplier fail = () -> queue.fail(job.id(), c.token, reason, null);
         if (retry) {
-          durably("fail", job, fail);
+          durably("fail", job, deadline, fail);
         } else {
           fail.getAsBoolean();
         }
       } else {
         BooleanSupplier release = () -> queue.release(job.id(), c.token);
         if (retry) {
-          durably("release", job, release);
+          durably("release", job, deadline, release);
         } else {
           release.getAsBoolean();
         }

@@ -24,7 +24,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +38,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -606,6 +611,153 @@ class RedisJobQueueDirectTest {
     assertThat(x.result()).isNull();
     assertThat(queue.complete(JobId.of("x"), "new", "fresh")).isTrue();
     assertThat(admin.exists(prefix + "wjobs:w2")).isFalse();
+  }
+
+  @Test
+  void batchedCompletionsReadEveryLockWithOneLookupAndTrimAsOneByOneWould() {
+    queue.add(job("x", 5));
+    for (String id : List.of("a", "b", "e")) {
+      queue.add(job(id, 5));
+    }
+    queue.add(new NewJob(JobId.of("d"), "{}", 5, 3, 2, -1)); // keeps the newest 2 completed jobs
+    queue.completeAllAndClaim(List.of(), List.of(new ClaimRequest("tx", Duration.ofMillis(1), null, "w1")));
+    List<ClaimRequest> four = new ArrayList<>();
+    for (String id : List.of("a", "b", "e", "d")) {
+      four.add(new ClaimRequest("t" + id, LOCK, null, "w1"));
+    }
+    assertThat(queue.completeAllAndClaim(List.of(), four).claims()).hasSize(4);
+    clock.advance(Duration.ofMillis(2)); // x's lock has expired (no sweep yet); the others' hold
+    long lockLookups = calls("zscore");
+    long batchLookups = calls("zmscore");
+
+    Completions done = queue.completeAllAndClaim(List.of(new FinishedJob(JobId.of("a"), "ta", "ra"),
+        new FinishedJob(JobId.of("b"), "tb", "rb"), new FinishedJob(JobId.of("x"), "tx", "late"),
+        new FinishedJob(JobId.of("d"), "td", "rd"), new FinishedJob(JobId.of("e"), "te", "re")), List.of());
+
+    assertThat(done.completed()).containsExactly(true, true, false, true, true);
+    assertThat(calls("zscore") - lockLookups).as("one-by-one lock lookups").isZero();
+    assertThat(calls("zmscore") - batchLookups).as("lock lookups for the whole call").isEqualTo(1);
+    String prefix = queue.keyPrefix();
+    // As one by one: a and b entered before d's trim to 2 (equal scores: by id), which dropped a; e after.
+    assertThat(admin.zrange(prefix + "completed", 0, -1)).containsExactly("b", "d", "e");
+    assertThat(queue.find(JobId.of("a"))).isEmpty();
+    assertThat(admin.zrange(prefix + "active", 0, -1)).containsExactly("x");
+    QueuedJob x = queue.find(JobId.of("x")).orElseThrow();
+    assertThat(x.state()).isEqualTo(JobState.ACTIVE);
+    assertThat(x.result()).isNull();
+    assertThat(queue.find(JobId.of("e")).orElseThrow().result()).isEqualTo("re");
+  }
+
+  @Test
+  void batchedCompletionsWithRepeatedIdsAroundATrimEndAsOneByOne() throws Exception {
+    assertBatchedCompletesAsOneByOne(q -> {
+      completeOld(q, "o1", "o2");
+      addAndClaim(q, new NewJob(JobId.of("a"), "{}", 5, 3, -1, -1), new NewJob(JobId.of("b"), "{}", 5, 3, -1, -1),
+          new NewJob(JobId.of("d"), "{}", 5, 3, 2, -1), new NewJob(JobId.of("c"), "{}", 5, 3, -1, -1));
+    }, List.of(done("a"), done("b"), done("a"), done("d"), done("b"), done("c"), done("d")));
+  }
+
+  @Test
+  void batchedCompletionsWithWrongTokensAndUnknownIdsEndAsOneByOne() throws Exception {
+    assertBatchedCompletesAsOneByOne(q -> addAndClaim(q, job("a", 5), job("b", 5), job("c", 5)),
+        List.of(new FinishedJob(JobId.of("a"), "wrong", "ra"), done("b"), new FinishedJob(JobId.of("nosuch"), "tnosuch", "rn"),
+            new FinishedJob(JobId.of("c"), "wrong", "rc0"), done("c"), new FinishedJob(JobId.of("b"), "wrong", "rb1")));
+  }
+
+  @Test
+  void batchedCompletionsOfJobsThatKeepNoCompletedEndAsOneByOne() throws Exception {
+    assertBatchedCompletesAsOneByOne(q -> {
+      completeOld(q, "o1");
+      addAndClaim(q, job("a", 5), new NewJob(JobId.of("z"), "{}", 5, 3, 0, -1), job("b", 5),
+          new NewJob(JobId.of("z2"), "{}", 5, 3, 0, -1), job("c", 5));
+    }, List.of(done("a"), done("z"), done("b"), done("z2"), done("c")));
+  }
+
+  private static FinishedJob done(String id) {
+    return new FinishedJob(JobId.of(id), "t" + id, "r" + id);
+  }
+
+  /** Adds the jobs and claims them, each with token "t" + its id, for worker w1. */
+  private static void addAndClaim(RedisJobQueue q, NewJob... jobs) {
+    List<ClaimRequest> claims = new ArrayList<>();
+    for (NewJob j : jobs) {
+      q.add(j);
+      claims.add(new ClaimRequest("t" + j.id().value(), LOCK, null, "w1"));
+    }
+    assertThat(q.completeAllAndClaim(List.of(), claims).claims()).hasSize(jobs.length);
+  }
+
+  /** Jobs completed before the batch, so a trim in it has older entries to drop. */
+  private static void completeOld(RedisJobQueue q, String... ids) {
+    for (String id : ids) {
+      addAndClaim(q, job(id, 5));
+      assertThat(q.complete(JobId.of(id), "t" + id, "old")).isTrue();
+    }
+  }
+
+  /**
+   * Sets up this test's queue and a second one (another prefix, same clock) alike, completes
+   * {@code batch} on the first with one batched call and on the second one by one, and asserts
+   * the same answers, the same keys with the same contents, and the same events in the same order.
+   */
+  private void assertBatchedCompletesAsOneByOne(Consumer<RedisJobQueue> setup, List<FinishedJob> batch)
+      throws Exception {
+    try (RedisJobQueue other = RedisJobQueue.builder().url(server.url()).queueName(queueName + "-one").clock(clock).build()) {
+      Outcome batched = completeAfter(queue, setup, q -> q.completeAllAndClaim(batch, List.of()).completed());
+      Outcome oneByOne = completeAfter(other, setup,
+          q -> batch.stream().map(f -> q.complete(f.id(), f.token(), f.result())).toList());
+      assertThat(batched.completed()).as("answers").isEqualTo(oneByOne.completed());
+      assertThat(batched.completed()).as("the batch completes something").contains(true);
+      assertThat(batched.keys()).as("keys").isEqualTo(oneByOne.keys());
+      assertThat(batched.events()).as("events").isEqualTo(oneByOne.events());
+    }
+  }
+
+  private record Outcome(List<Boolean> completed, Map<String, Object> keys, List<QueueEvent> events) {}
+
+  private static Outcome completeAfter(RedisJobQueue q, Consumer<RedisJobQueue> setup,
+      Function<RedisJobQueue, List<Boolean>> complete) throws Exception {
+    LinkedBlockingQueue<QueueEvent> events = new LinkedBlockingQueue<>();
+    try (Subscription s = q.subscribe(events::add)) {
+      q.add(job("zz-ready", 9)); // its ADDED event shows the subscription is live
+      eventsUntilAdded(events, "zz-ready");
+      setup.accept(q);
+      List<Boolean> completed = complete.apply(q);
+      q.add(job("zz-end", 9)); // same channel, so every event of the completions came before it
+      List<QueueEvent> got = eventsUntilAdded(events, "zz-end");
+      return new Outcome(completed, dump(q.keyPrefix()), got);
+    }
+  }
+
+  private static List<QueueEvent> eventsUntilAdded(LinkedBlockingQueue<QueueEvent> events, String id)
+      throws InterruptedException {
+    List<QueueEvent> got = new ArrayList<>();
+    while (true) {
+      QueueEvent e = events.poll(10, TimeUnit.SECONDS);
+      assertThat(e).as("event after %s", got).isNotNull();
+      if (e.type() == QueueEvent.Type.ADDED && e.jobId().equals(JobId.of(id))) {
+        return got;
+      }
+      got.add(e);
+    }
+  }
+
+  /** Every key under the prefix (without it) with its type's contents. */
+  private static Map<String, Object> dump(String prefix) {
+    Map<String, Object> out = new TreeMap<>();
+    for (String key : admin.keys(prefix.replace("{", "\\{").replace("}", "\\}") + "*")) {
+      String type = admin.type(key);
+      Object value = switch (type) {
+        case "hash" -> new TreeMap<>(admin.hgetAll(key));
+        case "zset" -> admin.zrangeWithScores(key, 0, -1).stream().map(t -> t.getElement() + "=" + t.getScore()).toList();
+        case "set" -> new TreeSet<>(admin.smembers(key));
+        case "list" -> admin.lrange(key, 0, -1);
+        case "string" -> admin.get(key);
+        default -> type;
+      };
+      out.put(key.substring(prefix.length()), value);
+    }
+    return out;
   }
 
   @Test

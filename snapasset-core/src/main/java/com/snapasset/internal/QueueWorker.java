@@ -58,8 +58,22 @@ final class QueueWorker implements Worker {
   private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
   private static final long RECORD_RETRY_MIN_MILLIS = 100;
   private static final long RECORD_RETRY_MAX_MILLIS = 2_000;
-  /** Most jobs a chain claims at once, when its jobs are short (see {@link #runChain}). */
-  static final int MAX_BATCH = 8;
+  /**
+   * Most jobs a chain claims at once, when its jobs are short (see {@link #runChain}). 16, not 8:
+   * with a no-op job Redis's CPU per job is what bounds a busy worker (issue 15), and each call
+   * has a fixed cost (the script's gate lookups, one pop, one add and one removal per set). In a
+   * loaded A/B at c10/c50 (snapasset-benchmarks README, "ProcessProfile") the Redis commands per
+   * job went 10.3-10.4 -> 7.8-8.0 in all, of which the batched completion script (one ZMSCORE,
+   * one ZADD) gave about 1.7 and 16 instead of 8 about 0.7 and half the script calls per job
+   * (0.13-0.15 -> 0.07-0.09); redis-server CPU per job was too noisy there to split.
+   *
+   * <p>The cost: a batched call that is lost (the connection drops after Redis ran it) strands up
+   * to 16 claimed jobs, not 8, until their locks expire ({@code lockDuration}); each then counts
+   * one stall without having run. And the gain holds for short jobs only: a round of 16 jobs of
+   * more than about 125 µs each outlasts {@link #LATE_RECORD_MILLIS}, so its completions are
+   * recorded in parts (by the timer) - no worse than 8, but no better.
+   */
+  static final int MAX_BATCH = 16;
   /** A job that ran for less than this is short: the next claim may take several. */
   private static final long SHORT_JOB_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
   /** The longest a finished job's completion waits to be recorded with others'. */
@@ -324,14 +338,22 @@ final class QueueWorker implements Worker {
     Unrecorded unrecorded = new Unrecorded();
     int batch = 1;
     boolean allShort = true;
+    // Closing: one deadline for all the chain's releases (their locks were taken together), not one
+    // each, or up to MAX_BATCH of them would each retry for a lock's duration after close().
+    long releaseBy = 0;
+    boolean releasing = false;
     while (true) {
       Claimed next = ready.poll();
       if (next == null) {
         return;
       }
       if (closed.get()) {
+        if (!releasing) {
+          releasing = true;
+          releaseBy = System.nanoTime() + options.lockDuration().toNanos();
+        }
         // Claimed but not started: back to the queue for another worker, as a stopping worker does.
-        releaseUnstarted(next, true);
+        releaseUnstarted(next, true, releaseBy);
         if (ready.isEmpty()) {
           recordAndClaim(unrecorded.take(), 0);
         }
@@ -427,7 +449,7 @@ final class QueueWorker implements Worker {
       }
       log.debug("a job runs long: releasing the {} claimed job(s) waiting behind it", waiting.size());
       for (Claimed c : waiting) {
-        releaseUnstarted(c, false); // the timer never sleeps: one try each
+        releaseUnstarted(c, false, 0); // the timer never sleeps: one try each
       }
     }
   }
@@ -448,9 +470,10 @@ final class QueueWorker implements Worker {
    * Settles a claimed job that will not run here: a job cancelled while it waited is failed as a
    * cancelled running job is (releasing it would clear the cancel request and let it run
    * elsewhere); a job whose lock was lost is left to its new owner; any other goes back to the
-   * queue. {@code retry}: try again while the queue is unreachable (not on the timer thread).
+   * queue. {@code retry}: try again while the queue is unreachable (not on the timer thread),
+   * until {@code deadline} (System.nanoTime).
    */
-  private void releaseUnstarted(Claimed c, boolean retry) {
+  private void releaseUnstarted(Claimed c, boolean retry, long deadline) {
     Abort abort = c.running.finish(); // from here on no abort reaches it: the answer is final
     QueuedJob job = c.job;
     try {
@@ -460,14 +483,14 @@ final class QueueWorker implements Worker {
         String reason = FailurePolicy.reason(Abort.CANCELLED.asError(JobOptions.defaults()));
         BooleanSupplier fail = () -> queue.fail(job.id(), c.token, reason, null);
         if (retry) {
-          durably("fail", job, fail);
+          durably("fail", job, deadline, fail);
         } else {
           fail.getAsBoolean();
         }
       } else {
         BooleanSupplier release = () -> queue.release(job.id(), c.token);
         if (retry) {
-          durably("release", job, release);
+          durably("release", job, deadline, release);
         } else {
           release.getAsBoolean();
         }

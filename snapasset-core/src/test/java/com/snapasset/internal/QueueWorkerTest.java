@@ -12,6 +12,7 @@ import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.mockingDetails;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.times;
@@ -37,6 +38,7 @@ import com.snapasset.testing.Await;
 import com.snapasset.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -294,6 +296,45 @@ class QueueWorkerTest {
     assertThat(firstClaims.getValue()).hasSize(2);
     Await.until("the jobs to leave", Duration.ofSeconds(10), () -> worker.activeJobs() == 0);
     verify(queue, never()).complete(any(), anyString(), anyString());
+  }
+
+  @Test
+  void aBusyChainOfShortJobsNeverClaimsMoreThanMaxBatchInOneCall() {
+    int total = 20 * QueueWorker.MAX_BATCH;
+    AtomicInteger handedOut = new AtomicInteger(1); // job-1, from claim()
+    AtomicInteger recorded = new AtomicInteger();
+    List<Integer> asked = new CopyOnWriteArrayList<>();
+    doAnswer(inv -> {
+      List<FinishedJob> finished = inv.getArgument(0);
+      List<ClaimRequest> requests = inv.getArgument(1);
+      if (finished == null) {
+        return null; // stubbing
+      }
+      asked.add(requests.size());
+      recorded.addAndGet(finished.size());
+      List<Claim> claims = new ArrayList<>();
+      for (int i = 0; i < requests.size(); i++) {
+        int n = handedOut.incrementAndGet();
+        if (n > total) {
+          claims.add(Claim.none()); // claiming stops at the first claim that gets no job
+          break;
+        }
+        claims.add(Claim.of(active(JobId.of("job-" + n))));
+      }
+      return new Completions(finished.stream().map(f -> true).toList(), claims);
+    }).when(queue).completeAllAndClaim(any(), any());
+    startBatching(handler(() -> { }), oneSlot());
+
+    Await.until("every job to be recorded", Duration.ofSeconds(10),
+        () -> recorded.get() + countCompletes() >= total && worker.activeJobs() == 0);
+    assertThat(asked).as("claims asked for per call").allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(QueueWorker.MAX_BATCH));
+    // the batch doubled up to the cap (so the cap, not a smaller limit, is what held it)
+    assertThat(asked).contains(QueueWorker.MAX_BATCH);
+  }
+
+  private int countCompletes() {
+    return (int) mockingDetails(queue).getInvocations().stream()
+        .filter(i -> i.getMethod().getName().equals("complete")).count();
   }
 
   @Test

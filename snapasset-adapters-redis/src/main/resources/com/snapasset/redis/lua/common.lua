@@ -105,8 +105,10 @@ local function workerJobsKey(workerId)
 end
 
 -- `worker` is the job's worker field when the caller already read it (false when absent), else nil.
--- left: when given ({active = {}, workers = {}}), the job's removal from the active set and its
--- worker's set is only noted there, for the caller to make for every job of its call at once.
+-- left: when given (completeclaimall's {active = {}, workers = {}, completed = {}}), the job's
+-- removal from the active set and its worker's set is only noted in left.active and left.workers,
+-- for the caller (leaveActiveAll) to make for every job of its call at once; left.completed is
+-- completeJob's, not read here.
 local function leaveActive(jk, id, worker, left)
   if worker == nil then
     worker = redis.call('HGET', jk, 'worker')

@@ -94,7 +94,8 @@ public final class QueueBenchmark {
               + "   load average: " + loadAverage());
           @SuppressWarnings("unchecked")
           Map<String, Double>[] best = new Map[] {new LinkedHashMap<>(), new LinkedHashMap<>()};
-          List<Double[]> roundRatios = new ArrayList<>();
+          @SuppressWarnings("unchecked")
+          Map<String, List<Double>>[] perRound = new Map[] {new LinkedHashMap<>(), new LinkedHashMap<>()};
           Map<String, double[]> spread = new LinkedHashMap<>();
           @SuppressWarnings("unchecked")
           Map<String, List<Double>>[] indicators = new Map[] {new LinkedHashMap<>(), new LinkedHashMap<>()};
@@ -102,12 +103,14 @@ public final class QueueBenchmark {
             Map<String, Double> m = ours.run(workload, portRows);
             System.out.println("round " + round + " SnapAsset: " + m);
             keepBest(best[0], m);
+            m.forEach((row, v) -> perRound[0].computeIfAbsent(row, x -> new ArrayList<>()).add(v));
             ours.lastIndicators().forEach((k, v) -> indicators[0].computeIfAbsent(k, x -> new ArrayList<>()).add(v));
             if (script != null) {
               Map<String, Double> t = runBullMq(opts.getOrDefault("--node", "node"), Path.of(script), url, workload,
                   (k, v) -> indicators[1].computeIfAbsent(k, x -> new ArrayList<>()).add(v));
               System.out.println("round " + round + " BullMQ:    " + t);
               keepBest(best[1], t);
+              t.forEach((row, v) -> perRound[1].computeIfAbsent(row, x -> new ArrayList<>()).add(v));
               m.forEach((row, mine) -> {
                 Double r = ratio(row, mine, t.get(counterpart(row)));
                 if (r != null) {
@@ -119,6 +122,7 @@ public final class QueueBenchmark {
           }
           results.put(pass, best);
           print(pass, best[0], best[1], spread);
+          printRounds(pass, perRound[0], perRound[1]);
           printIndicators(pass, indicators[0], indicators[1]);
         }
       }
@@ -248,6 +252,27 @@ public final class QueueBenchmark {
         + " thread.\nadd, 32 blocking threads: 32 threads each calling the blocking add, against the same BullMQ figure."
         + (mine.keySet().stream().anyMatch(k -> k.startsWith("port_"))
             ? "\n* port loop: a bare claim/complete loop over the JobQueue port, not the worker; no BullMQ counterpart" : ""));
+  }
+
+  /**
+   * Each side's figure in each round, side by side: which side moved when a row's per-round ratio
+   * spread is wide (the best-of-rounds table hides it).
+   */
+  private static void printRounds(String pass, Map<String, List<Double>> mine, Map<String, List<Double>> theirs) {
+    System.out.println();
+    System.out.printf("pass %s: each side's figure per round (round 1, 2, ...), SnapAsset | BullMQ%n", pass);
+    mine.forEach((row, values) -> {
+      StringBuilder line = new StringBuilder(String.format("%-34s", LABELS.getOrDefault(row, row)));
+      values.forEach(v -> line.append(String.format(" %9.2f", v)));
+      List<Double> other = theirs.get(counterpart(row));
+      line.append("  |");
+      if (other == null) {
+        line.append(" -");
+      } else {
+        other.forEach(v -> line.append(String.format(" %9.2f", v)));
+      }
+      System.out.println(line);
+    });
   }
 
   /**

@@ -85,7 +85,7 @@ final class SnapAssetQueueRunner {
     return WorkerOptions.builder().concurrency(concurrency).build(); // otherwise the defaults
   }
 
-  private double processWithWorker(int n, int concurrency) throws InterruptedException {
+  double processWithWorker(int n, int concurrency) throws InterruptedException {
     try (CountingQueue q = new CountingQueue(newQueue())) {
       addAll(q, n, 32);
       CountDownLatch done = new CountDownLatch(n);

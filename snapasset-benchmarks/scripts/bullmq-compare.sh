@@ -26,10 +26,7 @@ if [ ! -f "$SCRATCH/node_modules/bullmq/package.json" ] \
 fi
 cp "$ROOT/snapasset-benchmarks/scripts/bullmq-bench.mjs" "$SCRATCH/"
 
-cd "$ROOT"
-mvn -q -pl snapasset-benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
-  dependency:build-classpath -Dmdep.outputFile="$ROOT/.scratch/benchmarks-classpath.txt"
-CP="$ROOT/snapasset-benchmarks/target/classes:$(cat "$ROOT/.scratch/benchmarks-classpath.txt")"
+source "$(dirname "$0")/build-classpath.sh" # sets ROOT and CP, cd to ROOT
 
 exec java ${JAVA_OPTS:-} -Xms512m -Xmx512m -cp "$CP" com.snapasset.benchmarks.queue.QueueBenchmark \
   --bullmq "$SCRATCH/bullmq-bench.mjs" --node "${NODE:-node}" "$@"

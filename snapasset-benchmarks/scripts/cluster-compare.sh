@@ -4,10 +4,5 @@
 # Needs: Java 17+, Maven, redis-server 7 on PATH (or pass --single-url / --cluster-url).
 # Other arguments: --queues 6 --threads 8 --jobs 5000 --rounds 2 --cluster-replicas 1.
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-mkdir -p "$ROOT/.scratch"
-cd "$ROOT"
-mvn -q -pl snapasset-benchmarks -am package -DskipTests \
-  dependency:build-classpath -Dmdep.outputFile="$ROOT/.scratch/benchmarks-classpath.txt"
-CP="$ROOT/snapasset-benchmarks/target/classes:$(cat "$ROOT/.scratch/benchmarks-classpath.txt")"
+source "$(dirname "$0")/build-classpath.sh" # sets ROOT and CP, cd to ROOT
 exec java -Xms512m -Xmx512m -cp "$CP" com.snapasset.benchmarks.queue.ClusterQueueBenchmark "$@"

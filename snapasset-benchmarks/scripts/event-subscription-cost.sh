@@ -8,11 +8,6 @@
 # Options: --jobs 10000  --rounds 5  --concurrency 10  --progress 0  --redis-url redis://...
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-mkdir -p "$ROOT/.scratch"
-cd "$ROOT"
-mvn -q -pl snapasset-benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
-  dependency:build-classpath -Dmdep.outputFile="$ROOT/.scratch/benchmarks-classpath.txt"
-CP="$ROOT/snapasset-benchmarks/target/classes:$(cat "$ROOT/.scratch/benchmarks-classpath.txt")"
+source "$(dirname "$0")/build-classpath.sh" # sets ROOT and CP, cd to ROOT
 
 exec java -Xms512m -Xmx512m -cp "$CP" com.snapasset.benchmarks.queue.EventSubscriptionCost "$@"

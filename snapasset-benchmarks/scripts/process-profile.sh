@@ -9,12 +9,7 @@
 # JAVA_OPTS is passed to the JVM, e.g. JAVA_OPTS=-Dindicators.threads=true prints wake-ups per thread.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-mkdir -p "$ROOT/.scratch"
-cd "$ROOT"
-mvn -q -pl snapasset-benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
-  dependency:build-classpath -Dmdep.outputFile="$ROOT/.scratch/benchmarks-classpath.txt"
-CP="$ROOT/snapasset-benchmarks/target/classes:$(cat "$ROOT/.scratch/benchmarks-classpath.txt")"
+source "$(dirname "$0")/build-classpath.sh" # sets ROOT and CP, cd to ROOT
 
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)"
 if [ $# -ge 4 ]; then

@@ -320,7 +320,8 @@ class RedisJobQueueDirectTest {
       queue.awaitWork(Duration.ofSeconds(60));
     }
     // One round trip per wait (BLPOP), not two: a worker goes idle once per job when jobs trickle in.
-    // (The queue's pool has no idle connection its idle test could PING: its two are in use.)
+    // (The queue's pool has no idle connection its idle test could PING: its two are in use. The
+    // extension's admin client has no idle test.)
     assertThat(calls("blpop") - waits).isEqualTo(20);
     assertThat(calls("ping")).isEqualTo(pings);
   }

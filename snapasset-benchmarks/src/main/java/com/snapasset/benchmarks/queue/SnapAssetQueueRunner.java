@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 
 /**
  * Runs the workload on {@link RedisJobQueue}. Processing and latency use the engine's production
@@ -168,9 +169,20 @@ final class SnapAssetQueueRunner {
 
   /** {@code callers} threads, each adding with the blocking {@code add}. */
   private double addConcurrent(int n, int callers) throws InterruptedException {
+    return addFromThreads(n, callers, false);
+  }
+
+  /**
+   * {@code callers} threads, each adding with the blocking {@code add} or (with {@code join})
+   * with {@code addAsync(job).join()}; indicators under {@code add_concurrent_threads_per_s} or
+   * {@code add_threads_join_per_s} in {@link #lastIndicators}. See {@link BlockingAddProbe}.
+   */
+  double addFromThreads(int n, int callers, boolean join) throws InterruptedException {
+    String row = join ? "add_threads_join_per_s" : "add_concurrent_threads_per_s";
+    BiConsumer<JobQueue, NewJob> adder = join ? (q, job) -> q.addAsync(job).join() : JobQueue::add;
     try (RedisJobQueue q = newQueue()) {
       Indicators.Snapshot since = indicators.start();
-      long nanos = addAll(q, n, callers, () -> record("add_concurrent_threads_per_s", since, n));
+      long nanos = addAll(q, n, callers, adder, () -> record(row, since, n));
       return perSecond(n, nanos);
     }
   }
@@ -219,14 +231,15 @@ final class SnapAssetQueueRunner {
 
   /** Adds jobs 0..n-1 from {@code callers} threads; returns the nanoseconds it took. */
   private static long addAll(JobQueue q, int n, int callers) throws InterruptedException {
-    return addAll(q, n, callers, () -> {});
+    return addAll(q, n, callers, JobQueue::add, () -> {});
   }
 
   /**
-   * As above; {@code whileAlive} runs once every job is added, before the adder threads end (their
-   * context switches are counted from /proc while they exist).
+   * As above, each job added with {@code adder}; {@code whileAlive} runs once every job is added,
+   * before the adder threads end (their context switches are counted from /proc while they exist).
    */
-  private static long addAll(JobQueue q, int n, int callers, Runnable whileAlive) throws InterruptedException {
+  private static long addAll(JobQueue q, int n, int callers, BiConsumer<JobQueue, NewJob> adder,
+      Runnable whileAlive) throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
     List<Thread> threads = new ArrayList<>();
     CountDownLatch start = new CountDownLatch(1);
@@ -236,7 +249,7 @@ final class SnapAssetQueueRunner {
       threads.add(started("bench-adder-" + t, () -> {
         awaitQuietly(start);
         for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-          q.add(job(i));
+          adder.accept(q, job(i));
         }
         added.countDown();
         awaitQuietly(exit);

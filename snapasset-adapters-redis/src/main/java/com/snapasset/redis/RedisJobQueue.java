@@ -116,6 +116,8 @@ public final class RedisJobQueue implements JobQueue {
   private final String prefix;
   private final List<String> keys;
   private final Clock clock;
+  /** Whether {@link #clock} is the system's (Redis's clock may then stand in for it). */
+  private final boolean systemClock;
   private final long sweepGuardMillis;
   private final EventHub events;
   /** Cancellations only (published twice by the cancel script), for workers that need no more. */
@@ -156,6 +158,7 @@ public final class RedisJobQueue implements JobQueue {
     // script on whichever half of the queue's keys one node holds at that moment.
     this.keys = RedisClients.isCluster(redis) ? List.of(prefix, prefix + "cluster-guard") : List.of(prefix);
     this.clock = b.clock;
+    this.systemClock = b.clock.equals(Clock.systemUTC());
     this.maxAsyncInFlight = b.maxAsyncInFlight;
     this.maxAsyncBlock = b.maxAsyncBlock;
     this.asyncPermits = new Semaphore(b.maxAsyncInFlight);
@@ -440,6 +443,71 @@ public final class RedisJobQueue implements JobQueue {
 
   @Override
   public void awaitWork(Duration maxWait) throws InterruptedException {
+    long waitMillis = waitMillis(maxWait);
+    long deadline = System.nanoTime() + Math.max(0, waitMillis) * 1_000_000;
+    String wakeKey = prefix + "wake";
+    for (long left = waitMillis; left > 0 && !closed;
+        left = (deadline - System.nanoTime()) / 1_000_000) {
+      long sliceMillis = Math.min(left, MAX_BLOCK_SLICE_MILLIS);
+      KeyValue<String, String> woken = guard("awaitWork", () -> waitConnections == null
+          ? redis.blpop(sliceMillis / 1000.0, wakeKey)
+          : waitConnections.blpop(wakeKey, sliceMillis));
+      if (woken != null) {
+        return;
+      }
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+    }
+  }
+
+  /**
+   * Sends the claim with each BLPOP slice of the wait, in one write: Redis runs it right after the
+   * BLPOP is answered, and the waiting thread wakes once for both answers — one round trip and
+   * one thread wake-up per idle claim fewer than {@code awaitWork} then {@code claim}. The claim
+   * then reads Redis's clock (it runs up to a slice after it is sent), so only a queue on the
+   * system clock takes this path; one built with another {@link Builder#clock} (tests), or without
+   * a connection pool of its own (a user's client, a cluster), waits and then claims.
+   */
+  @Override
+  public Claim awaitWorkAndClaim(Duration maxWait, ClaimRequest request) throws InterruptedException {
+    Objects.requireNonNull(request, "request");
+    if (waitConnections == null || !systemClock) {
+      return JobQueue.super.awaitWorkAndClaim(maxWait, request);
+    }
+    long waitMillis = waitMillis(maxWait);
+    long deadline = System.nanoTime() + Math.max(0, waitMillis) * 1_000_000;
+    String wakeKey = prefix + "wake";
+    List<Object> args = new ArrayList<>(6);
+    args.add(request.token());
+    args.add(""); // Redis's clock: see claim.lua
+    addClaimArgs(args, request);
+    List<String> argv = new ArrayList<>(args.size());
+    for (Object a : args) {
+      argv.add(String.valueOf(a));
+    }
+    for (long left = waitMillis; left > 0 && !closed;
+        left = (deadline - System.nanoTime()) / 1_000_000) {
+      long sliceMillis = Math.min(left, MAX_BLOCK_SLICE_MILLIS);
+      WaitConnections.WokenScript answer = guard("awaitWork",
+          () -> waitConnections.blpopThenEvalsha(wakeKey, sliceMillis, CLAIM.sha(), keys, argv));
+      if (answer.error() != null) {
+        // Not loaded (a restart, SCRIPT FLUSH) or refused: the ordinary claim loads it, or says why.
+        return claim(request);
+      }
+      Claim claim = claimFrom(list(answer.reply()), clock.millis());
+      if (answer.woken() || claim.job().isPresent() || !claim.rateLimitedFor().isZero()) {
+        return claim;
+      }
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+    }
+    return claim(request);
+  }
+
+  /** How long awaitWork may block: at most {@code maxWait}, less when a delayed job is due sooner. */
+  private long waitMillis(Duration maxWait) throws InterruptedException {
     Objects.requireNonNull(maxWait, "maxWait");
     if (Thread.interrupted()) {
       throw new InterruptedException();
@@ -458,21 +526,7 @@ public final class RedisJobQueue implements JobQueue {
     if (!hint.paused && hint.nextDueMillis != IdleHint.NONE) {
       waitMillis = Math.min(waitMillis, hint.nextDueMillis - clock.millis());
     }
-    long deadline = System.nanoTime() + Math.max(0, waitMillis) * 1_000_000;
-    String wakeKey = prefix + "wake";
-    for (long left = waitMillis; left > 0 && !closed;
-        left = (deadline - System.nanoTime()) / 1_000_000) {
-      long sliceMillis = Math.min(left, MAX_BLOCK_SLICE_MILLIS);
-      KeyValue<String, String> woken = guard("awaitWork", () -> waitConnections == null
-          ? redis.blpop(sliceMillis / 1000.0, wakeKey)
-          : waitConnections.blpop(wakeKey, sliceMillis));
-      if (woken != null) {
-        return;
-      }
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
-      }
-    }
+    return waitMillis;
   }
 
   @Override

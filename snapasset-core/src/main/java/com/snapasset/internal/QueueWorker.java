@@ -261,28 +261,33 @@ final class QueueWorker implements Worker {
 
   /** Claims until a job is claimed (returned) or the worker closes (null). */
   private @Nullable Claimed claimNext() {
+    boolean waitFirst = false; // after a claim found nothing: wait for work, then claim
     while (!closed.get()) {
       try {
         Duration outage = outages.claimWait();
         if (!outage.isZero()) {
           // A dependency is down: claiming would only take jobs we cannot finish.
           stopSignal.await(outage.toMillis() + 1, TimeUnit.MILLISECONDS);
+          waitFirst = false;
           continue;
         }
         long lastReadyAt = lastReadyAtNanos.getAndSet(0);
-        if (lastReadyAt != 0 && System.nanoTime() - lastReadyAt < lastReadyFreshNanos) {
-          // A claim moments ago took the last ready job: wait for more instead of asking for none.
-          queue.awaitWork(IDLE_WAIT);
-        }
+        // A claim moments ago took the last ready job: wait for more instead of asking for none.
+        waitFirst |= lastReadyAt != 0 && System.nanoTime() - lastReadyAt < lastReadyFreshNanos;
         String token = newToken();
-        Claim claim = queue.claim(claimRequest(token));
+        // Waiting and claiming in one call: a networked queue sends the claim with its wait, so
+        // the woken thread has its job without another round trip and wake-up.
+        Claim claim = waitFirst
+            ? queue.awaitWorkAndClaim(IDLE_WAIT, claimRequest(token))
+            : queue.claim(claimRequest(token));
+        waitFirst = false;
         if (claim.job().isPresent()) {
           noteLastReady(claim);
           return claimed(claim.job().get(), token);
         } else if (!claim.rateLimitedFor().isZero()) {
           stopSignal.await(claim.rateLimitedFor().toMillis(), TimeUnit.MILLISECONDS);
         } else {
-          queue.awaitWork(IDLE_WAIT);
+          waitFirst = true;
         }
       } catch (InterruptedException e) {
         return null; // close(): the caller's loop sees closed

@@ -119,6 +119,25 @@ public interface JobQueue extends AutoCloseable {
   void awaitWork(Duration maxWait) throws InterruptedException;
 
   /**
+   * Waits as {@link #awaitWork} does, then claims as {@link #claim} does: what an idle worker does
+   * next. A networked queue can send both together, so that the woken worker has its job without
+   * one more round trip (and one more thread wake-up) per idle claim.
+   *
+   * <p>The default calls {@link #awaitWork} and then {@link #claim}. An implementation may also
+   * claim while it waits and return as soon as a claim finds a job; it may return none (or the
+   * rate limit) earlier than {@code maxWait}, like a spurious return of {@code awaitWork}.
+   *
+   * @param maxWait the longest wait
+   * @param request the claimer's token, lock duration and rate limit
+   * @return the claimed job, none, or how long the rate limit holds
+   * @throws InterruptedException when the waiting thread is interrupted before it claims
+   */
+  default Claim awaitWorkAndClaim(Duration maxWait, ClaimRequest request) throws InterruptedException {
+    awaitWork(maxWait);
+    return claim(request);
+  }
+
+  /**
    * Extends the lock of an active job held under {@code token}.
    *
    * @param id the job

@@ -9,6 +9,7 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.atLeast;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doCallRealMethod;
 import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
@@ -72,6 +73,8 @@ class QueueWorkerTest {
     when(queue.fail(any(), anyString(), anyString(), any())).thenReturn(true);
     when(queue.release(any(), anyString())).thenReturn(true);
     doAnswer(QueueWorkerTest::idleQueueWaits).when(queue).awaitWork(any());
+    // The SPI's default (awaitWork, then claim): the waits and claims the tests stub and count.
+    doCallRealMethod().when(queue).awaitWorkAndClaim(any(), any());
   }
 
   /** Never counted down: nothing is added to the mocked queue while a worker waits for work. */

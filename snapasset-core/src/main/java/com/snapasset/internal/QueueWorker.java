@@ -277,13 +277,21 @@ final class QueueWorker implements Worker {
         String token = newToken();
         // Waiting and claiming in one call: a networked queue sends the claim with its wait, so
         // the woken thread has its job without another round trip and wake-up.
-        Claim claim = waitFirst
+        boolean waited = waitFirst;
+        Claim claim = waited
             ? queue.awaitWorkAndClaim(IDLE_WAIT, claimRequest(token))
             : queue.claim(claimRequest(token));
         waitFirst = false;
         if (claim.job().isPresent()) {
+          Claimed claimed = claimed(claim.job().get(), token);
+          if (waited && !outages.claimWait().isZero()) {
+            // A dependency went down during the wait: waiting, then checking, then claiming would
+            // not have taken this job. Back to the queue with it; the loop waits out the outage.
+            releaseUnstarted(claimed, false, 0);
+            continue;
+          }
           noteLastReady(claim);
-          return claimed(claim.job().get(), token);
+          return claimed;
         } else if (!claim.rateLimitedFor().isZero()) {
           stopSignal.await(claim.rateLimitedFor().toMillis(), TimeUnit.MILLISECONDS);
         } else {

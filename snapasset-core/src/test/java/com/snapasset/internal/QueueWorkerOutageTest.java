@@ -161,6 +161,37 @@ class QueueWorkerOutageTest {
   }
 
   @Test
+  void aJobClaimedWithAWaitDuringWhichADependencyWentDownGoesBackUnrun() throws Exception {
+    QueuedJob job = new QueuedJob(id, "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(), clock.instant(),
+        null, null, null, null);
+    when(queue.claim(any())).thenReturn(Claim.none()); // idle: the worker then waits and claims
+    when(queue.release(any(), anyString())).thenReturn(true);
+    CountDownLatch handedOut = new CountDownLatch(1);
+    doAnswer(inv -> {
+      if (handedOut.getCount() == 0) {
+        Thread.sleep(5); // an idle queue blocks for a while; keep the mock from spinning
+        return Claim.none();
+      }
+      // The provider fails three times while the worker waits: its breaker opens.
+      CircuitBreaker provider = outages.breaker(Dependency.PROVIDER);
+      for (int i = 0; i < 3; i++) {
+        provider.onFailure();
+      }
+      handedOut.countDown();
+      return Claim.of(job);
+    }).when(queue).awaitWorkAndClaim(any(), any());
+    CountDownLatch ran = new CountDownLatch(1);
+    start(new Prepared(context -> {
+      ran.countDown();
+      return "done";
+    }));
+
+    verify(queue, timeout(10_000)).release(eq(id), anyString());
+    assertThat(ran.getCount()).isEqualTo(1); // the handler never ran
+    verify(queue, never()).complete(any(), anyString(), anyString());
+  }
+
+  @Test
   void aProgressUpdateThatFailsDoesNotFailThePaidAttempt() {
     when(queue.progress(any(), anyString(), anyInt())).thenThrow(new QueueException("Redis down", null));
     start(new Prepared(context -> {

@@ -63,14 +63,23 @@ final class WaitConnections implements AutoCloseable {
 
   /**
    * What {@link #blpopThenEvalsha} answers: whether the BLPOP took a wake-up, and the script's
-   * reply (decoded as the client's evalsha decodes it), or the error Redis answered it with.
+   * reply (decoded as the client's evalsha decodes it), or the error Redis answered it with; or
+   * {@code lost}: the call was sent but its answers never came (see {@link #blpopThenEvalsha}).
    */
-  record WokenScript(boolean woken, @Nullable Object reply, @Nullable JedisDataException error) {}
+  record WokenScript(boolean woken, @Nullable Object reply, @Nullable JedisDataException error, boolean lost) {
+    static final WokenScript LOST = new WokenScript(false, null, null, true);
+  }
 
   /**
    * The BLPOP and a script call sent together (one write): Redis runs the script as soon as the
    * BLPOP is answered — woken or at the slice's end — and both answers come back together, so the
    * waiting thread wakes once for both instead of once per round trip.
+   *
+   * <p>Never sent twice: once the write may have reached Redis, a read timeout (Redis stalled for
+   * longer than the slice plus {@link #WAIT_READ_MARGIN_MILLIS}) or a broken connection answers
+   * {@link WokenScript#LOST} and the connection is discarded, for Redis may still run the script —
+   * sent again, its claim could take a second job under the same token. What the lost call did is
+   * the caller's to recover (a claimed job's lock expires and the stalled-job sweep frees it).
    */
   WokenScript blpopThenEvalsha(String key, long sliceMillis, String sha, List<String> keys, List<String> args) {
     CommandArguments script = new CommandArguments(Protocol.Command.EVALSHA).add(sha).add(keys.size());
@@ -78,18 +87,24 @@ final class WaitConnections implements AutoCloseable {
     args.forEach(script::add);
     CommandArguments blpop = blpopArguments(key, sliceMillis);
     return waitOn(sliceMillis, c -> {
-      c.sendCommand(blpop);
-      c.sendCommand(script);
       Object woken;
       try {
-        woken = c.getOne();
-      } catch (JedisDataException e) {
-        woken = null; // the script's answer follows anyway; read it, so the connection stays in step
-      }
-      try {
-        return new WokenScript(woken != null, BuilderFactory.ENCODED_OBJECT.build(c.getOne()), null);
-      } catch (JedisDataException e) { // NOSCRIPT after a restart or SCRIPT FLUSH, or the script's own error
-        return new WokenScript(woken != null, null, e);
+        c.sendCommand(blpop);
+        c.sendCommand(script);
+        try {
+          woken = c.getOne();
+        } catch (JedisDataException e) {
+          woken = null; // the script's answer follows anyway; read it, so the connection stays in step
+        }
+        try {
+          return new WokenScript(woken != null, BuilderFactory.ENCODED_OBJECT.build(c.getOne()), null, false);
+        } catch (JedisDataException e) { // NOSCRIPT after a restart or SCRIPT FLUSH, or the script's own error
+          return new WokenScript(woken != null, null, e, false);
+        }
+      } catch (JedisConnectionException e) {
+        // Not retried on a fresh connection as a plain BLPOP is (waitOn): the script may run yet.
+        c.setBroken(); // never kept nor lent again: its answers may still arrive
+        return WokenScript.LOST;
       }
     });
   }
@@ -109,6 +124,7 @@ final class WaitConnections implements AutoCloseable {
         // ask again once on a fresh, PINGed one. A dead connection's BLPOP never reached Redis, so
         // no wake-up was taken; only an answer later than the read timeout (Redis stalled for
         // seconds) is lost with its token, and the waiting worker then claims when its wait ends.
+        // (blpopThenEvalsha catches its own: a script that may have been delivered is not re-sent.)
       }
     }
     return waitOn(pool.getResource(), wait, sliceMillis);

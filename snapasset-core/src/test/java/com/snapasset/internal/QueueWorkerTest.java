@@ -43,6 +43,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -114,6 +115,37 @@ class QueueWorkerTest {
   private void startBatching(JobHandler handler, WorkerOptions options) {
     worker = new QueueWorker("test-worker", queue, handler, options, clock).shortJobsUnder(Duration.ofHours(1));
     worker.start();
+  }
+
+  @Test
+  void aJobClaimedByTheWaitThatCloseInterruptedIsReleasedUnrun() throws Exception {
+    QueuedJob job = new QueuedJob(id, "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(), clock.instant(),
+        null, null, null, null);
+    when(queue.claim(any())).thenReturn(Claim.none()); // idle: the worker then waits and claims
+    CountDownLatch waiting = new CountDownLatch(1);
+    doAnswer(inv -> {
+      waiting.countDown();
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        // As a networked queue whose claim was already under way: the job comes back, and the
+        // interrupt stays set.
+        Thread.currentThread().interrupt();
+      }
+      return Claim.of(job);
+    }).when(queue).awaitWorkAndClaim(any(), any());
+    AtomicInteger ran = new AtomicInteger();
+    start(j -> prepared(context -> {
+      ran.incrementAndGet();
+      return "done";
+    }), oneSlot());
+    assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+
+    worker.close();
+
+    verify(queue, timeout(10_000)).release(eq(id), anyString());
+    assertThat(ran).hasValue(0);
+    verify(queue, never()).complete(any(), anyString(), anyString());
   }
 
   @Test

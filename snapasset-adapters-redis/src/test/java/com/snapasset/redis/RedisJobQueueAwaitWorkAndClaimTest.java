@@ -283,7 +283,7 @@ class RedisJobQueueAwaitWorkAndClaimTest {
     Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10));
     try (RedisJobQueue q = RedisJobQueue.builder().url(server.url()).queueName("ahead-" + UUID.randomUUID())
         .realTimeClock(ahead).build()) {
-      delayOneJob(q, ahead, "d"); // due in 300 ms on the queue's clock, in 10.3 s on Redis's
+      delayOneJob(q, ahead, "d"); // due in 1 s on the queue's clock, in 11 s on Redis's
 
       Claim claim = q.awaitWorkAndClaim(Duration.ofSeconds(60), request("t1"));
 
@@ -293,15 +293,16 @@ class RedisJobQueueAwaitWorkAndClaimTest {
   }
 
   /**
-   * Adds a job and delays it until 300 ms from now on {@code clock}, through another instance of
-   * the queue: {@code q}'s next wait then asks Redis when the next delayed job is due and ends
-   * then, rather than trusting what its own last claim said.
+   * Adds a job and delays it until 1 s from now on {@code clock} (time enough, on a loaded machine,
+   * to ask when it is due before it is), through another instance of the queue: {@code q}'s next
+   * wait then asks Redis when the next delayed job is due and ends then, rather than trusting what
+   * its own last claim said.
    */
   private static void delayOneJob(RedisJobQueue q, Clock clock, String id) {
     try (RedisJobQueue other = RedisJobQueue.builder().url(server.url()).queueName(q.queueName()).clock(clock).build()) {
       other.add(job(id));
       assertThat(other.claim(request("t0")).job()).isPresent();
-      assertThat(other.postpone(JobId.of(id), "t0", clock.instant().plusMillis(300), "later")).isTrue();
+      assertThat(other.postpone(JobId.of(id), "t0", clock.instant().plusSeconds(1), "later")).isTrue();
     }
     admin.del(q.keyPrefix() + "wake"); // the add's wake-up, taken by an earlier wait
   }

@@ -287,6 +287,8 @@ final class QueueWorker implements Worker {
           if (waited && !outages.claimWait().isZero()) {
             // A dependency went down during the wait: waiting, then checking, then claiming would
             // not have taken this job. Back to the queue with it; the loop waits out the outage.
+            // (So an outage that starts during an idle wait shows as a claim, an ACTIVE event and
+            // a release, where waiting then claiming would have shown nothing.)
             releaseUnstarted(claimed, false, 0);
             continue;
           }
@@ -301,6 +303,9 @@ final class QueueWorker implements Worker {
         return null; // close(): the caller's loop sees closed
       } catch (RuntimeException e) {
         log.warn("worker {} could not claim a job; trying again shortly: {}", name, e.toString());
+        // Next time an ordinary claim: a queue whose awaitWorkAndClaim alone fails (a command the
+        // store refuses) must not stop this worker claiming.
+        waitFirst = false;
         try {
           stopSignal.await(IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException ie) {

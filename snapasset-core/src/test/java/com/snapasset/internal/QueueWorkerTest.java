@@ -11,6 +11,7 @@ import static org.mockito.Mockito.atLeast;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doCallRealMethod;
 import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockingDetails;
@@ -115,6 +116,25 @@ class QueueWorkerTest {
   private void startBatching(JobHandler handler, WorkerOptions options) {
     worker = new QueueWorker("test-worker", queue, handler, options, clock).shortJobsUnder(Duration.ofHours(1));
     worker.start();
+  }
+
+  @Test
+  void aQueueWhoseAwaitWorkAndClaimAlwaysFailsStillHandsOutJobsThroughClaim() throws Exception {
+    QueuedJob job = new QueuedJob(id, "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(), clock.instant(),
+        null, null, null, null);
+    // Idle at first, so the worker's next call waits and claims; a job from the second claim on.
+    when(queue.claim(any())).thenReturn(Claim.none()).thenReturn(Claim.of(job)).thenReturn(Claim.none());
+    // As a store that refuses a command only the combined call needs (an ACL without TIME).
+    doThrow(new QueueException("NOPERM this user has no permissions to run the 'time' command", null))
+        .when(queue).awaitWorkAndClaim(any(), any());
+    CountDownLatch ran = new CountDownLatch(1);
+    start(j -> prepared(context -> {
+      ran.countDown();
+      return "done";
+    }), oneSlot());
+
+    assertThat(ran.await(30, TimeUnit.SECONDS)).isTrue();
+    verify(queue, timeout(10_000)).complete(eq(id), anyString(), eq("done"));
   }
 
   @Test

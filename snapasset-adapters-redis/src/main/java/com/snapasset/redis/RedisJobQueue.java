@@ -37,6 +37,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
@@ -73,6 +75,7 @@ import redis.clients.jedis.util.KeyValue;
  * <p>Thread-safe. Every Redis failure is thrown as {@link com.snapasset.QueueException}.
  */
 public final class RedisJobQueue implements JobQueue {
+  private static final Logger log = LoggerFactory.getLogger(RedisJobQueue.class);
   private static final LuaScript ADD = LuaScript.load("add");
   /** The scripts whose calls the batcher sends in their combined form. */
   static final List<LuaScript> COMBINABLE = List.of(ADD);
@@ -115,12 +118,18 @@ public final class RedisJobQueue implements JobQueue {
    */
   private static final long CLOCK_OFFSET_REFRESH_NANOS = TimeUnit.MINUTES.toNanos(1);
   /**
-   * How much later than a delayed job's due time a wait that sends its claim along ends: the
-   * claim reads Redis's clock plus the measured offset, which may be off by a fraction of a
-   * millisecond (plus the clocks' resolution); ending the wait on the due time exactly, it could
-   * find the job not yet due.
+   * A clock offset measured with a longer TIME round trip than this is used for the one call that
+   * measured it, and not kept: its error bound (the round trip) is too wide to reuse for a minute.
    */
-  private static final long DUE_SLACK_MILLIS = 2;
+  private static final long CLOCK_OFFSET_MAX_RTT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  /**
+   * How much later than a delayed job's due time a wait that sends its claim along ends: the
+   * claim reads Redis's clock plus the measured offset, which is behind this queue's clock by up to
+   * the measuring TIME call's round trip (at most {@link #CLOCK_OFFSET_MAX_RTT_NANOS} once kept;
+   * plus the clocks' resolution); ending the wait on the due time exactly, it could find the job
+   * not yet due.
+   */
+  private static final long DUE_SLACK_MILLIS = 7;
   /** How long a script call waits out the migration of its queue's cluster slot (TRYAGAIN). */
   private static final long MIGRATION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -137,6 +146,11 @@ public final class RedisJobQueue implements JobQueue {
   private final boolean realTimeClock;
   /** The latest measured offset of {@link #clock} from Redis's clock; null until first needed. */
   private volatile @Nullable ClockOffset redisClockOffset;
+  /**
+   * Set for good once Redis refused TIME (an ACL without it, a renamed command): {@link
+   * #awaitWorkAndClaim} then waits and claims as the SPI's default does.
+   */
+  private volatile boolean redisTimeRefused;
   private final long sweepGuardMillis;
   private final EventHub events;
   /** Cancellations only (published twice by the cancel script), for workers that need no more. */
@@ -489,10 +503,11 @@ public final class RedisJobQueue implements JobQueue {
    * <p>The claim runs up to a slice after it is sent, so it cannot carry this process's time: it
    * reads Redis's clock ({@code TIME}) plus this queue clock's offset from it, measured with one
    * {@code TIME} call now and then ({@link #CLOCK_OFFSET_REFRESH_NANOS}; none per job). Its lock
-   * expiry, rate-limit window and promotion of due delayed jobs so follow this process's clock, to
-   * within the measurement's error (half a round trip). Only a queue whose clock runs in real
-   * time takes this path; one built with another {@link Builder#clock} (tests), or without a
-   * connection pool of its own (a user's client, a cluster), waits and then claims.
+   * expiry, rate-limit window and promotion of due delayed jobs so follow this process's clock,
+   * never ahead of it and behind by at most the measuring call's round trip ({@link
+   * #clockOffsetMicros}). Only a queue whose clock runs in real time takes this path; one built
+   * with another {@link Builder#clock} (tests), or without a connection pool of its own (a user's
+   * client, a cluster), or whose Redis refuses {@code TIME} (an ACL), waits and then claims.
    *
    * <p>When Redis answers nothing within the slice plus 2 s (stalled by a fork, a slow script), the
    * claim is not sent again: Redis may still run it, and a second one could hold a second job under
@@ -503,8 +518,13 @@ public final class RedisJobQueue implements JobQueue {
    */
   @Override
   public Claim awaitWorkAndClaim(Duration maxWait, ClaimRequest request) throws InterruptedException {
+    Objects.requireNonNull(maxWait, "maxWait");
     Objects.requireNonNull(request, "request");
-    if (waitConnections == null || !realTimeClock) {
+    if (waitConnections == null || !realTimeClock || redisTimeRefused) {
+      return JobQueue.super.awaitWorkAndClaim(maxWait, request);
+    }
+    @Nullable Long offsetMicros = clockOffsetMicros();
+    if (offsetMicros == null) {
       return JobQueue.super.awaitWorkAndClaim(maxWait, request);
     }
     long waitMillis = waitMillis(maxWait);
@@ -515,7 +535,7 @@ public final class RedisJobQueue implements JobQueue {
     String wakeKey = prefix + "wake";
     List<Object> args = new ArrayList<>(6);
     args.add(request.token());
-    args.add("t" + clockOffsetMicros()); // Redis's clock plus this offset: see claim.lua
+    args.add("t" + offsetMicros); // Redis's clock plus this offset: see claim.lua
     addClaimArgs(args, request);
     List<String> argv = new ArrayList<>(args.size());
     for (Object a : args) {
@@ -530,9 +550,14 @@ public final class RedisJobQueue implements JobQueue {
       if (answer.lost()) {
         return Claim.none(); // the claim may run yet: never sent again under this token (see above)
       }
-      if (answer.error() != null) {
-        // Not loaded (a restart, SCRIPT FLUSH; so it did not run) or refused: the ordinary claim
-        // loads it, or says why.
+      JedisDataException error = answer.error();
+      if (error != null) {
+        if (!(error instanceof JedisNoScriptException) && !String.valueOf(error.getMessage()).startsWith("NOSCRIPT")) {
+          // The script's own error (it may have written before failing): not run again under
+          // this token, but thrown as the ordinary claim would throw it.
+          throw RedisErrors.queue(queueName, "claim", error);
+        }
+        // Not loaded (a restart, SCRIPT FLUSH), so it did not run: the ordinary claim loads it.
         return closed ? Claim.none() : claim(request);
       }
       last = claimFrom(list(answer.reply()), clock.millis());
@@ -551,21 +576,47 @@ public final class RedisJobQueue implements JobQueue {
   }
 
   /**
-   * This queue's clock minus Redis's, in microseconds: from a {@code TIME} reply against the
-   * midpoint of the call on this clock, measured again after {@link #CLOCK_OFFSET_REFRESH_NANOS}.
+   * This queue's clock minus Redis's, in microseconds, or null once Redis refused {@code TIME}.
+   * Measured as this clock when the {@code TIME} call was sent minus Redis's answer: Redis read its
+   * clock after that, so Redis's clock plus this offset is never ahead of this clock (a delayed job
+   * is never promoted early) and behind it by at most the call's round trip (a lock that much
+   * shorter). Kept for {@link #CLOCK_OFFSET_REFRESH_NANOS} only when the round trip was short
+   * ({@link #CLOCK_OFFSET_MAX_RTT_NANOS}): one that Redis or this process stalled during is used
+   * for this call alone, and the next call measures again.
    */
-  private long clockOffsetMicros() {
+  private @Nullable Long clockOffsetMicros() {
     ClockOffset known = redisClockOffset;
     if (known != null && System.nanoTime() - known.measuredAtNanos() < CLOCK_OFFSET_REFRESH_NANOS) {
       return known.micros();
     }
+    long sentNanos = System.nanoTime();
     long sent = micros(clock.instant());
-    List<?> time = list(guard("awaitWork", () -> redis.sendCommand(Protocol.Command.TIME)));
-    long received = micros(clock.instant());
+    List<?> time;
+    try {
+      time = list(redis.sendCommand(Protocol.Command.TIME));
+    } catch (JedisDataException e) {
+      if (RedisErrors.isRetryable(e)) { // LOADING, BUSY: it passes
+        throw RedisErrors.queue(queueName, "awaitWork", e);
+      }
+      // Refused (NOPERM: an ACL without TIME; a renamed or disabled command), not a lost connection:
+      // it will not change, so wait, then claim, from now on.
+      if (!redisTimeRefused) {
+        redisTimeRefused = true;
+        log.warn("Redis job queue '{}': Redis refused TIME ({}); idle workers wait, then claim "
+            + "(one more round trip per idle claim). Allow TIME for the queue's user to send the claim "
+            + "with the wait.", queueName, e.getMessage());
+      }
+      return null;
+    } catch (JedisException e) {
+      throw RedisErrors.queue(queueName, "awaitWork", e);
+    }
+    long roundTripNanos = System.nanoTime() - sentNanos;
     long redisMicros = number(time.get(0)) * 1_000_000 + number(time.get(1));
-    ClockOffset measured = new ClockOffset(sent + (received - sent) / 2 - redisMicros, System.nanoTime());
-    redisClockOffset = measured;
-    return measured.micros();
+    long offset = sent - redisMicros;
+    if (roundTripNanos <= CLOCK_OFFSET_MAX_RTT_NANOS) {
+      redisClockOffset = new ClockOffset(offset, System.nanoTime());
+    }
+    return offset;
   }
 
   private static long micros(Instant t) {

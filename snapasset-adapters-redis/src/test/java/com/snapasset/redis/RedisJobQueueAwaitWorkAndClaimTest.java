@@ -1,10 +1,12 @@
 package com.snapasset.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.snapasset.JobId;
 import com.snapasset.JobState;
+import com.snapasset.QueueException;
 import com.snapasset.RateLimit;
 import com.snapasset.spi.queue.Claim;
 import com.snapasset.spi.queue.ClaimRequest;
@@ -270,9 +272,9 @@ class RedisJobQueueAwaitWorkAndClaimTest {
       assertThat(claim.job()).map(j -> j.id().value()).contains("a");
       assertAllSentWithTheWait("t1");
       // Written by the claim sent with the BLPOP, on Redis's clock plus the measured offset: this
-      // queue's time (10 s ahead of Redis's), give or take the measurement's error.
+      // queue's time (10 s ahead of Redis's), never ahead of it, behind by the measurement's error.
       double lockExpiry = admin.zscore(q.keyPrefix() + "active", "a");
-      assertThat(lockExpiry).isBetween(before + LOCK.toMillis() - 1_000.0, after + LOCK.toMillis() + 1_000.0);
+      assertThat(lockExpiry).isBetween(before + LOCK.toMillis() - 1_000.0, after + LOCK.toMillis() + 0.0);
       long windowEnd = Long.parseLong(admin.hget(q.keyPrefix() + "limiter", "resetAt"));
       assertThat(windowEnd).isCloseTo((before + after) / 2 + limit.window().toMillis(), within(1_000L + after - before));
     }
@@ -283,7 +285,7 @@ class RedisJobQueueAwaitWorkAndClaimTest {
     Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10));
     try (RedisJobQueue q = RedisJobQueue.builder().url(server.url()).queueName("ahead-" + UUID.randomUUID())
         .realTimeClock(ahead).build()) {
-      delayOneJob(q, ahead, "d"); // due in 1 s on the queue's clock, in 11 s on Redis's
+      delayOneJob(q, ahead, "d"); // due in 2 s on the queue's clock, in 12 s on Redis's
 
       Claim claim = q.awaitWorkAndClaim(Duration.ofSeconds(60), request("t1"));
 
@@ -293,7 +295,7 @@ class RedisJobQueueAwaitWorkAndClaimTest {
   }
 
   /**
-   * Adds a job and delays it until 1 s from now on {@code clock} (time enough, on a loaded machine,
+   * Adds a job and delays it until 2 s from now on {@code clock} (time enough, on a loaded machine,
    * to ask when it is due before it is), through another instance of the queue: {@code q}'s next
    * wait then asks Redis when the next delayed job is due and ends then, rather than trusting what
    * its own last claim said.
@@ -302,7 +304,7 @@ class RedisJobQueueAwaitWorkAndClaimTest {
     try (RedisJobQueue other = RedisJobQueue.builder().url(server.url()).queueName(q.queueName()).clock(clock).build()) {
       other.add(job(id));
       assertThat(other.claim(request("t0")).job()).isPresent();
-      assertThat(other.postpone(JobId.of(id), "t0", clock.instant().plusSeconds(1), "later")).isTrue();
+      assertThat(other.postpone(JobId.of(id), "t0", clock.instant().plusSeconds(2), "later")).isTrue();
     }
     admin.del(q.keyPrefix() + "wake"); // the add's wake-up, taken by an earlier wait
   }
@@ -354,6 +356,62 @@ class RedisJobQueueAwaitWorkAndClaimTest {
         claimedAgain.add(later.claim(request("again" + i)).job().orElseThrow().id().value());
       }
       assertThat(claimedAgain).containsExactlyInAnyOrder("x", "y");
+    }
+  }
+
+  /**
+   * A Redis user that may run everything but {@code TIME} (an ACL; a renamed or disabled command
+   * too): the claim cannot be sent with the wait, so the queue waits, then claims, as the SPI's
+   * default does — on this call and every later one.
+   */
+  @Test
+  void whenRedisRefusesTimeItWaitsThenClaims() throws Exception {
+    admin.sendCommand(Protocol.Command.ACL, "SETUSER", "notime", "on", ">pw-notime", "~*", "&*", "+@all", "-time");
+    String url = server.url().replaceFirst("redis://", "redis://notime:pw-notime@");
+    try (RedisJobQueue q = RedisJobQueue.builder().url(url).queueName("notime-" + UUID.randomUUID()).build()) {
+      q.add(job("a"));
+      q.add(job("b"));
+
+      Claim first = q.awaitWorkAndClaim(Duration.ofSeconds(60), request("t1"));
+      Claim second = q.awaitWorkAndClaim(Duration.ofSeconds(60), request("t2"));
+
+      assertThat(first.job()).isPresent();
+      assertThat(second.job()).isPresent();
+      // Ordinary claims, carrying this process's time.
+      assertThat(claimTimes("t1")).hasSize(1).allSatisfy(t -> assertThat(t).doesNotStartWith("t"));
+      assertThat(claimTimes("t2")).hasSize(1).allSatisfy(t -> assertThat(t).doesNotStartWith("t"));
+    } finally {
+      admin.sendCommand(Protocol.Command.ACL, "DELUSER", "notime");
+    }
+  }
+
+  /**
+   * The script's own error (here WRONGTYPE, after it may have written): thrown as the ordinary
+   * claim would throw it, and the claim is not run again under the same token.
+   */
+  @Test
+  void aScriptErrorOtherThanNoscriptIsThrownAndNotClaimedAgainUnderTheToken() {
+    queue.add(job("a"));
+    admin.set(queue.keyPrefix() + "limiter", "not a hash");
+    ClaimRequest limited = new ClaimRequest("t1", LOCK, RateLimit.of(5, Duration.ofMinutes(1)));
+
+    assertThatThrownBy(() -> queue.awaitWorkAndClaim(Duration.ofSeconds(60), limited))
+        .isInstanceOf(QueueException.class).hasMessageContaining("WRONGTYPE");
+    assertThat(claimTimes("t1")).hasSize(1).allSatisfy(t -> assertThat(t).startsWith("t"));
+  }
+
+  /** A clock other than the system's (a test's offset one here) is not Redis's plus an offset. */
+  @Test
+  void aQueueOnAnotherClockWaitsThenClaims() throws Exception {
+    Clock other = Clock.offset(Clock.systemUTC(), Duration.ofMillis(1));
+    try (RedisJobQueue q = RedisJobQueue.builder().url(server.url()).queueName("clock-" + UUID.randomUUID())
+        .clock(other).build()) {
+      q.add(job("a"));
+
+      Claim claim = q.awaitWorkAndClaim(Duration.ofSeconds(60), request("t1"));
+
+      assertThat(claim.job()).map(j -> j.id().value()).contains("a");
+      assertThat(claimTimes("t1")).hasSize(1).allSatisfy(t -> assertThat(t).doesNotStartWith("t"));
     }
   }
 }

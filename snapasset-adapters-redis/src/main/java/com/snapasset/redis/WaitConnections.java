@@ -86,7 +86,8 @@ final class WaitConnections implements AutoCloseable {
     keys.forEach(script::key);
     args.forEach(script::add);
     CommandArguments blpop = blpopArguments(key, sliceMillis);
-    return waitOn(sliceMillis, c -> {
+    // Never through waitOn's ask-again-once: an exception after the write would re-send the script.
+    return waitOnce(sliceMillis, c -> {
       Object woken;
       try {
         c.sendCommand(blpop);
@@ -105,6 +106,9 @@ final class WaitConnections implements AutoCloseable {
         // Not retried on a fresh connection as a plain BLPOP is (waitOn): the script may run yet.
         c.setBroken(); // never kept nor lent again: its answers may still arrive
         return WokenScript.LOST;
+      } catch (Throwable e) { // an Error between the reads: a reply may be pending
+        c.setBroken();
+        throw e;
       }
     });
   }
@@ -124,10 +128,19 @@ final class WaitConnections implements AutoCloseable {
         // ask again once on a fresh, PINGed one. A dead connection's BLPOP never reached Redis, so
         // no wake-up was taken; only an answer later than the read timeout (Redis stalled for
         // seconds) is lost with its token, and the waiting worker then claims when its wait ends.
-        // (blpopThenEvalsha catches its own: a script that may have been delivered is not re-sent.)
+        // (blpopThenEvalsha uses waitOnce: a script that may have been delivered is not re-sent.)
       }
     }
     return waitOn(pool.getResource(), wait, sliceMillis);
+  }
+
+  /**
+   * Runs {@code wait} once, on a kept or else a borrowed connection, read with the slice's
+   * timeout: never asked again, whatever it throws.
+   */
+  private <T> T waitOnce(long sliceMillis, Function<Connection, T> wait) {
+    Connection kept = takeKept();
+    return waitOn(kept != null ? kept : pool.getResource(), wait, sliceMillis);
   }
 
   /** Waits on {@code c}, then keeps it for the next wait or gives it back to the pool. */
@@ -137,8 +150,10 @@ final class WaitConnections implements AutoCloseable {
     try {
       c.setSoTimeout((int) sliceMillis + WAIT_READ_MARGIN_MILLIS);
       T woken = wait.apply(c);
-      c.setSoTimeout(timeout);
-      isKept = keep(c);
+      if (!c.isBroken()) { // a LOST combined call broke it: the finally block gives it back
+        c.setSoTimeout(timeout);
+        isKept = keep(c);
+      }
       return woken;
     } finally {
       if (!isKept) { // also on an Error: the pool slot must not leak

@@ -142,7 +142,9 @@ public interface JobQueue extends AutoCloseable {
    * @param maxWait the longest wait
    * @param request the claimer's token, lock duration and rate limit
    * @return the claimed job, none, or how long the rate limit holds
-   * @throws InterruptedException when the waiting thread is interrupted and no job was claimed
+   * @throws InterruptedException when the waiting thread is interrupted and no job was claimed; an
+   *     implementation may instead return none (or the rate limit) with the interrupt status set,
+   *     when the interrupt comes as its last claim runs
    */
   default Claim awaitWorkAndClaim(Duration maxWait, ClaimRequest request) throws InterruptedException {
     awaitWork(maxWait);

@@ -37,7 +37,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -66,11 +69,13 @@ import redis.clients.jedis.util.KeyValue;
  * <p>All keys of a queue start with {@code <keyPrefix>:{<queueName>}:}; the braces are a Redis
  * Cluster hash tag, so a queue's keys share one slot. Lock expiry, delays and finish times use the
  * clock of the process that makes the call (as BullMQ does): keep the clocks of the machines in
- * sync (NTP).
+ * sync (NTP). The one exception, an idle worker's claim sent ahead with its wait ({@link
+ * #awaitWorkAndClaim}), reads Redis's clock corrected by its measured offset from this process's.
  *
  * <p>Thread-safe. Every Redis failure is thrown as {@link com.snapasset.QueueException}.
  */
 public final class RedisJobQueue implements JobQueue {
+  private static final Logger log = LoggerFactory.getLogger(RedisJobQueue.class);
   private static final LuaScript ADD = LuaScript.load("add");
   /** The scripts whose calls the batcher sends in their combined form. */
   static final List<LuaScript> COMBINABLE = List.of(ADD);
@@ -107,6 +112,24 @@ public final class RedisJobQueue implements JobQueue {
    * delayed between asking and blocking always was, in a window now this long at most.
    */
   private static final long IDLE_HINT_FRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  /**
+   * How often the offset of this queue's clock from Redis's is measured again (one TIME call, by a
+   * thread about to wait): clocks drift by milliseconds an hour, and NTP steps are rare.
+   */
+  private static final long CLOCK_OFFSET_REFRESH_NANOS = TimeUnit.MINUTES.toNanos(1);
+  /**
+   * A clock offset measured with a longer TIME round trip than this is used for the one call that
+   * measured it, and not kept: its error bound (the round trip) is too wide to reuse for a minute.
+   */
+  private static final long CLOCK_OFFSET_MAX_RTT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  /**
+   * How much later than a delayed job's due time a wait that sends its claim along ends: the
+   * claim reads Redis's clock plus the measured offset, which is behind this queue's clock by up to
+   * the measuring TIME call's round trip (at most {@link #CLOCK_OFFSET_MAX_RTT_NANOS} once kept;
+   * plus the clocks' resolution); ending the wait on the due time exactly, it could find the job
+   * not yet due.
+   */
+  private static final long DUE_SLACK_MILLIS = 7;
   /** How long a script call waits out the migration of its queue's cluster slot (TRYAGAIN). */
   private static final long MIGRATION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -116,6 +139,18 @@ public final class RedisJobQueue implements JobQueue {
   private final String prefix;
   private final List<String> keys;
   private final Clock clock;
+  /**
+   * Whether {@link #clock} runs with the system's (the system clock in any zone, or a test's
+   * offset of it): Redis's clock plus a measured offset may then stand in for it.
+   */
+  private final boolean realTimeClock;
+  /** The latest measured offset of {@link #clock} from Redis's clock; null until first needed. */
+  private volatile @Nullable ClockOffset redisClockOffset;
+  /**
+   * Set for good once Redis refused TIME (an ACL without it, a renamed command): {@link
+   * #awaitWorkAndClaim} then waits and claims as the SPI's default does.
+   */
+  private volatile boolean redisTimeRefused;
   private final long sweepGuardMillis;
   private final EventHub events;
   /** Cancellations only (published twice by the cancel script), for workers that need no more. */
@@ -156,6 +191,7 @@ public final class RedisJobQueue implements JobQueue {
     // script on whichever half of the queue's keys one node holds at that moment.
     this.keys = RedisClients.isCluster(redis) ? List.of(prefix, prefix + "cluster-guard") : List.of(prefix);
     this.clock = b.clock;
+    this.realTimeClock = b.realTimeClock || b.clock.equals(Clock.system(b.clock.getZone()));
     this.maxAsyncInFlight = b.maxAsyncInFlight;
     this.maxAsyncBlock = b.maxAsyncBlock;
     this.asyncPermits = new Semaphore(b.maxAsyncInFlight);
@@ -440,6 +476,158 @@ public final class RedisJobQueue implements JobQueue {
 
   @Override
   public void awaitWork(Duration maxWait) throws InterruptedException {
+    long waitMillis = waitMillis(maxWait);
+    long deadline = System.nanoTime() + Math.max(0, waitMillis) * 1_000_000;
+    String wakeKey = prefix + "wake";
+    for (long left = waitMillis; left > 0 && !closed;
+        left = (deadline - System.nanoTime()) / 1_000_000) {
+      long sliceMillis = Math.min(left, MAX_BLOCK_SLICE_MILLIS);
+      KeyValue<String, String> woken = guard("awaitWork", () -> waitConnections == null
+          ? redis.blpop(sliceMillis / 1000.0, wakeKey)
+          : waitConnections.blpop(wakeKey, sliceMillis));
+      if (woken != null) {
+        return;
+      }
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+    }
+  }
+
+  /**
+   * Sends the claim with each BLPOP slice of the wait, in one write: Redis runs it right after the
+   * BLPOP is answered, and the waiting thread wakes once for both answers — one round trip and
+   * one thread wake-up per idle claim fewer than {@code awaitWork} then {@code claim}. The answer
+   * is the claim of the slice that was woken, found a job or rate limit, or ended the wait.
+   *
+   * <p>The claim runs up to a slice after it is sent, so it cannot carry this process's time: it
+   * reads Redis's clock ({@code TIME}) plus this queue clock's offset from it, measured with one
+   * {@code TIME} call now and then ({@link #CLOCK_OFFSET_REFRESH_NANOS}; none per job). Its lock
+   * expiry, rate-limit window and promotion of due delayed jobs so follow this process's clock,
+   * never ahead of it and behind by at most the measuring call's round trip ({@link
+   * #clockOffsetMicros}). Only a queue whose clock runs in real time takes this path; one built
+   * with another {@link Builder#clock} (tests), or without a connection pool of its own (a user's
+   * client, a cluster), or whose Redis refuses {@code TIME} (an ACL), waits and then claims.
+   *
+   * <p>When Redis answers nothing within the slice plus 2 s (stalled by a fork, a slow script), the
+   * claim is not sent again: Redis may still run it, and a second one could hold a second job under
+   * the same token. This call then returns none; a job the lost claim took is locked under a token
+   * no worker holds, and the stalled-job sweep gives it back to the queue once its lock expires
+   * ({@link #sweepStalled}; the job counts one stall). A queue closed during the wait claims no
+   * more and returns the last slice's answer, or none.
+   */
+  @Override
+  public Claim awaitWorkAndClaim(Duration maxWait, ClaimRequest request) throws InterruptedException {
+    Objects.requireNonNull(maxWait, "maxWait");
+    Objects.requireNonNull(request, "request");
+    if (waitConnections == null || !realTimeClock || redisTimeRefused) {
+      return JobQueue.super.awaitWorkAndClaim(maxWait, request);
+    }
+    @Nullable Long offsetMicros = clockOffsetMicros();
+    if (offsetMicros == null) {
+      return JobQueue.super.awaitWorkAndClaim(maxWait, request);
+    }
+    long waitMillis = waitMillis(maxWait);
+    if (waitMillis > 0 && waitMillis < maxWait.toMillis()) {
+      waitMillis += DUE_SLACK_MILLIS; // cut short for a delayed job: see DUE_SLACK_MILLIS
+    }
+    long deadline = System.nanoTime() + Math.max(0, waitMillis) * 1_000_000;
+    String wakeKey = prefix + "wake";
+    List<Object> args = new ArrayList<>(6);
+    args.add(request.token());
+    args.add("t" + offsetMicros); // Redis's clock plus this offset: see claim.lua
+    addClaimArgs(args, request);
+    List<String> argv = new ArrayList<>(args.size());
+    for (Object a : args) {
+      argv.add(String.valueOf(a));
+    }
+    @Nullable Claim last = null;
+    for (long left = waitMillis; left > 0 && !closed;
+        left = (deadline - System.nanoTime()) / 1_000_000) {
+      long sliceMillis = Math.min(left, MAX_BLOCK_SLICE_MILLIS);
+      WaitConnections.WokenScript answer = guard("awaitWork",
+          () -> waitConnections.blpopThenEvalsha(wakeKey, sliceMillis, CLAIM.sha(), keys, argv));
+      if (answer.lost()) {
+        return Claim.none(); // the claim may run yet: never sent again under this token (see above)
+      }
+      JedisDataException error = answer.error();
+      if (error != null) {
+        if (!(error instanceof JedisNoScriptException) && !String.valueOf(error.getMessage()).startsWith("NOSCRIPT")) {
+          // The script's own error (it may have written before failing): not run again under
+          // this token, but thrown as the ordinary claim would throw it.
+          throw RedisErrors.queue(queueName, "claim", error);
+        }
+        // Not loaded (a restart, SCRIPT FLUSH), so it did not run: the ordinary claim loads it.
+        return closed ? Claim.none() : claim(request);
+      }
+      last = claimFrom(list(answer.reply()), clock.millis());
+      if (answer.woken() || last.job().isPresent() || !last.rateLimitedFor().isZero()) {
+        return last;
+      }
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+    }
+    if (last != null) {
+      return last; // the last slice's claim ran as the wait ended: a second would ask again for nothing
+    }
+    // No slice sent: a delayed job is due already, or the queue closed.
+    return closed ? Claim.none() : claim(request);
+  }
+
+  /**
+   * This queue's clock minus Redis's, in microseconds, or null once Redis refused {@code TIME}.
+   * Measured as this clock when the {@code TIME} call was sent minus Redis's answer: Redis read its
+   * clock after that, so Redis's clock plus this offset is never ahead of this clock (a delayed job
+   * is never promoted early) and behind it by at most the call's round trip (a lock that much
+   * shorter). Kept for {@link #CLOCK_OFFSET_REFRESH_NANOS} only when the round trip was short
+   * ({@link #CLOCK_OFFSET_MAX_RTT_NANOS}): one that Redis or this process stalled during is used
+   * for this call alone, and the next call measures again.
+   */
+  private @Nullable Long clockOffsetMicros() {
+    ClockOffset known = redisClockOffset;
+    if (known != null && System.nanoTime() - known.measuredAtNanos() < CLOCK_OFFSET_REFRESH_NANOS) {
+      return known.micros();
+    }
+    long sentNanos = System.nanoTime();
+    long sent = micros(clock.instant());
+    List<?> time;
+    try {
+      time = list(redis.sendCommand(Protocol.Command.TIME));
+    } catch (JedisDataException e) {
+      if (RedisErrors.isRetryable(e)) { // LOADING, BUSY: it passes
+        throw RedisErrors.queue(queueName, "awaitWork", e);
+      }
+      // Refused (NOPERM: an ACL without TIME; a renamed or disabled command), not a lost connection:
+      // it will not change, so wait, then claim, from now on.
+      if (!redisTimeRefused) {
+        redisTimeRefused = true;
+        log.warn("Redis job queue '{}': Redis refused TIME ({}); idle workers wait, then claim "
+            + "(one more round trip per idle claim). Allow TIME for the queue's user to send the claim "
+            + "with the wait.", queueName, e.getMessage());
+      }
+      return null;
+    } catch (JedisException e) {
+      throw RedisErrors.queue(queueName, "awaitWork", e);
+    }
+    long roundTripNanos = System.nanoTime() - sentNanos;
+    long redisMicros = number(time.get(0)) * 1_000_000 + number(time.get(1));
+    long offset = sent - redisMicros;
+    if (roundTripNanos <= CLOCK_OFFSET_MAX_RTT_NANOS) {
+      redisClockOffset = new ClockOffset(offset, System.nanoTime());
+    }
+    return offset;
+  }
+
+  private static long micros(Instant t) {
+    return t.getEpochSecond() * 1_000_000 + t.getNano() / 1_000;
+  }
+
+  /** {@link #clock} minus Redis's clock, and when that was measured (System.nanoTime). */
+  private record ClockOffset(long micros, long measuredAtNanos) {}
+
+  /** How long awaitWork may block: at most {@code maxWait}, less when a delayed job is due sooner. */
+  private long waitMillis(Duration maxWait) throws InterruptedException {
     Objects.requireNonNull(maxWait, "maxWait");
     if (Thread.interrupted()) {
       throw new InterruptedException();
@@ -458,21 +646,7 @@ public final class RedisJobQueue implements JobQueue {
     if (!hint.paused && hint.nextDueMillis != IdleHint.NONE) {
       waitMillis = Math.min(waitMillis, hint.nextDueMillis - clock.millis());
     }
-    long deadline = System.nanoTime() + Math.max(0, waitMillis) * 1_000_000;
-    String wakeKey = prefix + "wake";
-    for (long left = waitMillis; left > 0 && !closed;
-        left = (deadline - System.nanoTime()) / 1_000_000) {
-      long sliceMillis = Math.min(left, MAX_BLOCK_SLICE_MILLIS);
-      KeyValue<String, String> woken = guard("awaitWork", () -> waitConnections == null
-          ? redis.blpop(sliceMillis / 1000.0, wakeKey)
-          : waitConnections.blpop(wakeKey, sliceMillis));
-      if (woken != null) {
-        return;
-      }
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
-      }
-    }
+    return waitMillis;
   }
 
   @Override
@@ -769,6 +943,7 @@ public final class RedisJobQueue implements JobQueue {
     private String keyPrefix = "snapasset";
     private int maxConnections = 64;
     private Clock clock = Clock.systemUTC();
+    private boolean realTimeClock;
     private Duration stalledSweepInterval = Duration.ZERO;
     private boolean pipelining = true;
     private int maxAsyncInFlight = 10_000;
@@ -880,6 +1055,18 @@ public final class RedisJobQueue implements JobQueue {
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      this.realTimeClock = false;
+      return this;
+    }
+
+    /**
+     * For tests: a clock that runs in real time, like the system's but maybe offset from it (a
+     * machine whose clock is ahead of Redis's), which {@link RedisJobQueue#awaitWorkAndClaim} may
+     * stand Redis's clock plus the measured offset in for.
+     */
+    Builder realTimeClock(Clock clock) {
+      clock(clock);
+      this.realTimeClock = true;
       return this;
     }
 

@@ -261,33 +261,51 @@ final class QueueWorker implements Worker {
 
   /** Claims until a job is claimed (returned) or the worker closes (null). */
   private @Nullable Claimed claimNext() {
+    boolean waitFirst = false; // after a claim found nothing: wait for work, then claim
     while (!closed.get()) {
       try {
         Duration outage = outages.claimWait();
         if (!outage.isZero()) {
           // A dependency is down: claiming would only take jobs we cannot finish.
           stopSignal.await(outage.toMillis() + 1, TimeUnit.MILLISECONDS);
+          waitFirst = false;
           continue;
         }
         long lastReadyAt = lastReadyAtNanos.getAndSet(0);
-        if (lastReadyAt != 0 && System.nanoTime() - lastReadyAt < lastReadyFreshNanos) {
-          // A claim moments ago took the last ready job: wait for more instead of asking for none.
-          queue.awaitWork(IDLE_WAIT);
-        }
+        // A claim moments ago took the last ready job: wait for more instead of asking for none.
+        waitFirst |= lastReadyAt != 0 && System.nanoTime() - lastReadyAt < lastReadyFreshNanos;
         String token = newToken();
-        Claim claim = queue.claim(claimRequest(token));
+        // Waiting and claiming in one call: a networked queue sends the claim with its wait, so
+        // the woken thread has its job without another round trip and wake-up.
+        boolean waited = waitFirst;
+        Claim claim = waited
+            ? queue.awaitWorkAndClaim(IDLE_WAIT, claimRequest(token))
+            : queue.claim(claimRequest(token));
+        waitFirst = false;
         if (claim.job().isPresent()) {
+          Claimed claimed = claimed(claim.job().get(), token);
+          if (waited && !outages.claimWait().isZero()) {
+            // A dependency went down during the wait: waiting, then checking, then claiming would
+            // not have taken this job. Back to the queue with it; the loop waits out the outage.
+            // (So an outage that starts during an idle wait shows as a claim, an ACTIVE event and
+            // a release, where waiting then claiming would have shown nothing.)
+            releaseUnstarted(claimed, false, 0);
+            continue;
+          }
           noteLastReady(claim);
-          return claimed(claim.job().get(), token);
+          return claimed;
         } else if (!claim.rateLimitedFor().isZero()) {
           stopSignal.await(claim.rateLimitedFor().toMillis(), TimeUnit.MILLISECONDS);
         } else {
-          queue.awaitWork(IDLE_WAIT);
+          waitFirst = true;
         }
       } catch (InterruptedException e) {
         return null; // close(): the caller's loop sees closed
       } catch (RuntimeException e) {
         log.warn("worker {} could not claim a job; trying again shortly: {}", name, e.toString());
+        // Next time an ordinary claim: a queue whose awaitWorkAndClaim alone fails (a command the
+        // store refuses) must not stop this worker claiming.
+        waitFirst = false;
         try {
           stopSignal.await(IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException ie) {

@@ -119,6 +119,39 @@ public interface JobQueue extends AutoCloseable {
   void awaitWork(Duration maxWait) throws InterruptedException;
 
   /**
+   * Waits as {@link #awaitWork} does, then claims as {@link #claim} does: what an idle worker does
+   * next. A networked queue can send both together, so that the woken worker has its job without
+   * one more round trip (and one more thread wake-up) per idle claim.
+   *
+   * <p>The default calls {@link #awaitWork} and then {@link #claim}. An implementation may also
+   * claim while it waits and return as soon as a claim finds a job; it may return none (or the
+   * rate limit) earlier than {@code maxWait}, like a spurious return of {@code awaitWork}, and
+   * none when it closed during the wait.
+   *
+   * <p>A claim sent ahead runs later than the call that sent it, so an implementation may take
+   * its time from the store's clock, corrected by its measured offset from the queue's own clock
+   * (lock expiry, rate-limit windows and delayed jobs then still follow the queue's clock, to
+   * within that measurement). And a claim whose answer never arrives (the store stalled) is not
+   * sent again under the same token: the call returns none, and a job that claim took is given
+   * back by {@link #sweepStalled} once its lock expires.
+   *
+   * <p>An interrupt does not undo a claim that found a job: the job may be returned with the
+   * thread's interrupt status set, and the caller holds it as any claimed job — it must run it or
+   * {@link #release} it, or its lock expires and it counts as stalled.
+   *
+   * @param maxWait the longest wait
+   * @param request the claimer's token, lock duration and rate limit
+   * @return the claimed job, none, or how long the rate limit holds
+   * @throws InterruptedException when the waiting thread is interrupted and no job was claimed; an
+   *     implementation may instead return none (or the rate limit) with the interrupt status set,
+   *     when the interrupt comes as its last claim runs
+   */
+  default Claim awaitWorkAndClaim(Duration maxWait, ClaimRequest request) throws InterruptedException {
+    awaitWork(maxWait);
+    return claim(request);
+  }
+
+  /**
    * Extends the lock of an active job held under {@code token}.
    *
    * @param id the job

@@ -9,6 +9,7 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.atLeast;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doCallRealMethod;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -63,6 +64,8 @@ class QueueWorkerOutageTest {
       Thread.sleep(5); // an idle queue blocks for a while; keep the mock from spinning
       return null;
     }).when(queue).awaitWork(any());
+    // The SPI's default (awaitWork, then claim): the waits and claims the tests stub and count.
+    doCallRealMethod().when(queue).awaitWorkAndClaim(any(), any());
     when(queue.subscribe(anySet(), any())).thenAnswer(inv -> {
       assertThat(inv.<Set<QueueEvent.Type>>getArgument(0)).containsExactly(QueueEvent.Type.CANCEL_REQUESTED);
       listener.set(inv.getArgument(1));
@@ -155,6 +158,37 @@ class QueueWorkerOutageTest {
     clock.advance(Duration.ofSeconds(5));
 
     verify(queue, timeout(10_000)).complete(eq(id), anyString(), eq("done"));
+  }
+
+  @Test
+  void aJobClaimedWithAWaitDuringWhichADependencyWentDownGoesBackUnrun() throws Exception {
+    QueuedJob job = new QueuedJob(id, "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(), clock.instant(),
+        null, null, null, null);
+    when(queue.claim(any())).thenReturn(Claim.none()); // idle: the worker then waits and claims
+    when(queue.release(any(), anyString())).thenReturn(true);
+    CountDownLatch handedOut = new CountDownLatch(1);
+    doAnswer(inv -> {
+      if (handedOut.getCount() == 0) {
+        Thread.sleep(5); // an idle queue blocks for a while; keep the mock from spinning
+        return Claim.none();
+      }
+      // The provider fails three times while the worker waits: its breaker opens.
+      CircuitBreaker provider = outages.breaker(Dependency.PROVIDER);
+      for (int i = 0; i < 3; i++) {
+        provider.onFailure();
+      }
+      handedOut.countDown();
+      return Claim.of(job);
+    }).when(queue).awaitWorkAndClaim(any(), any());
+    CountDownLatch ran = new CountDownLatch(1);
+    start(new Prepared(context -> {
+      ran.countDown();
+      return "done";
+    }));
+
+    verify(queue, timeout(10_000)).release(eq(id), anyString());
+    assertThat(ran.getCount()).isEqualTo(1); // the handler never ran
+    verify(queue, never()).complete(any(), anyString(), anyString());
   }
 
   @Test

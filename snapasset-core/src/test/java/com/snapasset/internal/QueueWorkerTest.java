@@ -9,7 +9,9 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.atLeast;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doCallRealMethod;
 import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.mockingDetails;
@@ -42,6 +44,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -72,6 +75,8 @@ class QueueWorkerTest {
     when(queue.fail(any(), anyString(), anyString(), any())).thenReturn(true);
     when(queue.release(any(), anyString())).thenReturn(true);
     doAnswer(QueueWorkerTest::idleQueueWaits).when(queue).awaitWork(any());
+    // The SPI's default (awaitWork, then claim): the waits and claims the tests stub and count.
+    doCallRealMethod().when(queue).awaitWorkAndClaim(any(), any());
   }
 
   /** Never counted down: nothing is added to the mocked queue while a worker waits for work. */
@@ -111,6 +116,56 @@ class QueueWorkerTest {
   private void startBatching(JobHandler handler, WorkerOptions options) {
     worker = new QueueWorker("test-worker", queue, handler, options, clock).shortJobsUnder(Duration.ofHours(1));
     worker.start();
+  }
+
+  @Test
+  void aQueueWhoseAwaitWorkAndClaimAlwaysFailsStillHandsOutJobsThroughClaim() throws Exception {
+    QueuedJob job = new QueuedJob(id, "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(), clock.instant(),
+        null, null, null, null);
+    // Idle at first, so the worker's next call waits and claims; a job from the second claim on.
+    when(queue.claim(any())).thenReturn(Claim.none()).thenReturn(Claim.of(job)).thenReturn(Claim.none());
+    // As a store that refuses a command only the combined call needs (an ACL without TIME).
+    doThrow(new QueueException("NOPERM this user has no permissions to run the 'time' command", null))
+        .when(queue).awaitWorkAndClaim(any(), any());
+    CountDownLatch ran = new CountDownLatch(1);
+    start(j -> prepared(context -> {
+      ran.countDown();
+      return "done";
+    }), oneSlot());
+
+    assertThat(ran.await(30, TimeUnit.SECONDS)).isTrue();
+    verify(queue, timeout(10_000)).complete(eq(id), anyString(), eq("done"));
+  }
+
+  @Test
+  void aJobClaimedByTheWaitThatCloseInterruptedIsReleasedUnrun() throws Exception {
+    QueuedJob job = new QueuedJob(id, "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(), clock.instant(),
+        null, null, null, null);
+    when(queue.claim(any())).thenReturn(Claim.none()); // idle: the worker then waits and claims
+    CountDownLatch waiting = new CountDownLatch(1);
+    doAnswer(inv -> {
+      waiting.countDown();
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        // As a networked queue whose claim was already under way: the job comes back, and the
+        // interrupt stays set.
+        Thread.currentThread().interrupt();
+      }
+      return Claim.of(job);
+    }).when(queue).awaitWorkAndClaim(any(), any());
+    AtomicInteger ran = new AtomicInteger();
+    start(j -> prepared(context -> {
+      ran.incrementAndGet();
+      return "done";
+    }), oneSlot());
+    assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+
+    worker.close();
+
+    verify(queue, timeout(10_000)).release(eq(id), anyString());
+    assertThat(ran).hasValue(0);
+    verify(queue, never()).complete(any(), anyString(), anyString());
   }
 
   @Test

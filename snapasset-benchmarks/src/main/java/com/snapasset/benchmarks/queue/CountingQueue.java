@@ -63,6 +63,9 @@ final class CountingQueue implements JobQueue {
   @Override public CompletableFuture<AddResult> addAsync(NewJob job) { return q.addAsync(job); }
   @Override public Claim claim(ClaimRequest request) { return q.claim(request); }
   @Override public void awaitWork(Duration maxWait) throws InterruptedException { q.awaitWork(maxWait); }
+  @Override public Claim awaitWorkAndClaim(Duration maxWait, ClaimRequest request) throws InterruptedException {
+    return q.awaitWorkAndClaim(maxWait, request);
+  }
   @Override public LockStatus renewLock(JobId id, String token, Duration d) { return q.renewLock(id, token, d); }
   @Override public boolean progress(JobId id, String token, int p) { return q.progress(id, token, p); }
   @Override public boolean complete(JobId id, String token, String result) {

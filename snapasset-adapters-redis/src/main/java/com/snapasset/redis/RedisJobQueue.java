@@ -537,10 +537,7 @@ public final class RedisJobQueue implements JobQueue {
     args.add(request.token());
     args.add("t" + offsetMicros); // Redis's clock plus this offset: see claim.lua
     addClaimArgs(args, request);
-    List<String> argv = new ArrayList<>(args.size());
-    for (Object a : args) {
-      argv.add(String.valueOf(a));
-    }
+    List<String> argv = argv(args.toArray());
     @Nullable Claim last = null;
     for (long left = waitMillis; left > 0 && !closed;
         left = (deadline - System.nanoTime()) / 1_000_000) {
@@ -830,11 +827,17 @@ public final class RedisJobQueue implements JobQueue {
   }
 
   private Object call(String operation, LuaScript script, Object... args) {
+    List<String> argv = argv(args);
+    return guard(operation, () -> runWaitingOutMigration(script, argv));
+  }
+
+  /** A script call's arguments as Redis receives them: each one's text. */
+  private static List<String> argv(Object... args) {
     List<String> argv = new ArrayList<>(args.length);
     for (Object a : args) {
       argv.add(String.valueOf(a));
     }
-    return guard(operation, () -> runWaitingOutMigration(script, argv));
+    return argv;
   }
 
   /**
@@ -847,10 +850,7 @@ public final class RedisJobQueue implements JobQueue {
   /** {@code beforeCompletion} runs once the call is over, before its future completes. */
   private CompletableFuture<Object> callAsync(ScriptBatcher b, Runnable beforeCompletion, String operation,
       LuaScript script, Object... args) {
-    List<String> argv = new ArrayList<>(args.length);
-    for (Object a : args) {
-      argv.add(String.valueOf(a));
-    }
+    List<String> argv = argv(args);
     CompletableFuture<Object> result = new CompletableFuture<>();
     b.evalshaAsync(script, keys, argv).whenComplete((reply, error) -> {
       if (error == null) {

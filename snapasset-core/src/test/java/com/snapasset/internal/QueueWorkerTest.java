@@ -521,6 +521,118 @@ class QueueWorkerTest {
   }
 
   @Test
+  void closingWithClaimedJobsWaitingGivesAllTheirReleasesOneLockDurationWhileTheQueueIsUnreachable() throws Exception {
+    int waiting = 8;
+    JobId slow = JobId.of("slow");
+    AtomicInteger fillers = new AtomicInteger();
+    // Rounds of short jobs double the batch (2, 4, 8, 16); the first call that may claim more than
+    // `waiting` hands out "slow" and `waiting` jobs behind it, later calls claim nothing.
+    AtomicBoolean slowHandedOut = new AtomicBoolean();
+    doAnswer(inv -> {
+      List<FinishedJob> finished = inv.getArgument(0);
+      List<ClaimRequest> requests = inv.getArgument(1);
+      if (finished == null) {
+        return null; // stubbing
+      }
+      List<Claim> claims = new ArrayList<>();
+      if (requests.size() > waiting && slowHandedOut.compareAndSet(false, true)) {
+        claims.add(Claim.of(active(slow)));
+        for (int i = 1; i <= waiting; i++) {
+          claims.add(Claim.of(active(JobId.of("waiting-" + i))));
+        }
+      } else if (!slowHandedOut.get()) {
+        for (int i = 0; i < requests.size(); i++) {
+          claims.add(Claim.of(active(JobId.of("filler-" + fillers.incrementAndGet()))));
+        }
+      }
+      return new Completions(finished.stream().map(f -> true).toList(), claims);
+    }).when(queue).completeAllAndClaim(any(), any());
+    when(queue.release(any(), anyString())).thenThrow(new QueueException("Connection refused", null));
+    List<String> ran = new CopyOnWriteArrayList<>();
+    CountDownLatch slowRuns = new CountDownLatch(1);
+    // A short lock keeps the test fast; the timer's release of waiting jobs stays off (startBatching).
+    startBatching(job -> prepared(context -> {
+      ran.add(job.id().value());
+      if (job.id().equals(slow)) {
+        slowRuns.countDown();
+        Await.until("the worker to start closing", Duration.ofSeconds(10), () -> !worker.isRunning());
+      }
+      return "done";
+    }), WorkerOptions.builder().concurrency(1).lockDuration(Duration.ofSeconds(1)).build());
+    assertThat(slowRuns.await(10, TimeUnit.SECONDS)).isTrue();
+
+    long t0 = System.nanoTime();
+    worker.close();
+    long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+
+    for (int i = 1; i <= waiting; i++) {
+      verify(queue, atLeast(1)).release(eq(JobId.of("waiting-" + i)), anyString());
+    }
+    // the releases were retried (durably), within one lock duration for all of them: with a lock's
+    // duration each, the 8 would keep close() busy for about 8 x 0.7 s
+    assertThat(mockingDetails(queue).getInvocations().stream()
+        .filter(i -> i.getMethod().getName().equals("release")).count()).isGreaterThan(waiting);
+    assertThat(closeMillis).as("close() with %d releases failing, lock 1 s", waiting).isLessThan(4_000);
+    assertThat(ran).doesNotContain("waiting-1").contains("slow");
+  }
+
+  @Test
+  void aReleaseByTheTimerThatFailsIsTriedOnceAndTheJobLeftToItsExpiringLock() throws Exception {
+    JobId slow = JobId.of("slow");
+    JobId second = JobId.of("job-2");
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(slow)), Claim.of(active(second)))));
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(slow)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.none())));
+    // Renewals and the timer's release run on the one timer thread: these counts need no locking.
+    AtomicBoolean releaseFailed = new AtomicBoolean();
+    AtomicInteger slowRenewalsAfter = new AtomicInteger();
+    AtomicInteger secondRenewalsAfter = new AtomicInteger();
+    doAnswer(inv -> {
+      releaseFailed.set(true);
+      throw new QueueException("Connection refused", null);
+    }).when(queue).release(eq(second), anyString());
+    doAnswer(inv -> {
+      if (releaseFailed.get()) {
+        slowRenewalsAfter.incrementAndGet();
+      }
+      return LockStatus.HELD;
+    }).when(queue).renewLock(eq(slow), anyString(), any());
+    doAnswer(inv -> {
+      if (releaseFailed.get()) {
+        secondRenewalsAfter.incrementAndGet();
+      }
+      return LockStatus.HELD;
+    }).when(queue).renewLock(eq(second), anyString(), any());
+    List<String> ran = new CopyOnWriteArrayList<>();
+    CountDownLatch finish = new CountDownLatch(1);
+    worker = new QueueWorker("test-worker", queue, job -> prepared(context -> {
+      ran.add(job.id().value());
+      if (job.id().equals(slow)) {
+        finish.await();
+      }
+      return "done";
+    }), WorkerOptions.builder().concurrency(1).lockRenewInterval(Duration.ofMillis(20)).build(), clock)
+        .shortJobsUnder(Duration.ofHours(1)).releaseWaitingAfter(Duration.ofMillis(1));
+    worker.start();
+
+    // The timer goes on renewing the long job's lock: 10 renewals (200 ms) span a retry's first
+    // pause (100 ms), had the timer retried.
+    Await.until("10 renewals of the long job's lock after the failed release", Duration.ofSeconds(10),
+        () -> slowRenewalsAfter.get() >= 10);
+    verify(queue, times(1)).release(eq(second), anyString());
+    // job-2 left the worker's books: its lock is no longer renewed, so it expires and another worker takes it
+    assertThat(secondRenewalsAfter).hasValue(0);
+    assertThat(worker.activeJobs()).isEqualTo(1);
+    finish.countDown();
+    verify(queue, timeout(10_000)).completeAllAndClaim(
+        argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(slow)), any());
+    worker.close();
+    assertThat(ran).containsExactly("job-1", "slow");
+    verify(queue).leave(worker.workerId()); // nothing of job-2 left in the worker's books
+  }
+
+  @Test
   void anAnswerOfTheWrongShapeFromTheQueueIsRejectedAndNothingOfItIsKept() {
     // three claims for the two requested
     when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))

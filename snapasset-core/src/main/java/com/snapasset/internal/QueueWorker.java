@@ -1010,6 +1010,16 @@ final class QueueWorker implements Worker {
     } finally {
       recordHeldCompletions();
       scheduler.shutdownNow();
+      try {
+        // A release of waiting jobs the timer has under way: returning before it ends would leave
+        // a call of this worker's to the queue after close(), and its entry would keep the worker
+        // from leaving the queue.
+        if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+          log.warn("worker {}: a call to the queue from its timer did not end", name);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       if (cancelEvents != null) {
         cancelEvents.close();
       }

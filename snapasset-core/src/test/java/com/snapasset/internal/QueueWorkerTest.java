@@ -633,6 +633,60 @@ class QueueWorkerTest {
   }
 
   @Test
+  void closeWaitsForTheTimersReleaseInFlightAndThenLeavesTheQueue() throws Exception {
+    JobId slow = JobId.of("slow");
+    JobId second = JobId.of("job-2");
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(slow)), Claim.of(active(second)))));
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(slow)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.none())));
+    CountDownLatch releasing = new CountDownLatch(1);
+    CountDownLatch answer = new CountDownLatch(1);
+    AtomicBoolean released = new AtomicBoolean();
+    doAnswer(inv -> {
+      releasing.countDown();
+      // As a blocking socket read: an interrupt does not cut the call short.
+      boolean interrupted = false;
+      while (true) {
+        try {
+          answer.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      released.set(true);
+      return true;
+    }).when(queue).release(eq(second), anyString());
+    worker = new QueueWorker("test-worker", queue, job -> prepared(context -> {
+      if (job.id().equals(slow)) {
+        Await.until("the worker to start closing", Duration.ofSeconds(10), () -> !worker.isRunning());
+      }
+      return "done";
+    }), oneSlot(), clock).shortJobsUnder(Duration.ofHours(1)).releaseWaitingAfter(Duration.ofMillis(1));
+    worker.start();
+    assertThat(releasing.await(10, TimeUnit.SECONDS)).as("the timer releases job-2").isTrue();
+
+    Thread closing = new Thread(worker::close, "closing");
+    closing.start();
+    closing.join(500);
+    // close() has not returned while its own call to the queue is under way (half a second is
+    // ample for it to get there: the job ends as soon as the worker closes)
+    boolean closeWaited = closing.isAlive();
+    answer.countDown(); // the queue answers the release
+    closing.join(10_000);
+
+    assertThat(closeWaited).as("close() waits for the timer's release in flight").isTrue();
+    assertThat(closing.isAlive()).isFalse();
+    assertThat(released).isTrue();
+    // job-2 is released, so the worker leaves the queue (not left for its heartbeat to expire)
+    verify(queue).leave(worker.workerId());
+  }
+
+  @Test
   void anAnswerOfTheWrongShapeFromTheQueueIsRejectedAndNothingOfItIsKept() {
     // three claims for the two requested
     when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))

@@ -687,6 +687,69 @@ class QueueWorkerTest {
   }
 
   @Test
+  void aWaitingJobWhoseLockWasLostIsLeftToItsNewOwnerWhenTheTimerReleasesTheJobsBehindALongOne() throws Exception {
+    JobId second = JobId.of("job-2");
+    CountDownLatch finish = waitBehindALongJobWhoseRenewalSays(second, LockStatus.LOST);
+
+    // the timer took job-2 out of the worker's books: ten renewals of the long job's lock in a row
+    // without one of job-2's
+    Await.until("job-2's lock no longer renewed", Duration.ofSeconds(10), () -> slowRenewalsSinceSecond.get() >= 10);
+    verify(queue, never()).release(eq(second), anyString());
+    verify(queue, never()).fail(eq(second), anyString(), anyString(), any());
+    finish.countDown();
+  }
+
+  @Test
+  void aWaitingJobCancelledIsFailedNotReleasedWhenTheTimerReleasesTheJobsBehindALongOne() throws Exception {
+    JobId second = JobId.of("job-2");
+    AtomicReference<String> failedOn = new AtomicReference<>();
+    doAnswer(inv -> {
+      failedOn.set(Thread.currentThread().getName());
+      return true;
+    }).when(queue).fail(eq(second), anyString(), anyString(), any());
+    CountDownLatch finish = waitBehindALongJobWhoseRenewalSays(second, LockStatus.CANCELLED);
+
+    // releasing it would clear the cancel request and let it run elsewhere
+    verify(queue, timeout(10_000)).fail(eq(second), anyString(), eq("job was cancelled"), isNull());
+    assertThat(failedOn.get()).startsWith("test-worker-timer");
+    verify(queue, never()).release(eq(second), anyString());
+    finish.countDown();
+  }
+
+  /** Renewals of the long job's lock since job-2's last one. */
+  private final AtomicInteger slowRenewalsSinceSecond = new AtomicInteger();
+
+  /**
+   * Starts a chain whose long job "slow" runs until the returned latch is counted down, with
+   * {@code second} claimed behind it; the renewal of {@code second}'s lock answers {@code status}
+   * from the first renewal on, which comes before the timer releases it (20 ms against 200 ms, on
+   * the one timer thread).
+   */
+  private CountDownLatch waitBehindALongJobWhoseRenewalSays(JobId second, LockStatus status) {
+    JobId slow = JobId.of("slow");
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(slow)), Claim.of(active(second)))));
+    doAnswer(inv -> {
+      slowRenewalsSinceSecond.incrementAndGet();
+      return LockStatus.HELD;
+    }).when(queue).renewLock(eq(slow), anyString(), any());
+    doAnswer(inv -> {
+      slowRenewalsSinceSecond.set(0);
+      return status;
+    }).when(queue).renewLock(eq(second), anyString(), any());
+    CountDownLatch finish = new CountDownLatch(1);
+    worker = new QueueWorker("test-worker", queue, job -> prepared(context -> {
+      if (job.id().equals(slow)) {
+        finish.await();
+      }
+      return "done";
+    }), WorkerOptions.builder().concurrency(1).lockRenewInterval(Duration.ofMillis(20)).build(), clock)
+        .shortJobsUnder(Duration.ofHours(1)).releaseWaitingAfter(Duration.ofMillis(200));
+    worker.start();
+    return finish;
+  }
+
+  @Test
   void anAnswerOfTheWrongShapeFromTheQueueIsRejectedAndNothingOfItIsKept() {
     // three claims for the two requested
     when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))

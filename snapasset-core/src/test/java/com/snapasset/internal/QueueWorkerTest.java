@@ -454,6 +454,106 @@ class QueueWorkerTest {
   }
 
   @Test
+  void aCompletionTheTimerCouldNotRecordIsTriedAgainByTheTimerItsLockRenewedMeanwhile() throws Exception {
+    JobId second = JobId.of("job-2");
+    JobId third = JobId.of("job-3");
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(second)), Claim.of(active(third)))));
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(third)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.none())));
+    // The timer's first two tries fail, its third succeeds. Tries and renewals run on the one
+    // timer thread: the counts below need no locking.
+    AtomicInteger tries = new AtomicInteger();
+    List<String> triedOn = new CopyOnWriteArrayList<>();
+    doAnswer(inv -> {
+      triedOn.add(Thread.currentThread().getName());
+      if (tries.incrementAndGet() <= 2) {
+        throw new QueueException("Connection refused", null);
+      }
+      return new Completions(List.of(true), List.of());
+    }).when(queue).completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(second)), eq(List.of()));
+    AtomicInteger secondRenewalsBetweenTries = new AtomicInteger();
+    AtomicInteger secondRenewalsAfterRecorded = new AtomicInteger();
+    AtomicInteger thirdRenewalsAfterRecorded = new AtomicInteger();
+    doAnswer(inv -> {
+      if (tries.get() >= 3) {
+        secondRenewalsAfterRecorded.incrementAndGet();
+      } else if (tries.get() >= 1) {
+        secondRenewalsBetweenTries.incrementAndGet();
+      }
+      return LockStatus.HELD;
+    }).when(queue).renewLock(eq(second), anyString(), any());
+    doAnswer(inv -> {
+      if (tries.get() >= 3) {
+        thirdRenewalsAfterRecorded.incrementAndGet();
+      }
+      return LockStatus.HELD;
+    }).when(queue).renewLock(eq(third), anyString(), any());
+    CountDownLatch release = new CountDownLatch(1);
+    startBatching(job -> prepared(context -> {
+      if (job.id().equals(third)) {
+        release.await(); // job-2's completion goes to the timer meanwhile
+      }
+      return "done";
+    }), WorkerOptions.builder().concurrency(1).lockRenewInterval(Duration.ofMillis(20)).build());
+
+    // recorded by the timer's third try, job-3 still running; 10 renewals of job-3's lock after it
+    Await.until("the timer's third try, then 10 renewals", Duration.ofSeconds(10),
+        () -> thirdRenewalsAfterRecorded.get() >= 10);
+    assertThat(triedOn).hasSize(3).allSatisfy(t -> assertThat(t).startsWith("test-worker-timer"));
+    // job-2's lock was renewed between the failed tries (pauses of 100 and 200 ms, renewals every
+    // 20 ms), and no longer once its completion was recorded
+    assertThat(secondRenewalsBetweenTries.get()).isGreaterThan(0);
+    assertThat(secondRenewalsAfterRecorded).hasValue(0);
+    release.countDown();
+    verify(queue, timeout(10_000)).completeAllAndClaim(
+        argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(third)), any());
+    worker.close();
+    assertThat(tries).hasValue(3); // close() had nothing left to record
+    verify(queue).leave(worker.workerId());
+  }
+
+  @Test
+  void closeTriesToRecordTheTimersCompletionsForTheShutdownGraceNotForALockDuration() throws Exception {
+    JobId second = JobId.of("job-2");
+    JobId third = JobId.of("job-3");
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(second)), Claim.of(active(third)))));
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(third)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.none())));
+    // job-2's completion can be recorded neither by the timer nor by close()
+    CountDownLatch timerFailed = new CountDownLatch(1);
+    AtomicInteger closeTries = new AtomicInteger();
+    doAnswer(inv -> {
+      if (Thread.currentThread().getName().startsWith("test-worker-timer")) {
+        timerFailed.countDown();
+      } else {
+        closeTries.incrementAndGet();
+      }
+      throw new QueueException("Connection refused", null);
+    }).when(queue).completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(second)), eq(List.of()));
+    CountDownLatch release = new CountDownLatch(1);
+    // a lock of 30 s (the default) against a grace of 1 s
+    startBatching(job -> prepared(context -> {
+      if (job.id().equals(third)) {
+        release.await();
+      }
+      return "done";
+    }), WorkerOptions.builder().concurrency(1).shutdownGrace(Duration.ofSeconds(1)).build());
+    assertThat(timerFailed.await(10, TimeUnit.SECONDS)).as("the timer tried").isTrue();
+    release.countDown();
+    verify(queue, timeout(10_000)).completeAllAndClaim(
+        argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(third)), any());
+
+    long t0 = System.nanoTime();
+    worker.close();
+    long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+
+    assertThat(closeTries.get()).as("close() tried again").isGreaterThan(1);
+    assertThat(closeMillis).as("close() with the completion unrecordable, grace 1 s, lock 30 s").isLessThan(5_000);
+  }
+
+  @Test
   void aJobCancelledWhileWaitingInABatchIsFailedNotReleasedWhenTheWorkerStops() throws Exception {
     JobId second = JobId.of("job-2");
     JobId slow = JobId.of("slow");

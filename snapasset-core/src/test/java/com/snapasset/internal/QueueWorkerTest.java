@@ -548,6 +548,7 @@ class QueueWorkerTest {
     long t0 = System.nanoTime();
     worker.close();
     long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    System.out.printf("close() with a held completion unrecordable, grace 1 s: %d ms%n", closeMillis);
 
     assertThat(closeTries.get()).as("close() tried again").isGreaterThan(1);
     assertThat(closeMillis).as("close() with the completion unrecordable, grace 1 s, lock 30 s").isLessThan(5_000);
@@ -664,6 +665,7 @@ class QueueWorkerTest {
     long t0 = System.nanoTime();
     worker.close();
     long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    System.out.printf("close() with %d releases failing, lock 1 s: %d ms%n", waiting, closeMillis);
 
     for (int i = 1; i <= waiting; i++) {
       verify(queue, atLeast(1)).release(eq(JobId.of("waiting-" + i)), anyString());

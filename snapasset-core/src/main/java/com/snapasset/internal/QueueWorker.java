@@ -1010,6 +1010,17 @@ final class QueueWorker implements Worker {
     } finally {
       recordHeldCompletions();
       scheduler.shutdownNow();
+      try {
+        // A call the timer has under way (a release of the jobs waiting behind a long one, a
+        // renewal): returned before it ends, close() would leave a call of this worker's to the
+        // queue running after it (the caller may close the queue next), and a job it is releasing
+        // would still be in running, keeping the worker from leaving the queue.
+        if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+          log.warn("worker {}: a call to the queue from its timer did not end", name);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       if (cancelEvents != null) {
         cancelEvents.close();
       }

@@ -454,6 +454,107 @@ class QueueWorkerTest {
   }
 
   @Test
+  void aCompletionTheTimerCouldNotRecordIsTriedAgainByTheTimerItsLockRenewedMeanwhile() throws Exception {
+    JobId second = JobId.of("job-2");
+    JobId third = JobId.of("job-3");
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(second)), Claim.of(active(third)))));
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(third)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.none())));
+    // The timer's first two tries fail, its third succeeds. Tries and renewals run on the one
+    // timer thread: the counts below need no locking.
+    AtomicInteger tries = new AtomicInteger();
+    List<String> triedOn = new CopyOnWriteArrayList<>();
+    doAnswer(inv -> {
+      triedOn.add(Thread.currentThread().getName());
+      if (tries.incrementAndGet() <= 2) {
+        throw new QueueException("Connection refused", null);
+      }
+      return new Completions(List.of(true), List.of());
+    }).when(queue).completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(second)), eq(List.of()));
+    AtomicInteger secondRenewalsBetweenTries = new AtomicInteger();
+    AtomicInteger secondRenewalsAfterRecorded = new AtomicInteger();
+    AtomicInteger thirdRenewalsAfterRecorded = new AtomicInteger();
+    doAnswer(inv -> {
+      if (tries.get() >= 3) {
+        secondRenewalsAfterRecorded.incrementAndGet();
+      } else if (tries.get() >= 1) {
+        secondRenewalsBetweenTries.incrementAndGet();
+      }
+      return LockStatus.HELD;
+    }).when(queue).renewLock(eq(second), anyString(), any());
+    doAnswer(inv -> {
+      if (tries.get() >= 3) {
+        thirdRenewalsAfterRecorded.incrementAndGet();
+      }
+      return LockStatus.HELD;
+    }).when(queue).renewLock(eq(third), anyString(), any());
+    CountDownLatch release = new CountDownLatch(1);
+    startBatching(job -> prepared(context -> {
+      if (job.id().equals(third)) {
+        release.await(); // job-2's completion goes to the timer meanwhile
+      }
+      return "done";
+    }), WorkerOptions.builder().concurrency(1).lockRenewInterval(Duration.ofMillis(20)).build());
+
+    // recorded by the timer's third try, job-3 still running; 10 renewals of job-3's lock after it
+    Await.until("the timer's third try, then 10 renewals", Duration.ofSeconds(10),
+        () -> thirdRenewalsAfterRecorded.get() >= 10);
+    assertThat(triedOn).hasSize(3).allSatisfy(t -> assertThat(t).startsWith("test-worker-timer"));
+    // job-2's lock was renewed between the failed tries (pauses of 100 and 200 ms, renewals every
+    // 20 ms), and no longer once its completion was recorded
+    assertThat(secondRenewalsBetweenTries.get()).isGreaterThan(0);
+    assertThat(secondRenewalsAfterRecorded).hasValue(0);
+    release.countDown();
+    verify(queue, timeout(10_000)).completeAllAndClaim(
+        argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(third)), any());
+    worker.close();
+    assertThat(tries).hasValue(3); // close() had nothing left to record
+    verify(queue).leave(worker.workerId());
+  }
+
+  @Test
+  void closeTriesToRecordTheTimersCompletionsForTheShutdownGraceNotForALockDuration() throws Exception {
+    JobId second = JobId.of("job-2");
+    JobId third = JobId.of("job-3");
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(second)), Claim.of(active(third)))));
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(third)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.none())));
+    // job-2's completion can be recorded neither by the timer nor by close()
+    CountDownLatch timerFailed = new CountDownLatch(1);
+    AtomicInteger closeTries = new AtomicInteger();
+    doAnswer(inv -> {
+      if (Thread.currentThread().getName().startsWith("test-worker-timer")) {
+        timerFailed.countDown();
+      } else {
+        closeTries.incrementAndGet();
+      }
+      throw new QueueException("Connection refused", null);
+    }).when(queue).completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(second)), eq(List.of()));
+    CountDownLatch release = new CountDownLatch(1);
+    // a lock of 30 s (the default) against a grace of 1 s
+    startBatching(job -> prepared(context -> {
+      if (job.id().equals(third)) {
+        release.await();
+      }
+      return "done";
+    }), WorkerOptions.builder().concurrency(1).shutdownGrace(Duration.ofSeconds(1)).build());
+    assertThat(timerFailed.await(10, TimeUnit.SECONDS)).as("the timer tried").isTrue();
+    release.countDown();
+    verify(queue, timeout(10_000)).completeAllAndClaim(
+        argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(third)), any());
+
+    long t0 = System.nanoTime();
+    worker.close();
+    long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    System.out.printf("close() with a held completion unrecordable, grace 1 s: %d ms%n", closeMillis);
+
+    assertThat(closeTries.get()).as("close() tried again").isGreaterThan(1);
+    assertThat(closeMillis).as("close() with the completion unrecordable, grace 1 s, lock 30 s").isLessThan(5_000);
+  }
+
+  @Test
   void aJobCancelledWhileWaitingInABatchIsFailedNotReleasedWhenTheWorkerStops() throws Exception {
     JobId second = JobId.of("job-2");
     JobId slow = JobId.of("slow");
@@ -518,6 +619,236 @@ class QueueWorkerTest {
     worker.close();
     assertThat(ran).containsExactly("job-1", "slow");
     verify(queue).leave(worker.workerId());
+  }
+
+  @Test
+  void closingWithClaimedJobsWaitingGivesAllTheirReleasesOneLockDurationWhileTheQueueIsUnreachable() throws Exception {
+    int waiting = 8;
+    JobId slow = JobId.of("slow");
+    AtomicInteger fillers = new AtomicInteger();
+    // Rounds of short jobs double the batch (2, 4, 8, 16); the first call that may claim more than
+    // `waiting` hands out "slow" and `waiting` jobs behind it, later calls claim nothing.
+    AtomicBoolean slowHandedOut = new AtomicBoolean();
+    doAnswer(inv -> {
+      List<FinishedJob> finished = inv.getArgument(0);
+      List<ClaimRequest> requests = inv.getArgument(1);
+      if (finished == null) {
+        return null; // stubbing
+      }
+      List<Claim> claims = new ArrayList<>();
+      if (requests.size() > waiting && slowHandedOut.compareAndSet(false, true)) {
+        claims.add(Claim.of(active(slow)));
+        for (int i = 1; i <= waiting; i++) {
+          claims.add(Claim.of(active(JobId.of("waiting-" + i))));
+        }
+      } else if (!slowHandedOut.get()) {
+        for (int i = 0; i < requests.size(); i++) {
+          claims.add(Claim.of(active(JobId.of("filler-" + fillers.incrementAndGet()))));
+        }
+      }
+      return new Completions(finished.stream().map(f -> true).toList(), claims);
+    }).when(queue).completeAllAndClaim(any(), any());
+    when(queue.release(any(), anyString())).thenThrow(new QueueException("Connection refused", null));
+    List<String> ran = new CopyOnWriteArrayList<>();
+    CountDownLatch slowRuns = new CountDownLatch(1);
+    // A short lock keeps the test fast; the timer's release of waiting jobs stays off (startBatching).
+    startBatching(job -> prepared(context -> {
+      ran.add(job.id().value());
+      if (job.id().equals(slow)) {
+        slowRuns.countDown();
+        Await.until("the worker to start closing", Duration.ofSeconds(10), () -> !worker.isRunning());
+      }
+      return "done";
+    }), WorkerOptions.builder().concurrency(1).lockDuration(Duration.ofSeconds(1)).build());
+    assertThat(slowRuns.await(10, TimeUnit.SECONDS)).isTrue();
+
+    long t0 = System.nanoTime();
+    worker.close();
+    long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    System.out.printf("close() with %d releases failing, lock 1 s: %d ms%n", waiting, closeMillis);
+
+    for (int i = 1; i <= waiting; i++) {
+      verify(queue, atLeast(1)).release(eq(JobId.of("waiting-" + i)), anyString());
+    }
+    // the releases were retried (durably), within one lock duration for all of them: with a lock's
+    // duration each, the 8 would keep close() busy for about 8 x 0.7 s
+    assertThat(mockingDetails(queue).getInvocations().stream()
+        .filter(i -> i.getMethod().getName().equals("release")).count()).isGreaterThan(waiting);
+    assertThat(closeMillis).as("close() with %d releases failing, lock 1 s", waiting).isLessThan(4_000);
+    assertThat(ran).doesNotContain("waiting-1").contains("slow");
+  }
+
+  @Test
+  void aReleaseByTheTimerThatFailsIsTriedOnceAndTheJobLeftToItsExpiringLock() throws Exception {
+    JobId slow = JobId.of("slow");
+    JobId second = JobId.of("job-2");
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(slow)), Claim.of(active(second)))));
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(slow)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.none())));
+    // Renewals and the timer's release run on the one timer thread: these counts need no locking.
+    AtomicBoolean releaseFailed = new AtomicBoolean();
+    AtomicInteger slowRenewalsAfter = new AtomicInteger();
+    AtomicInteger secondRenewalsAfter = new AtomicInteger();
+    doAnswer(inv -> {
+      releaseFailed.set(true);
+      throw new QueueException("Connection refused", null);
+    }).when(queue).release(eq(second), anyString());
+    doAnswer(inv -> {
+      if (releaseFailed.get()) {
+        slowRenewalsAfter.incrementAndGet();
+      }
+      return LockStatus.HELD;
+    }).when(queue).renewLock(eq(slow), anyString(), any());
+    doAnswer(inv -> {
+      if (releaseFailed.get()) {
+        secondRenewalsAfter.incrementAndGet();
+      }
+      return LockStatus.HELD;
+    }).when(queue).renewLock(eq(second), anyString(), any());
+    List<String> ran = new CopyOnWriteArrayList<>();
+    CountDownLatch finish = new CountDownLatch(1);
+    worker = new QueueWorker("test-worker", queue, job -> prepared(context -> {
+      ran.add(job.id().value());
+      if (job.id().equals(slow)) {
+        finish.await();
+      }
+      return "done";
+    }), WorkerOptions.builder().concurrency(1).lockRenewInterval(Duration.ofMillis(20)).build(), clock)
+        .shortJobsUnder(Duration.ofHours(1)).releaseWaitingAfter(Duration.ofMillis(1));
+    worker.start();
+
+    // The timer goes on renewing the long job's lock: 10 renewals (200 ms) span a retry's first
+    // pause (100 ms), had the timer retried.
+    Await.until("10 renewals of the long job's lock after the failed release", Duration.ofSeconds(10),
+        () -> slowRenewalsAfter.get() >= 10);
+    verify(queue, times(1)).release(eq(second), anyString());
+    // job-2 left the worker's books: its lock is no longer renewed, so it expires and another worker takes it
+    assertThat(secondRenewalsAfter).hasValue(0);
+    assertThat(worker.activeJobs()).isEqualTo(1);
+    finish.countDown();
+    verify(queue, timeout(10_000)).completeAllAndClaim(
+        argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(slow)), any());
+    worker.close();
+    assertThat(ran).containsExactly("job-1", "slow");
+    verify(queue).leave(worker.workerId()); // nothing of job-2 left in the worker's books
+  }
+
+  @Test
+  void closeWaitsForTheTimersReleaseInFlightAndThenLeavesTheQueue() throws Exception {
+    JobId slow = JobId.of("slow");
+    JobId second = JobId.of("job-2");
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(slow)), Claim.of(active(second)))));
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(slow)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.none())));
+    CountDownLatch releasing = new CountDownLatch(1);
+    CountDownLatch answer = new CountDownLatch(1);
+    AtomicBoolean released = new AtomicBoolean();
+    doAnswer(inv -> {
+      releasing.countDown();
+      // As a blocking socket read: an interrupt does not cut the call short.
+      boolean interrupted = false;
+      while (true) {
+        try {
+          answer.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      released.set(true);
+      return true;
+    }).when(queue).release(eq(second), anyString());
+    worker = new QueueWorker("test-worker", queue, job -> prepared(context -> {
+      if (job.id().equals(slow)) {
+        Await.until("the worker to start closing", Duration.ofSeconds(10), () -> !worker.isRunning());
+      }
+      return "done";
+    }), oneSlot(), clock).shortJobsUnder(Duration.ofHours(1)).releaseWaitingAfter(Duration.ofMillis(1));
+    worker.start();
+    assertThat(releasing.await(10, TimeUnit.SECONDS)).as("the timer releases job-2").isTrue();
+
+    Thread closing = new Thread(worker::close, "closing");
+    closing.start();
+    closing.join(500);
+    // close() has not returned while its own call to the queue is under way (half a second is
+    // ample for it to get there: the job ends as soon as the worker closes)
+    boolean closeWaited = closing.isAlive();
+    answer.countDown(); // the queue answers the release
+    closing.join(10_000);
+
+    assertThat(closeWaited).as("close() waits for the timer's release in flight").isTrue();
+    assertThat(closing.isAlive()).isFalse();
+    assertThat(released).isTrue();
+    // job-2 is released, so the worker leaves the queue (not left for its heartbeat to expire)
+    verify(queue).leave(worker.workerId());
+  }
+
+  @Test
+  void aWaitingJobWhoseLockWasLostIsLeftToItsNewOwnerWhenTheTimerReleasesTheJobsBehindALongOne() throws Exception {
+    JobId second = JobId.of("job-2");
+    CountDownLatch finish = waitBehindALongJobWhoseRenewalSays(second, LockStatus.LOST);
+
+    // the timer took job-2 out of the worker's books: ten renewals of the long job's lock in a row
+    // without one of job-2's
+    Await.until("job-2's lock no longer renewed", Duration.ofSeconds(10), () -> slowRenewalsSinceSecond.get() >= 10);
+    verify(queue, never()).release(eq(second), anyString());
+    verify(queue, never()).fail(eq(second), anyString(), anyString(), any());
+    finish.countDown();
+  }
+
+  @Test
+  void aWaitingJobCancelledIsFailedNotReleasedWhenTheTimerReleasesTheJobsBehindALongOne() throws Exception {
+    JobId second = JobId.of("job-2");
+    AtomicReference<String> failedOn = new AtomicReference<>();
+    doAnswer(inv -> {
+      failedOn.set(Thread.currentThread().getName());
+      return true;
+    }).when(queue).fail(eq(second), anyString(), anyString(), any());
+    CountDownLatch finish = waitBehindALongJobWhoseRenewalSays(second, LockStatus.CANCELLED);
+
+    // releasing it would clear the cancel request and let it run elsewhere
+    verify(queue, timeout(10_000)).fail(eq(second), anyString(), eq("job was cancelled"), isNull());
+    assertThat(failedOn.get()).startsWith("test-worker-timer");
+    verify(queue, never()).release(eq(second), anyString());
+    finish.countDown();
+  }
+
+  /** Renewals of the long job's lock since job-2's last one. */
+  private final AtomicInteger slowRenewalsSinceSecond = new AtomicInteger();
+
+  /**
+   * Starts a chain whose long job "slow" runs until the returned latch is counted down, with
+   * {@code second} claimed behind it; the renewal of {@code second}'s lock answers {@code status}
+   * from the first renewal on, which comes before the timer releases it (20 ms against 200 ms, on
+   * the one timer thread).
+   */
+  private CountDownLatch waitBehindALongJobWhoseRenewalSays(JobId second, LockStatus status) {
+    JobId slow = JobId.of("slow");
+    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
+        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(slow)), Claim.of(active(second)))));
+    doAnswer(inv -> {
+      slowRenewalsSinceSecond.incrementAndGet();
+      return LockStatus.HELD;
+    }).when(queue).renewLock(eq(slow), anyString(), any());
+    doAnswer(inv -> {
+      slowRenewalsSinceSecond.set(0);
+      return status;
+    }).when(queue).renewLock(eq(second), anyString(), any());
+    CountDownLatch finish = new CountDownLatch(1);
+    worker = new QueueWorker("test-worker", queue, job -> prepared(context -> {
+      if (job.id().equals(slow)) {
+        finish.await();
+      }
+      return "done";
+    }), WorkerOptions.builder().concurrency(1).lockRenewInterval(Duration.ofMillis(20)).build(), clock)
+        .shortJobsUnder(Duration.ofHours(1)).releaseWaitingAfter(Duration.ofMillis(200));
+    worker.start();
+    return finish;
   }
 
   @Test

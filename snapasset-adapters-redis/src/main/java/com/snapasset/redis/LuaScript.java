@@ -21,7 +21,8 @@ final class LuaScript {
    * Runs the body of a script, as a local function {@code one(ARGV)}, once per call packed in
    * ARGV ({@code argc, args...} per call), each under {@code pcall}: a call's error becomes that
    * call's entry of the reply (an error reply inside the array), the others still run. A nil
-   * reply stays a nil entry (false), so the reply has one entry per call, in order.
+   * reply stays a nil entry (false), so the reply has one entry per call, in order. Leaves the
+   * reply in {@code combinedOut}.
    */
   private static final String COMBINED_DRIVER = """
       local combinedOut = {}
@@ -45,18 +46,20 @@ final class LuaScript {
         combinedOut[combinedCount] = reply
         combinedAt = combinedAt + 1 + argc
       end
-      return combinedOut
       """;
 
   private final String name;
   /** The shared helpers and libraries the body runs after. */
   private final String preamble;
+  /** Whether the preamble holds the shared helpers, whose hooks a combined call then runs. */
+  private final boolean common;
   private final String body;
   private final String source;
   private final String sha;
 
-  private LuaScript(String name, String preamble, String body) {
+  private LuaScript(String name, boolean common, String preamble, String body) {
     this.name = name;
+    this.common = common;
     this.preamble = preamble;
     this.body = body;
     this.source = preamble + body;
@@ -72,7 +75,7 @@ final class LuaScript {
     for (String lib : libs) {
       source.append(read(lib)).append('\n');
     }
-    return new LuaScript(name, source.toString(), read(name));
+    return new LuaScript(name, true, source.toString(), read(name));
   }
 
   /**
@@ -82,10 +85,17 @@ final class LuaScript {
    * instead of once per call, and Redis reads, looks up and answers one command instead of many.
    * Only for bodies that read KEYS and ARGV only through the preamble and {@code ARGV[i]} (the body
    * runs as a function whose parameter is named ARGV) and end in {@code return}.
+   *
+   * <p>With the shared helpers, the calls run between their {@code beginCombined()} and {@code
+   * endCombined()}, which settles what the calls left for once per combined call (the wakes of
+   * {@code wakeOneLater()}), also when some of them failed.
    */
   LuaScript combined() {
-    return new LuaScript(name + "+combined", preamble, "local function one(ARGV)\n" + body + "\nend\n"
-        + COMBINED_DRIVER);
+    String driver = common
+        ? "beginCombined()\n" + COMBINED_DRIVER + "endCombined()\n"
+        : COMBINED_DRIVER;
+    return new LuaScript(name + "+combined", common, preamble, "local function one(ARGV)\n" + body + "\nend\n"
+        + driver + "return combinedOut\n");
   }
 
   String name() {
@@ -94,7 +104,7 @@ final class LuaScript {
 
   /** A script from source text; for tests of the batcher. */
   static LuaScript of(String name, String source) {
-    return new LuaScript(name, "", source);
+    return new LuaScript(name, false, "", source);
   }
 
   /** The script's text, as SCRIPT LOAD takes it. */

@@ -10,6 +10,6 @@ local seq = redis.call('INCR', K_SEQ)
 redis.call('HSET', jk, 'payload', ARGV[2], 'state', 'waiting', 'priority', ARGV[3], 'seq', seq,
   'maxAttempts', ARGV[4], 'createdAt', ARGV[7], 'keepCompleted', ARGV[5], 'keepFailed', ARGV[6])
 redis.call('ZADD', K_WAIT, waitScore(ARGV[3], seq), id)
-wakeOne()
+wakeOneLater()
 publish('ADDED', id, 0)
 return {1}

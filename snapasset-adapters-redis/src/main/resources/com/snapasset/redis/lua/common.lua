@@ -56,6 +56,51 @@ local function wakeOne()
   end
 end
 
+-- In a combined call (LuaScript.combined: beginCombined, then the calls, then endCombined), the
+-- wakes its calls owe through wakeOneLater, pushed by endCombined in one LPUSH; nil otherwise.
+local owedWakes = nil
+-- How many of them the wake list takes: read where the first one's wakeOne would read it (so a
+-- wrong-typed wake key fails the same call), and then unchanged, as the calls that use
+-- wakeOneLater touch neither the pause flag nor the wake list. nil until read.
+local wakeRoom = nil
+
+-- wakeOne, except that in a combined call the token is pushed at its end, with the others: the
+-- same number of tokens (pushes stop at MAX_WAKE as one by one), and as the script runs alone, a
+-- worker still sees a token only once the jobs are in the wait set. Only for scripts that touch
+-- neither K_PAUSED nor K_WAKE themselves.
+local function wakeOneLater()
+  if not owedWakes then
+    wakeOne()
+    return
+  end
+  if not wakeRoom then
+    local room = 0
+    if redis.call('EXISTS', K_PAUSED) == 0 then
+      room = MAX_WAKE - redis.call('LLEN', K_WAKE)
+    end
+    wakeRoom = room
+  end
+  if owedWakes < wakeRoom then
+    owedWakes = owedWakes + 1
+  end
+end
+
+local function beginCombined()
+  owedWakes = 0
+end
+
+-- Settles what the calls owe, even if some of them failed: their own wakes are owed all the same.
+local function endCombined()
+  if owedWakes > 0 then
+    local tokens = {}
+    for i = 1, owedWakes do
+      tokens[i] = '1'
+    end
+    redis.call('LPUSH', K_WAKE, unpack(tokens))
+  end
+  owedWakes = nil
+end
+
 local function toWait(id, jk, newSeq)
   local prio, seq = unpack(redis.call('HMGET', jk, 'priority', 'seq'))
   if newSeq then

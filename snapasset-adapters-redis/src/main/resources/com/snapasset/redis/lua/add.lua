@@ -5,11 +5,11 @@ local jk = jobKey(id)
 if redis.call('EXISTS', jk) == 1 then
   return {0, redis.call('HGETALL', jk)}
 end
-local seq = redis.call('INCR', K_SEQ)
+local seq = nextSeq()
 -- progress, attempts and stalled are 0 while absent.
 redis.call('HSET', jk, 'payload', ARGV[2], 'state', 'waiting', 'priority', ARGV[3], 'seq', seq,
   'maxAttempts', ARGV[4], 'createdAt', ARGV[7], 'keepCompleted', ARGV[5], 'keepFailed', ARGV[6])
-redis.call('ZADD', K_WAIT, waitScore(ARGV[3], seq), id)
+addToWait(waitScore(ARGV[3], seq), id)
 wakeOneLater()
 publish('ADDED', id, 0)
 return {1}

@@ -56,20 +56,55 @@ local function wakeOne()
   end
 end
 
--- In a combined call (LuaScript.combined: beginCombined, then the calls, then endCombined), the
--- wakes its calls owe through wakeOneLater, pushed by endCombined in one LPUSH; nil otherwise.
-local owedWakes = nil
--- How many of them the wake list takes: read where the first one's wakeOne would read it (so a
--- wrong-typed wake key fails the same call), and then unchanged, as the calls that use
--- wakeOneLater touch neither the pause flag nor the wake list. nil until read.
+-- A combined call (LuaScript.combined: beginCombined, its calls, endCombined) sends what its calls
+-- owe through nextSeq, addToWait and wakeOneLater in one command each at its end, instead of one
+-- each per call: the same result, as the calls that use them read neither the seq counter, the
+-- wait set, the pause flag nor the wake list otherwise, and the script runs alone (a worker sees
+-- a token only after the script, with every job in the wait set). Each first sends its first
+-- command as one call would, so an error of that key (wrong type, not an integer) fails the same
+-- calls as one by one; what a call owes before it fails is still sent, as one by one.
+local combining = false
+-- The seq the last nextSeq gave once its first INCR went through, and how many it gave since.
+local lastSeq = nil
+local seqsOwed = 0
+-- Below 2^53 a Lua number counts exactly, as INCR does; beyond it every call sends its INCR.
+local EXACT_SEQ = 2 ^ 52
+-- Wait set entries owed ({score, id, ...}) once the first ZADD went through; nil until then.
+local owedWait = nil
+-- Tokens owed; and how many the wake list takes, read where the first wakeOne would read it.
+local owedWakes = 0
 local wakeRoom = nil
 
--- wakeOne, except that in a combined call the token is pushed at its end, with the others: the
--- same number of tokens (pushes stop at MAX_WAKE as one by one), and as the script runs alone, a
--- worker still sees a token only once the jobs are in the wait set. Only for scripts that touch
--- neither K_PAUSED nor K_WAKE themselves.
+-- INCR of the queue's seq.
+local function nextSeq()
+  if lastSeq then
+    lastSeq = lastSeq + 1
+    seqsOwed = seqsOwed + 1
+    return lastSeq
+  end
+  local seq = redis.call('INCR', K_SEQ)
+  if combining and seq < EXACT_SEQ then
+    lastSeq = seq
+  end
+  return seq
+end
+
+-- ZADD of one job to the wait set.
+local function addToWait(score, id)
+  if owedWait then
+    owedWait[#owedWait + 1] = score
+    owedWait[#owedWait + 1] = id
+    return
+  end
+  redis.call('ZADD', K_WAIT, score, id)
+  if combining then
+    owedWait = {}
+  end
+end
+
+-- wakeOne: the same number of tokens, as pushes one by one stop at MAX_WAKE.
 local function wakeOneLater()
-  if not owedWakes then
+  if not combining then
     wakeOne()
     return
   end
@@ -86,11 +121,17 @@ local function wakeOneLater()
 end
 
 local function beginCombined()
-  owedWakes = 0
+  combining = true
 end
 
--- Settles what the calls owe, even if some of them failed: their own wakes are owed all the same.
 local function endCombined()
+  combining = false
+  if seqsOwed > 0 then
+    redis.call('INCRBY', K_SEQ, seqsOwed)
+  end
+  if owedWait and #owedWait > 0 then
+    callChunked('ZADD', K_WAIT, owedWait)
+  end
   if owedWakes > 0 then
     local tokens = {}
     for i = 1, owedWakes do
@@ -98,7 +139,6 @@ local function endCombined()
     end
     redis.call('LPUSH', K_WAKE, unpack(tokens))
   end
-  owedWakes = nil
 end
 
 local function toWait(id, jk, newSeq)

@@ -5,20 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * The wake tokens of the add script's combined form, which pushes the tokens of all its adds in
- * one command at its end: as many as the adds one by one would push, against a real redis-server.
+ * The add script's combined form, which sends its adds' INCRs of the seq, ZADDs to the wait set and
+ * wake tokens in one command each at its end: it leaves what the adds one by one leave, against a
+ * real redis-server.
  */
-class CombinedAddWakeTest {
+class CombinedAddTest {
   private static final LuaScript ADD = LuaScript.load("add");
   private static final LuaScript COMBINED = ADD.combined();
   @RegisterExtension
@@ -31,6 +36,71 @@ class CombinedAddWakeTest {
   @BeforeAll
   static void connect() {
     admin = server.client();
+  }
+
+  /** Keys a scenario sets up before the adds, under a queue's prefix. */
+  private static final Map<String, Consumer<String>> SETUPS = Map.of(
+      "nothing", p -> { },
+      "60 tokens", p -> admin.lpush(p + "wake", Collections.nCopies(60, "1").toArray(String[]::new)),
+      "paused", p -> admin.set(p + "paused", "1"),
+      "existing and broken jobs", p -> {
+        admin.hset(p + "job:j3", "state", "waiting");
+        admin.set(p + "job:j5", "not a hash");
+        admin.zadd(p + "wait", 7, "j8"); // in the wait set without its hash: the add moves it
+      },
+      "a wrong-typed wait set", p -> admin.set(p + "wait", "not a zset"),
+      "a seq that is not a number", p -> admin.set(p + "seq", "x"),
+      "a wrong-typed wake list", p -> admin.set(p + "wake", "not a list"),
+      "a seq just below 2^52", p -> admin.set(p + "seq", Long.toString((1L << 52) - 3)),
+      "a seq with a time to live", p -> {
+        admin.set(p + "seq", "41");
+        admin.expire(p + "seq", 1000);
+      });
+
+  @ParameterizedTest(name = "after {0}")
+  @ValueSource(strings = {"nothing", "60 tokens", "paused", "existing and broken jobs", "a wrong-typed wait set",
+      "a seq that is not a number", "a wrong-typed wake list", "a seq just below 2^52", "a seq with a time to live"})
+  void aCombinedCallLeavesWhatItsAddsOneByOneLeave(String setup) {
+    String single = "single-" + UUID.randomUUID() + ":{q}:";
+    SETUPS.get(setup).accept(single);
+    SETUPS.get(setup).accept(prefix);
+    List<String> ids = ids("j", 10);
+    ids.add(4, "j2"); // one the same call added before
+
+    List<String> oneByOne = new ArrayList<>();
+    for (String id : ids) {
+      try {
+        oneByOne.add(String.valueOf(admin.evalsha(loaded(ADD), List.of(single), args(id))));
+      } catch (JedisDataException e) {
+        oneByOne.add(error(e));
+      }
+    }
+    List<String> together = new ArrayList<>();
+    for (Object reply : combined(ids)) {
+      together.add(reply instanceof JedisDataException e ? error(e) : String.valueOf(reply));
+    }
+
+    assertThat(together).isEqualTo(oneByOne);
+    assertThat(dump(prefix)).isEqualTo(dump(single)).isNotEmpty();
+  }
+
+  @Test
+  void aCombinedCallSendsOneIncrZaddAndLpushForAllItsAddsButTheFirst() {
+    Map<String, Long> before = new TreeMap<>();
+    for (String c : List.of("incr", "incrby", "zadd", "lpush", "exists", "llen")) {
+      before.put(c, calls(c));
+    }
+
+    combined(ids("j", 25));
+
+    Map<String, Long> sent = new TreeMap<>();
+    before.forEach((c, n) -> sent.put(c, calls(c) - n));
+    // The first add's INCR and ZADD as one by one; EXISTS for each job and once for the pause flag.
+    assertThat(sent).isEqualTo(Map.of("incr", 1L, "incrby", 1L, "zadd", 2L, "lpush", 1L, "exists", 26L, "llen", 1L));
+    assertThat(admin.get(prefix + "seq")).isEqualTo("25");
+    assertThat(admin.zrangeWithScores(prefix + "wait", 0, -1)).extracting(t -> t.getElement() + "@" + (long) t.getScore())
+        .containsExactlyElementsOf(ids("j", 25).stream().map(id -> id + "@" + (5L * 4294967296L + Long.parseLong(id.substring(1)) + 1))
+            .toList());
   }
 
   @ParameterizedTest(name = "{0} adds onto {1} tokens")
@@ -113,6 +183,32 @@ class CombinedAddWakeTest {
     assertThat(admin.evalsha(loaded(ADD), List.of(prefix), args("plain"))).isEqualTo(List.of(1L));
 
     assertThat(admin.exists(wake)).isFalse();
+  }
+
+  /**
+   * An error's message without what Redis adds to a script's own error (which script, which line),
+   * nor the {@code ERR} the combined form puts before a failed call's error (as it did before it
+   * sent anything once per combined call).
+   */
+  private static String error(JedisDataException e) {
+    return "error " + e.getMessage().replaceFirst(" script: .*", "").replaceFirst("^ERR (?=[A-Z]+ )", "");
+  }
+
+  /** Every key under a prefix, without it, with its type, value and whether it expires. */
+  private static Map<String, String> dump(String prefix) {
+    Map<String, String> keys = new TreeMap<>();
+    for (String key : admin.keys(prefix + "*")) {
+      String type = admin.type(key);
+      Object value = switch (type) {
+        case "string" -> admin.get(key);
+        case "list" -> admin.lrange(key, 0, -1);
+        case "hash" -> new TreeMap<>(admin.hgetAll(key));
+        case "zset" -> admin.zrangeWithScores(key, 0, -1).stream().map(t -> t.getElement() + "@" + t.getScore()).toList();
+        default -> "?";
+      };
+      keys.put(key.substring(prefix.length()), type + " " + value + (admin.ttl(key) >= 0 ? " expiring" : ""));
+    }
+    return keys;
   }
 
   private void pushTokens(int tokens) {

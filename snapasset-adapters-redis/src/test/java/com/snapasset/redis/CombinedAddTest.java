@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -101,6 +104,38 @@ class CombinedAddTest {
     assertThat(admin.zrangeWithScores(prefix + "wait", 0, -1)).extracting(t -> t.getElement() + "@" + (long) t.getScore())
         .containsExactlyElementsOf(ids("j", 25).stream().map(id -> id + "@" + (5L * 4294967296L + Long.parseLong(id.substring(1)) + 1))
             .toList());
+  }
+
+  @Test
+  void eachAddPublishesItsAddedEventAsBefore() throws Exception {
+    List<String> messages = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch subscribed = new CountDownLatch(1);
+    CountDownLatch all = new CountDownLatch(3);
+    JedisPubSub listener = new JedisPubSub() {
+      @Override
+      public void onSubscribe(String channel, int count) {
+        subscribed.countDown();
+      }
+
+      @Override
+      public void onMessage(String channel, String message) {
+        messages.add(message);
+        all.countDown();
+      }
+    };
+    Thread t = new Thread(() -> admin.subscribe(listener, prefix + "events"));
+    t.start();
+    try {
+      assertThat(subscribed.await(10, TimeUnit.SECONDS)).as("subscribed").isTrue();
+      admin.evalsha(loaded(ADD), List.of(prefix), args("plain"));
+      combined(List.of("c1", "c2"));
+      assertThat(all.await(10, TimeUnit.SECONDS)).as("all events in").isTrue();
+    } finally {
+      listener.unsubscribe();
+      t.join(10_000);
+    }
+
+    assertThat(messages).containsExactly("ADDED|0|plain", "ADDED|0|c1", "ADDED|0|c2");
   }
 
   @ParameterizedTest(name = "{0} adds onto {1} tokens")

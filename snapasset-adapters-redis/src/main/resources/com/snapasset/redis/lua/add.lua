@@ -11,5 +11,6 @@ redis.call('HSET', jk, 'payload', ARGV[2], 'state', 'waiting', 'priority', ARGV[
   'maxAttempts', ARGV[4], 'createdAt', ARGV[7], 'keepCompleted', ARGV[5], 'keepFailed', ARGV[6])
 addToWait(waitScore(ARGV[3], seq), id)
 wakeOneLater()
-publish('ADDED', id, 0)
+-- '0', not 0: the same text, which Lua would otherwise format from a number on every add.
+publish('ADDED', id, '0')
 return {1}

@@ -27,7 +27,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * real redis-server.
  */
 class CombinedAddTest {
-  private static final LuaScript ADD = LuaScript.load("add");
+  private static final LuaScript ADD = RedisJobQueue.ADD;
   private static final LuaScript COMBINED = ADD.combined();
   @RegisterExtension
   static final RedisServerExtension server = RedisServerExtension.create().flushAfterEach();
@@ -110,7 +110,7 @@ class CombinedAddTest {
   void eachAddPublishesItsAddedEventAsBefore() throws Exception {
     List<String> messages = Collections.synchronizedList(new ArrayList<>());
     CountDownLatch subscribed = new CountDownLatch(1);
-    CountDownLatch all = new CountDownLatch(3);
+    CountDownLatch all = new CountDownLatch(5);
     JedisPubSub listener = new JedisPubSub() {
       @Override
       public void onSubscribe(String channel, int count) {
@@ -128,14 +128,14 @@ class CombinedAddTest {
     try {
       assertThat(subscribed.await(10, TimeUnit.SECONDS)).as("subscribed").isTrue();
       admin.evalsha(loaded(ADD), List.of(prefix), args("plain"));
-      combined(List.of("c1", "c2"));
+      combined(List.of("c1", "c2", "c3", "c4"));
       assertThat(all.await(10, TimeUnit.SECONDS)).as("all events in").isTrue();
     } finally {
       listener.unsubscribe();
       t.join(10_000);
     }
 
-    assertThat(messages).containsExactly("ADDED|0|plain", "ADDED|0|c1", "ADDED|0|c2");
+    assertThat(messages).containsExactly("ADDED|0|plain", "ADDED|0|c1", "ADDED|0|c2", "ADDED|0|c3", "ADDED|0|c4");
   }
 
   @ParameterizedTest(name = "{0} adds onto {1} tokens")
@@ -194,10 +194,10 @@ class CombinedAddTest {
     // One by one, every add fails at its wake, after its job is in the wait set: so in one call.
     admin.set(wake, "not a list");
 
-    List<Object> replies = combined(ids("j", 3));
+    List<Object> replies = combined(ids("j", 5));
 
     assertThat(replies).allSatisfy(r -> assertThat(r).isInstanceOf(JedisDataException.class));
-    assertThat(admin.zcard(prefix + "wait")).isEqualTo(3);
+    assertThat(admin.zcard(prefix + "wait")).isEqualTo(5);
     assertThat(admin.get(wake)).isEqualTo("not a list");
   }
 

@@ -110,7 +110,7 @@ final class LuaScript {
    * Only for bodies that read KEYS and ARGV only through the preamble and {@code ARGV[i]} (the body
    * runs as a function whose parameter is named ARGV) and end in {@code return}.
    *
-   * <p>With {@link #COMBINED_LIB}, two calls or more run between its {@code beginCombined()} and
+   * <p>With {@link #COMBINED_LIB}, four calls or more run between its {@code beginCombined()} and
    * {@code endCombined()}, which sends what the calls left for once per combined call (their seqs,
    * wait set entries and wake tokens), also when some of them failed.
    */

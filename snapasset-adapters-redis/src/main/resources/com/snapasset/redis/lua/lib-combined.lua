@@ -5,7 +5,7 @@
 -- script runs alone (a worker sees a token only after it, with every job in the wait set). Each
 -- sends its first command as one call would, so an error of that key (wrong type, not an integer)
 -- fails the same calls as one by one; what a call owed before it failed is still sent, as one by
--- one. Outside a combined call, each sends its command at once.
+-- one. Outside a combined call (or in one of fewer than four calls), each sends its command at once.
 -- A table, so that each function below captures one upvalue for it (the closures are made on
 -- every run of the script): nil outside a combined call, else
 -- {seq = the last seq given once the first INCR went through, seqs = how many given since,

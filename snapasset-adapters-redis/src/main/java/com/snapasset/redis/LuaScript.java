@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import redis.clients.jedis.UnifiedJedis;
@@ -17,11 +16,6 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  */
 final class LuaScript {
   private static final String COMMON = read("common");
-  /**
-   * The library whose {@code beginCombined()} and {@code endCombined()} a script's combined form
-   * runs around its calls: only a script loaded with it pays for making its functions.
-   */
-  static final String COMBINED_LIB = "lib-combined";
 
   /**
    * Runs the body of a script, as a local function {@code one(ARGV)}, once per call packed in
@@ -54,36 +48,23 @@ final class LuaScript {
       end
       """;
 
-  /**
-   * Fewer than four calls send what they owe themselves: for so few, owing it to the end costs
-   * Redis more than it saves (about 6% more per add for one or two calls, 3% less for four:
-   * instructions counted with callgrind, redis-server 7.0). Four calls' worth of ARGV, as calls of
-   * one script have about as many arguments each; either way the result is the same.
-   */
-  private static final String COMBINED_BEGIN = """
-      local combinedMany = #ARGV >= 4 * (1 + (tonumber(ARGV[1]) or 0))
-      if combinedMany then
-        beginCombined()
-      end
-      """;
-  private static final String COMBINED_END = """
-      if combinedMany then
-        endCombined()
-      end
-      """;
-
   private final String name;
   /** The shared helpers and libraries the body runs after. */
   private final String preamble;
-  /** Whether the preamble holds {@link #COMBINED_LIB}, whose hooks a combined call then runs. */
-  private final boolean hooks;
+  /**
+   * The many form's {@code lua/NAME-many.lua} and {@code lua/NAME-many-end.lua}, or null: see
+   * {@link #withMany}.
+   */
+  private final String many;
+  private final String manyEnd;
   private final String body;
   private final String source;
   private final String sha;
 
-  private LuaScript(String name, boolean hooks, String preamble, String body) {
+  private LuaScript(String name, String preamble, String body, String many, String manyEnd) {
     this.name = name;
-    this.hooks = hooks;
+    this.many = many;
+    this.manyEnd = manyEnd;
     this.preamble = preamble;
     this.body = body;
     this.source = preamble + body;
@@ -99,7 +80,20 @@ final class LuaScript {
     for (String lib : libs) {
       source.append(read(lib)).append('\n');
     }
-    return new LuaScript(name, Arrays.asList(libs).contains(COMBINED_LIB), source.toString(), read(name));
+    return new LuaScript(name, source.toString(), read(name), null, null);
+  }
+
+  /**
+   * This script with a many form for its combined form: {@code lua/NAME-many.lua} runs before the
+   * calls; it declares the local {@code combinedMany}, true where the many form pays (say, from a
+   * few calls on), and then sets the local {@code one} to a function of ARGV that does what the body
+   * does. {@code lua/NAME-many-end.lua} runs after the calls when {@code combinedMany}, also when
+   * some failed. So a many form can leave work to be done once for all calls, in locals of its own,
+   * while the script alone runs its body as it is and a combined call of few runs the body after a
+   * test or two.
+   */
+  LuaScript withMany() {
+    return new LuaScript(name, preamble, body, read(name + "-many"), read(name + "-many-end"));
   }
 
   /**
@@ -110,14 +104,18 @@ final class LuaScript {
    * Only for bodies that read KEYS and ARGV only through the preamble and {@code ARGV[i]} (the body
    * runs as a function whose parameter is named ARGV) and end in {@code return}.
    *
-   * <p>With {@link #COMBINED_LIB}, four calls or more run between its {@code beginCombined()} and
-   * {@code endCombined()}, which sends what the calls left for once per combined call (their seqs,
-   * wait set entries and wake tokens), also when some of them failed.
+   * <p>With a many form ({@link #withMany}), a call of four calls or more runs that instead of the
+   * body.
    */
   LuaScript combined() {
-    String driver = hooks ? COMBINED_BEGIN + COMBINED_DRIVER + COMBINED_END : COMBINED_DRIVER;
-    return new LuaScript(name + "+combined", hooks, preamble, "local function one(ARGV)\n" + body + "\nend\n"
-        + driver + "return combinedOut\n");
+    String source;
+    if (many == null) {
+      source = "local function one(ARGV)\n" + body + "\nend\n" + COMBINED_DRIVER;
+    } else {
+      source = "local one\n" + many + "\nif not one then\none = function(ARGV)\n" + body + "\nend\nend\n"
+          + COMBINED_DRIVER + "if combinedMany then\n" + manyEnd + "\nend\n";
+    }
+    return new LuaScript(name + "+combined", preamble, source + "return combinedOut\n", null, null);
   }
 
   String name() {
@@ -126,7 +124,7 @@ final class LuaScript {
 
   /** A script from source text; for tests of the batcher. */
   static LuaScript of(String name, String source) {
-    return new LuaScript(name, false, "", source);
+    return new LuaScript(name, "", source, null, null);
   }
 
   /** The script's text, as SCRIPT LOAD takes it. */

@@ -5,12 +5,11 @@ local jk = jobKey(id)
 if redis.call('EXISTS', jk) == 1 then
   return {0, redis.call('HGETALL', jk)}
 end
-local seq = nextSeq()
+local seq = redis.call('INCR', K_SEQ)
 -- progress, attempts and stalled are 0 while absent.
 redis.call('HSET', jk, 'payload', ARGV[2], 'state', 'waiting', 'priority', ARGV[3], 'seq', seq,
   'maxAttempts', ARGV[4], 'createdAt', ARGV[7], 'keepCompleted', ARGV[5], 'keepFailed', ARGV[6])
-addToWait(waitScore(ARGV[3], seq), id)
-wakeOneLater()
--- '0', not 0: the same text, which Lua would otherwise format from a number on every add.
-publish('ADDED', id, '0')
+redis.call('ZADD', K_WAIT, waitScore(ARGV[3], seq), id)
+wakeOne()
+publish('ADDED', id, 0)
 return {1}

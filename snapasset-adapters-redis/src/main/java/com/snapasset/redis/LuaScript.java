@@ -104,8 +104,8 @@ final class LuaScript {
    * Only for bodies that read KEYS and ARGV only through the preamble and {@code ARGV[i]} (the body
    * runs as a function whose parameter is named ARGV) and end in {@code return}.
    *
-   * <p>With a many form ({@link #withMany}), a call of four calls or more runs that instead of the
-   * body.
+   * <p>With a many form ({@link #withMany}), a call where its {@code combinedMany} holds runs that
+   * instead of the body.
    */
   LuaScript combined() {
     String source;

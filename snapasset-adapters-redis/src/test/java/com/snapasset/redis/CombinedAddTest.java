@@ -139,7 +139,7 @@ class CombinedAddTest {
   }
 
   @ParameterizedTest(name = "{0} adds onto {1} tokens")
-  @CsvSource({"1, 0", "25, 0", "63, 0", "64, 0", "100, 0", "25, 50", "25, 63", "25, 64", "10, 70"})
+  @CsvSource({"1, 0", "3, 0", "25, 0", "63, 0", "64, 0", "100, 0", "25, 50", "25, 63", "25, 64", "10, 70"})
   void aCombinedCallPushesAsManyTokensAsItsAddsOneByOneInOneCommand(int adds, int tokens) {
     pushTokens(tokens);
     long lpushBefore = calls("lpush");

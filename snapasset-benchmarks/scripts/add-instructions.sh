@@ -13,7 +13,8 @@
 #
 # Usage: add-instructions.sh [--adds 1000] [--compare OTHER_CHECKOUT]
 #   Measures this checkout's queue. With --compare, also OTHER_CHECKOUT's (another clone of this
-#   project, e.g. one at an older commit; it needs no copy of this script) with the same probe and
+#   project, e.g. one at an older commit; it needs no copy of this script or the probe, only
+#   snapasset-benchmarks/scripts/build-classpath.sh, there since c73f803) with the same probe and
 #   the same redis-server, and prints both side by side with the change (this / other - 1), e.g.
 #     git clone -q <repo> /tmp/base && git -C /tmp/base checkout -q c55dbfb
 #     snapasset-benchmarks/scripts/add-instructions.sh --compare /tmp/base
@@ -49,6 +50,10 @@ cp "$ROOT"/snapasset-benchmarks/target/classes/com/snapasset/benchmarks/queue/Ad
   "$PROBE/com/snapasset/benchmarks/queue/"
 THIS_CP="$PROBE:$CP"
 if [ -n "$OTHER" ]; then
+  if [ ! -f "$OTHER/snapasset-benchmarks/scripts/build-classpath.sh" ]; then
+    echo "add-instructions.sh: $OTHER has no snapasset-benchmarks/scripts/build-classpath.sh (a checkout older than c73f803?)" >&2
+    exit 1
+  fi
   # The other checkout's own build-classpath.sh, in a subshell: its ROOT, its modules, its Maven output to stderr.
   OTHER_CP="$PROBE:$(source "$OTHER/snapasset-benchmarks/scripts/build-classpath.sh" >&2; echo "$CP")"
 fi

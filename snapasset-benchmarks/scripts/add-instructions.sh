@@ -39,6 +39,10 @@ for tool in valgrind redis-server redis-cli java mvn; do
     exit 1
   fi
 done
+if [ -n "$OTHER" ] && [ ! -f "$OTHER/snapasset-benchmarks/scripts/build-classpath.sh" ]; then
+  echo "add-instructions.sh: $OTHER has no snapasset-benchmarks/scripts/build-classpath.sh (a checkout older than c73f803?)" >&2
+  exit 1
+fi
 START=$SECONDS
 
 source "$(dirname "$0")/build-classpath.sh" # sets ROOT and CP, cd to ROOT
@@ -50,10 +54,6 @@ cp "$ROOT"/snapasset-benchmarks/target/classes/com/snapasset/benchmarks/queue/Ad
   "$PROBE/com/snapasset/benchmarks/queue/"
 THIS_CP="$PROBE:$CP"
 if [ -n "$OTHER" ]; then
-  if [ ! -f "$OTHER/snapasset-benchmarks/scripts/build-classpath.sh" ]; then
-    echo "add-instructions.sh: $OTHER has no snapasset-benchmarks/scripts/build-classpath.sh (a checkout older than c73f803?)" >&2
-    exit 1
-  fi
   # The other checkout's own build-classpath.sh, in a subshell: its ROOT, its modules, its Maven output to stderr.
   OTHER_CP="$PROBE:$(source "$OTHER/snapasset-benchmarks/scripts/build-classpath.sh" >&2; echo "$CP")"
 fi

@@ -21,7 +21,8 @@ final class LuaScript {
    * Runs the body of a script, as a local function {@code one(ARGV)}, once per call packed in
    * ARGV ({@code argc, args...} per call), each under {@code pcall}: a call's error becomes that
    * call's entry of the reply (an error reply inside the array), the others still run. A nil
-   * reply stays a nil entry (false), so the reply has one entry per call, in order.
+   * reply stays a nil entry (false), so the reply has one entry per call, in order. Leaves the
+   * reply in {@code combinedOut}.
    */
   private static final String COMBINED_DRIVER = """
       local combinedOut = {}
@@ -45,18 +46,25 @@ final class LuaScript {
         combinedOut[combinedCount] = reply
         combinedAt = combinedAt + 1 + argc
       end
-      return combinedOut
       """;
 
   private final String name;
   /** The shared helpers and libraries the body runs after. */
   private final String preamble;
+  /**
+   * The many form's {@code lua/NAME-many.lua} and {@code lua/NAME-many-end.lua}, or null: see
+   * {@link #withMany}.
+   */
+  private final String many;
+  private final String manyEnd;
   private final String body;
   private final String source;
   private final String sha;
 
-  private LuaScript(String name, String preamble, String body) {
+  private LuaScript(String name, String preamble, String body, String many, String manyEnd) {
     this.name = name;
+    this.many = many;
+    this.manyEnd = manyEnd;
     this.preamble = preamble;
     this.body = body;
     this.source = preamble + body;
@@ -72,7 +80,20 @@ final class LuaScript {
     for (String lib : libs) {
       source.append(read(lib)).append('\n');
     }
-    return new LuaScript(name, source.toString(), read(name));
+    return new LuaScript(name, source.toString(), read(name), null, null);
+  }
+
+  /**
+   * This script with a many form for its combined form: {@code lua/NAME-many.lua} runs before the
+   * calls; it declares the local {@code combinedMany}, true where the many form pays (say, from a
+   * few calls on), and then sets the local {@code one} to a function of ARGV that does what the body
+   * does. {@code lua/NAME-many-end.lua} runs after the calls when {@code combinedMany}, also when
+   * some failed. So a many form can leave work to be done once for all calls, in locals of its own,
+   * while the script alone runs its body as it is and a combined call of few runs the body after a
+   * test or two.
+   */
+  LuaScript withMany() {
+    return new LuaScript(name, preamble, body, read(name + "-many"), read(name + "-many-end"));
   }
 
   /**
@@ -82,10 +103,19 @@ final class LuaScript {
    * instead of once per call, and Redis reads, looks up and answers one command instead of many.
    * Only for bodies that read KEYS and ARGV only through the preamble and {@code ARGV[i]} (the body
    * runs as a function whose parameter is named ARGV) and end in {@code return}.
+   *
+   * <p>With a many form ({@link #withMany}), a call where its {@code combinedMany} holds runs that
+   * instead of the body.
    */
   LuaScript combined() {
-    return new LuaScript(name + "+combined", preamble, "local function one(ARGV)\n" + body + "\nend\n"
-        + COMBINED_DRIVER);
+    String source;
+    if (many == null) {
+      source = "local function one(ARGV)\n" + body + "\nend\n" + COMBINED_DRIVER;
+    } else {
+      source = "local one\n" + many + "\nif not one then\none = function(ARGV)\n" + body + "\nend\nend\n"
+          + COMBINED_DRIVER + "if combinedMany then\n" + manyEnd + "\nend\n";
+    }
+    return new LuaScript(name + "+combined", preamble, source + "return combinedOut\n", null, null);
   }
 
   String name() {
@@ -94,7 +124,7 @@ final class LuaScript {
 
   /** A script from source text; for tests of the batcher. */
   static LuaScript of(String name, String source) {
-    return new LuaScript(name, "", source);
+    return new LuaScript(name, "", source, null, null);
   }
 
   /** The script's text, as SCRIPT LOAD takes it. */

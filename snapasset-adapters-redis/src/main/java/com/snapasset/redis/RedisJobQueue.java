@@ -76,7 +76,8 @@ import redis.clients.jedis.util.KeyValue;
  */
 public final class RedisJobQueue implements JobQueue {
   private static final Logger log = LoggerFactory.getLogger(RedisJobQueue.class);
-  private static final LuaScript ADD = LuaScript.load("add");
+  /** Package-private for tests of its combined form. */
+  static final LuaScript ADD = LuaScript.load("add").withMany();
   /** The scripts whose calls the batcher sends in their combined form. */
   static final List<LuaScript> COMBINABLE = List.of(ADD);
   private static final LuaScript CLAIM = LuaScript.load("claim", "lib-claim");

@@ -62,7 +62,7 @@ class ScriptBatcherCombinedTest {
       return {v, tonumber(ARGV[2])}
       """);
   private static final LuaScript NOOP = LuaScript.of("noop", "return 1");
-  private static final LuaScript ADD = LuaScript.load("add");
+  private static final LuaScript ADD = RedisJobQueue.ADD;
   @RegisterExtension
   static final RedisServerExtension server = RedisServerExtension.create().flushAfterEach();
   private static RedisClient admin;

@@ -59,7 +59,7 @@ class ScriptBatcherOverlapTest {
       redis.call('SET', KEYS[1], ARGV[1])
       return ARGV[1]
       """);
-  private static final LuaScript ADD = LuaScript.load("add");
+  private static final LuaScript ADD = RedisJobQueue.ADD;
   @RegisterExtension
   static final RedisServerExtension server = RedisServerExtension.create().flushAfterEach();
   private static RedisClient admin;

@@ -66,6 +66,8 @@ class CombinedAddTest {
       entry("a seq above 2^53", p -> admin.set(p + "seq", Long.toString((1L << 53) + 5))),
       // One by one the sixth INCR fails on overflow; an INCRBY owed for all would fail the whole call.
       entry("a seq near 2^63", p -> admin.set(p + "seq", Long.toString(Long.MAX_VALUE - 5))),
+      // As above 2^53, on the other side.
+      entry("a seq far below -2^53", p -> admin.set(p + "seq", Long.toString(-(1L << 60) + 185))),
       entry("a seq with a time to live", p -> {
         admin.set(p + "seq", "41");
         admin.expire(p + "seq", 1000);
@@ -75,7 +77,8 @@ class CombinedAddTest {
   @CsvSource({"nothing, 3", "nothing, 11", "nothing, 64", "60 tokens, 11", "60 tokens, 64", "70 tokens, 11", "paused, 11",
       "paused with a wrong-typed wake list, 11", "existing and broken jobs, 3", "existing and broken jobs, 11",
       "a wrong-typed wait set, 11", "a seq that is not a number, 11", "a wrong-typed wake list, 11",
-      "a seq just below 2^52, 11", "a seq above 2^53, 11", "a seq near 2^63, 11", "a seq with a time to live, 11"})
+      "a seq just below 2^52, 11", "a seq above 2^53, 11", "a seq near 2^63, 11", "a seq far below -2^53, 11",
+      "a seq with a time to live, 11"})
   void aCombinedCallLeavesAndPublishesWhatItsAddsOneByOneDo(String setup, int adds) throws InterruptedException {
     List<String> ids = ids("j", adds - 1);
     ids.add(Math.min(2, ids.size()), "j1"); // one the same call added before

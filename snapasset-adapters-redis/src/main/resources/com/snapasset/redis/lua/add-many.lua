@@ -32,8 +32,8 @@ if combinedMany then
       seq = owedSeq
     else
       seq = redis.call('INCR', K_SEQ)
-      -- Below 2^52 a Lua number counts exactly, as INCR does; beyond it every add sends its INCR.
-      if seq < 4503599627370496 then
+      -- Within ±2^52 a Lua number counts exactly, as INCR does; beyond it every add sends its INCR.
+      if seq > -4503599627370496 and seq < 4503599627370496 then
         owedSeq = seq
       end
     end

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -84,6 +85,25 @@ class CombinedAddTest {
     ids.add(Math.min(2, ids.size()), "j1"); // one the same call added before
 
     assertCombinedDoesWhatOneByOneDoes(setup, ids.stream().map(CombinedAddTest::args).toList());
+  }
+
+  /**
+   * A priority a direct EVALSHA can give (the API's is an int): one by one, a "nan" one's ZADD
+   * fails after its hash and seq are written, an infinite one's goes through.
+   */
+  @ParameterizedTest(name = "priority {0}")
+  @ValueSource(strings = {"nan", "inf", "-inf"})
+  void anAddWhoseScoreIsNoFiniteNumberDoesAsOneByOne(String priority) throws InterruptedException {
+    List<List<String>> calls = new ArrayList<>();
+    for (String id : ids("j", 6)) {
+      List<String> args = new ArrayList<>(args(id));
+      if (id.equals("j0") || id.equals("j3")) { // the first add's ZADD is sent at once, later ones are owed
+        args.set(2, priority);
+      }
+      calls.add(args);
+    }
+
+    assertCombinedDoesWhatOneByOneDoes("nothing", calls);
   }
 
   @Test

@@ -40,7 +40,9 @@ if combinedMany then
     redis.call('HSET', jk, 'payload', ARGV[2], 'state', 'waiting', 'priority', ARGV[3], 'seq', seq,
       'maxAttempts', ARGV[4], 'createdAt', ARGV[7], 'keepCompleted', ARGV[5], 'keepFailed', ARGV[6])
     local score = waitScore(ARGV[3], seq)
-    if owedWait then
+    -- Owed only a score ZADD takes (±inf it does, NaN it refuses): a NaN's ZADD fails here, in this
+    -- add's pcall as one by one, not at the end for all (a priority "nan" only a direct EVALSHA gives).
+    if owedWait and score == score then
       owedWait[#owedWait + 1] = score
       owedWait[#owedWait + 1] = id
     else

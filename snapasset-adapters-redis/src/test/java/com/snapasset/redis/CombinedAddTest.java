@@ -3,6 +3,10 @@ package com.snapasset.redis;
 import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -104,6 +110,12 @@ class CombinedAddTest {
     }
 
     assertCombinedDoesWhatOneByOneDoes("nothing", calls);
+  }
+
+  /** Field by field, the job hash the many form writes is the body's: a field written from another argument shows. */
+  @Test
+  void theManyFormWritesTheJobHashAsTheBodyDoes() {
+    assertThat(jobHset("add-many")).isEqualTo(jobHset("add")).contains("'payload', ARGV[2]");
   }
 
   @Test
@@ -352,6 +364,20 @@ class CombinedAddTest {
     int n = Math.floorMod(id.hashCode(), 1000);
     return List.of(id, "{\"n\":" + n + "}", Integer.toString(n % 3 - 1), Integer.toString(2 + n % 4),
         Integer.toString(10 + n), Integer.toString(-1 - n % 2), Long.toString(1_700_000_000_000L + n));
+  }
+
+  /** The arguments of a script's HSET of the job hash, spaces normalized. */
+  private static String jobHset(String script) {
+    String path = "lua/" + script + ".lua";
+    try (InputStream in = LuaScript.class.getResourceAsStream(path)) {
+      assertThat(in).as(path).isNotNull();
+      Matcher hset = Pattern.compile("redis\\.call\\('HSET', jk, ([^)]*)\\)")
+          .matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      assertThat(hset.find()).as("HSET in " + path).isTrue();
+      return hset.group(1).replaceAll("\\s+", " ");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static List<String> ids(String stem, int n) {

@@ -90,7 +90,8 @@ final class LuaScript {
    * does. {@code lua/NAME-many-end.lua} runs after the calls when {@code combinedMany}, also when
    * some failed. So a many form can leave work to be done once for all calls, in locals of its own,
    * while the script alone runs its body as it is and a combined call of few runs the body after a
-   * test or two.
+   * test or two. Only {@link #combined} uses the many form: this script's own source and SHA stay
+   * those of the plain body.
    */
   LuaScript withMany() {
     return new LuaScript(name, preamble, body, read(name + "-many"), read(name + "-many-end"));
@@ -104,8 +105,8 @@ final class LuaScript {
    * Only for bodies that read KEYS and ARGV only through the preamble and {@code ARGV[i]} (the body
    * runs as a function whose parameter is named ARGV) and end in {@code return}.
    *
-   * <p>With a many form ({@link #withMany}), a call where its {@code combinedMany} holds runs that
-   * instead of the body.
+   * <p>With a many form ({@link #withMany}), a combined call of three adds or more runs that instead
+   * of the body.
    */
   LuaScript combined() {
     String source;

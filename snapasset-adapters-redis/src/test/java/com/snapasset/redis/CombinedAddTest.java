@@ -1,16 +1,24 @@
 package com.snapasset.redis;
 
+import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,49 +50,72 @@ class CombinedAddTest {
   }
 
   /** Keys a scenario sets up before the adds, under a queue's prefix. */
-  private static final Map<String, Consumer<String>> SETUPS = Map.of(
-      "nothing", p -> { },
-      "60 tokens", p -> admin.lpush(p + "wake", Collections.nCopies(60, "1").toArray(String[]::new)),
-      "paused", p -> admin.set(p + "paused", "1"),
-      "existing and broken jobs", p -> {
+  private static final Map<String, Consumer<String>> SETUPS = Map.ofEntries(
+      entry("nothing", p -> { }),
+      entry("60 tokens", p -> pushTokens(p, 60)),
+      entry("70 tokens", p -> pushTokens(p, 70)),
+      entry("paused", p -> admin.set(p + "paused", "1")),
+      // Paused, no add reads the wake list: neither form may fail on it.
+      entry("paused with a wrong-typed wake list", p -> {
+        admin.set(p + "paused", "1");
+        admin.set(p + "wake", "not a list");
+      }),
+      entry("existing and broken jobs", p -> {
         admin.hset(p + "job:j3", "state", "waiting");
         admin.set(p + "job:j5", "not a hash");
         admin.zadd(p + "wait", 7, "j8"); // in the wait set without its hash: the add moves it
-      },
-      "a wrong-typed wait set", p -> admin.set(p + "wait", "not a zset"),
-      "a seq that is not a number", p -> admin.set(p + "seq", "x"),
-      "a wrong-typed wake list", p -> admin.set(p + "wake", "not a list"),
-      "a seq just below 2^52", p -> admin.set(p + "seq", Long.toString((1L << 52) - 3)),
-      "a seq with a time to live", p -> {
+      }),
+      entry("a wrong-typed wait set", p -> admin.set(p + "wait", "not a zset")),
+      entry("a seq that is not a number", p -> admin.set(p + "seq", "x")),
+      entry("a wrong-typed wake list", p -> admin.set(p + "wake", "not a list")),
+      entry("a seq just below 2^52", p -> admin.set(p + "seq", Long.toString((1L << 52) - 3))),
+      // Beyond 2^53 a double skips integers: owed +1s would give other seqs and scores.
+      entry("a seq above 2^53", p -> admin.set(p + "seq", Long.toString((1L << 53) + 5))),
+      // One by one the sixth INCR fails on overflow; an INCRBY owed for all would fail the whole call.
+      entry("a seq near 2^63", p -> admin.set(p + "seq", Long.toString(Long.MAX_VALUE - 5))),
+      // As above 2^53, on the other side.
+      entry("a seq far below -2^53", p -> admin.set(p + "seq", Long.toString(-(1L << 60) + 185))),
+      entry("a seq with a time to live", p -> {
         admin.set(p + "seq", "41");
         admin.expire(p + "seq", 1000);
-      });
+      }));
 
-  @ParameterizedTest(name = "after {0}")
-  @ValueSource(strings = {"nothing", "60 tokens", "paused", "existing and broken jobs", "a wrong-typed wait set",
-      "a seq that is not a number", "a wrong-typed wake list", "a seq just below 2^52", "a seq with a time to live"})
-  void aCombinedCallLeavesWhatItsAddsOneByOneLeave(String setup) {
-    String single = "single-" + UUID.randomUUID() + ":{q}:";
-    SETUPS.get(setup).accept(single);
-    SETUPS.get(setup).accept(prefix);
-    List<String> ids = ids("j", 10);
-    ids.add(4, "j2"); // one the same call added before
+  @ParameterizedTest(name = "{1} adds after {0}")
+  @CsvSource({"nothing, 3", "nothing, 11", "nothing, 64", "60 tokens, 11", "60 tokens, 64", "70 tokens, 11", "paused, 11",
+      "paused with a wrong-typed wake list, 11", "existing and broken jobs, 3", "existing and broken jobs, 11",
+      "a wrong-typed wait set, 11", "a seq that is not a number, 11", "a wrong-typed wake list, 11",
+      "a seq just below 2^52, 11", "a seq above 2^53, 11", "a seq near 2^63, 11", "a seq far below -2^53, 11",
+      "a seq with a time to live, 11"})
+  void aCombinedCallLeavesAndPublishesWhatItsAddsOneByOneDo(String setup, int adds) throws InterruptedException {
+    List<String> ids = ids("j", adds - 1);
+    ids.add(Math.min(2, ids.size()), "j1"); // one the same call added before
 
-    List<String> oneByOne = new ArrayList<>();
-    for (String id : ids) {
-      try {
-        oneByOne.add(String.valueOf(admin.evalsha(loaded(ADD), List.of(single), args(id))));
-      } catch (JedisDataException e) {
-        oneByOne.add(error(e));
+    assertCombinedDoesWhatOneByOneDoes(setup, ids.stream().map(CombinedAddTest::args).toList());
+  }
+
+  /**
+   * A priority a direct EVALSHA can give (the API's is an int): one by one, a "nan" one's ZADD
+   * fails after its hash and seq are written, an infinite one's goes through.
+   */
+  @ParameterizedTest(name = "priority {0}")
+  @ValueSource(strings = {"nan", "inf", "-inf"})
+  void anAddWhoseScoreIsNoFiniteNumberDoesAsOneByOne(String priority) throws InterruptedException {
+    List<List<String>> calls = new ArrayList<>();
+    for (String id : ids("j", 6)) {
+      List<String> args = new ArrayList<>(args(id));
+      if (id.equals("j0") || id.equals("j3")) { // the first add's ZADD is sent at once, later ones are owed
+        args.set(2, priority);
       }
-    }
-    List<String> together = new ArrayList<>();
-    for (Object reply : combined(ids)) {
-      together.add(reply instanceof JedisDataException e ? error(e) : String.valueOf(reply));
+      calls.add(args);
     }
 
-    assertThat(together).isEqualTo(oneByOne);
-    assertThat(dump(prefix)).isEqualTo(dump(single)).isNotEmpty();
+    assertCombinedDoesWhatOneByOneDoes("nothing", calls);
+  }
+
+  /** Field by field, the job hash the many form writes is the body's: a field written from another argument shows. */
+  @Test
+  void theManyFormWritesTheJobHashAsTheBodyDoes() {
+    assertThat(jobHset("add-many")).isEqualTo(jobHset("add")).contains("'payload', ARGV[2]");
   }
 
   @Test
@@ -102,40 +133,20 @@ class CombinedAddTest {
     assertThat(sent).isEqualTo(Map.of("incr", 1L, "incrby", 1L, "zadd", 2L, "lpush", 1L, "exists", 26L, "llen", 1L));
     assertThat(admin.get(prefix + "seq")).isEqualTo("25");
     assertThat(admin.zrangeWithScores(prefix + "wait", 0, -1)).extracting(t -> t.getElement() + "@" + (long) t.getScore())
-        .containsExactlyElementsOf(ids("j", 25).stream().map(id -> id + "@" + (5L * 4294967296L + Long.parseLong(id.substring(1)) + 1))
+        .containsExactlyInAnyOrderElementsOf(ids("j", 25).stream()
+            .map(id -> id + "@" + (Long.parseLong(args(id).get(2)) * 4294967296L + Long.parseLong(id.substring(1)) + 1))
             .toList());
   }
 
   @Test
   void eachAddPublishesItsAddedEventAsBefore() throws Exception {
-    List<String> messages = Collections.synchronizedList(new ArrayList<>());
-    CountDownLatch subscribed = new CountDownLatch(1);
-    CountDownLatch all = new CountDownLatch(5);
-    JedisPubSub listener = new JedisPubSub() {
-      @Override
-      public void onSubscribe(String channel, int count) {
-        subscribed.countDown();
-      }
-
-      @Override
-      public void onMessage(String channel, String message) {
-        messages.add(message);
-        all.countDown();
-      }
-    };
-    Thread t = new Thread(() -> admin.subscribe(listener, prefix + "events"));
-    t.start();
-    try {
-      assertThat(subscribed.await(10, TimeUnit.SECONDS)).as("subscribed").isTrue();
+    Map<String, List<String>> messages = published(List.of(prefix), () -> {
       admin.evalsha(loaded(ADD), List.of(prefix), args("plain"));
       combined(List.of("c1", "c2", "c3", "c4"));
-      assertThat(all.await(10, TimeUnit.SECONDS)).as("all events in").isTrue();
-    } finally {
-      listener.unsubscribe();
-      t.join(10_000);
-    }
+    });
 
-    assertThat(messages).containsExactly("ADDED|0|plain", "ADDED|0|c1", "ADDED|0|c2", "ADDED|0|c3", "ADDED|0|c4");
+    assertThat(messages.get(prefix + "events"))
+        .containsExactly("ADDED|0|plain", "ADDED|0|c1", "ADDED|0|c2", "ADDED|0|c3", "ADDED|0|c4");
   }
 
   @ParameterizedTest(name = "{0} adds onto {1} tokens")
@@ -246,17 +257,94 @@ class CombinedAddTest {
     return keys;
   }
 
+  /**
+   * Runs the calls one by one under a fresh prefix and as one combined call under {@link #prefix},
+   * each after the setup, and asserts the same replies, keys and published events.
+   */
+  private void assertCombinedDoesWhatOneByOneDoes(String setup, List<List<String>> calls) throws InterruptedException {
+    String single = "single-" + UUID.randomUUID() + ":{q}:";
+    SETUPS.get(setup).accept(single);
+    SETUPS.get(setup).accept(prefix);
+    List<String> oneByOne = new ArrayList<>();
+    List<String> together = new ArrayList<>();
+
+    Map<String, List<String>> events = published(List.of(single, prefix), () -> {
+      for (List<String> args : calls) {
+        try {
+          oneByOne.add(String.valueOf(admin.evalsha(loaded(ADD), List.of(single), args)));
+        } catch (JedisDataException e) {
+          oneByOne.add(error(e));
+        }
+      }
+      for (Object reply : combinedCalls(calls)) {
+        together.add(reply instanceof JedisDataException e ? error(e) : String.valueOf(reply));
+      }
+    });
+
+    assertThat(together).isEqualTo(oneByOne);
+    assertThat(dump(prefix)).isEqualTo(dump(single)).isNotEmpty();
+    assertThat(events.getOrDefault(prefix + "events", List.of()))
+        .isEqualTo(events.getOrDefault(single + "events", List.of()));
+  }
+
+  /** The messages published on the events channel of each prefix while the action runs, by channel. */
+  private static Map<String, List<String>> published(List<String> prefixes, Runnable action) throws InterruptedException {
+    String end = "end-" + UUID.randomUUID();
+    Map<String, List<String>> messages = new ConcurrentHashMap<>();
+    CountDownLatch subscribed = new CountDownLatch(prefixes.size());
+    CountDownLatch ended = new CountDownLatch(prefixes.size());
+    JedisPubSub listener = new JedisPubSub() {
+      @Override
+      public void onSubscribe(String channel, int count) {
+        subscribed.countDown();
+      }
+
+      @Override
+      public void onMessage(String channel, String message) {
+        if (message.equals(end)) {
+          ended.countDown();
+        } else {
+          messages.computeIfAbsent(channel, c -> Collections.synchronizedList(new ArrayList<>())).add(message);
+        }
+      }
+    };
+    String[] channels = prefixes.stream().map(p -> p + "events").toArray(String[]::new);
+    Thread t = new Thread(() -> admin.subscribe(listener, channels));
+    t.start();
+    try {
+      assertThat(subscribed.await(10, TimeUnit.SECONDS)).as("subscribed").isTrue();
+      action.run();
+      // Redis delivers a channel's messages in order: once this is in, so is everything before it.
+      for (String channel : channels) {
+        admin.publish(channel, end);
+      }
+      assertThat(ended.await(10, TimeUnit.SECONDS)).as("all events in").isTrue();
+    } finally {
+      listener.unsubscribe();
+      t.join(10_000);
+    }
+    return messages;
+  }
+
   private void pushTokens(int tokens) {
+    pushTokens(prefix, tokens);
+  }
+
+  private static void pushTokens(String prefix, int tokens) {
     if (tokens > 0) {
-      admin.lpush(wake, Collections.nCopies(tokens, "1").toArray(String[]::new));
+      admin.lpush(prefix + "wake", Collections.nCopies(tokens, "1").toArray(String[]::new));
     }
   }
 
-  @SuppressWarnings("unchecked")
   private List<Object> combined(List<String> ids) {
+    return combinedCalls(ids.stream().map(CombinedAddTest::args).toList());
+  }
+
+  /** One combined call of the adds with these arguments under {@link #prefix}. */
+  @SuppressWarnings("unchecked")
+  private List<Object> combinedCalls(List<List<String>> calls) {
     List<String> argv = new ArrayList<>();
-    for (String id : ids) {
-      List<String> a = args(id);
+    for (List<String> a : calls) {
       argv.add(Integer.toString(a.size()));
       argv.addAll(a);
     }
@@ -267,8 +355,29 @@ class CombinedAddTest {
     return admin.scriptLoad(script.source());
   }
 
+  /**
+   * An add's arguments (id, payload, priority, maxAttempts, keepCompleted, keepFailed, now), each
+   * field of a value of its own, different per id: a field written from the wrong argument shows.
+   * Priorities -1, 0 and 1, so the wait scores differ in both parts.
+   */
   private static List<String> args(String id) {
-    return List.of(id, "{}", "5", "1", "-1", "-1", "1");
+    int n = Math.floorMod(id.hashCode(), 1000);
+    return List.of(id, "{\"n\":" + n + "}", Integer.toString(n % 3 - 1), Integer.toString(2 + n % 4),
+        Integer.toString(10 + n), Integer.toString(-1 - n % 2), Long.toString(1_700_000_000_000L + n));
+  }
+
+  /** The arguments of a script's HSET of the job hash, spaces normalized. */
+  private static String jobHset(String script) {
+    String path = "lua/" + script + ".lua";
+    try (InputStream in = LuaScript.class.getResourceAsStream(path)) {
+      assertThat(in).as(path).isNotNull();
+      Matcher hset = Pattern.compile("redis\\.call\\('HSET', jk, ([^)]*)\\)")
+          .matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      assertThat(hset.find()).as("HSET in " + path).isTrue();
+      return hset.group(1).replaceAll("\\s+", " ");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static List<String> ids(String stem, int n) {

@@ -1,4 +1,6 @@
 -- ARGV: id, payload, priority, maxAttempts, keepCompleted, keepFailed, now
+-- A combined call of three adds or more runs add-many.lua instead, which repeats this body: keep
+-- the two alike (CombinedAddTest compares them).
 -- Returns {1} when added, {0, fields} with the existing job's hash otherwise.
 local id = ARGV[1]
 local jk = jobKey(id)

@@ -26,6 +26,7 @@ import com.snapasset.spi.GenerationRecord;
 import com.snapasset.spi.ImagePrompt;
 import com.snapasset.spi.Rendition;
 import com.snapasset.spi.StoredObject;
+import com.snapasset.testing.Await;
 import com.snapasset.testing.MutableClock;
 import com.snapasset.testing.ScriptedImageProvider;
 import java.math.BigDecimal;
@@ -446,7 +447,7 @@ class GenerationStagesTest {
     public DecodedImage decode(byte[] data) {
       decodeStarted.countDown();
       if (blockDecode) {
-        awaitUninterruptibly(decodeRelease);
+        Await.uninterruptibly(decodeRelease);
       }
       return image;
     }
@@ -458,32 +459,17 @@ class GenerationStagesTest {
       try {
         if (rendition.width() == blockWidth) {
           blockedStarted.countDown();
-          awaitUninterruptibly(release);
+          Await.uninterruptibly(release);
         }
         if (rendition.width() == failWidth) {
           if (blockWidth > 0) {
-            awaitUninterruptibly(blockedStarted);
+            Await.uninterruptibly(blockedStarted);
           }
           throw new ImageProcessingException("cannot render " + rendition.width(), null);
         }
         return new EncodedImage(new byte[] {1, 2, 3}, rendition.width(), rendition.height(), OutputFormat.PNG);
       } finally {
         image.rendering.decrementAndGet();
-      }
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-      boolean interrupted = false;
-      while (true) {
-        try {
-          latch.await();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
       }
     }
   }

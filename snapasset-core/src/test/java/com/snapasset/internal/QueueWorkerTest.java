@@ -48,9 +48,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.mockito.ArgumentCaptor;
 import org.mockito.InOrder;
+import org.mockito.stubbing.Answer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,13 +62,16 @@ class QueueWorkerTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final JobQueue queue = mock(JobQueue.class);
   private final JobId id = JobId.of("job-1");
+  private final JobId second = JobId.of("job-2");
+  private final JobId third = JobId.of("job-3");
+  /** A job that runs long, in the tests of the jobs claimed behind one. */
+  private final JobId slow = JobId.of("slow");
   private final JobOptions fixedBackoff = JobOptions.builder().backoff(Backoff.fixed(Duration.ofSeconds(5))).build();
   private QueueWorker worker;
 
   @BeforeEach
   void queueHandsOutOneJob() throws Exception {
-    QueuedJob job = new QueuedJob(id, "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(), clock.instant(),
-        null, null, null, null);
+    QueuedJob job = active(id);
     when(queue.claim(any())).thenReturn(Claim.of(job)).thenReturn(Claim.none());
     // What a queue answers, from the SPI's own default (complete, then claim).
     when(queue.completeAndClaim(any(), anyString(), anyString(), any())).thenCallRealMethod();
@@ -120,8 +126,7 @@ class QueueWorkerTest {
 
   @Test
   void aQueueWhoseAwaitWorkAndClaimAlwaysFailsStillHandsOutJobsThroughClaim() throws Exception {
-    QueuedJob job = new QueuedJob(id, "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(), clock.instant(),
-        null, null, null, null);
+    QueuedJob job = active(id);
     // Idle at first, so the worker's next call waits and claims; a job from the second claim on.
     when(queue.claim(any())).thenReturn(Claim.none()).thenReturn(Claim.of(job)).thenReturn(Claim.none());
     // As a store that refuses a command only the combined call needs (an ACL without TIME).
@@ -139,8 +144,7 @@ class QueueWorkerTest {
 
   @Test
   void aJobClaimedByTheWaitThatCloseInterruptedIsReleasedUnrun() throws Exception {
-    QueuedJob job = new QueuedJob(id, "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(), clock.instant(),
-        null, null, null, null);
+    QueuedJob job = active(id);
     when(queue.claim(any())).thenReturn(Claim.none()); // idle: the worker then waits and claims
     CountDownLatch waiting = new CountDownLatch(1);
     doAnswer(inv -> {
@@ -236,7 +240,7 @@ class QueueWorkerTest {
   @Test
   void aJobClaimedAgainByTheCallThatFoundItsLockLostStaysRegisteredUnderItsNewClaim() throws Exception {
     // The job's lock ran out while it ran; the call that answers "not completed" claims it again.
-    doReturn(new Completion(false, Claim.of(active(id))), new Completion(true, Claim.none()))
+    doReturn(new Completion(false, claimOf(id)), new Completion(true, Claim.none()))
         .when(queue).completeAndClaim(eq(id), anyString(), anyString(), any());
     AtomicInteger runs = new AtomicInteger();
     CountDownLatch secondRunStarted = new CountDownLatch(1);
@@ -262,12 +266,9 @@ class QueueWorkerTest {
 
   @Test
   void aBusyWorkerCompletesAJobAndClaimsTheNextInOneCallOnTheSameThread() {
-    JobId second = JobId.of("job-2");
     ArgumentCaptor<List<ClaimRequest>> chained = listCaptor();
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), chained.capture()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(second)), Claim.none())));
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(second)), any()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.none())));
+    whenFinishing(id, chained, claimOf(second), Claim.none());
+    whenFinishing(second, Claim.none());
     List<String> ran = new CopyOnWriteArrayList<>();
     startBatching(job -> prepared(context -> {
       ran.add(job.id().value() + "@" + Thread.currentThread().getName());
@@ -275,8 +276,7 @@ class QueueWorkerTest {
     }), WorkerOptions.defaults());
 
     ArgumentCaptor<List<FinishedJob>> secondDone = listCaptor();
-    verify(queue, timeout(10_000)).completeAllAndClaim(
-        argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(second)), any());
+    awaitRecorded(second);
     verify(queue, atLeast(2)).completeAllAndClaim(secondDone.capture(), any());
     // the second job was held under the token of the chained claim that got it, and ran where the first did
     assertThat(secondDone.getValue().get(0).token()).isEqualTo(chained.getValue().get(0).token());
@@ -306,8 +306,7 @@ class QueueWorkerTest {
   /** Hands out one job by {@code claimOf}, then none; returns how many claims each awaitWork followed. */
   private List<Integer> claimsSeenByEachAwaitWork(java.util.function.Function<QueuedJob, Claim> claimOf)
       throws Exception {
-    QueuedJob job = new QueuedJob(id, "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(), clock.instant(),
-        null, null, null, null);
+    QueuedJob job = active(id);
     AtomicInteger claims = new AtomicInteger();
     List<Integer> seen = new CopyOnWriteArrayList<>();
     CountDownLatch twoWaits = new CountDownLatch(2);
@@ -329,11 +328,8 @@ class QueueWorkerTest {
 
   @Test
   void shortJobsAreClaimedSeveralAtATimeAndTheirCompletionsRecordedTogether() {
-    JobId second = JobId.of("job-2");
-    JobId third = JobId.of("job-3");
     ArgumentCaptor<List<ClaimRequest>> firstClaims = listCaptor();
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), firstClaims.capture()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(second)), Claim.of(active(third)))));
+    whenFinishing(id, firstClaims, claimOf(second), claimOf(third));
     ArgumentCaptor<List<FinishedJob>> batch = listCaptor();
     ArgumentCaptor<List<ClaimRequest>> batchClaims = listCaptor();
     when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 2), any()))
@@ -359,12 +355,7 @@ class QueueWorkerTest {
     AtomicInteger handedOut = new AtomicInteger(1); // job-1, from claim()
     AtomicInteger recorded = new AtomicInteger();
     List<Integer> asked = new CopyOnWriteArrayList<>();
-    doAnswer(inv -> {
-      List<FinishedJob> finished = inv.getArgument(0);
-      List<ClaimRequest> requests = inv.getArgument(1);
-      if (finished == null) {
-        return null; // stubbing
-      }
+    answerEveryBatch((finished, requests) -> {
       asked.add(requests.size());
       recorded.addAndGet(finished.size());
       List<Claim> claims = new ArrayList<>();
@@ -374,10 +365,10 @@ class QueueWorkerTest {
           claims.add(Claim.none()); // claiming stops at the first claim that gets no job
           break;
         }
-        claims.add(Claim.of(active(JobId.of("job-" + n))));
+        claims.add(claimOf(JobId.of("job-" + n)));
       }
-      return new Completions(finished.stream().map(f -> true).toList(), claims);
-    }).when(queue).completeAllAndClaim(any(), any());
+      return claims;
+    });
     startBatching(handler(() -> { }), oneSlot());
 
     Await.until("every job to be recorded", Duration.ofSeconds(10),
@@ -394,18 +385,11 @@ class QueueWorkerTest {
 
   @Test
   void aCompletionHeldForABatchIsRecordedByTheTimerWhenTheNextJobRunsLong() throws Exception {
-    JobId second = JobId.of("job-2");
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(second)), Claim.of(active(JobId.of("job-3"))))));
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(second)), any()))
-        .thenReturn(new Completions(List.of(true), List.of()));
+    whenFinishing(id, claimOf(second), claimOf(third));
+    whenFinishing(second);
     CountDownLatch release = new CountDownLatch(1);
-    startBatching(job -> prepared(context -> {
-      if (job.id().value().equals("job-3")) {
-        release.await(); // a long job after a short one of the same batch
-      }
-      return "done";
-    }), oneSlot());
+    // a long job after a short one of the same batch
+    startBatching(withLongJob(third, release::await, new CopyOnWriteArrayList<>()), oneSlot());
 
     // job-2's completion is recorded (claiming nothing: the timer only records) while job-3 still runs
     verify(queue, timeout(10_000)).completeAllAndClaim(
@@ -413,37 +397,25 @@ class QueueWorkerTest {
         eq(List.of()));
     // ...job-3's own completion is not: it is still running (the only job running: job-2 is done)
     verify(queue, never()).completeAllAndClaim(
-        argThat(f -> f != null && f.stream().anyMatch(j -> j.id().equals(JobId.of("job-3")))), any());
+        argThat(f -> f != null && f.stream().anyMatch(j -> j.id().equals(third))), any());
     assertThat(worker.activeJobs()).isEqualTo(1);
     release.countDown();
   }
 
   @Test
   void completionsTheTimerCouldNotRecordAreRecordedWhenTheWorkerCloses() throws Exception {
-    JobId second = JobId.of("job-2");
-    JobId third = JobId.of("job-3");
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(second)), Claim.of(active(third)))));
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(third)), any()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.none())));
     // The queue cannot be reached from the timer (its tries keep failing), but can from close().
     CountDownLatch timerFailed = new CountDownLatch(1);
     AtomicReference<String> recordedOn = new AtomicReference<>();
-    doAnswer(inv -> {
-      if (Thread.currentThread().getName().startsWith("test-worker-timer")) {
+    whenRecordingAlone(second, inv -> {
+      if (onTheTimer()) {
         timerFailed.countDown();
         throw new QueueException("Connection refused", null);
       }
       recordedOn.set(Thread.currentThread().getName());
       return new Completions(List.of(true), List.of());
-    }).when(queue).completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(second)), eq(List.of()));
-    CountDownLatch release = new CountDownLatch(1);
-    startBatching(job -> prepared(context -> {
-      if (job.id().equals(third)) {
-        release.await(); // job-2's completion goes to the timer meanwhile
-      }
-      return "done";
-    }), oneSlot());
+    });
+    CountDownLatch release = startWithJob2HeldBehindALongJob3(oneSlot());
 
     assertThat(timerFailed.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the timer tried").isTrue();
     release.countDown();
@@ -455,23 +427,17 @@ class QueueWorkerTest {
 
   @Test
   void aCompletionTheTimerCouldNotRecordIsTriedAgainByTheTimerItsLockRenewedMeanwhile() throws Exception {
-    JobId second = JobId.of("job-2");
-    JobId third = JobId.of("job-3");
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(second)), Claim.of(active(third)))));
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(third)), any()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.none())));
     // The timer's first two tries fail, its third succeeds. Tries and renewals run on the one
     // timer thread: the counts below need no locking.
     AtomicInteger tries = new AtomicInteger();
     List<String> triedOn = new CopyOnWriteArrayList<>();
-    doAnswer(inv -> {
+    whenRecordingAlone(second, inv -> {
       triedOn.add(Thread.currentThread().getName());
       if (tries.incrementAndGet() <= 2) {
         throw new QueueException("Connection refused", null);
       }
       return new Completions(List.of(true), List.of());
-    }).when(queue).completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(second)), eq(List.of()));
+    });
     AtomicInteger secondRenewalsBetweenTries = new AtomicInteger();
     AtomicInteger secondRenewalsAfterRecorded = new AtomicInteger();
     AtomicInteger thirdRenewalsAfterRecorded = new AtomicInteger();
@@ -483,19 +449,8 @@ class QueueWorkerTest {
       }
       return LockStatus.HELD;
     }).when(queue).renewLock(eq(second), anyString(), any());
-    doAnswer(inv -> {
-      if (tries.get() >= 3) {
-        thirdRenewalsAfterRecorded.incrementAndGet();
-      }
-      return LockStatus.HELD;
-    }).when(queue).renewLock(eq(third), anyString(), any());
-    CountDownLatch release = new CountDownLatch(1);
-    startBatching(job -> prepared(context -> {
-      if (job.id().equals(third)) {
-        release.await(); // job-2's completion goes to the timer meanwhile
-      }
-      return "done";
-    }), WorkerOptions.builder().concurrency(1).lockRenewInterval(Duration.ofMillis(20)).build());
+    countRenewals(third, () -> tries.get() >= 3, thirdRenewalsAfterRecorded);
+    CountDownLatch release = startWithJob2HeldBehindALongJob3(oneSlotRenewingEvery20Ms());
 
     // recorded by the timer's third try, job-3 still running; 10 renewals of job-3's lock after it
     Await.until("the timer's third try, then 10 renewals", Duration.ofSeconds(10),
@@ -506,8 +461,7 @@ class QueueWorkerTest {
     assertThat(secondRenewalsBetweenTries.get()).isGreaterThan(0);
     assertThat(secondRenewalsAfterRecorded).hasValue(0);
     release.countDown();
-    verify(queue, timeout(10_000)).completeAllAndClaim(
-        argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(third)), any());
+    awaitRecorded(third);
     worker.close();
     assertThat(tries).hasValue(3); // close() had nothing left to record
     verify(queue).leave(worker.workerId());
@@ -515,39 +469,25 @@ class QueueWorkerTest {
 
   @Test
   void closeTriesToRecordTheTimersCompletionsForTheShutdownGraceNotForALockDuration() throws Exception {
-    JobId second = JobId.of("job-2");
-    JobId third = JobId.of("job-3");
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(second)), Claim.of(active(third)))));
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(third)), any()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.none())));
     // job-2's completion can be recorded neither by the timer nor by close()
     CountDownLatch timerFailed = new CountDownLatch(1);
     AtomicInteger closeTries = new AtomicInteger();
-    doAnswer(inv -> {
-      if (Thread.currentThread().getName().startsWith("test-worker-timer")) {
+    whenRecordingAlone(second, inv -> {
+      if (onTheTimer()) {
         timerFailed.countDown();
       } else {
         closeTries.incrementAndGet();
       }
       throw new QueueException("Connection refused", null);
-    }).when(queue).completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(second)), eq(List.of()));
-    CountDownLatch release = new CountDownLatch(1);
+    });
     // a lock of 30 s (the default) against a grace of 1 s
-    startBatching(job -> prepared(context -> {
-      if (job.id().equals(third)) {
-        release.await();
-      }
-      return "done";
-    }), WorkerOptions.builder().concurrency(1).shutdownGrace(Duration.ofSeconds(1)).build());
+    CountDownLatch release = startWithJob2HeldBehindALongJob3(
+        WorkerOptions.builder().concurrency(1).shutdownGrace(Duration.ofSeconds(1)).build());
     assertThat(timerFailed.await(10, TimeUnit.SECONDS)).as("the timer tried").isTrue();
     release.countDown();
-    verify(queue, timeout(10_000)).completeAllAndClaim(
-        argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(third)), any());
+    awaitRecorded(third);
 
-    long t0 = System.nanoTime();
-    worker.close();
-    long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    long closeMillis = closeTimed();
     System.out.printf("close() with a held completion unrecordable, grace 1 s: %d ms%n", closeMillis);
 
     assertThat(closeTries.get()).as("close() tried again").isGreaterThan(1);
@@ -556,32 +496,20 @@ class QueueWorkerTest {
 
   @Test
   void aJobCancelledWhileWaitingInABatchIsFailedNotReleasedWhenTheWorkerStops() throws Exception {
-    JobId second = JobId.of("job-2");
-    JobId slow = JobId.of("slow");
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(slow)), Claim.of(active(second)))));
-    CountDownLatch renewedTwice = new CountDownLatch(2);
-    doAnswer(inv -> {
-      renewedTwice.countDown();
-      return LockStatus.CANCELLED;
-    }).when(queue).renewLock(eq(second), anyString(), any());
-    when(queue.renewLock(eq(slow), anyString(), any())).thenReturn(LockStatus.HELD);
+    whenFinishing(id, claimOf(slow), claimOf(second));
+    CountDownLatch renewedTwice = cancelledOnRenewal(second, slow);
     List<String> ran = new CopyOnWriteArrayList<>();
     AtomicInteger activeWhileSlowRan = new AtomicInteger(-1);
     AtomicReference<Thread> closing = new AtomicReference<>();
-    startBatching(job -> prepared(context -> {
-      ran.add(job.id().value());
-      if (job.id().equals(slow)) {
-        activeWhileSlowRan.set(worker.activeJobs()); // job-2 waits: claimed, not running
-        renewedTwice.await(); // job-2 is cancelled by now
-        // the worker stops while job-2 waits behind this job
-        Thread t = new Thread(worker::close, "closing");
-        closing.set(t);
-        t.start();
-        Await.until("the worker to stop", Duration.ofSeconds(10), () -> !worker.isRunning());
-      }
-      return "done";
-    }), WorkerOptions.builder().concurrency(1).lockRenewInterval(Duration.ofMillis(20)).build());
+    startBatching(withLongJob(slow, () -> {
+      activeWhileSlowRan.set(worker.activeJobs()); // job-2 waits: claimed, not running
+      renewedTwice.await(); // job-2 is cancelled by now
+      // the worker stops while job-2 waits behind this job
+      Thread t = new Thread(worker::close, "closing");
+      closing.set(t);
+      t.start();
+      Await.until("the worker to stop", Duration.ofSeconds(10), () -> !worker.isRunning());
+    }, ran), oneSlotRenewingEvery20Ms());
 
     verify(queue, timeout(10_000)).fail(eq(second), anyString(), eq("job was cancelled"), isNull());
     verify(queue, never()).release(eq(second), anyString());
@@ -592,30 +520,16 @@ class QueueWorkerTest {
 
   @Test
   void aJobThatRunsLongReleasesTheClaimedJobsWaitingBehindIt() throws Exception {
-    JobId slow = JobId.of("slow");
-    JobId second = JobId.of("job-2");
-    ArgumentCaptor<List<ClaimRequest>> claims = listCaptor();
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), claims.capture()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(slow)), Claim.of(active(second)))));
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(slow)), any()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.none())));
     List<String> ran = new CopyOnWriteArrayList<>();
     CountDownLatch finish = new CountDownLatch(1);
-    worker = new QueueWorker("test-worker", queue, job -> prepared(context -> {
-      ran.add(job.id().value());
-      if (job.id().equals(slow)) {
-        finish.await();
-      }
-      return "done";
-    }), oneSlot(), clock).shortJobsUnder(Duration.ofHours(1)).releaseWaitingAfter(Duration.ofMillis(1));
-    worker.start();
+    ArgumentCaptor<List<ClaimRequest>> claims =
+        startWithJob2WaitingBehindSlow(Duration.ofMillis(1), finish::await, ran, oneSlot());
 
     verify(queue, timeout(10_000)).release(eq(second), anyString());
     verify(queue).release(second, claims.getValue().get(1).token());
     assertThat(worker.activeJobs()).isEqualTo(1);
     finish.countDown();
-    verify(queue, timeout(10_000)).completeAllAndClaim(
-        argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(slow)), any());
+    awaitRecorded(slow);
     worker.close();
     assertThat(ran).containsExactly("job-1", "slow");
     verify(queue).leave(worker.workerId());
@@ -624,47 +538,35 @@ class QueueWorkerTest {
   @Test
   void closingWithClaimedJobsWaitingGivesAllTheirReleasesOneLockDurationWhileTheQueueIsUnreachable() throws Exception {
     int waiting = 8;
-    JobId slow = JobId.of("slow");
     AtomicInteger fillers = new AtomicInteger();
     // Rounds of short jobs double the batch (2, 4, 8, 16); the first call that may claim more than
     // `waiting` hands out "slow" and `waiting` jobs behind it, later calls claim nothing.
     AtomicBoolean slowHandedOut = new AtomicBoolean();
-    doAnswer(inv -> {
-      List<FinishedJob> finished = inv.getArgument(0);
-      List<ClaimRequest> requests = inv.getArgument(1);
-      if (finished == null) {
-        return null; // stubbing
-      }
+    answerEveryBatch((finished, requests) -> {
       List<Claim> claims = new ArrayList<>();
       if (requests.size() > waiting && slowHandedOut.compareAndSet(false, true)) {
-        claims.add(Claim.of(active(slow)));
+        claims.add(claimOf(slow));
         for (int i = 1; i <= waiting; i++) {
-          claims.add(Claim.of(active(JobId.of("waiting-" + i))));
+          claims.add(claimOf(JobId.of("waiting-" + i)));
         }
       } else if (!slowHandedOut.get()) {
         for (int i = 0; i < requests.size(); i++) {
-          claims.add(Claim.of(active(JobId.of("filler-" + fillers.incrementAndGet()))));
+          claims.add(claimOf(JobId.of("filler-" + fillers.incrementAndGet())));
         }
       }
-      return new Completions(finished.stream().map(f -> true).toList(), claims);
-    }).when(queue).completeAllAndClaim(any(), any());
+      return claims;
+    });
     when(queue.release(any(), anyString())).thenThrow(new QueueException("Connection refused", null));
     List<String> ran = new CopyOnWriteArrayList<>();
     CountDownLatch slowRuns = new CountDownLatch(1);
     // A short lock keeps the test fast; the timer's release of waiting jobs stays off (startBatching).
-    startBatching(job -> prepared(context -> {
-      ran.add(job.id().value());
-      if (job.id().equals(slow)) {
-        slowRuns.countDown();
-        Await.until("the worker to start closing", Duration.ofSeconds(10), () -> !worker.isRunning());
-      }
-      return "done";
-    }), WorkerOptions.builder().concurrency(1).lockDuration(Duration.ofSeconds(1)).build());
+    startBatching(withLongJob(slow, () -> {
+      slowRuns.countDown();
+      awaitClosing();
+    }, ran), WorkerOptions.builder().concurrency(1).lockDuration(Duration.ofSeconds(1)).build());
     assertThat(slowRuns.await(10, TimeUnit.SECONDS)).isTrue();
 
-    long t0 = System.nanoTime();
-    worker.close();
-    long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    long closeMillis = closeTimed();
     System.out.printf("close() with %d releases failing, lock 1 s: %d ms%n", waiting, closeMillis);
 
     for (int i = 1; i <= waiting; i++) {
@@ -680,12 +582,6 @@ class QueueWorkerTest {
 
   @Test
   void aReleaseByTheTimerThatFailsIsTriedOnceAndTheJobLeftToItsExpiringLock() throws Exception {
-    JobId slow = JobId.of("slow");
-    JobId second = JobId.of("job-2");
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(slow)), Claim.of(active(second)))));
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(slow)), any()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.none())));
     // Renewals and the timer's release run on the one timer thread: these counts need no locking.
     AtomicBoolean releaseFailed = new AtomicBoolean();
     AtomicInteger slowRenewalsAfter = new AtomicInteger();
@@ -694,29 +590,11 @@ class QueueWorkerTest {
       releaseFailed.set(true);
       throw new QueueException("Connection refused", null);
     }).when(queue).release(eq(second), anyString());
-    doAnswer(inv -> {
-      if (releaseFailed.get()) {
-        slowRenewalsAfter.incrementAndGet();
-      }
-      return LockStatus.HELD;
-    }).when(queue).renewLock(eq(slow), anyString(), any());
-    doAnswer(inv -> {
-      if (releaseFailed.get()) {
-        secondRenewalsAfter.incrementAndGet();
-      }
-      return LockStatus.HELD;
-    }).when(queue).renewLock(eq(second), anyString(), any());
+    countRenewals(slow, releaseFailed::get, slowRenewalsAfter);
+    countRenewals(second, releaseFailed::get, secondRenewalsAfter);
     List<String> ran = new CopyOnWriteArrayList<>();
     CountDownLatch finish = new CountDownLatch(1);
-    worker = new QueueWorker("test-worker", queue, job -> prepared(context -> {
-      ran.add(job.id().value());
-      if (job.id().equals(slow)) {
-        finish.await();
-      }
-      return "done";
-    }), WorkerOptions.builder().concurrency(1).lockRenewInterval(Duration.ofMillis(20)).build(), clock)
-        .shortJobsUnder(Duration.ofHours(1)).releaseWaitingAfter(Duration.ofMillis(1));
-    worker.start();
+    startWithJob2WaitingBehindSlow(Duration.ofMillis(1), finish::await, ran, oneSlotRenewingEvery20Ms());
 
     // The timer goes on renewing the long job's lock: 10 renewals (200 ms) span a retry's first
     // pause (100 ms), had the timer retried.
@@ -727,8 +605,7 @@ class QueueWorkerTest {
     assertThat(secondRenewalsAfter).hasValue(0);
     assertThat(worker.activeJobs()).isEqualTo(1);
     finish.countDown();
-    verify(queue, timeout(10_000)).completeAllAndClaim(
-        argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(slow)), any());
+    awaitRecorded(slow);
     worker.close();
     assertThat(ran).containsExactly("job-1", "slow");
     verify(queue).leave(worker.workerId()); // nothing of job-2 left in the worker's books
@@ -736,40 +613,16 @@ class QueueWorkerTest {
 
   @Test
   void closeWaitsForTheTimersReleaseInFlightAndThenLeavesTheQueue() throws Exception {
-    JobId slow = JobId.of("slow");
-    JobId second = JobId.of("job-2");
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(slow)), Claim.of(active(second)))));
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(slow)), any()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.none())));
     CountDownLatch releasing = new CountDownLatch(1);
     CountDownLatch answer = new CountDownLatch(1);
     AtomicBoolean released = new AtomicBoolean();
     doAnswer(inv -> {
       releasing.countDown();
-      // As a blocking socket read: an interrupt does not cut the call short.
-      boolean interrupted = false;
-      while (true) {
-        try {
-          answer.await();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      Await.uninterruptibly(answer); // as a blocking socket read: an interrupt does not cut the call short
       released.set(true);
       return true;
     }).when(queue).release(eq(second), anyString());
-    worker = new QueueWorker("test-worker", queue, job -> prepared(context -> {
-      if (job.id().equals(slow)) {
-        Await.until("the worker to start closing", Duration.ofSeconds(10), () -> !worker.isRunning());
-      }
-      return "done";
-    }), oneSlot(), clock).shortJobsUnder(Duration.ofHours(1)).releaseWaitingAfter(Duration.ofMillis(1));
-    worker.start();
+    startWithJob2WaitingBehindSlow(Duration.ofMillis(1), this::awaitClosing, new CopyOnWriteArrayList<>(), oneSlot());
     assertThat(releasing.await(10, TimeUnit.SECONDS)).as("the timer releases job-2").isTrue();
 
     Thread closing = new Thread(worker::close, "closing");
@@ -790,8 +643,7 @@ class QueueWorkerTest {
 
   @Test
   void aWaitingJobWhoseLockWasLostIsLeftToItsNewOwnerWhenTheTimerReleasesTheJobsBehindALongOne() throws Exception {
-    JobId second = JobId.of("job-2");
-    CountDownLatch finish = waitBehindALongJobWhoseRenewalSays(second, LockStatus.LOST);
+    CountDownLatch finish = waitBehindALongJobWhoseRenewalSays(LockStatus.LOST);
 
     // the timer took job-2 out of the worker's books: ten renewals of the long job's lock in a row
     // without one of job-2's
@@ -803,13 +655,12 @@ class QueueWorkerTest {
 
   @Test
   void aWaitingJobCancelledIsFailedNotReleasedWhenTheTimerReleasesTheJobsBehindALongOne() throws Exception {
-    JobId second = JobId.of("job-2");
     AtomicReference<String> failedOn = new AtomicReference<>();
     doAnswer(inv -> {
       failedOn.set(Thread.currentThread().getName());
       return true;
     }).when(queue).fail(eq(second), anyString(), anyString(), any());
-    CountDownLatch finish = waitBehindALongJobWhoseRenewalSays(second, LockStatus.CANCELLED);
+    CountDownLatch finish = waitBehindALongJobWhoseRenewalSays(LockStatus.CANCELLED);
 
     // releasing it would clear the cancel request and let it run elsewhere
     verify(queue, timeout(10_000)).fail(eq(second), anyString(), eq("job was cancelled"), isNull());
@@ -823,40 +674,26 @@ class QueueWorkerTest {
 
   /**
    * Starts a chain whose long job "slow" runs until the returned latch is counted down, with
-   * {@code second} claimed behind it; the renewal of {@code second}'s lock answers {@code status}
+   * job-2 claimed behind it; the renewal of job-2's lock answers {@code status}
    * from the first renewal on, which comes before the timer releases it (20 ms against 200 ms, on
    * the one timer thread).
    */
-  private CountDownLatch waitBehindALongJobWhoseRenewalSays(JobId second, LockStatus status) {
-    JobId slow = JobId.of("slow");
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(slow)), Claim.of(active(second)))));
-    doAnswer(inv -> {
-      slowRenewalsSinceSecond.incrementAndGet();
-      return LockStatus.HELD;
-    }).when(queue).renewLock(eq(slow), anyString(), any());
+  private CountDownLatch waitBehindALongJobWhoseRenewalSays(LockStatus status) {
+    countRenewals(slow, () -> true, slowRenewalsSinceSecond);
     doAnswer(inv -> {
       slowRenewalsSinceSecond.set(0);
       return status;
     }).when(queue).renewLock(eq(second), anyString(), any());
     CountDownLatch finish = new CountDownLatch(1);
-    worker = new QueueWorker("test-worker", queue, job -> prepared(context -> {
-      if (job.id().equals(slow)) {
-        finish.await();
-      }
-      return "done";
-    }), WorkerOptions.builder().concurrency(1).lockRenewInterval(Duration.ofMillis(20)).build(), clock)
-        .shortJobsUnder(Duration.ofHours(1)).releaseWaitingAfter(Duration.ofMillis(200));
-    worker.start();
+    startWithJob2WaitingBehindSlow(Duration.ofMillis(200), finish::await, new CopyOnWriteArrayList<>(),
+        oneSlotRenewingEvery20Ms());
     return finish;
   }
 
   @Test
   void anAnswerOfTheWrongShapeFromTheQueueIsRejectedAndNothingOfItIsKept() {
     // three claims for the two requested
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
-        .thenReturn(new Completions(List.of(true),
-            List.of(Claim.of(active(JobId.of("job-2"))), Claim.of(active(JobId.of("job-3"))), Claim.of(active(JobId.of("job-4"))))));
+    whenFinishing(id, claimOf(second), claimOf(third), claimOf(JobId.of("job-4")));
     List<String> ran = new CopyOnWriteArrayList<>();
     startBatching(job -> prepared(context -> {
       ran.add(job.id().value());
@@ -872,28 +709,150 @@ class QueueWorkerTest {
 
   @Test
   void aJobCancelledWhileWaitingInAClaimedBatchIsFailedWithoutRunning() {
-    JobId second = JobId.of("job-2");
-    when(queue.completeAllAndClaim(argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(id)), any()))
-        .thenReturn(new Completions(List.of(true), List.of(Claim.of(active(JobId.of("slow"))), Claim.of(active(second)))));
-    // The cancel is heard on lock renewal while job-2 waits for "slow" to end. Renewals run one
-    // after the other: by the second, the first's answer has been acted on.
+    whenFinishing(id, claimOf(slow), claimOf(second));
+    // The cancel is heard on lock renewal while job-2 waits for "slow" to end.
+    CountDownLatch renewedTwice = cancelledOnRenewal(second, slow);
+    List<String> ran = new CopyOnWriteArrayList<>();
+    startBatching(withLongJob(slow, renewedTwice::await, ran), oneSlotRenewingEvery20Ms());
+
+    verify(queue, timeout(10_000)).fail(eq(second), anyString(), eq("job was cancelled"), isNull());
+    assertThat(ran).doesNotContain("job-2");
+  }
+
+  /** Matches the finished jobs of a call that records {@code job}'s completion alone. */
+  private static List<FinishedJob> finishing(JobId job) {
+    return argThat(f -> f != null && f.size() == 1 && f.get(0).id().equals(job));
+  }
+
+  /** The queue records {@code finished}, handed in alone, and answers the claims asked with {@code claims}. */
+  private void whenFinishing(JobId finished, Claim... claims) {
+    when(queue.completeAllAndClaim(finishing(finished), any()))
+        .thenReturn(new Completions(List.of(true), List.of(claims)));
+  }
+
+  /** As {@link #whenFinishing(JobId, Claim...)}, capturing the claims the call asks for. */
+  private void whenFinishing(JobId finished, ArgumentCaptor<List<ClaimRequest>> requests, Claim... claims) {
+    when(queue.completeAllAndClaim(finishing(finished), requests.capture()))
+        .thenReturn(new Completions(List.of(true), List.of(claims)));
+  }
+
+  /**
+   * The queue answers a call that records {@code job} alone and claims nothing
+   * (the timer's, close()'s) by {@code answer}.
+   */
+  private void whenRecordingAlone(JobId job, Answer<?> answer) {
+    doAnswer(answer).when(queue).completeAllAndClaim(finishing(job), eq(List.of()));
+  }
+
+  /** The queue records every batch handed to it whole, and claims what {@code claimsFor} gives for it. */
+  private void answerEveryBatch(BiFunction<List<FinishedJob>, List<ClaimRequest>, List<Claim>> claimsFor) {
+    doAnswer(inv -> {
+      List<FinishedJob> finished = inv.getArgument(0);
+      if (finished == null) {
+        return null; // stubbing
+      }
+      List<Claim> claims = claimsFor.apply(finished, inv.getArgument(1));
+      return new Completions(finished.stream().map(f -> true).toList(), claims);
+    }).when(queue).completeAllAndClaim(any(), any());
+  }
+
+  /** Waits for the worker to record {@code job}'s completion alone. */
+  private void awaitRecorded(JobId job) {
+    verify(queue, timeout(10_000)).completeAllAndClaim(finishing(job), any());
+  }
+
+  /** {@code job}'s lock is held; each renewal made while {@code counted} is true adds one to {@code count}. */
+  private void countRenewals(JobId job, BooleanSupplier counted, AtomicInteger count) {
+    doAnswer(inv -> {
+      if (counted.getAsBoolean()) {
+        count.incrementAndGet();
+      }
+      return LockStatus.HELD;
+    }).when(queue).renewLock(eq(job), anyString(), any());
+  }
+
+  /**
+   * {@code waiting} is cancelled, as its lock's renewals say, while {@code longJob}'s lock is held.
+   * The latch returned is counted down at {@code waiting}'s first two renewals: renewals run one
+   * after the other, so by the second the first's answer has been acted on.
+   */
+  private CountDownLatch cancelledOnRenewal(JobId waiting, JobId longJob) {
     CountDownLatch renewedTwice = new CountDownLatch(2);
     doAnswer(inv -> {
       renewedTwice.countDown();
       return LockStatus.CANCELLED;
-    }).when(queue).renewLock(eq(second), anyString(), any());
-    when(queue.renewLock(eq(JobId.of("slow")), anyString(), any())).thenReturn(LockStatus.HELD);
-    List<String> ran = new CopyOnWriteArrayList<>();
-    startBatching(job -> prepared(context -> {
+    }).when(queue).renewLock(eq(waiting), anyString(), any());
+    when(queue.renewLock(eq(longJob), anyString(), any())).thenReturn(LockStatus.HELD);
+    return renewedTwice;
+  }
+
+  /**
+   * Starts a batching worker whose job-1's completion claims job-2 and job-3: job-2 is short, so
+   * its completion is held for a batch, and job-3 runs until the returned latch is counted down,
+   * so job-2's completion goes to the timer meanwhile. job-3's own completion claims nothing.
+   */
+  private CountDownLatch startWithJob2HeldBehindALongJob3(WorkerOptions options) {
+    whenFinishing(id, claimOf(second), claimOf(third));
+    whenFinishing(third, Claim.none());
+    CountDownLatch release = new CountDownLatch(1);
+    startBatching(withLongJob(third, release::await, new CopyOnWriteArrayList<>()), options);
+    return release;
+  }
+
+  /**
+   * Starts a batching worker whose job-1's completion claims "slow" and job-2 behind it: "slow"
+   * runs {@code whileSlow}, and the timer releases job-2 once it has waited {@code releaseAfter}.
+   * slow's own completion claims nothing. Returns the claims job-1's completion asked for.
+   */
+  private ArgumentCaptor<List<ClaimRequest>> startWithJob2WaitingBehindSlow(
+      Duration releaseAfter, Body whileSlow, List<String> ran, WorkerOptions options) {
+    ArgumentCaptor<List<ClaimRequest>> claims = listCaptor();
+    whenFinishing(id, claims, claimOf(slow), claimOf(second));
+    whenFinishing(slow, Claim.none());
+    worker = new QueueWorker("test-worker", queue, withLongJob(slow, whileSlow, ran), options, clock)
+        .shortJobsUnder(Duration.ofHours(1)).releaseWaitingAfter(releaseAfter);
+    worker.start();
+    return claims;
+  }
+
+  /** One job slot, its locks renewed every 20 ms. */
+  private static WorkerOptions oneSlotRenewingEvery20Ms() {
+    return WorkerOptions.builder().concurrency(1).lockRenewInterval(Duration.ofMillis(20)).build();
+  }
+
+  /**
+   * A handler that adds each job's id to {@code ran} as it starts; {@code longJob} then runs
+   * {@code body}. Every job returns "done".
+   */
+  private JobHandler withLongJob(JobId longJob, Body body, List<String> ran) {
+    return job -> prepared(context -> {
       ran.add(job.id().value());
-      if (job.id().value().equals("slow")) {
-        renewedTwice.await();
+      if (job.id().equals(longJob)) {
+        body.run();
       }
       return "done";
-    }), WorkerOptions.builder().concurrency(1).lockRenewInterval(Duration.ofMillis(20)).build());
+    });
+  }
 
-    verify(queue, timeout(10_000)).fail(eq(second), anyString(), eq("job was cancelled"), isNull());
-    assertThat(ran).doesNotContain("job-2");
+  /** Waits (in a job) for the worker to start closing. */
+  private void awaitClosing() {
+    Await.until("the worker to start closing", Duration.ofSeconds(10), () -> !worker.isRunning());
+  }
+
+  /** Closes the worker; returns how long close() took, in milliseconds. */
+  private long closeTimed() {
+    long t0 = System.nanoTime();
+    worker.close();
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+  }
+
+  /** Whether this is the worker's timer thread. */
+  private static boolean onTheTimer() {
+    return Thread.currentThread().getName().startsWith("test-worker-timer");
+  }
+
+  private Claim claimOf(JobId job) {
+    return Claim.of(active(job));
   }
 
   private QueuedJob active(JobId job) {
@@ -910,8 +869,7 @@ class QueueWorkerTest {
   void aWorkerRunsAsManyJobsAtOnceAsItsConcurrencyAndClaimsNoMore() throws Exception {
     QueuedJob[] jobs = new QueuedJob[3];
     for (int i = 0; i < jobs.length; i++) {
-      jobs[i] = new QueuedJob(JobId.of("job-" + (i + 1)), "{}", JobState.ACTIVE, 5, 0, 0, 3, 0, clock.instant(),
-          clock.instant(), null, null, null, null);
+      jobs[i] = active(JobId.of("job-" + (i + 1)));
     }
     when(queue.claim(any())).thenReturn(Claim.of(jobs[0]), Claim.of(jobs[1]), Claim.of(jobs[2]), Claim.none());
     CountDownLatch twoRunning = new CountDownLatch(2);
@@ -932,8 +890,7 @@ class QueueWorkerTest {
 
   @Test
   void whenCompletingAndClaimingFailsTheCompletionIsRecordedOnItsOwnAndTheNextRoundClaimsOne() {
-    JobId second = JobId.of("job-2");
-    when(queue.claim(any())).thenReturn(Claim.of(active(id)), Claim.of(active(second)), Claim.none());
+    when(queue.claim(any())).thenReturn(claimOf(id), claimOf(second), Claim.none());
     when(queue.completeAllAndClaim(any(), any())).thenThrow(new QueueException("Unexpected end of stream", null));
     // one slot: with two, the second slot may claim job-2 at start and finish it first
     startBatching(handler(() -> { }), oneSlot());

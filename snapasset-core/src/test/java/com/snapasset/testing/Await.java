@@ -1,9 +1,13 @@
 package com.snapasset.testing;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 
-/** Waits for a condition that another thread or process makes true, with a deadline. */
+/**
+ * Waits for a condition that another thread or process makes true, with a deadline; or, as a
+ * blocking call that ignores interrupts does, for a latch.
+ */
 public final class Await {
   private Await() {}
 
@@ -24,6 +28,25 @@ public final class Await {
         Thread.currentThread().interrupt();
         throw new AssertionError("interrupted waiting for: " + what, e);
       }
+    }
+  }
+
+  /**
+   * Waits for {@code latch} as a blocking socket read does: an interrupt does not cut the wait
+   * short, and is set again when it ends.
+   */
+  public static void uninterruptibly(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 }

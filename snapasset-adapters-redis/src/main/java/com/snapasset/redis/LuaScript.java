@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -55,13 +56,14 @@ final class LuaScript {
    * The many form's {@code lua/NAME-many.lua} and {@code lua/NAME-many-end.lua}, or null: see
    * {@link #withMany}.
    */
-  private final String many;
-  private final String manyEnd;
+  private final @Nullable String many;
+  private final @Nullable String manyEnd;
   private final String body;
   private final String source;
   private final String sha;
 
-  private LuaScript(String name, String preamble, String body, String many, String manyEnd) {
+  private LuaScript(String name, String preamble, String body, @Nullable String many,
+      @Nullable String manyEnd) {
     this.name = name;
     this.many = many;
     this.manyEnd = manyEnd;

@@ -55,6 +55,11 @@ import org.slf4j.LoggerFactory;
  */
 final class QueueWorker implements Worker {
   private static final Logger log = LoggerFactory.getLogger(QueueWorker.class);
+  /**
+   * How long close() waits, past the shutdown grace, for what it has stopped: job threads told to
+   * stop, and a call to the queue under way on the timer.
+   */
+  private static final long STOP_WAIT_SECONDS = 10;
   private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
   private static final long RECORD_RETRY_MIN_MILLIS = 100;
   private static final long RECORD_RETRY_MAX_MILLIS = 2_000;
@@ -1001,7 +1006,7 @@ final class QueueWorker implements Worker {
         for (Running r : running.values()) {
           r.abort(Abort.RELEASED);
         }
-        if (!jobThreads.awaitTermination(10, TimeUnit.SECONDS)) {
+        if (!jobThreads.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
           log.warn("worker {}: {} job(s) did not stop; their locks will expire", name, running.size());
         }
       }
@@ -1015,7 +1020,7 @@ final class QueueWorker implements Worker {
         // renewal): returned before it ends, close() would leave a call of this worker's to the
         // queue running after it (the caller may close the queue next), and a job it is releasing
         // would still be in running, keeping the worker from leaving the queue.
-        if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+        if (!scheduler.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
           log.warn("worker {}: a call to the queue from its timer did not end", name);
         }
       } catch (InterruptedException e) {

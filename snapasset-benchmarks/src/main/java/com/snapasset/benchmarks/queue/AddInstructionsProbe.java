@@ -64,7 +64,11 @@ final class AddInstructionsProbe {
     return new NewJob(JobId.of(id), "{}", 5, 1, -1, -1);
   }
 
-  /** {@code inFlight} chains of {@code addAsync}, as SnapAssetQueueRunner's add_concurrent row. */
+  /**
+   * {@code inFlight} chains of {@code addAsync}, as SnapAssetQueueRunner's add_concurrent row. Its
+   * own copy, not the runner's: with {@code --compare}, the script runs this class alone on another
+   * checkout's classpath, where only the library's public API can be relied on.
+   */
   private static void addInFlight(RedisJobQueue q, int adds, int inFlight) throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
     AtomicReference<Throwable> failure = new AtomicReference<>();
